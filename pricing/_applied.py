@@ -1,0 +1,22 @@
+"""What a discount took off, line by line: the record the amount stages produce."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ._compile import Rule
+
+__all__ = ["Applied"]
+
+
+@dataclass(frozen=True, slots=True)
+class Applied:
+    """One applied discount: its total and each targeted line's share.
+
+    ``shares`` pairs line positions with minor units and always sums to ``amount``.
+    """
+
+    rule: Rule
+    shares: tuple[tuple[int, int], ...]
+    amount: int
+    capped: bool = False

@@ -1,0 +1,556 @@
+"""Compile a validated rule set into immutable, indexed structures (done once).
+
+Everything that depends only on the catalog and the discounts is decided here:
+money in minor units, the category tree, and for every discount which catalog
+products its product-level conditions and exclusions let through. A preview then
+only evaluates what depends on the cart, the customer and the instant.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from ._errors import ScenarioError
+from ._models import (
+    Category,
+    Condition,
+    CouponDef,
+    Discount,
+    EntityRef,
+    GiftRef,
+    Product,
+    Settings,
+    TaxRate,
+)
+from ._money import Currency, Rate
+
+__all__ = [
+    "CartCondition",
+    "CatalogItem",
+    "CompiledCatalog",
+    "CompiledSettings",
+    "Rule",
+    "compile_catalog",
+    "compile_rules",
+    "compile_settings",
+    "key_of",
+]
+
+# ---------------------------------------------------------------------------
+# ids and money
+
+
+def key_of(value: object) -> str:
+    """The id as a string: ``2957`` and ``"2957"`` name the same thing."""
+    return str(value)
+
+
+def to_minor(cur: Currency, amount: Decimal, path: str) -> int:
+    """``amount`` in minor units; more decimals than the currency has is an error."""
+    minor = cur.to_minor(amount)
+    if minor is None:
+        raise ScenarioError(
+            path,
+            f"{amount} has more decimals than {cur.code} allows ({cur.exponent})",
+        )
+    return minor
+
+
+# ---------------------------------------------------------------------------
+# catalog
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogItem:
+    """A product ready for pricing."""
+
+    id: int | str
+    key: str
+    title: str | None
+    sku: str | None
+    price: int
+    categories: frozenset[str]
+    """Its own categories."""
+    nested_categories: frozenset[str]
+    """Its own categories and all their ancestors (for ``isNested`` matching)."""
+    attributes: Mapping[str, Any]
+    available: bool
+    tax_rate_key: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledCatalog:
+    """The catalog indexed by product key, and its category tree."""
+
+    items: Mapping[str, CatalogItem]
+    order: tuple[str, ...]
+    """Product keys in catalog order."""
+
+
+def _ancestors(categories: Sequence[Category]) -> dict[str, frozenset[str]]:
+    parent: dict[str, str | None] = {}
+    for i, cat in enumerate(categories):
+        k = key_of(cat.id)
+        if k in parent:
+            raise ScenarioError(f"categories[{i}].id", f"duplicate category id {cat.id}")
+        parent[k] = None if cat.parent_id is None else key_of(cat.parent_id)
+    result: dict[str, frozenset[str]] = {}
+    for i, k in enumerate(parent):
+        seen: list[str] = []
+        p = parent[k]
+        while p is not None:
+            if p == k or p in seen:
+                raise ScenarioError(f"categories[{i}].parentId", f"category {k} is its own ancestor")
+            seen.append(p)
+            p = parent.get(p)
+        result[k] = frozenset(seen)
+    return result
+
+
+def compile_catalog(
+    cur: Currency, categories: Sequence[Category], products: Sequence[Product]
+) -> CompiledCatalog:
+    """Index the catalog; prices to minor units, categories to their ancestor closure."""
+    ancestors = _ancestors(categories)
+    items: dict[str, CatalogItem] = {}
+    for i, p in enumerate(products):
+        k = key_of(p.id)
+        if k in items:
+            raise ScenarioError(f"catalog[{i}].id", f"duplicate product id {p.id}")
+        own = frozenset(key_of(c) for c in p.category_ids)
+        nested = set(own)
+        for c in own:
+            # Categories not declared in `categories` are roots (decision, docs/scenario.md).
+            nested |= ancestors.get(c, frozenset())
+        items[k] = CatalogItem(
+            id=p.id,
+            key=k,
+            title=p.title,
+            sku=p.sku,
+            price=to_minor(cur, p.price, f"catalog[{i}].price"),
+            categories=own,
+            nested_categories=frozenset(nested),
+            attributes=dict(p.attributes),
+            available=p.available,
+            tax_rate_key=None if p.tax_rate_id is None else key_of(p.tax_rate_id),
+        )
+    return CompiledCatalog(items=items, order=tuple(items))
+
+
+# ---------------------------------------------------------------------------
+# attribute matching
+
+
+def _as_number(value: object) -> Decimal | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    try:
+        number = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        return None
+    return number if number.is_finite() else None
+
+
+def _as_text(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        return str(value)
+    return str(value)
+
+
+_ORDERINGS: dict[str, Callable[[Any, Any], bool]] = {
+    "eq": lambda a, b: a == b,
+    "neq": lambda a, b: a != b,
+    "gt": lambda a, b: a > b,
+    "gte": lambda a, b: a >= b,
+    "lt": lambda a, b: a < b,
+    "lte": lambda a, b: a <= b,
+}
+
+AttributeMatcher = Callable[[Mapping[str, Any], str], bool]
+
+
+def compile_matcher(spec: Any, path: str) -> AttributeMatcher:
+    """A predicate ``(attributes, name) -> bool`` for a condition's ``value``.
+
+    A plain value means equality compared as strings; ``{value, condition}`` picks
+    the operator. An absent attribute only satisfies ``nex`` (decision).
+    """
+    if isinstance(spec, Mapping) and "condition" in spec:
+        op = str(spec["condition"]).lower()
+        expected = spec.get("value")
+    elif isinstance(spec, Mapping) and "value" in spec:
+        op, expected = "eq", spec["value"]
+    else:
+        op, expected = "eq", spec
+
+    if op == "exs":
+        return lambda attrs, name: name in attrs
+    if op == "nex":
+        return lambda attrs, name: name not in attrs
+    if op == "lke":
+        needle = _as_text(expected).casefold()
+        return lambda attrs, name: name in attrs and needle in _as_text(attrs[name]).casefold()
+    if op not in _ORDERINGS:
+        raise ScenarioError(
+            f"{path}.condition",
+            f"unknown attribute operator {op!r} (eq neq gt gte lt lte lke exs nex)",
+        )
+    compare = _ORDERINGS[op]
+    expected_text = _as_text(expected)
+    expected_number = _as_number(expected)
+
+    def match(attrs: Mapping[str, Any], name: str) -> bool:
+        if name not in attrs:
+            return False
+        actual = attrs[name]
+        if expected_number is not None:
+            actual_number = _as_number(actual)
+            if actual_number is not None:
+                return compare(actual_number, expected_number)
+        if op in ("eq", "neq"):
+            return compare(_as_text(actual), expected_text)
+        return compare(_as_text(actual), expected_text)
+
+    return match
+
+
+# ---------------------------------------------------------------------------
+# conditions
+
+
+@dataclass(frozen=True, slots=True)
+class CartCondition:
+    """A condition whose answer is the same for every line of a cart."""
+
+    kind: str
+    product_keys: frozenset[str] = frozenset()
+    categories: tuple[tuple[str, bool], ...] = ()
+    amount: int = 0
+    names: tuple[str, ...] = ()
+    matcher: AttributeMatcher | None = None
+
+
+LINE_KINDS = frozenset({"PRODUCT", "CATEGORY", "ATTRIBUTE"})
+CART_KINDS = frozenset(
+    {"PRODUCT_IN_CART", "CATEGORY_IN_CART", "MIN_CART_AMOUNT", "USER_LTV", "USER_ATTRIBUTE"}
+)
+
+
+def _entity_refs(cond: Condition, path: str) -> list[tuple[str, bool]]:
+    """``entityIds`` (or the older ``value``) as ``(key, isNested)`` pairs."""
+    raw: Iterable[Any]
+    if cond.entity_ids is not None:
+        raw = cond.entity_ids
+    elif isinstance(cond.value, list):
+        raw = cond.value
+    elif cond.value is not None and not isinstance(cond.value, Mapping):
+        raw = [cond.value]
+    else:
+        raise ScenarioError(f"{path}.entityIds", f"a {cond.kind} condition needs entityIds")
+    default_nested = bool(cond.is_nested)
+    refs = []
+    for item in raw:
+        if isinstance(item, EntityRef):
+            nested = default_nested if item.is_nested is None else item.is_nested
+            refs.append((key_of(item.id), nested))
+        elif isinstance(item, Mapping) and "id" in item:
+            refs.append((key_of(item["id"]), bool(item.get("isNested", default_nested))))
+        else:
+            refs.append((key_of(item), default_nested))
+    return refs
+
+
+def _condition_amount(cur: Currency, cond: Condition, path: str) -> int:
+    value = cond.value
+    if isinstance(value, Mapping):
+        value = value.get("amount", value.get("value"))
+    if value is None or isinstance(value, bool):
+        raise ScenarioError(f"{path}.value.amount", f"a {cond.kind} condition needs an amount")
+    number = _as_number(value)
+    if number is None or number < 0:
+        raise ScenarioError(f"{path}.value.amount", f"must be a non-negative amount, got {value!r}")
+    return to_minor(cur, number, f"{path}.value.amount")
+
+
+def _attribute_spec(cond: Condition) -> Any:
+    return cond.value
+
+
+def _in_categories(item: CatalogItem, cats: Sequence[tuple[str, bool]]) -> bool:
+    return any(
+        (c in item.nested_categories) if nested else (c in item.categories) for c, nested in cats
+    )
+
+
+# ---------------------------------------------------------------------------
+# rules
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One compiled discount."""
+
+    index: int
+    """Position in the scenario's ``discounts`` list (for paths)."""
+    id: int | str
+    identifier: str | None
+    type: str
+    start: datetime | None
+    end: datetime | None
+    priority: tuple[int, int, str]
+    kind: str
+    """PERCENTAGE | FIXED_AMOUNT | FIXED_PRICE | NONE."""
+    rate: Rate
+    value: int
+    """The fixed value in minor units (0 for percentages)."""
+    max_amount: int | None
+    to_product: bool
+    logic_or: bool
+    has_conditions: bool
+    cart_conditions: tuple[CartCondition, ...]
+    and_products: frozenset[str]
+    """Not excluded and every product-level condition true (AND, and no conditions)."""
+    or_products: frozenset[str]
+    """Not excluded and some product-level condition true (OR)."""
+    allowed_products: frozenset[str]
+    """Not excluded."""
+    user_groups: frozenset[str]
+    user_exclusions: frozenset[str]
+    gifts: tuple[tuple[str, int], ...]
+    gifts_replace: bool
+    coupons: Mapping[str, CouponDef]
+    """Normalised code → definition."""
+    on_request: bool
+    raw: Mapping[str, Any]
+
+
+def normalise_code(code: str) -> str:
+    """Coupon codes match case-insensitively after trimming (SPEC §5)."""
+    return code.strip().casefold()
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    # Dates without a zone are read as UTC (decision, docs/eligibility.md).
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value
+
+
+def _ref_key(item: Any) -> str:
+    return key_of(item.id if hasattr(item, "id") else item)
+
+
+def compile_rule(
+    cur: Currency, index: int, d: Discount, catalog: CompiledCatalog
+) -> Rule:
+    """Compile one discount; catalog-only parts of its conditions are decided here."""
+    path = f"discounts[{index}]"
+    dv = d.discount_value
+    kind = "NONE"
+    to_product = False
+    rate = Rate(0, 1)
+    value = 0
+    max_amount = None
+    if dv is not None:
+        kind = "PERCENTAGE" if dv.discount_type == "PERCENT" else dv.discount_type
+        to_product = dv.applicability == "TO_PRODUCT"
+        if kind == "PERCENTAGE":
+            rate = Rate.from_percent(dv.value)
+        elif kind in ("FIXED_AMOUNT", "FIXED_PRICE"):
+            value = to_minor(cur, dv.value, f"{path}.discountValue.value")
+        if dv.max_amount is not None:
+            max_amount = to_minor(cur, dv.max_amount, f"{path}.discountValue.maxAmount")
+
+    excluded_products: set[str] = set()
+    excluded_categories: list[tuple[str, bool]] = []
+    for ex in d.exclusions or ():
+        excluded_products.add(key_of(ex.id))
+        excluded_categories.append((key_of(ex.id), ex.is_nested))
+
+    line_preds: list[Callable[[CatalogItem], bool]] = []
+    cart_conds: list[CartCondition] = []
+    for j, cond in enumerate(d.conditions or ()):
+        cpath = f"{path}.conditions[{j}]"
+        kind_name = cond.kind
+        if kind_name == "PRODUCT":
+            keys = frozenset(k for k, _ in _entity_refs(cond, cpath))
+            line_preds.append(lambda item, keys=keys: item.key in keys)
+        elif kind_name == "CATEGORY":
+            cats = tuple(_entity_refs(cond, cpath))
+            line_preds.append(lambda item, cats=cats: _in_categories(item, cats))
+        elif kind_name == "ATTRIBUTE":
+            names = tuple(k for k, _ in _entity_refs(cond, cpath))
+            matcher = compile_matcher(_attribute_spec(cond), f"{cpath}.value")
+            line_preds.append(
+                lambda item, names=names, m=matcher: any(m(item.attributes, n) for n in names)
+            )
+        elif kind_name == "PRODUCT_IN_CART":
+            keys = frozenset(k for k, _ in _entity_refs(cond, cpath))
+            cart_conds.append(CartCondition(kind_name, product_keys=keys))
+        elif kind_name == "CATEGORY_IN_CART":
+            cart_conds.append(
+                CartCondition(kind_name, categories=tuple(_entity_refs(cond, cpath)))
+            )
+        elif kind_name in ("MIN_CART_AMOUNT", "USER_LTV"):
+            cart_conds.append(
+                CartCondition(kind_name, amount=_condition_amount(cur, cond, cpath))
+            )
+        elif kind_name == "USER_ATTRIBUTE":
+            names = tuple(k for k, _ in _entity_refs(cond, cpath))
+            matcher = compile_matcher(_attribute_spec(cond), f"{cpath}.value")
+            cart_conds.append(CartCondition(kind_name, names=names, matcher=matcher))
+        else:
+            field = "conditionType" if cond.condition_type is not None else "type"
+            raise ScenarioError(
+                f"{cpath}.{field}",
+                f"unknown condition type {kind_name!r} (one of "
+                + ", ".join(sorted(LINE_KINDS | CART_KINDS))
+                + ")",
+            )
+
+    allowed: set[str] = set()
+    and_ok: set[str] = set()
+    or_ok: set[str] = set()
+    for k, item in catalog.items.items():
+        if k in excluded_products or _in_categories(item, excluded_categories):
+            continue
+        allowed.add(k)
+        results = [p(item) for p in line_preds]
+        if all(results):
+            and_ok.add(k)
+        if any(results):
+            or_ok.add(k)
+
+    gifts: list[tuple[str, int]] = []
+    for g in d.gifts or ():
+        if isinstance(g, GiftRef):
+            gifts.append((key_of(g.product_id), g.quantity))
+        else:
+            gifts.append((key_of(g), 1))
+
+    coupons: dict[str, CouponDef] = {}
+    for j, c in enumerate(d.coupons or ()):
+        cdef = c if isinstance(c, CouponDef) else CouponDef(code=c)
+        norm = normalise_code(cdef.code)
+        if not norm:
+            raise ScenarioError(f"{path}.coupons[{j}]", "a coupon code must not be empty")
+        coupons.setdefault(norm, cdef)
+
+    start, end = _aware(d.start_date), _aware(d.end_date)
+    position = d.position
+    priority = (0 if position is not None else 1, position or 0, "")
+    return Rule(
+        index=index,
+        id=d.id,
+        identifier=d.identifier,
+        type=d.type,
+        start=start,
+        end=end,
+        priority=priority,
+        kind=kind,
+        rate=rate,
+        value=value,
+        max_amount=max_amount,
+        to_product=to_product,
+        logic_or=d.condition_logic == "OR",
+        has_conditions=bool(line_preds or cart_conds),
+        cart_conditions=tuple(cart_conds),
+        and_products=frozenset(and_ok),
+        or_products=frozenset(or_ok) if line_preds else frozenset(),
+        allowed_products=frozenset(allowed),
+        user_groups=frozenset(_ref_key(g) for g in d.user_groups or ()),
+        user_exclusions=frozenset(_ref_key(u) for u in d.user_exclusions or ()),
+        gifts=tuple(gifts),
+        gifts_replace=bool(d.gifts_replace_cart_items),
+        coupons=coupons,
+        on_request=d.activation == "ON_REQUEST",
+        raw=d.raw,
+    )
+
+
+def _id_order(value: int | str) -> tuple[int, int | str]:
+    # Ties by id: numbers numerically, before any string ids.
+    return (0, value) if isinstance(value, int) else (1, value)
+
+
+def compile_rules(
+    cur: Currency, discounts: Sequence[Discount], catalog: CompiledCatalog
+) -> tuple[Rule, ...]:
+    """All discounts compiled, in priority order (``position`` ascending, null last, then id)."""
+    seen: dict[str, int] = {}
+    for i, d in enumerate(discounts):
+        k = key_of(d.id)
+        if k in seen:
+            raise ScenarioError(f"discounts[{i}].id", f"duplicate discount id {d.id}")
+        seen[k] = i
+    rules = [compile_rule(cur, i, d, catalog) for i, d in enumerate(discounts)]
+    rules.sort(key=lambda r: (r.priority[0], r.priority[1], _id_order(r.id)))
+    return tuple(rules)
+
+
+# ---------------------------------------------------------------------------
+# settings and tax rates
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledSettings:
+    """Settings with money in minor units; ``echo`` is the §4 output object."""
+
+    allow_stacking: bool
+    cap_rate: Rate | None
+    allow_gift_stacking: bool
+    bonus_rate: Rate | None
+    min_bonus_amount: int | None
+    min_order_amount_for_bonus: int | None
+    prices_include_tax: bool
+    echo: Mapping[str, Any]
+
+
+def compile_settings(cur: Currency, s: Settings) -> CompiledSettings:
+    """Settings ready for the pipeline, with the echo of §4 (defaults filled)."""
+    echo: dict[str, Any] = {
+        "allowStacking": s.allow_stacking,
+        "maxDiscountValue": s.max_discount_value,
+        "allowGiftStacking": s.allow_gift_stacking,
+        "maxBonusPaymentPercent": s.max_bonus_payment_percent,
+        "minBonusAmount": s.min_bonus_amount,
+        "minOrderAmountForBonus": s.min_order_amount_for_bonus,
+        "giftRefundPolicy": s.gift_refund_policy,
+    }
+    if s.prices_include_tax is not None:
+        echo["pricesIncludeTax"] = s.prices_include_tax
+    return CompiledSettings(
+        allow_stacking=s.allow_stacking,
+        cap_rate=None
+        if s.max_discount_value is None
+        else Rate.from_percent(s.max_discount_value),
+        allow_gift_stacking=s.allow_gift_stacking,
+        bonus_rate=None
+        if s.max_bonus_payment_percent is None
+        else Rate.from_percent(s.max_bonus_payment_percent),
+        min_bonus_amount=None
+        if s.min_bonus_amount is None
+        else to_minor(cur, s.min_bonus_amount, "settings.minBonusAmount"),
+        min_order_amount_for_bonus=None
+        if s.min_order_amount_for_bonus is None
+        else to_minor(cur, s.min_order_amount_for_bonus, "settings.minOrderAmountForBonus"),
+        prices_include_tax=bool(s.prices_include_tax),
+        echo=echo,
+    )
+
+
+def compile_tax_rates(rates: Sequence[TaxRate] | None) -> dict[str, TaxRate]:
+    """Tax rates by id (SPEC §11)."""
+    result: dict[str, TaxRate] = {}
+    for i, r in enumerate(rates or ()):
+        k = key_of(r.id)
+        if k in result:
+            raise ScenarioError(f"taxRates[{i}].id", f"duplicate tax rate id {r.id}")
+        result[k] = r
+    return result

@@ -1,0 +1,198 @@
+"""The engine: a compiled rule set, and the preview pipeline in SPEC order.
+
+lines → eligibility → gifts → product discounts → order discounts → cap → bonus
+→ (tax) → result. Each stage is a module of its own; data flows one way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from ._bonus import accrual, settle_bonus
+from ._cap import apply_cap
+from ._compile import (
+    compile_catalog,
+    compile_rules,
+    compile_settings,
+    compile_tax_rates,
+    to_minor,
+)
+from ._eligibility import decide
+from ._errors import ScenarioError
+from ._gifts import settle_gifts
+from ._json import loads
+from ._lines import PriceVerifierLike, build_customer, build_lines
+from ._models import (
+    Category,
+    Customer,
+    Discount,
+    Order,
+    Product,
+    Scenario,
+    Settings,
+    TaxRate,
+    validate,
+)
+from ._money import currency as lookup_currency
+from ._order_discounts import apply_order_discounts
+from ._product_discounts import apply_product_discounts
+from ._result import PreviewResult, assemble
+
+__all__ = ["Engine", "preview", "preview_json"]
+
+
+def _validated_list(model: type[Any], items: Sequence[Any], name: str) -> list[Any]:
+    if isinstance(items, str | bytes | Mapping):
+        raise ScenarioError(name, "must be a list")
+    return [validate(model, item, f"{name}[{i}]") for i, item in enumerate(items)]
+
+
+class Engine:
+    """A rule set compiled once; :meth:`preview` does only the per-cart work.
+
+    Example:
+        >>> engine = Engine(currency="USD", catalog=[...], discounts=[...])
+        >>> engine.preview({"products": [{"productId": 1, "quantity": 2}]}, at=now)
+    """
+
+    def __init__(
+        self,
+        *,
+        currency: str,
+        catalog: Sequence[Product | Mapping[str, Any]] = (),
+        discounts: Sequence[Discount | Mapping[str, Any]] = (),
+        settings: Settings | Mapping[str, Any] | None = None,
+        categories: Sequence[Category | Mapping[str, Any]] = (),
+        storage_marker: str | None = None,
+        tax_rates: Sequence[TaxRate | Mapping[str, Any]] | None = None,
+        locale: str | None = None,
+        price_verifier: PriceVerifierLike | None = None,
+    ) -> None:
+        try:
+            self._currency = lookup_currency(currency)
+        except (KeyError, TypeError):
+            raise ScenarioError(
+                "currency", f"unknown ISO 4217 currency {currency!r} (or one without minor units)"
+            ) from None
+        cur = self._currency
+        self._catalog = compile_catalog(
+            cur,
+            _validated_list(Category, categories, "categories"),
+            _validated_list(Product, catalog, "catalog"),
+        )
+        self._rules = compile_rules(
+            cur, _validated_list(Discount, discounts, "discounts"), self._catalog
+        )
+        self._settings = compile_settings(
+            cur, validate(Settings, settings if settings is not None else {}, "settings")
+        )
+        self._tax_rates = compile_tax_rates(
+            None if tax_rates is None else _validated_list(TaxRate, tax_rates, "taxRates")
+        )
+        self._taxed = tax_rates is not None
+        self._locale = locale
+        self._storage_marker = storage_marker
+        self._verifier = price_verifier
+
+    @property
+    def currency(self) -> str:
+        """The rule set's ISO 4217 currency code."""
+        return self._currency.code
+
+    def preview(
+        self,
+        order: Order | Mapping[str, Any],
+        *,
+        at: datetime,
+        customer: Customer | Mapping[str, Any] | None = None,
+    ) -> PreviewResult:
+        """Price one cart for ``customer`` at the instant ``at`` (timezone-aware)."""
+        if not isinstance(at, datetime) or at.tzinfo is None or at.utcoffset() is None:
+            raise ScenarioError("at", "must be a timezone-aware datetime")
+        cur = self._currency
+        order_m = validate(Order, order, "order")
+        customer_m = None if customer is None else validate(Customer, customer, "customer")
+        settings = self._settings
+
+        lines = build_lines(
+            cur,
+            self._catalog,
+            order_m.products,
+            storage_marker=self._storage_marker,
+            verifier=self._verifier,
+            at=at,
+        )
+        shopper = build_customer(cur, customer_m)
+        requested = (
+            None
+            if order_m.bonus_amount is None
+            else to_minor(cur, order_m.bonus_amount, "order.bonusAmount")
+        )
+
+        eligibility = decide(
+            self._rules,
+            lines,
+            customer=shopper,
+            at=at,
+            coupon_code=order_m.coupon_code,
+            markers=order_m.additional_discounts_markers,
+            allow_stacking=settings.allow_stacking,
+        )
+        gifts = settle_gifts(
+            self._catalog,
+            lines,
+            [v.rule for v in eligibility.verdicts if v.reason is None],
+            allow_gift_stacking=settings.allow_gift_stacking,
+        )
+        paid = gifts.lines
+        current = [line.total for line in paid]
+        product_part = [v for v in eligibility.selected if v.rule.to_product]
+        order_part = [v for v in eligibility.selected if not v.rule.to_product]
+        applied = apply_product_discounts(product_part, paid, current)
+        applied += apply_order_discounts(order_part, current)
+        total_raw = sum(line.total for line in paid)
+        if settings.allow_stacking:
+            applied = apply_cap(applied, total_raw, settings.cap_rate)
+        total_with_discount = total_raw - sum(a.amount for a in applied)
+
+        bonus = settle_bonus(total_with_discount, shopper, requested, settings)
+        accrued = accrual(eligibility.accruing, total_with_discount - bonus.applied)
+
+        return assemble(
+            cur,
+            settings=settings,
+            eligibility=eligibility,
+            gifts=gifts,
+            applied=applied,
+            bonus=bonus,
+            accrued=accrued,
+            markers=order_m.additional_discounts_markers,
+        )
+
+
+def preview(
+    scenario: Scenario | Mapping[str, Any], *, price_verifier: PriceVerifierLike | None = None
+) -> PreviewResult:
+    """Price one whole scenario (SPEC §1) in one call: compile, then preview."""
+    s = validate(Scenario, scenario)
+    if s.at is None:
+        raise ScenarioError("at", "field required (the instant the preview is computed for)")
+    engine = Engine(
+        currency=s.currency,
+        catalog=s.catalog,
+        discounts=s.discounts,
+        settings=s.settings,
+        categories=s.categories,
+        storage_marker=s.storage_marker,
+        tax_rates=s.tax_rates,
+        locale=s.locale,
+        price_verifier=price_verifier,
+    )
+    return engine.preview(s.order, customer=s.customer, at=s.at)
+
+
+def preview_json(text: str | bytes, *, price_verifier: PriceVerifierLike | None = None) -> str:
+    """JSON in, §9 JSON out: the path the CLI takes."""
+    return preview(loads(text), price_verifier=price_verifier).to_json()

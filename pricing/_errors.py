@@ -1,0 +1,82 @@
+"""The library's exceptions.
+
+Every error the library raises derives from :class:`PricingError`::
+
+    PricingError
+    ├── ScenarioError(ValueError)        bad input; names the JSON path
+    ├── CouponError(ValueError)          a presented coupon code was refused; .reason
+    ├── SignedPriceError(ValueError)     a signed price token was refused; .reason
+    └── PricingConfigError(ValueError)   a library object was configured wrongly
+                                         (e.g. a signing key that is too short)
+
+They also subclass built-ins, so ``except ValueError`` keeps working for callers
+who do not know this library.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "CouponError",
+    "PricingConfigError",
+    "PricingError",
+    "ScenarioError",
+    "SignedPriceError",
+]
+
+
+class PricingError(Exception):
+    """Root of every error raised by :mod:`pricing`."""
+
+
+class ScenarioError(PricingError, ValueError):
+    """The scenario (or part of it) is invalid.
+
+    Attributes:
+        path: JSON path of the offending field (``order.products[0].quantity``), or
+            ``""`` when the problem is with the document as a whole.
+        problems: every ``(path, message)`` found, the first one also in ``path``.
+    """
+
+    def __init__(self, path: str, message: str, problems: tuple[tuple[str, str], ...] = ()):
+        self.path = path
+        self.message = message
+        self.problems = problems or ((path, message),)
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        parts = [f"{p}: {m}" if p else m for p, m in self.problems]
+        return "; ".join(parts)
+
+
+class CouponError(PricingError, ValueError):
+    """A presented coupon code cannot be used.
+
+    Attributes:
+        reason: ``not_found`` | ``already_used`` | ``expired``.
+        code: the code as presented.
+    """
+
+    def __init__(self, reason: str, code: str, message: str):
+        self.reason = reason
+        self.code = code
+        super().__init__(message)
+
+
+class SignedPriceError(PricingError, ValueError):
+    """A signed price token was refused.
+
+    Attributes:
+        reason: machine-readable reason (``bad_signature``, ``expired``, ...).
+        path: JSON path of the line's ``signedPrice`` when known, else ``""``.
+
+    The message never contains key material nor the token itself.
+    """
+
+    def __init__(self, reason: str, message: str, path: str = ""):
+        self.reason = reason
+        self.path = path
+        super().__init__(f"{path}: {message}" if path else message)
+
+
+class PricingConfigError(PricingError, ValueError):
+    """A library object was configured wrongly (not a scenario problem)."""

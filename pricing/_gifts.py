@@ -1,0 +1,78 @@
+"""Stage 3 — gifts: gift lines of the applying discounts (SPEC §8).
+
+Gifts are settled before any amount is computed because ``giftsReplaceCartItems``
+turns paid units into gifts, and the spec decides eligibility on the cart as
+requested but totals on the result. Which discounts apply is known here (the
+gates and the stacking choice); only the cap is still to come, and it limits
+money, not gifts (decision, docs/gifts.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ._compile import CatalogItem, CompiledCatalog, Rule
+from ._lines import Line
+
+__all__ = ["GiftLine", "Gifts", "settle_gifts"]
+
+
+@dataclass(frozen=True, slots=True)
+class GiftLine:
+    """A free line given by a discount."""
+
+    item: CatalogItem
+    quantity: int
+    rule: Rule
+    replaced: int
+    """How many of its units were taken from paid lines."""
+
+
+@dataclass(frozen=True, slots=True)
+class Gifts:
+    """The paid lines after replacement, the gift lines, and the gifts left out."""
+
+    lines: tuple[Line, ...]
+    gift_lines: tuple[GiftLine, ...]
+    excluded_product_ids: tuple[str, ...]
+
+
+def settle_gifts(
+    catalog: CompiledCatalog,
+    lines: tuple[Line, ...],
+    applying: Sequence[Rule],
+    *,
+    allow_gift_stacking: bool,
+) -> Gifts:
+    """Give the gifts of the ``applying`` discounts (in priority order)."""
+    givers = [rule for rule in applying if rule.gifts]
+    if not allow_gift_stacking:
+        givers = givers[:1]
+
+    quantities = [line.quantity for line in lines]
+    gift_lines: list[GiftLine] = []
+    excluded: dict[str, None] = {}
+    for rule in givers:
+        for key, quantity in rule.gifts:
+            item = catalog.items.get(key)
+            if item is None or not item.available:
+                excluded[key] = None
+                continue
+            replaced = 0
+            if rule.gifts_replace:
+                for i, line in enumerate(lines):
+                    if replaced == quantity:
+                        break
+                    if line.item.key == key and quantities[i]:
+                        take = min(quantities[i], quantity - replaced)
+                        quantities[i] -= take
+                        replaced += take
+            gift_lines.append(GiftLine(item, quantity, rule, replaced))
+
+    new_lines = tuple(
+        line if q == line.quantity else line.with_quantity(q)
+        for line, q in zip(lines, quantities, strict=True)
+    )
+    return Gifts(new_lines, tuple(gift_lines), tuple(excluded))
+

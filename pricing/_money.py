@@ -1,0 +1,143 @@
+"""Exact money: currencies, minor units, rounding and largest-remainder sharing.
+
+Inside the engine every amount is an ``int`` of minor units (cents for USD, yen
+for JPY, fils for KWD): exact, and much faster than ``Decimal``. Conversion to and
+from ``Decimal`` happens only at the boundary.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+
+from iso4217 import Currency as _IsoCurrency
+
+__all__ = [
+    "Currency",
+    "Rate",
+    "allocate",
+    "currency",
+    "floor_div",
+    "round_half_up_div",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Currency:
+    """An ISO 4217 currency with its minor-unit exponent (USD 2, JPY 0, KWD 3)."""
+
+    code: str
+    exponent: int
+
+    @property
+    def scale(self) -> int:
+        """Minor units per major unit (100 for USD)."""
+        return 10**self.exponent
+
+    def to_minor(self, amount: Decimal) -> int | None:
+        """``amount`` in minor units, or ``None`` when it has more decimals than allowed."""
+        scaled = amount.scaleb(self.exponent)
+        if scaled != scaled.to_integral_value():
+            return None
+        return int(scaled)
+
+    def to_decimal(self, minor: int) -> Decimal:
+        """Minor units back to a ``Decimal`` with exactly the currency's exponent."""
+        return Decimal(minor).scaleb(-self.exponent)
+
+
+@lru_cache(maxsize=None)
+def currency(code: str) -> Currency:
+    """Look up ``code`` in the ISO 4217 table.
+
+    Raises:
+        KeyError: the code is unknown or has no minor unit (e.g. XAU).
+    """
+    if len(code) != 3 or not code.isalpha() or not code.isupper():
+        raise KeyError(code)
+    try:
+        iso = _IsoCurrency(code)
+    except ValueError:
+        raise KeyError(code) from None
+    exponent = iso.exponent
+    if exponent is None:
+        raise KeyError(code)
+    return Currency(code, int(exponent))
+
+
+@dataclass(frozen=True, slots=True)
+class Rate:
+    """A percentage as an exact fraction ``num / den`` of 100 %, e.g. 12.5 % = 125/1000."""
+
+    num: int
+    den: int
+
+    @classmethod
+    def from_percent(cls, percent: Decimal) -> Rate:
+        """The rate for ``percent`` (a finite, non-negative Decimal)."""
+        sign, digits, exp = percent.as_tuple()
+        assert isinstance(exp, int)
+        num = int("".join(map(str, digits)) or "0")
+        den = 100
+        if exp >= 0:
+            num *= 10**exp
+        else:
+            den *= 10**-exp
+        return cls(-num if sign else num, den)
+
+    def of_half_up(self, minor: int) -> int:
+        """``minor × rate``, rounded half up to a minor unit (``minor`` ≥ 0)."""
+        return round_half_up_div(minor * self.num, self.den)
+
+    def of_floor(self, minor: int) -> int:
+        """``minor × rate``, rounded down to a minor unit (``minor`` ≥ 0)."""
+        return (minor * self.num) // self.den
+
+
+def round_half_up_div(numerator: int, denominator: int) -> int:
+    """``numerator / denominator`` rounded half away from zero (ROUND_HALF_UP)."""
+    if denominator < 0:
+        numerator, denominator = -numerator, -denominator
+    if numerator >= 0:
+        return (2 * numerator + denominator) // (2 * denominator)
+    return -((-2 * numerator + denominator) // (2 * denominator))
+
+
+def floor_div(numerator: int, denominator: int) -> int:
+    """``numerator / denominator`` rounded toward negative infinity."""
+    return numerator // denominator
+
+
+def allocate(total: int, weights: Sequence[int]) -> list[int]:
+    """Share ``total`` minor units in proportion to ``weights`` (largest remainder).
+
+    Each share is first the floor of its exact quota; the units left over go one
+    each to the largest remainders, ties to the earlier position. The shares
+    always sum to ``total``. All weights zero: everything to nobody is impossible,
+    so the total is shared equally instead (only happens when ``total`` is 0 in
+    the engine's own use).
+    """
+    n = len(weights)
+    if n == 0:
+        if total:
+            raise ValueError("cannot allocate a non-zero amount over no weights")
+        return []
+    weight_sum = sum(weights)
+    if weight_sum == 0:
+        weights = [1] * n
+        weight_sum = n
+    shares = []
+    remainders = []
+    for w in weights:
+        q, r = divmod(total * w, weight_sum)
+        shares.append(q)
+        remainders.append(r)
+    left = total - sum(shares)
+    if left:
+        # Largest remainder first; among equal remainders the earlier line wins.
+        order = sorted(range(n), key=lambda i: -remainders[i])
+        for i in order[:left]:
+            shares[i] += 1
+    return shares

@@ -1,0 +1,42 @@
+"""Stage 5 — order discounts: ``TO_ORDER`` rules on their targeted base (SPEC §6)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ._applied import Applied
+from ._eligibility import Verdict
+from ._money import allocate
+
+__all__ = ["apply_order_discounts"]
+
+
+def order_amount(verdict: Verdict, base: int) -> int:
+    """What one ``TO_ORDER`` rule takes off a base ``base`` (before ``maxAmount``)."""
+    rule = verdict.rule
+    if rule.kind == "PERCENTAGE":
+        return rule.rate.of_half_up(base)
+    if rule.kind == "FIXED_AMOUNT":
+        return min(rule.value, base)
+    if rule.kind == "FIXED_PRICE":
+        return max(0, base - rule.value)
+    return 0
+
+
+def apply_order_discounts(verdicts: Sequence[Verdict], current: list[int]) -> list[Applied]:
+    """Apply each rule in order; its amount is shared over its lines by current amount.
+
+    ``current`` is brought up to date as rules apply (see the product stage).
+    """
+    applied = []
+    for verdict in verdicts:
+        weights = [current[i] for i in verdict.targets]
+        total = order_amount(verdict, sum(weights))
+        max_amount = verdict.rule.max_amount
+        if max_amount is not None and total > max_amount:
+            total = max_amount
+        shares = allocate(total, weights)
+        for i, a in zip(verdict.targets, shares, strict=True):
+            current[i] -= a
+        applied.append(Applied(verdict.rule, tuple(zip(verdict.targets, shares, strict=True)), total))
+    return applied
