@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ._compile import Rule
 
-__all__ = ["Applied"]
+__all__ = ["Applied", "amounts_left"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,3 +21,12 @@ class Applied:
     shares: tuple[tuple[int, int], ...]
     amount: int
     capped: bool = False
+
+
+def amounts_left(totals: Sequence[int], applied: Sequence[Applied]) -> list[int]:
+    """Each line's amount after every applied discount's share."""
+    left = list(totals)
+    for a in applied:
+        for pos, share in a.shares:
+            left[pos] -= share
+    return left

@@ -23,17 +23,26 @@ class Bonus:
     max_bonus_discount: int
     requested: int | None
     applied: int
+    total_due: int
+    """``totalSumWithDiscount`` − ``bonusApplied``, never below 0 (bonus may pay shipping)."""
     shown: bool
     """Whether ``discountConfig.bonus`` is an object (not a guest without a request)."""
 
 
 def settle_bonus(
-    payable: int,
+    total_with_discount: int,
     customer: CustomerView | None,
     requested: int | None,
     settings: CompiledSettings,
+    *,
+    shipping: int = 0,
 ) -> Bonus:
-    """How much of ``payable`` the customer's points may pay, and how much they do."""
+    """How much the customer's points may pay, and how much they do.
+
+    The payable total is ``totalSumWithDiscount`` plus shipping (SPEC §11: bonus
+    may pay shipping; without shipping inputs it is just the former).
+    """
+    payable = total_with_discount + shipping
     balance = 0
     if customer is not None and customer.bonus_balance is not None:
         balance = customer.bonus_balance
@@ -53,6 +62,7 @@ def settle_bonus(
         max_bonus_discount=limit,
         requested=requested,
         applied=applied,
+        total_due=max(0, total_with_discount - applied),
         shown=customer is not None or requested is not None,
     )
 

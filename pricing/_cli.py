@@ -7,6 +7,7 @@ traceback), 1 anything else.
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
@@ -116,10 +117,10 @@ def build_parser() -> argparse.ArgumentParser:
 def _add_extra_commands(sub: Any) -> None:
     """Hook for commands living in their own modules (kept out of the core import path)."""
     try:
-        from ._whatif_cli import add_whatif_command
+        module = importlib.import_module("pricing._whatif_cli")
     except ImportError:  # pragma: no cover - the module ships with the package
         return
-    add_whatif_command(sub)
+    module.add_whatif_command(sub)
 
 
 def main(

@@ -104,7 +104,9 @@ def _ancestors(categories: Sequence[Category]) -> dict[str, frozenset[str]]:
         p = parent[k]
         while p is not None:
             if p == k or p in seen:
-                raise ScenarioError(f"categories[{i}].parentId", f"category {k} is its own ancestor")
+                raise ScenarioError(
+                    f"categories[{i}].parentId", f"category {k} is its own ancestor"
+                )
             seen.append(p)
             p = parent.get(p)
         result[k] = frozenset(seen)
@@ -288,6 +290,21 @@ def _in_categories(item: CatalogItem, cats: Sequence[tuple[str, bool]]) -> bool:
     )
 
 
+LinePredicate = Callable[[CatalogItem], bool]
+
+
+def _product_pred(keys: frozenset[str]) -> LinePredicate:
+    return lambda item: item.key in keys
+
+
+def _category_pred(cats: tuple[tuple[str, bool], ...]) -> LinePredicate:
+    return lambda item: _in_categories(item, cats)
+
+
+def _attribute_pred(names: tuple[str, ...], matcher: AttributeMatcher) -> LinePredicate:
+    return lambda item: any(matcher(item.attributes, n) for n in names)
+
+
 # ---------------------------------------------------------------------------
 # rules
 
@@ -346,9 +363,7 @@ def _ref_key(item: Any) -> str:
     return key_of(item.id if hasattr(item, "id") else item)
 
 
-def compile_rule(
-    cur: Currency, index: int, d: Discount, catalog: CompiledCatalog
-) -> Rule:
+def compile_rule(cur: Currency, index: int, d: Discount, catalog: CompiledCatalog) -> Rule:
     """Compile one discount; catalog-only parts of its conditions are decided here."""
     path = f"discounts[{index}]"
     dv = d.discount_value
@@ -373,34 +388,26 @@ def compile_rule(
         excluded_products.add(key_of(ex.id))
         excluded_categories.append((key_of(ex.id), ex.is_nested))
 
-    line_preds: list[Callable[[CatalogItem], bool]] = []
+    line_preds: list[LinePredicate] = []
     cart_conds: list[CartCondition] = []
     for j, cond in enumerate(d.conditions or ()):
         cpath = f"{path}.conditions[{j}]"
         kind_name = cond.kind
         if kind_name == "PRODUCT":
-            keys = frozenset(k for k, _ in _entity_refs(cond, cpath))
-            line_preds.append(lambda item, keys=keys: item.key in keys)
+            line_preds.append(_product_pred(frozenset(k for k, _ in _entity_refs(cond, cpath))))
         elif kind_name == "CATEGORY":
-            cats = tuple(_entity_refs(cond, cpath))
-            line_preds.append(lambda item, cats=cats: _in_categories(item, cats))
+            line_preds.append(_category_pred(tuple(_entity_refs(cond, cpath))))
         elif kind_name == "ATTRIBUTE":
             names = tuple(k for k, _ in _entity_refs(cond, cpath))
             matcher = compile_matcher(_attribute_spec(cond), f"{cpath}.value")
-            line_preds.append(
-                lambda item, names=names, m=matcher: any(m(item.attributes, n) for n in names)
-            )
+            line_preds.append(_attribute_pred(names, matcher))
         elif kind_name == "PRODUCT_IN_CART":
             keys = frozenset(k for k, _ in _entity_refs(cond, cpath))
             cart_conds.append(CartCondition(kind_name, product_keys=keys))
         elif kind_name == "CATEGORY_IN_CART":
-            cart_conds.append(
-                CartCondition(kind_name, categories=tuple(_entity_refs(cond, cpath)))
-            )
+            cart_conds.append(CartCondition(kind_name, categories=tuple(_entity_refs(cond, cpath))))
         elif kind_name in ("MIN_CART_AMOUNT", "USER_LTV"):
-            cart_conds.append(
-                CartCondition(kind_name, amount=_condition_amount(cur, cond, cpath))
-            )
+            cart_conds.append(CartCondition(kind_name, amount=_condition_amount(cur, cond, cpath)))
         elif kind_name == "USER_ATTRIBUTE":
             names = tuple(k for k, _ in _entity_refs(cond, cpath))
             matcher = compile_matcher(_attribute_spec(cond), f"{cpath}.value")
@@ -527,9 +534,7 @@ def compile_settings(cur: Currency, s: Settings) -> CompiledSettings:
         echo["pricesIncludeTax"] = s.prices_include_tax
     return CompiledSettings(
         allow_stacking=s.allow_stacking,
-        cap_rate=None
-        if s.max_discount_value is None
-        else Rate.from_percent(s.max_discount_value),
+        cap_rate=None if s.max_discount_value is None else Rate.from_percent(s.max_discount_value),
         allow_gift_stacking=s.allow_gift_stacking,
         bonus_rate=None
         if s.max_bonus_payment_percent is None

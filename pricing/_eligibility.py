@@ -191,9 +191,7 @@ def decide(
 
     known = {r.identifier for r in rules if r.identifier is not None}
     warnings = tuple(
-        {"code": "unknown_marker", "marker": m}
-        for m in dict.fromkeys(markers)
-        if m not in known
+        {"code": "unknown_marker", "marker": m} for m in dict.fromkeys(markers) if m not in known
     )
     return Eligibility(
         verdicts=tuple(verdicts),

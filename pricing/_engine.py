@@ -1,7 +1,7 @@
 """The engine: a compiled rule set, and the preview pipeline in SPEC order.
 
 lines → eligibility → gifts → product discounts → order discounts → cap → bonus
-→ (tax) → result. Each stage is a module of its own; data flows one way.
+→ tax → result. Each stage is a module of its own; data flows one way.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from ._applied import amounts_left
 from ._bonus import accrual, settle_bonus
 from ._cap import apply_cap
 from ._compile import (
@@ -39,6 +40,7 @@ from ._money import currency as lookup_currency
 from ._order_discounts import apply_order_discounts
 from ._product_discounts import apply_product_discounts
 from ._result import PreviewResult, assemble
+from ._tax import Taxable, TaxTable, compute_taxes, shipping_amounts, surcharge_amounts
 
 __all__ = ["Engine", "preview", "preview_json"]
 
@@ -85,14 +87,18 @@ class Engine:
         self._rules = compile_rules(
             cur, _validated_list(Discount, discounts, "discounts"), self._catalog
         )
-        self._settings = compile_settings(
-            cur, validate(Settings, settings if settings is not None else {}, "settings")
-        )
+        settings_m = validate(Settings, settings if settings is not None else {}, "settings")
+        self._settings = compile_settings(cur, settings_m)
         self._tax_rates = compile_tax_rates(
             None if tax_rates is None else _validated_list(TaxRate, tax_rates, "taxRates")
         )
-        self._taxed = tax_rates is not None
-        self._locale = locale
+        # §11 is on when any of its inputs is given; otherwise the output is §9 exactly.
+        self._taxed = (
+            tax_rates is not None or locale is not None or settings_m.prices_include_tax is not None
+        )
+        self._tax_table = TaxTable.build(self._tax_rates, self._settings.prices_include_tax, locale)
+        for i, product in enumerate(self._catalog.items.values()):
+            self._tax_table.rate_key(product.tax_rate_key, f"catalog[{i}].taxRateId")
         self._storage_marker = storage_marker
         self._verifier = price_verifier
 
@@ -157,8 +163,26 @@ class Engine:
             applied = apply_cap(applied, total_raw, settings.cap_rate)
         total_with_discount = total_raw - sum(a.amount for a in applied)
 
-        bonus = settle_bonus(total_with_discount, shopper, requested, settings)
-        accrued = accrual(eligibility.accruing, total_with_discount - bonus.applied)
+        table = self._tax_table
+        shipping = shipping_amounts(cur, table, order_m.shipping_lines)
+        surcharges = surcharge_amounts(cur, table, order_m.surcharges)
+        bonus = settle_bonus(
+            total_with_discount,
+            shopper,
+            requested,
+            settings,
+            shipping=sum(s.amount for s in shipping),
+        )
+        accrued = accrual(eligibility.accruing, bonus.total_due)
+
+        extensions = None
+        if self._taxed or shipping or surcharges:
+            left = amounts_left([line.total for line in paid], applied)
+            goods = [
+                Taxable(amount, line.item.tax_rate_key)
+                for line, amount in zip(paid, left, strict=True)
+            ]
+            extensions = compute_taxes(cur, table, goods, shipping, surcharges)
 
         return assemble(
             cur,
@@ -169,6 +193,7 @@ class Engine:
             bonus=bonus,
             accrued=accrued,
             markers=order_m.additional_discounts_markers,
+            extensions=extensions,
         )
 
 

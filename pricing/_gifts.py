@@ -75,4 +75,3 @@ def settle_gifts(
         for line, q in zip(lines, quantities, strict=True)
     )
     return Gifts(new_lines, tuple(gift_lines), tuple(excluded))
-

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache
 
 from iso4217 import Currency as _IsoCurrency
 
@@ -34,7 +34,7 @@ class Currency:
     @property
     def scale(self) -> int:
         """Minor units per major unit (100 for USD)."""
-        return 10**self.exponent
+        return int(10**self.exponent)
 
     def to_minor(self, amount: Decimal) -> int | None:
         """``amount`` in minor units, or ``None`` when it has more decimals than allowed."""
@@ -48,7 +48,7 @@ class Currency:
         return Decimal(minor).scaleb(-self.exponent)
 
 
-@lru_cache(maxsize=None)
+@cache
 def currency(code: str) -> Currency:
     """Look up ``code`` in the ISO 4217 table.
 

@@ -14,7 +14,6 @@ from ._compile import CompiledSettings
 from ._eligibility import Eligibility
 from ._gifts import Gifts
 from ._json import dumps
-from ._lines import Line
 from ._money import Currency
 
 __all__ = ["LineDiscount", "LineResult", "PreviewResult", "RuleExplanation", "assemble"]
@@ -144,21 +143,29 @@ def assemble(
     product_discounts: list[dict[str, Any]] = []
     for verdict in eligibility.verdicts:
         rule = verdict.rule
-        a = by_rule.get(id(rule))
-        if a is None:
+        done = by_rule.get(id(rule))
+        if done is None:
             explanation.append(
-                RuleExplanation(rule.id, rule.identifier, "not_applied", verdict.reason, money(0), False)
+                RuleExplanation(
+                    rule.id, rule.identifier, "not_applied", verdict.reason, money(0), False
+                )
             )
             continue
-        if a.capped and a.amount == 0:
+        if done.capped and done.amount == 0:
             explanation.append(
-                RuleExplanation(rule.id, rule.identifier, "not_applied", "capped_out", money(0), True)
+                RuleExplanation(
+                    rule.id, rule.identifier, "not_applied", "capped_out", money(0), True
+                )
             )
             continue
         explanation.append(
-            RuleExplanation(rule.id, rule.identifier, "applied", None, money(a.amount), a.capped)
+            RuleExplanation(
+                rule.id, rule.identifier, "applied", None, money(done.amount), done.capped
+            )
         )
-        own_coupon = coupon_obj if coupon is not None and coupon.normalised in rule.coupons else None
+        own_coupon = (
+            coupon_obj if coupon is not None and coupon.normalised in rule.coupons else None
+        )
         (product_discounts if rule.to_product else order_discounts).append(
             _discount_echo(rule.raw, own_coupon)
         )
@@ -188,7 +195,7 @@ def assemble(
         )
 
     bonus_applied = money(bonus.applied)
-    total_due = money(total_with_discount - bonus.applied)
+    total_due = money(bonus.total_due)
     bonus_obj = None
     if bonus.shown:
         bonus_obj = {
