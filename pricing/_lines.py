@@ -116,9 +116,7 @@ def build_lines(
                     at=at,
                 )
             except SignedPriceError as exc:
-                raise SignedPriceError(
-                    exc.reason, str(exc), path=f"{path}.signedPrice"
-                ) from None
+                raise SignedPriceError(exc.reason, str(exc), path=f"{path}.signedPrice") from None
             unit_price = to_minor(cur, signed.price, f"{path}.signedPrice")
             locked = True
         lines.append(Line(i, item, req.quantity, unit_price, locked))

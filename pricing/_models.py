@@ -32,7 +32,6 @@ from pydantic.alias_generators import to_camel
 from ._errors import ScenarioError
 
 __all__ = [
-    "validate",
     "Category",
     "Condition",
     "CouponDef",
@@ -50,6 +49,7 @@ __all__ = [
     "ShippingLine",
     "Surcharge",
     "TaxRate",
+    "validate",
 ]
 
 
@@ -278,9 +278,7 @@ class DiscountValue(_Lenient):
 
     value: Money = Decimal(0)
     max_amount: Money | None = None
-    discount_type: Literal["PERCENTAGE", "PERCENT", "FIXED_AMOUNT", "FIXED_PRICE", "NONE"] = (
-        "NONE"
-    )
+    discount_type: Literal["PERCENTAGE", "PERCENT", "FIXED_AMOUNT", "FIXED_PRICE", "NONE"] = "NONE"
     applicability: Literal["TO_PRODUCT", "TO_ORDER"] | None = None
 
     @model_validator(mode="after")

@@ -38,5 +38,7 @@ def apply_order_discounts(verdicts: Sequence[Verdict], current: list[int]) -> li
         shares = allocate(total, weights)
         for i, a in zip(verdict.targets, shares, strict=True):
             current[i] -= a
-        applied.append(Applied(verdict.rule, tuple(zip(verdict.targets, shares, strict=True)), total))
+        applied.append(
+            Applied(verdict.rule, tuple(zip(verdict.targets, shares, strict=True)), total)
+        )
     return applied
