@@ -240,6 +240,34 @@ def render_summary(result: PreviewResult) -> str:
         out.append(f"  applied             {bonus['bonusApplied']}")
     if result.bonus_accrual:
         out.append(f"  points to accrue    {result.bonus_accrual}")
+    taxes = doc.get("taxes")
+    if taxes is not None:
+        out.append("")
+        out.append("Tax")
+        for label, key in (
+            ("goods", "subTotal"),
+            ("goods with tax", "subTotalWithTax"),
+            ("shipping", "shipping"),
+            ("shipping with tax", "shippingWithTax"),
+            ("surcharges", "surcharges"),
+            ("total", "total"),
+            ("total with tax", "totalWithTax"),
+        ):
+            out.append(f"  {label:<19}{taxes[key]:>14}")
+        tax_rows = [
+            [str(r["name"] or r["taxRateId"]), f"{r['rate']}%", str(r["base"]), str(r["tax"])]
+            for r in taxes["taxSummary"]
+        ]
+        if tax_rows:
+            out.extend("  " + r for r in _table(["rate", "%", "base", "tax"], tax_rows, {1, 2, 3}))
+        display = doc["displayPrice"]
+        out.append(
+            f"  display price: {display['withTax']['formatted']} with tax, "
+            f"{display['withoutTax']['formatted']} without"
+        )
+        if result.bonus_applied:
+            pay = taxes["totalWithTax"] - result.bonus_applied
+            out.append(f"  the shopper pays {pay} (total with tax − bonus applied)")
     excluded = config.get("excludedGiftProductIds")
     if excluded:
         out.append("")
