@@ -6,6 +6,8 @@ reason each rule applied or not. ``pricing.Engine`` compiles a rule set once for
 pricing many carts.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from ._engine import Engine, preview, preview_json
 from ._errors import (
     CouponError,
@@ -28,6 +30,21 @@ from ._models import (
 )
 from ._result import LineDiscount, LineResult, PreviewResult, RuleExplanation
 
+if TYPE_CHECKING:
+    from ._signing import PriceSigner, PriceVerifier, SignedPrice, VerificationKey
+
+_LAZY = {"PriceSigner", "PriceVerifier", "SignedPrice", "VerificationKey"}
+
+
+def __getattr__(name: str) -> Any:
+    # The signing names load python-jose and cryptography only when first used.
+    if name in _LAZY:
+        from . import _signing
+
+        return getattr(_signing, name)
+    raise AttributeError(f"module 'pricing' has no attribute {name!r}")
+
+
 __all__ = [
     "Category",
     "CouponError",
@@ -39,6 +56,8 @@ __all__ = [
     "Order",
     "OrderProduct",
     "PreviewResult",
+    "PriceSigner",
+    "PriceVerifier",
     "PricingConfigError",
     "PricingError",
     "Product",
@@ -46,7 +65,9 @@ __all__ = [
     "Scenario",
     "ScenarioError",
     "Settings",
+    "SignedPrice",
     "SignedPriceError",
+    "VerificationKey",
     "dumps_json",
     "loads_json",
     "preview",

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
 from ._engine import preview
-from ._errors import PricingError, ScenarioError
+from ._errors import PricingConfigError, PricingError, ScenarioError
 from ._json import dumps, loads
 from ._result import PreviewResult
 
@@ -133,7 +133,7 @@ def main(
     try:
         code: int = args.handler(args, out, err)
         return code
-    except ScenarioError as exc:
+    except (ScenarioError, PricingConfigError) as exc:
         err.write(f"pricing: bad input: {exc}\n")
         return EXIT_BAD_INPUT
     except PricingError as exc:
