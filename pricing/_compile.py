@@ -9,9 +9,10 @@ only evaluates what depends on the cart, the customer and the instant.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 
 from ._errors import ScenarioError
@@ -80,15 +81,77 @@ class CatalogItem:
     attributes: Mapping[str, Any]
     available: bool
     tax_rate_key: str | None
+    bit: int
+    """``1 << its catalog position``: its member bit in a product mask."""
 
 
 @dataclass(frozen=True, slots=True)
 class CompiledCatalog:
-    """The catalog indexed by product key, and its category tree."""
+    """The catalog indexed by product key, and its category tree.
+
+    Sets of products are *masks*: integers with the products' :attr:`CatalogItem.bit`
+    set. A rule's product-level conditions compile to masks, a cart to the mask of
+    its products, and whether a rule can touch a cart is one ``&``.
+    """
 
     items: Mapping[str, CatalogItem]
     order: tuple[str, ...]
     """Product keys in catalog order."""
+    all_mask: int
+    own_category_masks: Mapping[str, int]
+    """Category key → the products directly in it."""
+    nested_category_masks: Mapping[str, int]
+    """Category key → the products in it or in one of its descendants."""
+    attribute_groups: dict[str, tuple[tuple[Mapping[str, Any], int], ...]] = field(
+        default_factory=dict
+    )
+    """Memo of :meth:`attribute_mask`: attribute name → (sample attributes, mask) groups."""
+
+    def product_mask(self, keys: Iterable[str]) -> int:
+        """The products named by ``keys`` (keys not in the catalog name none)."""
+        mask = 0
+        for k in keys:
+            item = self.items.get(k)
+            if item is not None:
+                mask |= item.bit
+        return mask
+
+    def category_mask(self, cats: Iterable[tuple[str, bool]]) -> int:
+        """The products in any of ``cats`` (``(key, isNested)`` pairs), as SPEC §3 matches."""
+        mask = 0
+        for c, nested in cats:
+            mask |= (self.nested_category_masks if nested else self.own_category_masks).get(c, 0)
+        return mask
+
+    def attribute_mask(self, names: Iterable[str], matcher: AttributeMatcher) -> int:
+        """The products for which ``matcher`` holds on one of the attributes ``names``.
+
+        A matcher reads only ``attrs[name]`` (and whether it is there), so products
+        are grouped by that value and the matcher is asked once per group.
+        """
+        mask = 0
+        for name in names:
+            groups = self.attribute_groups.get(name)
+            if groups is None:
+                groups = self.attribute_groups[name] = self._group_by_attribute(name)
+            for attrs, group in groups:
+                if matcher(attrs, name):
+                    mask |= group
+        return mask
+
+    def _group_by_attribute(self, name: str) -> tuple[tuple[Mapping[str, Any], int], ...]:
+        groups: dict[object, tuple[Mapping[str, Any], int]] = {}
+        for item in self.items.values():
+            attrs = item.attributes
+            # Matchers compare the value's text or number: (type, text) decides it.
+            value = attrs.get(name, _ABSENT)
+            key = (type(value), str(value))
+            sample, mask = groups.get(key, (attrs, 0))
+            groups[key] = (sample, mask | item.bit)
+        return tuple(groups.values())
+
+
+_ABSENT = object()
 
 
 def _ancestors(categories: Sequence[Category]) -> dict[str, frozenset[str]]:
@@ -119,6 +182,8 @@ def compile_catalog(
     """Index the catalog; prices to minor units, categories to their ancestor closure."""
     ancestors = _ancestors(categories)
     items: dict[str, CatalogItem] = {}
+    own_masks: dict[str, int] = {}
+    nested_masks: dict[str, int] = {}
     for i, p in enumerate(products):
         k = key_of(p.id)
         if k in items:
@@ -139,8 +204,19 @@ def compile_catalog(
             attributes=dict(p.attributes),
             available=p.available,
             tax_rate_key=None if p.tax_rate_id is None else key_of(p.tax_rate_id),
+            bit=1 << i,
         )
-    return CompiledCatalog(items=items, order=tuple(items))
+        for c in own:
+            own_masks[c] = own_masks.get(c, 0) | 1 << i
+        for c in nested:
+            nested_masks[c] = nested_masks.get(c, 0) | 1 << i
+    return CompiledCatalog(
+        items=items,
+        order=tuple(items),
+        all_mask=(1 << len(items)) - 1,
+        own_category_masks=own_masks,
+        nested_category_masks=nested_masks,
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -186,10 +262,10 @@ def compile_matcher(spec: Any, path: str) -> AttributeMatcher:
     if isinstance(spec, Mapping) and "condition" in spec:
         op = str(spec["condition"]).lower()
         expected = spec.get("value")
-    elif isinstance(spec, Mapping) and "value" in spec:
-        op, expected = "eq", spec["value"]
     else:
-        op, expected = "eq", spec
+        # A plain value (or ``{value}`` alone): equality compared as strings (SPEC §3).
+        text = _as_text(spec["value"] if isinstance(spec, Mapping) and "value" in spec else spec)
+        return lambda attrs, name: name in attrs and _as_text(attrs[name]) == text
 
     if op == "exs":
         return lambda attrs, name: name in attrs
@@ -236,6 +312,9 @@ class CartCondition:
     amount: int = 0
     names: tuple[str, ...] = ()
     matcher: AttributeMatcher | None = None
+    mask: int = 0
+    """``PRODUCT_IN_CART``/``CATEGORY_IN_CART``: the catalog products that satisfy it
+    (true for a cart whose mask meets it)."""
 
 
 LINE_KINDS = frozenset({"PRODUCT", "CATEGORY", "ATTRIBUTE"})
@@ -284,27 +363,6 @@ def _attribute_spec(cond: Condition) -> Any:
     return cond.value
 
 
-def _in_categories(item: CatalogItem, cats: Sequence[tuple[str, bool]]) -> bool:
-    return any(
-        (c in item.nested_categories) if nested else (c in item.categories) for c, nested in cats
-    )
-
-
-LinePredicate = Callable[[CatalogItem], bool]
-
-
-def _product_pred(keys: frozenset[str]) -> LinePredicate:
-    return lambda item: item.key in keys
-
-
-def _category_pred(cats: tuple[tuple[str, bool], ...]) -> LinePredicate:
-    return lambda item: _in_categories(item, cats)
-
-
-def _attribute_pred(names: tuple[str, ...], matcher: AttributeMatcher) -> LinePredicate:
-    return lambda item: any(matcher(item.attributes, n) for n in names)
-
-
 # ---------------------------------------------------------------------------
 # rules
 
@@ -331,12 +389,12 @@ class Rule:
     logic_or: bool
     has_conditions: bool
     cart_conditions: tuple[CartCondition, ...]
-    and_products: frozenset[str]
-    """Not excluded and every product-level condition true (AND, and no conditions)."""
-    or_products: frozenset[str]
-    """Not excluded and some product-level condition true (OR)."""
-    allowed_products: frozenset[str]
-    """Not excluded."""
+    and_mask: int
+    """Products not excluded with every product-level condition true (AND, and no conditions)."""
+    or_mask: int
+    """Products not excluded with some product-level condition true (OR)."""
+    allowed_mask: int
+    """Products not excluded."""
     user_groups: frozenset[str]
     user_exclusions: frozenset[str]
     gifts: tuple[tuple[str, int], ...]
@@ -345,6 +403,12 @@ class Rule:
     """Normalised code → definition."""
     on_request: bool
     raw: Mapping[str, Any]
+    start_us: int | None
+    """``start`` in microseconds since the epoch (exact, and quick to compare)."""
+    end_us: int | None
+    """``end`` likewise."""
+    gated: bool
+    """Whether gates 3–6 (audience, coupons, activation) can fail at all."""
 
 
 def normalise_code(code: str) -> str:
@@ -361,6 +425,16 @@ def _aware(value: datetime | None) -> datetime | None:
 
 def _ref_key(item: Any) -> str:
     return key_of(item.id if hasattr(item, "id") else item)
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
+
+@lru_cache(maxsize=256)  # a batch prices many carts at the same instant
+def micros(at: datetime) -> int:
+    """An aware instant as whole microseconds since the epoch (exact)."""
+    return (at - _EPOCH) // _MICROSECOND
 
 
 def compile_rule(cur: Currency, index: int, d: Discount, catalog: CompiledCatalog) -> Rule:
@@ -382,30 +456,34 @@ def compile_rule(cur: Currency, index: int, d: Discount, catalog: CompiledCatalo
         if dv.max_amount is not None:
             max_amount = to_minor(cur, dv.max_amount, f"{path}.discountValue.maxAmount")
 
-    excluded_products: set[str] = set()
-    excluded_categories: list[tuple[str, bool]] = []
-    for ex in d.exclusions or ():
-        excluded_products.add(key_of(ex.id))
-        excluded_categories.append((key_of(ex.id), ex.is_nested))
+    # An exclusion's id names a product or a category (SPEC §3).
+    excluded = [(key_of(ex.id), ex.is_nested) for ex in d.exclusions or ()]
+    excluded_mask = catalog.product_mask(k for k, _ in excluded) | catalog.category_mask(excluded)
 
-    line_preds: list[LinePredicate] = []
+    line_masks: list[int] = []
+    """Per product-level condition, the catalog products it is true for."""
     cart_conds: list[CartCondition] = []
     for j, cond in enumerate(d.conditions or ()):
         cpath = f"{path}.conditions[{j}]"
         kind_name = cond.kind
         if kind_name == "PRODUCT":
-            line_preds.append(_product_pred(frozenset(k for k, _ in _entity_refs(cond, cpath))))
+            line_masks.append(catalog.product_mask(k for k, _ in _entity_refs(cond, cpath)))
         elif kind_name == "CATEGORY":
-            line_preds.append(_category_pred(tuple(_entity_refs(cond, cpath))))
+            line_masks.append(catalog.category_mask(_entity_refs(cond, cpath)))
         elif kind_name == "ATTRIBUTE":
             names = tuple(k for k, _ in _entity_refs(cond, cpath))
             matcher = compile_matcher(_attribute_spec(cond), f"{cpath}.value")
-            line_preds.append(_attribute_pred(names, matcher))
+            line_masks.append(catalog.attribute_mask(names, matcher))
         elif kind_name == "PRODUCT_IN_CART":
             keys = frozenset(k for k, _ in _entity_refs(cond, cpath))
-            cart_conds.append(CartCondition(kind_name, product_keys=keys))
+            cart_conds.append(
+                CartCondition(kind_name, product_keys=keys, mask=catalog.product_mask(keys))
+            )
         elif kind_name == "CATEGORY_IN_CART":
-            cart_conds.append(CartCondition(kind_name, categories=tuple(_entity_refs(cond, cpath))))
+            cats = tuple(_entity_refs(cond, cpath))
+            cart_conds.append(
+                CartCondition(kind_name, categories=cats, mask=catalog.category_mask(cats))
+            )
         elif kind_name in ("MIN_CART_AMOUNT", "USER_LTV"):
             cart_conds.append(CartCondition(kind_name, amount=_condition_amount(cur, cond, cpath)))
         elif kind_name == "USER_ATTRIBUTE":
@@ -421,18 +499,17 @@ def compile_rule(cur: Currency, index: int, d: Discount, catalog: CompiledCatalo
                 + ")",
             )
 
-    allowed: set[str] = set()
-    and_ok: set[str] = set()
-    or_ok: set[str] = set()
-    for k, item in catalog.items.items():
-        if k in excluded_products or _in_categories(item, excluded_categories):
-            continue
-        allowed.add(k)
-        results = [p(item) for p in line_preds]
-        if all(results):
-            and_ok.add(k)
-        if any(results):
-            or_ok.add(k)
+    allowed = catalog.all_mask & ~excluded_mask
+    and_ok = or_ok = 0
+    if line_masks:
+        and_ok = or_ok = line_masks[0]
+        for mask in line_masks[1:]:
+            and_ok &= mask
+            or_ok |= mask
+        and_ok &= allowed
+        or_ok &= allowed
+    else:
+        and_ok = allowed  # all([]) is true, any([]) is false
 
     gifts: list[tuple[str, int]] = []
     for g in d.gifts or ():
@@ -450,6 +527,9 @@ def compile_rule(cur: Currency, index: int, d: Discount, catalog: CompiledCatalo
         coupons.setdefault(norm, cdef)
 
     start, end = _aware(d.start_date), _aware(d.end_date)
+    user_groups = frozenset(_ref_key(g) for g in d.user_groups or ())
+    user_exclusions = frozenset(_ref_key(u) for u in d.user_exclusions or ())
+    on_request = d.activation == "ON_REQUEST"
     position = d.position
     priority = (0 if position is not None else 1, position or 0, "")
     return Rule(
@@ -466,18 +546,23 @@ def compile_rule(cur: Currency, index: int, d: Discount, catalog: CompiledCatalo
         max_amount=max_amount,
         to_product=to_product,
         logic_or=d.condition_logic == "OR",
-        has_conditions=bool(line_preds or cart_conds),
+        has_conditions=bool(line_masks or cart_conds),
         cart_conditions=tuple(cart_conds),
-        and_products=frozenset(and_ok),
-        or_products=frozenset(or_ok) if line_preds else frozenset(),
-        allowed_products=frozenset(allowed),
-        user_groups=frozenset(_ref_key(g) for g in d.user_groups or ()),
-        user_exclusions=frozenset(_ref_key(u) for u in d.user_exclusions or ()),
+        and_mask=and_ok,
+        or_mask=or_ok,
+        allowed_mask=allowed,
+        user_groups=user_groups,
+        user_exclusions=user_exclusions,
         gifts=tuple(gifts),
         gifts_replace=bool(d.gifts_replace_cart_items),
         coupons=coupons,
-        on_request=d.activation == "ON_REQUEST",
+        on_request=on_request,
         raw=d.raw,
+        start_us=None if start is None else micros(start),
+        end_us=None if end is None else micros(end),
+        gated=bool(
+            user_groups or user_exclusions or d.type == "PERSONAL_DISCOUNT" or coupons or on_request
+        ),
     )
 
 

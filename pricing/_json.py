@@ -13,20 +13,55 @@ from ._errors import ScenarioError
 __all__ = ["dumps", "format_decimal", "loads"]
 
 
-def _refuse_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a number JSON allows")
+class _Constant:
+    """Stands in for a ``NaN``/``Infinity`` constant until its JSON path is known."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+
+def _find_constant(value: Any, path: str) -> tuple[str, _Constant] | None:
+    """The JSON path (``order.products[0].quantity``) of the first stand-in, if any."""
+    if isinstance(value, _Constant):
+        return path, value
+    if isinstance(value, dict):
+        for k, v in value.items():
+            found = _find_constant(v, f"{path}.{k}" if path else str(k))
+            if found is not None:
+                return found
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            found = _find_constant(v, f"{path}[{i}]")
+            if found is not None:
+                return found
+    return None
 
 
 def loads(text: str | bytes) -> Any:
-    """Parse JSON keeping every number exact; malformed input is a :class:`ScenarioError`."""
+    """Parse JSON keeping every number exact; malformed input is a :class:`ScenarioError`.
+
+    ``NaN`` and ``Infinity`` are refused with the path of the field holding them.
+    """
+    constants: list[_Constant] = []
+
+    def constant(name: str) -> _Constant:
+        constants.append(_Constant(name))
+        return constants[-1]
+
     try:
-        return json.loads(text, parse_float=Decimal, parse_constant=_refuse_constant)
+        data = json.loads(text, parse_float=Decimal, parse_constant=constant)
     except json.JSONDecodeError as exc:
         raise ScenarioError(
             "", f"malformed JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
         ) from None
     except ValueError as exc:
         raise ScenarioError("", f"malformed JSON: {exc}") from None
+    if constants:
+        path, found = _find_constant(data, "") or ("", constants[0])
+        raise ScenarioError(path, f"{found.name} is not a number JSON allows")
+    return data
 
 
 def format_decimal(value: Decimal) -> str:

@@ -25,6 +25,8 @@ from pydantic import (
     PrivateAttr,
     StrictInt,
     ValidationError,
+    ValidationInfo,
+    field_validator,
     model_validator,
 )
 from pydantic.alias_generators import to_camel
@@ -189,19 +191,14 @@ class Order(_Strict):
     products: list[OrderProduct]
     coupon_code: str | None = None
     additional_discounts_markers: list[str] = Field(default_factory=list)
-    bonus_amount: Amount | None = None
+    # Money: a negative request is an error naming order.bonusAmount (SPEC §8, §10).
+    bonus_amount: Money | None = None
     shipping_lines: list[ShippingLine] = Field(default_factory=list)
     surcharges: list[Surcharge] = Field(default_factory=list)
     # Fields of a OneEntry order body that do not affect prices: accepted, ignored.
     form_identifier: str | None = None
     payment_account_identifier: str | None = None
     form_data: Any = None
-
-    @model_validator(mode="after")
-    def _bonus_not_negative(self) -> Order:
-        if self.bonus_amount is not None and self.bonus_amount < 0:
-            raise ValueError("bonusAmount must not be negative")
-        return self
 
 
 class Settings(_Strict):
@@ -276,16 +273,19 @@ class CouponDef(_Lenient):
 class DiscountValue(_Lenient):
     """What a discount takes off, and where."""
 
+    # discountType comes first so that the check of `value` can see it, and a
+    # percentage above 100 is an error naming discountValue.value (SPEC §10).
+    discount_type: Literal["PERCENTAGE", "PERCENT", "FIXED_AMOUNT", "FIXED_PRICE", "NONE"] = "NONE"
     value: Money = Decimal(0)
     max_amount: Money | None = None
-    discount_type: Literal["PERCENTAGE", "PERCENT", "FIXED_AMOUNT", "FIXED_PRICE", "NONE"] = "NONE"
     applicability: Literal["TO_PRODUCT", "TO_ORDER"] | None = None
 
-    @model_validator(mode="after")
-    def _percentage_range(self) -> DiscountValue:
-        if self.discount_type in ("PERCENTAGE", "PERCENT") and self.value > 100:
+    @field_validator("value")
+    @classmethod
+    def _percentage_range(cls, value: Decimal, info: ValidationInfo) -> Decimal:
+        if info.data.get("discount_type") in ("PERCENTAGE", "PERCENT") and value > 100:
             raise ValueError("a percentage value must be between 0 and 100")
-        return self
+        return value
 
 
 class Discount(_Lenient):

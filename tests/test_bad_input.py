@@ -1,0 +1,379 @@
+"""Bad input tried as a user would: a ScenarioError naming the field, and CLI exit 2."""
+
+from __future__ import annotations
+
+import copy
+import io
+import json
+from datetime import datetime
+from decimal import Decimal as D
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import pricing
+from pricing._cli import main
+
+SAMPLE_DISCOUNT = Path("/work/shared/samples/oneentry-discount.json")
+
+
+def _base() -> dict[str, Any]:
+    return {
+        "at": "2026-11-22T12:00:00Z",
+        "currency": "USD",
+        "categories": [{"id": 10, "parentId": None}],
+        "catalog": [
+            {"id": 1, "title": "A", "price": "150.00", "categoryIds": [10]},
+            {"id": 2, "title": "B", "price": "10.00", "available": False},
+        ],
+        "customer": {"id": 42, "groupIds": [3], "attributes": {"tier": "gold"}},
+        "discounts": [
+            {
+                "id": 7,
+                "identifier": "ten",
+                "discountValue": {"value": 10, "discountType": "PERCENTAGE"},
+            }
+        ],
+        "settings": {"allowStacking": True},
+        "order": {"products": [{"productId": 1, "quantity": 2}]},
+    }
+
+
+def _set(path: str, value: Any):
+    """A mutation setting ``path`` (dots and ints) to ``value``; ``...`` deletes it."""
+    keys: list[str | int] = [int(k) if k.isdigit() else k for k in path.split(".")]
+
+    def mutate(s: dict[str, Any]) -> None:
+        target: Any = s
+        for k in keys[:-1]:
+            target = target[k]
+        if value is ...:
+            del target[keys[-1]]
+        else:
+            target[keys[-1]] = value
+
+    return mutate
+
+
+# (id, mutation, expected ScenarioError.path)
+CASES = [
+    # missing fields
+    ("missing-currency", _set("currency", ...), "currency"),
+    ("missing-order", _set("order", ...), "order"),
+    ("missing-products", _set("order.products", ...), "order.products"),
+    ("missing-productId", _set("order.products.0.productId", ...), "order.products[0].productId"),
+    ("missing-quantity", _set("order.products.0.quantity", ...), "order.products[0].quantity"),
+    ("missing-price", _set("catalog.0.price", ...), "catalog[0].price"),
+    ("missing-product-id", _set("catalog.0.id", ...), "catalog[0].id"),
+    ("missing-customer-id", _set("customer.id", ...), "customer.id"),
+    ("missing-discount-id", _set("discounts.0.id", ...), "discounts[0].id"),
+    # unknown fields (typos)
+    ("unknown-top-level", _set("curency", "USD"), "curency"),
+    ("unknown-in-order", _set("order.coupon", "X"), "order.coupon"),
+    ("unknown-in-order-line", _set("order.products.0.qty", 2), "order.products[0].qty"),
+    ("unknown-in-catalog", _set("catalog.0.prize", "1.00"), "catalog[0].prize"),
+    ("unknown-in-customer", _set("customer.groups", [3]), "customer.groups"),
+    ("unknown-in-settings", _set("settings.allowStacks", False), "settings.allowStacks"),
+    ("unknown-in-category", _set("categories.0.parent", 1), "categories[0].parent"),
+    # quantities
+    ("quantity-negative", _set("order.products.0.quantity", -1), "order.products[0].quantity"),
+    ("quantity-fractional", _set("order.products.0.quantity", 1.5), "order.products[0].quantity"),
+    ("quantity-zero", _set("order.products.0.quantity", 0), "order.products[0].quantity"),
+    (
+        "quantity-too-big",
+        _set("order.products.0.quantity", 1_000_001),
+        "order.products[0].quantity",
+    ),
+    ("quantity-text", _set("order.products.0.quantity", "two"), "order.products[0].quantity"),
+    # money
+    ("price-too-many-decimals", _set("catalog.0.price", "150.005"), "catalog[0].price"),
+    ("price-negative", _set("catalog.0.price", "-1.00"), "catalog[0].price"),
+    ("price-NaN-string", _set("catalog.0.price", "NaN"), "catalog[0].price"),
+    ("price-Infinity-string", _set("catalog.0.price", "Infinity"), "catalog[0].price"),
+    ("price-minus-Infinity-string", _set("catalog.0.price", "-Infinity"), "catalog[0].price"),
+    ("price-not-a-number", _set("catalog.0.price", "cheap"), "catalog[0].price"),
+    ("price-boolean", _set("catalog.0.price", True), "catalog[0].price"),
+    ("bonusAmount-negative", _set("order.bonusAmount", "-1.00"), "order.bonusAmount"),
+    ("bonusAmount-NaN", _set("order.bonusAmount", "nan"), "order.bonusAmount"),
+    ("ltv-NaN", _set("customer.ltv", "NaN"), "customer.ltv"),
+    # currency, products
+    ("unknown-currency", _set("currency", "XYZ"), "currency"),
+    ("currency-without-minor-unit", _set("currency", "XAU"), "currency"),
+    ("unknown-product", _set("order.products.0.productId", 999), "order.products[0].productId"),
+    ("unavailable-product", _set("order.products.0.productId", 2), "order.products[0].productId"),
+    # discounts
+    (
+        "percentage-above-100",
+        _set("discounts.0.discountValue.value", 101),
+        "discounts[0].discountValue.value",
+    ),
+    (
+        "percent-alias-above-100",
+        _set("discounts.0.discountValue", {"value": "100.01", "discountType": "PERCENT"}),
+        "discounts[0].discountValue.value",
+    ),
+    (
+        "discount-value-negative",
+        _set("discounts.0.discountValue.value", -5),
+        "discounts[0].discountValue.value",
+    ),
+    (
+        "unknown-discount-type",
+        _set("discounts.0.discountValue.discountType", "PERCENTAGES"),
+        "discounts[0].discountValue.discountType",
+    ),
+    (
+        "unknown-applicability",
+        _set("discounts.0.discountValue.applicability", "TO_CART"),
+        "discounts[0].discountValue.applicability",
+    ),
+    ("unknown-rule-type", _set("discounts.0.type", "COUPON"), "discounts[0].type"),
+    (
+        "unknown-condition-type",
+        _set("discounts.0.conditions", [{"conditionType": "WEEKDAY", "value": 1}]),
+        "discounts[0].conditions[0].conditionType",
+    ),
+    (
+        "unknown-attribute-operator",
+        _set(
+            "discounts.0.conditions",
+            [
+                {
+                    "conditionType": "ATTRIBUTE",
+                    "entityIds": [{"id": "x"}],
+                    "value": {"condition": "~"},
+                }
+            ],
+        ),
+        "discounts[0].conditions[0].value.condition",
+    ),
+    ("discount-bad-start-date", _set("discounts.0.startDate", "soon"), "discounts[0].startDate"),
+    ("duplicate-product-id", _set("catalog.1.id", 1), "catalog[1].id"),
+    (
+        "maxDiscountValue-above-100",
+        _set("settings.maxDiscountValue", 101),
+        "settings.maxDiscountValue",
+    ),
+    # at
+    ("at-naive", _set("at", "2026-11-22T12:00:00"), "at"),
+    ("at-not-a-date", _set("at", "tomorrow"), "at"),
+]
+
+
+@pytest.mark.parametrize(("mutate", "path"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_python_api_names_the_field(mutate, path):
+    """``preview`` raises a ScenarioError whose ``.path`` names the offending field."""
+    scn = _base()
+    mutate(scn)
+    with pytest.raises(pricing.ScenarioError) as info:
+        pricing.preview(scn)
+    err = info.value
+    assert err.path == path
+    assert isinstance(err, pricing.PricingError)
+    assert isinstance(err, ValueError)
+    assert str(err).startswith(f"{path}: ")
+
+
+def _cli(tmp_path: Path, text: str) -> tuple[int, str, str]:
+    file = tmp_path / "scenario.json"
+    file.write_text(text, encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["preview", str(file), "--json"], out=out, err=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def _assert_bad_input(code: int, out: str, err: str, path: str) -> None:
+    assert code == 2
+    assert out == ""
+    assert err.endswith("\n")
+    assert err.count("\n") == 1, err
+    assert "Traceback" not in err
+    assert err.startswith("pricing: bad input: ")
+    assert path in err
+
+
+@pytest.mark.parametrize(("mutate", "path"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_cli_exits_2_with_one_line(tmp_path, mutate, path):
+    """The CLI prints one line naming the field on stderr and exits 2."""
+    scn = _base()
+    mutate(scn)
+    _assert_bad_input(*_cli(tmp_path, json.dumps(scn)), path)
+
+
+def _text_with(placeholder_path: str, literal: str) -> str:
+    """The base scenario as JSON text with a raw ``literal`` at ``placeholder_path``."""
+    scn = _base()
+    _set(placeholder_path, "@@HERE@@")(scn)
+    return json.dumps(scn).replace('"@@HERE@@"', literal)
+
+
+JSON_CONSTANT_CASES = [
+    ("catalog.0.price", "NaN", "catalog[0].price"),
+    ("catalog.0.price", "Infinity", "catalog[0].price"),
+    ("order.products.0.quantity", "-Infinity", "order.products[0].quantity"),
+    ("order.bonusAmount", "NaN", "order.bonusAmount"),
+    ("customer.attributes.tier", "NaN", "customer.attributes.tier"),
+]
+
+
+@pytest.mark.parametrize(("where", "literal", "path"), JSON_CONSTANT_CASES)
+def test_json_nan_and_infinity_constants_name_the_field(tmp_path, where, literal, path):
+    """``NaN``/``Infinity`` as JSON constants are refused, naming where they are."""
+    text = _text_with(where, literal)
+    with pytest.raises(pricing.ScenarioError) as info:
+        pricing.preview_json(text)
+    assert info.value.path == path
+    _assert_bad_input(*_cli(tmp_path, text), path)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['{"currency": "USD", "order": ', "{'currency': 'USD'}", "", "[1, 2", '{"a": 1}}'],
+)
+def test_malformed_json(tmp_path, text):
+    """Malformed JSON: a ScenarioError about the document as a whole, CLI exit 2."""
+    with pytest.raises(pricing.ScenarioError) as info:
+        pricing.loads_json(text)
+    assert info.value.path == ""
+    assert "malformed JSON" in str(info.value)
+    _assert_bad_input(*_cli(tmp_path, text), "malformed JSON")
+
+
+def test_json_document_that_is_not_an_object(tmp_path):
+    """A JSON array is not a scenario."""
+    with pytest.raises(pricing.ScenarioError):
+        pricing.preview(pricing.loads_json("[1, 2]"))
+    code, _, err = _cli(tmp_path, "[1, 2]")
+    assert code == 2
+    assert err.count("\n") == 1
+
+
+def test_missing_file(tmp_path):
+    """A file that does not exist is bad input too."""
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["preview", str(tmp_path / "nope.json"), "--json"], out=out, err=err)
+    assert code == 2
+    assert err.getvalue().count("\n") == 1
+    assert "no such file" in err.getvalue()
+
+
+def test_several_problems_are_all_reported_the_first_in_path():
+    """Several bad fields: ``path`` is the first, ``problems`` lists them all."""
+    scn = _base()
+    scn["order"]["products"][0]["quantity"] = 0
+    scn["order"]["couponcode"] = "X"
+    with pytest.raises(pricing.ScenarioError) as info:
+        pricing.preview(scn)
+    paths = [p for p, _ in info.value.problems]
+    assert info.value.path == paths[0]
+    assert set(paths) == {"order.products[0].quantity", "order.couponcode"}
+
+
+# ---------------------------------------------------------------------------
+# the Python API's own cases
+
+
+def test_at_missing_in_python_api():
+    """``preview`` never reads a clock: a scenario without ``at`` is an error naming it."""
+    scn = _base()
+    del scn["at"]
+    with pytest.raises(pricing.ScenarioError) as info:
+        pricing.preview(scn)
+    assert info.value.path == "at"
+    scn["at"] = None
+    with pytest.raises(pricing.ScenarioError) as info:
+        pricing.preview(scn)
+    assert info.value.path == "at"
+
+
+def test_naive_at_in_engine_preview():
+    """``Engine.preview`` refuses a naive datetime (and a string) for ``at``."""
+    s = _base()
+    engine = pricing.Engine(currency="USD", catalog=s["catalog"], discounts=s["discounts"])
+    for at in (datetime(2026, 11, 22, 12, 0), "2026-11-22T12:00:00Z", None):
+        with pytest.raises(pricing.ScenarioError) as info:
+            engine.preview(s["order"], at=at)  # type: ignore[arg-type]
+        assert info.value.path == "at"
+
+
+def test_engine_names_its_own_arguments():
+    """Errors in Engine arguments name them like scenario paths."""
+    with pytest.raises(pricing.ScenarioError) as info:
+        pricing.Engine(currency="usd")
+    assert info.value.path == "currency"
+    with pytest.raises(pricing.ScenarioError) as info:
+        pricing.Engine(currency="USD", catalog=[{"id": 1, "price": "1.001"}])
+    assert info.value.path == "catalog[0].price"
+    engine = pricing.Engine(currency="USD", catalog=[{"id": 1, "price": "1.00"}])
+    with pytest.raises(pricing.ScenarioError) as info:
+        engine.preview(
+            {"products": [{"productId": 1, "quantity": 1}]},
+            customer={"id": 1, "tier": "gold"},
+            at=datetime.fromisoformat("2026-11-22T12:00:00+00:00"),
+        )
+    assert info.value.path == "customer.tier"
+
+
+# ---------------------------------------------------------------------------
+# what is accepted
+
+
+def test_quantity_bounds_are_inclusive():
+    """1 and 1,000,000 are valid quantities."""
+    scn = _base()
+    scn["order"]["products"] = [
+        {"productId": 1, "quantity": 1},
+        {"productId": 1, "quantity": 1_000_000},
+    ]
+    result = pricing.preview(scn)
+    # 150 × (1 + 1,000,000) = 150,000,150.00 raw; 10 % off = 15,000,015 → 135,000,135.
+    assert result.total_raw == D("150000150.00")
+    assert result.total_sum_with_discount == D("135000135.00")
+
+
+def test_onentry_order_body_fields_are_accepted_and_ignored():
+    """formIdentifier, paymentAccountIdentifier, formData are accepted in ``order``."""
+    scn = _base()
+    scn["order"].update(
+        formIdentifier="orderForm",
+        paymentAccountIdentifier="cash",
+        formData=[{"marker": "order_name", "value": "Ivan", "type": "string"}],
+    )
+    result = pricing.preview(scn)
+    # 300 − 10 % = 270
+    assert result.total_sum_with_discount == D("270.00")
+
+
+def test_snake_case_is_accepted_from_python():
+    """The Python API accepts snake_case too."""
+    scn = _base()
+    scn["order"] = {"products": [{"product_id": 1, "quantity": 2}], "coupon_code": None}
+    assert pricing.preview(scn).total_raw == D("300.00")
+
+
+def test_unknown_fields_inside_discounts_are_accepted_and_echoed_verbatim():
+    """Display-only fields of a OneEntry discount object are kept and echoed as given."""
+    sample = json.loads(SAMPLE_DISCOUNT.read_text(encoding="utf-8"))
+    # Unknown fields nested in the discount's own objects too.
+    sample["discountValue"]["note"] = {"shown": "in admin"}
+    sample["conditions"] = [{"conditionType": "PRODUCT", "entityIds": [1], "label": "A only"}]
+    scn = _base()
+    scn["at"] = "2026-05-01T00:00:00Z"  # inside the sample's dates
+    scn["discounts"] = [copy.deepcopy(sample)]
+    result = pricing.preview(scn)
+    # FIXED_AMOUNT 10 per unit TO_PRODUCT on 2 × 150: min(20, 300) = 20 → maxAmount 5 → 5.
+    assert result.total_sum_with_discount == D("295.00")
+    (echo,) = json.loads(result.to_json())["discountConfig"]["productDiscounts"]
+    assert echo == {**sample, "coupon": None}
+    assert echo["attributeValues"] == sample["attributeValues"]
+    assert (echo["version"], echo["total"], echo["bonusEvent"]) == (0, "1", None)
+
+
+@pytest.mark.parametrize(("percent", "want"), [(0, "300.00"), (100, "0.00"), ("99.99", "0.03")])
+def test_percentage_bounds_are_inclusive(percent, want):
+    """0 % and 100 % are valid percentages; 100 % takes the order to 0, never below."""
+    scn = _base()
+    scn["discounts"][0]["discountValue"]["value"] = percent
+    # 300.00 × 99.99 % = 299.97 → 0.03 left.
+    assert pricing.preview(scn).total_sum_with_discount == D(want)

@@ -1,0 +1,414 @@
+"""The seven eligibility gates of SPEC §5, their order, coupons and request markers."""
+
+from __future__ import annotations
+
+from decimal import Decimal as D
+
+import pytest
+
+import pricing
+
+# The scenarios are priced at sb.AT = 2026-11-22T12:00:00Z, for customer 42 in group 3,
+# with one line of product 1 at 100.00 unless a test says otherwise.
+
+
+def _reason(sb, scn):
+    (e,) = sb.run(scn).explanation
+    return e.status, e.reason
+
+
+# ---------------------------------------------------------------------------
+# each gate's reason
+
+
+def test_passing_all_gates_applies(sb):
+    """A plain discount applies: 10 % of 100 → 90."""
+    result = sb.run(sb.scenario(discounts=[sb.discount(1)]))
+    assert sb.status(result) == {"d1": ("applied", None)}
+    assert result.total_sum_with_discount == D("90.00")
+
+
+def test_bonus_program_is_never_a_price_discount(sb):
+    """Gate 1: ``type: BONUS`` → bonus_program, price untouched."""
+    result = sb.run(sb.scenario(discounts=[sb.discount(1, type="BONUS")]))
+    assert sb.status(result) == {"d1": ("not_applied", "bonus_program")}
+    assert result.total_sum_with_discount == D("100.00")
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "want"),
+    [
+        ("2026-11-22T12:00:01Z", None, ("not_applied", "not_started")),
+        ("2026-11-22T12:00:00Z", None, ("applied", None)),  # start == at applies
+        (None, "2026-11-22T12:00:00Z", ("not_applied", "expired")),  # end == at is expired
+        (None, "2026-11-22T12:00:01Z", ("applied", None)),
+        ("2026-01-01T00:00:00Z", "2026-12-31T00:00:00Z", ("applied", None)),
+        # The same instant written in another zone: 13:00+01:00 = 12:00Z.
+        ("2026-11-22T13:00:00+01:00", None, ("applied", None)),
+        (None, "2026-11-22T13:00:00+01:00", ("not_applied", "expired")),
+        # A date without a zone is read as UTC (decision).
+        ("2026-11-22T12:00:01", None, ("not_applied", "not_started")),
+    ],
+)
+def test_date_window_and_its_boundaries(sb, start, end, want):
+    """Gate 2: startDate ≤ at < endDate."""
+    d = sb.discount(1, startDate=start, endDate=end)
+    assert _reason(sb, sb.scenario(discounts=[d])) == want
+
+
+@pytest.mark.parametrize("exclusions", [[{"id": 42}], [42], ["42"]])
+def test_user_excluded(sb, exclusions):
+    """Gate 3: userExclusions holding the customer (as ``{id}``, an id, or its string)."""
+    d = sb.discount(1, userExclusions=exclusions)
+    assert _reason(sb, sb.scenario(discounts=[d])) == ("not_applied", "user_excluded")
+
+
+def test_user_exclusions_of_someone_else_do_not_matter(sb):
+    """Gate 3 passes for a customer not in the list."""
+    d = sb.discount(1, userExclusions=[{"id": 7}])
+    assert _reason(sb, sb.scenario(discounts=[d])) == ("applied", None)
+
+
+def test_not_in_group(sb):
+    """Gate 4: userGroups without any of the customer's groups."""
+    d = sb.discount(1, userGroups=[{"id": 5}, 6])
+    assert _reason(sb, sb.scenario(discounts=[d])) == ("not_applied", "not_in_group")
+
+
+def test_in_one_of_the_groups_applies(sb):
+    """Gate 4 passes when the customer is in one of the groups."""
+    d = sb.discount(1, userGroups=[5, {"id": 3}])
+    assert _reason(sb, sb.scenario(discounts=[d])) == ("applied", None)
+
+
+def test_empty_user_groups_means_everyone(sb):
+    """``userGroups: []`` is no restriction, for a guest too."""
+    d = sb.discount(1, userGroups=[])
+    assert _reason(sb, sb.scenario(discounts=[d], buyer=None)) == ("applied", None)
+
+
+def test_guest_fails_user_groups_with_guest(sb):
+    """Gate 4: a guest and userGroups → guest (not not_in_group)."""
+    d = sb.discount(1, userGroups=[3])
+    assert _reason(sb, sb.scenario(discounts=[d], buyer=None)) == ("not_applied", "guest")
+
+
+def test_guest_fails_personal_discount_with_guest(sb):
+    """Gate 4: a PERSONAL_DISCOUNT fails a guest whatever its userGroups."""
+    d = sb.discount(1, type="PERSONAL_DISCOUNT", userGroups=None)
+    assert _reason(sb, sb.scenario(discounts=[d], buyer=None)) == ("not_applied", "guest")
+    # The same discount applies to a registered customer.
+    assert _reason(sb, sb.scenario(discounts=[d])) == ("applied", None)
+
+
+def test_guest_passes_a_plain_discount(sb):
+    """A DISCOUNT without userGroups applies to a guest."""
+    assert _reason(sb, sb.scenario(discounts=[sb.discount(1)], buyer=None)) == ("applied", None)
+
+
+def test_coupon_required(sb):
+    """Gate 5: a discount with coupons and no code presented."""
+    d = sb.discount(1, coupons=["SAVE10"])
+    assert _reason(sb, sb.scenario(discounts=[d])) == ("not_applied", "coupon_required")
+
+
+def test_coupon_of_another_discount_is_coupon_required(sb):
+    """Gate 5: the code presented belongs to another discount."""
+    discounts = [
+        sb.discount(1, coupons=["SAVE10"]),
+        sb.discount(2, coupons=["OTHER"]),
+    ]
+    result = sb.run(sb.scenario(discounts=discounts, coupon="OTHER"))
+    assert sb.status(result) == {
+        "d1": ("not_applied", "coupon_required"),
+        "d2": ("applied", None),
+    }
+
+
+def test_not_requested_and_requested(sb):
+    """Gate 6: ON_REQUEST needs its identifier among additionalDiscountsMarkers."""
+    d = sb.discount(1, identifier="vip_extra", activation="ON_REQUEST")
+    assert _reason(sb, sb.scenario(discounts=[d])) == ("not_applied", "not_requested")
+    result = sb.run(sb.scenario(discounts=[d], markers=["vip_extra"]))
+    assert sb.status(result) == {"vip_extra": ("applied", None)}
+    # 10 % of 100 → 90; the markers are echoed and none is unknown.
+    assert result.total_sum_with_discount == D("90.00")
+    assert result.document["discountConfig"]["additionalDiscountsMarkers"] == ["vip_extra"]
+    assert result.warnings == ()
+
+
+def test_automatic_activation_needs_no_marker(sb):
+    """``activation: AUTOMATIC`` (the default) applies without a marker."""
+    d = sb.discount(1, activation="AUTOMATIC")
+    assert _reason(sb, sb.scenario(discounts=[d])) == ("applied", None)
+
+
+def test_on_request_without_identifier_cannot_be_requested(sb):
+    """An ON_REQUEST discount without identifier is never requested (decision)."""
+    d = sb.discount(1, activation="ON_REQUEST")
+    d["identifier"] = None
+    result = sb.run(sb.scenario(discounts=[d], markers=["d1"]))
+    assert result.explanation[0].reason == "not_requested"
+
+
+def test_conditions_not_met(sb):
+    """Gate 7: no line targeted."""
+    d = sb.discount(1, conditions=[{"conditionType": "PRODUCT", "entityIds": [2]}])
+    catalog = [{"id": 1, "price": "100.00"}, {"id": 2, "price": "5.00"}]
+    result = sb.run(sb.scenario(catalog=catalog, discounts=[d]))
+    assert sb.status(result) == {"d1": ("not_applied", "conditions_not_met")}
+
+
+# ---------------------------------------------------------------------------
+# the first failing gate is the reason reported
+
+GATE_ORDER_CASES = [
+    # (discount fields, guest?, coupon, expected reason)
+    ({"type": "BONUS", "endDate": "2020-01-01T00:00:00Z"}, False, None, "bonus_program"),
+    ({"endDate": "2020-01-01T00:00:00Z", "userExclusions": [42]}, False, None, "expired"),
+    ({"startDate": "2030-01-01T00:00:00Z", "userExclusions": [42]}, False, None, "not_started"),
+    ({"userExclusions": [42], "userGroups": [99]}, False, None, "user_excluded"),
+    ({"userGroups": [99], "coupons": ["X"]}, False, None, "not_in_group"),
+    ({"userGroups": [3], "coupons": ["X"]}, True, None, "guest"),
+    ({"type": "PERSONAL_DISCOUNT", "coupons": ["X"]}, True, None, "guest"),
+    ({"coupons": ["X"], "activation": "ON_REQUEST"}, False, None, "coupon_required"),
+    (
+        {
+            "activation": "ON_REQUEST",
+            "conditions": [{"conditionType": "PRODUCT", "entityIds": [9]}],
+        },
+        False,
+        None,
+        "not_requested",
+    ),
+    # Everything at once: the rule type decides first.
+    (
+        {
+            "type": "BONUS",
+            "startDate": "2030-01-01T00:00:00Z",
+            "userExclusions": [42],
+            "userGroups": [99],
+            "coupons": ["X"],
+            "activation": "ON_REQUEST",
+        },
+        False,
+        None,
+        "bonus_program",
+    ),
+    # Everything but the type: the dates decide.
+    (
+        {
+            "endDate": "2020-01-01T00:00:00Z",
+            "userExclusions": [42],
+            "userGroups": [99],
+            "coupons": ["X"],
+            "activation": "ON_REQUEST",
+            "conditions": [{"conditionType": "PRODUCT", "entityIds": [9]}],
+        },
+        False,
+        None,
+        "expired",
+    ),
+]
+
+
+@pytest.mark.parametrize(("fields", "guest", "coupon", "reason"), GATE_ORDER_CASES)
+def test_first_failing_gate_is_reported(sb, fields, guest, coupon, reason):
+    """Several gates fail: the earliest one in SPEC §5's order is the reason."""
+    d = sb.discount(1, **fields)
+    scn = sb.scenario(discounts=[d], buyer=None if guest else sb.customer(), coupon=coupon)
+    assert _reason(sb, scn) == ("not_applied", reason)
+
+
+# ---------------------------------------------------------------------------
+# coupons
+
+
+def _coupon_discount(sb, coupons, did=1, **fields):
+    return sb.discount(did, identifier="summer", coupons=coupons, **fields)
+
+
+@pytest.mark.parametrize("typed", ["SAVE10", "save10", "  Save10 ", "\tsAvE10\n"])
+def test_coupon_matches_case_insensitively_after_trimming(sb, typed):
+    """Codes match case-insensitively after trimming; ``code`` is the discount's spelling."""
+    scn = sb.scenario(discounts=[_coupon_discount(sb, ["SAVE10"])], coupon=typed)
+    result = sb.run(scn)
+    # 10 % of 100 → 90.
+    assert result.total_sum_with_discount == D("90.00")
+    coupon = {
+        "code": "SAVE10",
+        "valid": True,
+        "applied": True,
+        "discountId": 1,
+        "discountIdentifier": "summer",
+    }
+    config = result.document["discountConfig"]
+    assert config["coupon"] == coupon
+    # The echoed discount carries the same coupon object.
+    assert config["orderDiscounts"][0]["coupon"] == coupon
+
+
+def test_coupon_not_found(sb):
+    """A code no discount has → CouponError(not_found)."""
+    scn = sb.scenario(discounts=[_coupon_discount(sb, ["SAVE10"])], coupon="SAVE11")
+    with pytest.raises(pricing.CouponError) as info:
+        sb.run(scn)
+    assert info.value.reason == "not_found"
+    assert isinstance(info.value, pricing.PricingError)
+
+
+def test_coupon_not_found_when_no_discount_has_coupons(sb):
+    """A code presented to a rule set without any coupon is not_found too."""
+    with pytest.raises(pricing.CouponError) as info:
+        sb.run(sb.scenario(discounts=[sb.discount(1)], coupon="ANY"))
+    assert info.value.reason == "not_found"
+
+
+def test_coupon_already_used(sb):
+    """``isUsed`` and not ``isReusable`` → CouponError(already_used)."""
+    coupons = [{"code": "ONCE", "isUsed": True, "isReusable": False}]
+    scn = sb.scenario(discounts=[_coupon_discount(sb, coupons)], coupon="once")
+    with pytest.raises(pricing.CouponError) as info:
+        sb.run(scn)
+    assert info.value.reason == "already_used"
+
+
+def test_used_reusable_coupon_still_works(sb):
+    """``isUsed`` with ``isReusable`` is fine."""
+    coupons = [{"code": "MANY", "isUsed": True, "isReusable": True}]
+    result = sb.run(sb.scenario(discounts=[_coupon_discount(sb, coupons)], coupon="MANY"))
+    assert result.document["discountConfig"]["coupon"]["applied"] is True
+    assert result.total_sum_with_discount == D("90.00")
+
+
+def test_unused_coupon_object_works(sb):
+    """A coupon object not yet used applies."""
+    coupons = [{"code": "FRESH", "isUsed": False}]
+    result = sb.run(sb.scenario(discounts=[_coupon_discount(sb, coupons)], coupon="FRESH"))
+    assert result.document["discountConfig"]["coupon"]["applied"] is True
+
+
+@pytest.mark.parametrize(
+    "dates",
+    [
+        {"endDate": "2026-11-22T12:00:00Z"},  # ended exactly at `at`
+        {"startDate": "2026-12-01T00:00:00Z"},  # not started yet (decision: also expired)
+    ],
+)
+def test_coupon_of_a_discount_outside_its_dates_is_expired(sb, dates):
+    """The code's discount is outside its dates → CouponError(expired)."""
+    scn = sb.scenario(discounts=[_coupon_discount(sb, ["SAVE10"], **dates)], coupon="SAVE10")
+    with pytest.raises(pricing.CouponError) as info:
+        sb.run(scn)
+    assert info.value.reason == "expired"
+
+
+def test_valid_coupon_on_a_discount_failing_a_later_gate(sb):
+    """A valid code whose discount fails a later gate: valid, not applied, no error."""
+    d = _coupon_discount(
+        sb, ["SAVE10"], conditions=[{"conditionType": "MIN_CART_AMOUNT", "value": {"amount": 500}}]
+    )
+    result = sb.run(sb.scenario(discounts=[d], coupon="save10"))
+    assert result.explanation[0].reason == "conditions_not_met"
+    assert result.document["discountConfig"]["coupon"] == {
+        "code": "SAVE10",
+        "valid": True,
+        "applied": False,
+        "discountId": 1,
+        "discountIdentifier": "summer",
+    }
+    assert result.total_sum_with_discount == D("100.00")
+
+
+def test_valid_coupon_on_a_discount_excluding_the_user(sb):
+    """Gate 3 fails after the coupon check passed: still no error, applied false."""
+    d = _coupon_discount(sb, ["SAVE10"], userExclusions=[42])
+    result = sb.run(sb.scenario(discounts=[d], coupon="SAVE10"))
+    assert result.explanation[0].reason == "user_excluded"
+    assert result.document["discountConfig"]["coupon"]["applied"] is False
+
+
+def test_coupon_capped_out_is_not_applied(sb):
+    """A coupon whose discount the cap took to 0 reports applied false."""
+    discounts = [
+        sb.discount(1, "PERCENTAGE", 10, position=1, identifier="first"),
+        sb.discount(2, "FIXED_AMOUNT", 5, position=2, identifier="coupon", coupons=["C"]),
+    ]
+    scn = sb.scenario(discounts=discounts, coupon="C", settings={"maxDiscountValue": 10})
+    result = sb.run(scn)
+    # first 10 off 100; coupon 5 → total 15 > cap 10 → coupon (last) cut 5 → 0: capped_out.
+    assert sb.status(result)["coupon"] == ("not_applied", "capped_out")
+    assert result.document["discountConfig"]["coupon"]["applied"] is False
+
+
+@pytest.mark.parametrize("code", [None, "", "   "])
+def test_no_code_gives_coupon_null(sb, code):
+    """No code (or a blank one) → ``coupon: null``, and coupon-only discounts do not apply."""
+    scn = sb.scenario(discounts=[_coupon_discount(sb, ["SAVE10"]), sb.discount(2)], coupon=code)
+    result = sb.run(scn)
+    assert result.document["discountConfig"]["coupon"] is None
+    assert sb.status(result)["summer"] == ("not_applied", "coupon_required")
+    # The plain discount's echo has "coupon": null too.
+    assert result.document["discountConfig"]["orderDiscounts"][0]["coupon"] is None
+
+
+def test_echo_coupon_only_on_the_discount_owning_the_code(sb):
+    """Only discounts with the presented code carry the coupon object in their echo."""
+    discounts = [sb.discount(1, position=1), _coupon_discount(sb, ["SAVE10"], 2, position=2)]
+    result = sb.run(sb.scenario(discounts=discounts, coupon="SAVE10"))
+    echoed = {
+        d["identifier"]: d["coupon"] for d in result.document["discountConfig"]["orderDiscounts"]
+    }
+    assert echoed["d1"] is None
+    assert echoed["summer"]["code"] == "SAVE10"
+    # 10 % then 10 %: 10 + 9 = 19 → 81.
+    assert result.total_sum_with_discount == D("81.00")
+
+
+def test_shared_code_names_the_first_discount_in_priority_order(sb):
+    """Several discounts sharing a code all pass gate 5; the coupon names the first (decision)."""
+    discounts = [
+        sb.discount(5, position=2, identifier="second", coupons=["SHARED"]),
+        sb.discount(6, position=1, identifier="first", coupons=["shared"]),
+    ]
+    result = sb.run(sb.scenario(discounts=discounts, coupon="Shared"))
+    assert sb.status(result) == {"first": ("applied", None), "second": ("applied", None)}
+    coupon = result.document["discountConfig"]["coupon"]
+    assert (coupon["discountId"], coupon["code"]) == (6, "shared")
+
+
+# ---------------------------------------------------------------------------
+# markers
+
+
+def test_unknown_markers_are_warned_and_echoed(sb):
+    """Markers naming no discount → warnings, not errors; every marker is echoed."""
+    d = sb.discount(1, identifier="vip", activation="ON_REQUEST")
+    result = sb.run(sb.scenario(discounts=[d], markers=["vip", "nope", "also_nope"]))
+    assert sb.status(result) == {"vip": ("applied", None)}
+    warnings = [
+        {"code": "unknown_marker", "marker": "nope"},
+        {"code": "unknown_marker", "marker": "also_nope"},
+    ]
+    assert [dict(w) for w in result.warnings] == warnings
+    assert result.document["warnings"] == warnings
+    assert result.document["discountConfig"]["additionalDiscountsMarkers"] == [
+        "vip",
+        "nope",
+        "also_nope",
+    ]
+
+
+def test_marker_of_an_automatic_discount_is_known(sb):
+    """A marker naming an automatic discount is not unknown (it names a discount)."""
+    result = sb.run(sb.scenario(discounts=[sb.discount(1)], markers=["d1"]))
+    assert result.warnings == ()
+
+
+def test_used_coupon_of_an_expired_discount_reports_already_used(sb):
+    """Both refusals apply: ``already_used`` is checked before ``expired`` (decision)."""
+    coupons = [{"code": "OLD", "isUsed": True}]
+    d = _coupon_discount(sb, coupons, endDate="2020-01-01T00:00:00Z")
+    with pytest.raises(pricing.CouponError) as info:
+        sb.run(sb.scenario(discounts=[d], coupon="old"))
+    assert info.value.reason == "already_used"

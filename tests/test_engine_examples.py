@@ -1,0 +1,330 @@
+"""Worked examples of whole previews: the OneEntry example, value types, line shares, purity."""
+
+from __future__ import annotations
+
+import copy
+import json
+from datetime import UTC, datetime
+from decimal import Decimal as D
+from pathlib import Path
+
+import pytest
+
+import pricing
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "oneentry.json"
+SAMPLE = Path("/work/shared/samples/oneentry-createOrder-response.json")
+
+
+def _example() -> dict:
+    return pricing.loads_json(EXAMPLE.read_text(encoding="utf-8"))
+
+
+# ---------------------------------------------------------------------------
+# the OneEntry documentation example
+
+
+def test_oneentry_example_totals():
+    """2 × 150 with a fixed 15 off the order, stacking on, cap 50 %."""
+    result = pricing.preview(_example())
+    # totalRaw = 150 × 2 = 300; FIXED_AMOUNT TO_ORDER: min(15, 300) = 15;
+    # cap = floor(300 × 50 / 100) = 150 ≥ 15, so nothing is capped; 300 − 15 = 285.
+    # No bonus requested, bonusBalance null (0) → bonusApplied 0, totalDue 285.
+    assert result.total_raw == D("300")
+    assert result.total_sum_with_discount == D("285")
+    assert result.bonus_applied == D("0")
+    assert result.total_due == D("285")
+    doc = result.document
+    # SPEC §9: totalSum = totalRaw = 300 (the platform sample says 285; SPEC wins).
+    assert doc["totalSum"] == D("300")
+    assert doc["discountConfig"]["totalRaw"] == D("300")
+    assert doc["discountConfig"]["totalSumWithDiscount"] == D("285")
+    assert doc["discountConfig"]["totalDue"] == D("285")
+    assert len(doc["discountConfig"]["orderDiscounts"]) == 1
+    assert doc["discountConfig"]["productDiscounts"] == []
+    assert doc["discountConfig"]["orderDiscounts"][0]["identifier"] == "personal_discount"
+    # The one line carries the whole 15 as an order share.
+    (line,) = result.lines
+    assert (line.total, line.product_discount, line.order_discount) == (D(300), D(0), D(15))
+    assert line.total_with_discount == D("285")
+    assert [(d.identifier, d.amount) for d in line.discounts] == [("personal_discount", D(15))]
+    (rule,) = result.explanation
+    assert (rule.status, rule.reason, rule.amount, rule.capped) == ("applied", None, D(15), False)
+
+
+def test_oneentry_example_discount_config_matches_platform_sample():
+    """Our discountConfig is the platform's createOrder discountConfig, field for field."""
+    sample = json.loads(SAMPLE.read_text(encoding="utf-8"))
+    ours = json.loads(pricing.preview(_example()).to_json())
+    # Same field names at every level the sample shows …
+    assert list(ours["discountConfig"]) == list(sample["discountConfig"])
+    assert set(ours["discountConfig"]["settings"]) == set(sample["discountConfig"]["settings"])
+    assert set(ours["discountConfig"]["bonus"]) == set(sample["discountConfig"]["bonus"])
+    assert set(ours["discountConfig"]["orderDiscounts"][0]) == set(
+        sample["discountConfig"]["orderDiscounts"][0]
+    )
+    # … and the same values (the discount echoed as given plus "coupon": null).
+    assert ours["discountConfig"] == sample["discountConfig"]
+    # The top level follows SPEC §9, not the sample: totalSum is totalRaw.
+    assert sample["totalSum"] == 285
+    assert ours["totalSum"] == 300
+    assert (ours["bonusApplied"], ours["totalDue"], ours["currency"]) == (0, 285, "USD")
+
+
+def test_engine_api_gives_the_same_document_as_preview():
+    """Compiling once with Engine and previewing the cart gives the scenario's result."""
+    s = _example()
+    engine = pricing.Engine(
+        currency=s["currency"],
+        catalog=s["catalog"],
+        discounts=s["discounts"],
+        settings=s["settings"],
+        categories=s["categories"],
+        storage_marker=s["storageMarker"],
+    )
+    at = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
+    first = engine.preview(s["order"], customer=s["customer"], at=at)
+    second = engine.preview(s["order"], customer=s["customer"], at=at)
+    assert first.to_json() == pricing.preview(s).to_json()
+    assert second.to_json() == first.to_json()
+
+
+def test_personal_discount_in_example_refuses_a_guest():
+    """The same cart for a guest: PERSONAL_DISCOUNT fails gate 4 with ``guest``."""
+    s = _example()
+    s["customer"] = None
+    result = pricing.preview(s)
+    # No discount: 300 stays 300.
+    assert result.total_sum_with_discount == D("300")
+    assert result.document["discountConfig"]["orderDiscounts"] == []
+    assert result.explanation[0].reason == "guest"
+    # A guest without a bonus request has bonus null (SPEC §8).
+    assert result.document["discountConfig"]["bonus"] is None
+
+
+# ---------------------------------------------------------------------------
+# every value type × applicability
+#
+# Cart for all of them: product 1 at 40.00 × 2 (line 80.00), product 2 at 25.00 × 1
+# (line 25.00); totalRaw = 105.00.
+
+CATALOG = [
+    {"id": 1, "title": "A", "price": "40.00"},
+    {"id": 2, "title": "B", "price": "25.00"},
+]
+LINES = ((1, 2), (2, 1))
+
+VALUE_CASES = [
+    # (type, value, applicability, [share line 1, share line 2], working)
+    # TO_PRODUCT, each line on its own:
+    ("PERCENTAGE", 10, "TO_PRODUCT", ["8.00", "2.50"]),  # round(80×.1)=8, round(25×.1)=2.5
+    ("PERCENT", 10, "TO_PRODUCT", ["8.00", "2.50"]),  # alias of PERCENTAGE
+    ("FIXED_AMOUNT", 5, "TO_PRODUCT", ["10.00", "5.00"]),  # min(5×2, 80)=10, min(5×1, 25)=5
+    ("FIXED_AMOUNT", 30, "TO_PRODUCT", ["60.00", "25.00"]),  # min(60, 80)=60, min(30, 25)=25
+    ("FIXED_PRICE", 30, "TO_PRODUCT", ["20.00", "0.00"]),  # max(0, 80−60)=20, max(0, 25−30)=0
+    ("NONE", 0, "TO_PRODUCT", ["0.00", "0.00"]),
+    # TO_ORDER on the base B = 105, shared 80 : 25 (= 16 : 5):
+    ("PERCENTAGE", 10, "TO_ORDER", ["8.00", "2.50"]),  # round(10.5)=10.50 → 8.00 + 2.50
+    ("PERCENT", 10, "TO_ORDER", ["8.00", "2.50"]),
+    ("FIXED_AMOUNT", 21, "TO_ORDER", ["16.00", "5.00"]),  # min(21, 105)=21 → 16 + 5
+    ("FIXED_AMOUNT", 200, "TO_ORDER", ["80.00", "25.00"]),  # min(200, 105)=105: all of it
+    ("FIXED_PRICE", 84, "TO_ORDER", ["16.00", "5.00"]),  # max(0, 105−84)=21 → 16 + 5
+    ("FIXED_PRICE", 200, "TO_ORDER", ["0.00", "0.00"]),  # max(0, 105−200)=0
+    ("NONE", 0, "TO_ORDER", ["0.00", "0.00"]),
+]
+
+
+@pytest.mark.parametrize(("kind", "value", "applicability", "expected"), VALUE_CASES)
+def test_value_type_and_applicability(sb, kind, value, applicability, expected):
+    """Each discountType on each applicability, worked by hand (SPEC §6 table)."""
+    scn = sb.scenario(
+        LINES, catalog=CATALOG, discounts=[sb.discount(1, kind, value, applicability)]
+    )
+    result = sb.run(scn)
+    want = [D(x) for x in expected]
+    assert sb.shares(result, "d1") == want
+    total = sum(want)
+    assert result.total_raw == D("105.00")
+    assert result.total_sum_with_discount == D("105.00") - total
+    assert result.explanation[0].status == "applied"
+    assert result.explanation[0].amount == total
+    config = result.document["discountConfig"]
+    listed = (
+        config["productDiscounts"] if applicability == "TO_PRODUCT" else config["orderDiscounts"]
+    )
+    other = (
+        config["orderDiscounts"] if applicability == "TO_PRODUCT" else config["productDiscounts"]
+    )
+    assert [d["id"] for d in listed] == [1]
+    assert other == []
+    if applicability == "TO_PRODUCT":
+        assert [line.product_discount for line in result.lines] == want
+        assert [line.order_discount for line in result.lines] == [D(0), D(0)]
+    else:
+        assert [line.order_discount for line in result.lines] == want
+        assert [line.product_discount for line in result.lines] == [D(0), D(0)]
+
+
+def test_null_applicability_means_to_order(sb):
+    """``applicability: null`` is TO_ORDER (decision in SPEC §3)."""
+    scn = sb.scenario(LINES, catalog=CATALOG, discounts=[sb.discount(1, "FIXED_AMOUNT", 21, None)])
+    result = sb.run(scn)
+    config = result.document["discountConfig"]
+    assert [d["id"] for d in config["orderDiscounts"]] == [1]
+    assert config["productDiscounts"] == []
+    # As TO_ORDER: min(21, 105) = 21 shared 80 : 25 → 16, 5. (As TO_PRODUCT it would be
+    # min(21×2, 80) + min(21, 25) = 42 + 21 = 63.)
+    assert [line.order_discount for line in result.lines] == [D(16), D(5)]
+    assert result.total_sum_with_discount == D("84.00")
+
+
+def test_discount_without_discount_value_is_gift_only_to_order(sb):
+    """No ``discountValue`` at all: a NONE TO_ORDER discount (decision)."""
+    d = {"id": 1, "identifier": "bare"}
+    result = sb.run(sb.scenario(LINES, catalog=CATALOG, discounts=[d]))
+    assert sb.status(result) == {"bare": ("applied", None)}
+    assert result.total_sum_with_discount == D("105.00")
+    assert [x["id"] for x in result.document["discountConfig"]["orderDiscounts"]] == [1]
+
+
+def test_max_amount_caps_to_product_shared_by_uncapped_amounts(sb):
+    """A capped TO_PRODUCT discount is shared in proportion to the uncapped line amounts."""
+    # FIXED_AMOUNT 10 per unit: line 1 min(10×2, 80) = 20, line 2 min(10×1, 25) = 10
+    # → uncapped 30, ratio 2 : 1. maxAmount 6 → 6×2/3 = 4.00, 6×1/3 = 2.00.
+    # (In proportion to the line amounts 80 : 25 it would be 4.57 / 1.43.)
+    d = sb.discount(1, "FIXED_AMOUNT", 10, "TO_PRODUCT", max_amount=6)
+    result = sb.run(sb.scenario(LINES, catalog=CATALOG, discounts=[d]))
+    assert sb.shares(result, "d1") == [D("4.00"), D("2.00")]
+    assert result.explanation[0].amount == D("6.00")
+    assert result.total_sum_with_discount == D("99.00")
+
+
+def test_max_amount_to_product_largest_remainder(sb):
+    """The capped TO_PRODUCT sharing rounds by largest remainder and sums exactly."""
+    # uncapped 20 : 10 (as above), maxAmount 10.00 = 1000 cents:
+    # 1000×20/30 = 666.67 → 666 (rem .67); 1000×10/30 = 333.33 → 333 (rem .33);
+    # 999 handed out, 1 cent left → the larger remainder (line 1) → 6.67, 3.33.
+    d = sb.discount(1, "FIXED_AMOUNT", 10, "TO_PRODUCT", max_amount=10)
+    result = sb.run(sb.scenario(LINES, catalog=CATALOG, discounts=[d]))
+    assert sb.shares(result, "d1") == [D("6.67"), D("3.33")]
+    assert result.total_sum_with_discount == D("95.00")
+
+
+def test_max_amount_caps_to_order(sb):
+    """A capped TO_ORDER discount: the capped total shared by current line amounts."""
+    # 50 % of 105 = 52.50 > maxAmount 20 → 20.00 = 2000 cents, shared 80 : 25:
+    # 2000×80/105 = 1523.81 → 1523; 2000×25/105 = 476.19 → 476; 1 cent left →
+    # larger remainder (.81, line 1) → 15.24, 4.76.
+    d = sb.discount(1, "PERCENTAGE", 50, "TO_ORDER", max_amount=20)
+    result = sb.run(sb.scenario(LINES, catalog=CATALOG, discounts=[d]))
+    assert sb.shares(result, "d1") == [D("15.24"), D("4.76")]
+    assert result.total_sum_with_discount == D("85.00")
+
+
+def test_max_amount_not_reached_leaves_the_amount(sb):
+    """``maxAmount`` above the computed amount changes nothing."""
+    # 10 % of 105 = 10.50 < 11 → 10.50.
+    d = sb.discount(1, "PERCENTAGE", 10, "TO_ORDER", max_amount=11)
+    result = sb.run(sb.scenario(LINES, catalog=CATALOG, discounts=[d]))
+    assert result.total_sum_with_discount == D("94.50")
+
+
+# ---------------------------------------------------------------------------
+# line shares
+
+
+def test_line_shares_of_product_and_order_discounts(sb):
+    """Product and order shares per line, totals per line, and the overall identity."""
+    catalog = [
+        {"id": 1, "price": "30.00"},
+        {"id": 2, "price": "20.00"},
+        {"id": 3, "price": "10.00"},
+    ]
+    # Lines: 1 × 2 = 60.00, 2 × 1 = 20.00, 3 × 3 = 30.00 → totalRaw 110.00.
+    # "p" TO_PRODUCT 10 % only on product 1 (PRODUCT condition): round(60 × .1) = 6.00.
+    #   currents after it: 54.00, 20.00, 30.00.
+    # "o" TO_ORDER FIXED_AMOUNT 10.40 on all lines, base 104.00, shares by current:
+    #   1040 × 5400/10400 = 540; 1040 × 2000/10400 = 200; 1040 × 3000/10400 = 300.
+    p = sb.discount(
+        1,
+        "PERCENTAGE",
+        10,
+        "TO_PRODUCT",
+        identifier="p",
+        conditions=[{"conditionType": "PRODUCT", "entityIds": [1]}],
+    )
+    o = sb.discount(2, "FIXED_AMOUNT", "10.40", "TO_ORDER", identifier="o")
+    result = sb.run(sb.scenario([(1, 2), (2, 1), (3, 3)], catalog=catalog, discounts=[p, o]))
+    rows = [
+        (line.total, line.product_discount, line.order_discount, line.total_with_discount)
+        for line in result.lines
+    ]
+    assert rows == [
+        (D("60.00"), D("6.00"), D("5.40"), D("48.60")),
+        (D("20.00"), D("0.00"), D("2.00"), D("18.00")),
+        (D("30.00"), D("0.00"), D("3.00"), D("27.00")),
+    ]
+    assert [[(d.identifier, d.amount) for d in line.discounts] for line in result.lines] == [
+        [("p", D("6.00")), ("o", D("5.40"))],
+        [("o", D("2.00"))],
+        [("o", D("3.00"))],
+    ]
+    # 110.00 − 6.00 − 10.40 = 93.60
+    assert result.total_sum_with_discount == D("93.60")
+    line_sum = sum(line.product_discount + line.order_discount for line in result.lines)
+    assert line_sum == result.total_raw - result.total_sum_with_discount
+    # The JSON lines carry the same numbers.
+    doc_line = result.document["lines"][0]
+    assert doc_line["productDiscount"] == D("6.00")
+    assert doc_line["orderDiscount"] == D("5.40")
+    assert doc_line["totalWithDiscount"] == D("48.60")
+    assert doc_line["discounts"] == [
+        {"identifier": "p", "amount": D("6.00")},
+        {"identifier": "o", "amount": D("5.40")},
+    ]
+
+
+def test_lines_are_not_merged_and_keep_request_order(sb):
+    """The same product twice gives two lines, in request order (SPEC §2)."""
+    catalog = [{"id": 1, "price": "10.00"}, {"id": 2, "price": "5.00"}]
+    result = sb.run(sb.scenario([(2, 1), (1, 1), (2, 3)], catalog=catalog))
+    assert [(line.product_id, line.quantity) for line in result.lines] == [(2, 1), (1, 1), (2, 3)]
+    # 5 + 10 + 15 = 30
+    assert result.total_raw == D("30.00")
+    assert [r["productId"] for r in result.document["orderPreview"]] == [2, 1, 2]
+
+
+# ---------------------------------------------------------------------------
+# purity
+
+
+def test_input_is_not_mutated_and_output_is_byte_identical(sb):
+    """The scenario dict is left as it was; two runs give byte-identical JSON."""
+    catalog = [{"id": 1, "price": "30.00", "categoryIds": [10]}, {"id": 2, "price": "20.00"}]
+    scn = sb.scenario(
+        [(1, 2), (2, 1)],
+        catalog=catalog,
+        categories=[{"id": 10, "parentId": None}],
+        discounts=[
+            sb.discount(1, "PERCENTAGE", "12.5", "TO_PRODUCT", coupons=["SAVE"]),
+            sb.discount(2, "FIXED_AMOUNT", 3, None, localizeInfos={"title": "x"}),
+        ],
+        settings={"maxDiscountValue": 10},
+        coupon=" save ",
+        markers=["nothing"],
+    )
+    before = copy.deepcopy(scn)
+    first = pricing.preview(scn)
+    assert scn == before
+    second = pricing.preview(scn)
+    assert scn == before
+    assert first.to_json().encode() == second.to_json().encode()
+    # The coupon matched ("save" trimmed, any case), so the run exercised the echo path.
+    assert first.document["discountConfig"]["coupon"]["code"] == "SAVE"
+
+
+def test_preview_json_matches_preview_to_json():
+    """JSON in, JSON out gives exactly ``preview(...).to_json()``."""
+    text = EXAMPLE.read_text(encoding="utf-8")
+    assert pricing.preview_json(text) == pricing.preview(pricing.loads_json(text)).to_json()
