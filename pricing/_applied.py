@@ -10,11 +10,13 @@ from ._compile import Rule
 __all__ = ["Applied", "amounts_left"]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Applied:
     """One applied discount: its total and each targeted line's share.
 
     ``shares`` pairs line positions with minor units and always sums to ``amount``.
+    Never changed once made (the cap makes a new one); not ``frozen`` because several
+    are made per preview and a frozen dataclass is several times slower to build.
     """
 
     rule: Rule

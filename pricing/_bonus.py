@@ -15,9 +15,13 @@ from ._lines import CustomerView
 __all__ = ["Bonus", "accrual", "settle_bonus"]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Bonus:
-    """The bonus arithmetic of one preview, in minor units."""
+    """The bonus arithmetic of one preview, in minor units.
+
+    Never changed once made; not ``frozen`` because one is made per preview and a
+    frozen dataclass is several times slower to build.
+    """
 
     available_balance: int
     max_bonus_discount: int

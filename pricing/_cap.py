@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 
 from ._applied import Applied
 from ._money import Rate, allocate
@@ -35,10 +34,12 @@ def apply_cap(applied: Sequence[Applied], total_raw: int, cap_rate: Rate | None)
             continue
         cut = min(excess, a.amount)
         new_total = a.amount - cut
-        positions = [p for p, _ in a.shares]
-        shares = allocate(new_total, [s for _, s in a.shares])
-        result[k] = replace(
-            a, amount=new_total, shares=tuple(zip(positions, shares, strict=True)), capped=True
-        )
+        if new_total == 0:
+            # Capped out: no longer applied, so no line keeps a share of it.
+            result[k] = Applied(a.rule, (), 0, True)
+        else:
+            positions = [p for p, _ in a.shares]
+            shares = allocate(new_total, [s for _, s in a.shares])
+            result[k] = Applied(a.rule, tuple(zip(positions, shares, strict=True)), new_total, True)
         excess -= cut
     return result

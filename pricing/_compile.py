@@ -395,6 +395,9 @@ class Rule:
     """Products not excluded with some product-level condition true (OR)."""
     allowed_mask: int
     """Products not excluded."""
+    reach_mask: int
+    """Every product the rule may target in some cart (``and_mask`` under AND logic with
+    conditions, else ``allowed_mask``): a cart holding none of them is never targeted."""
     user_groups: frozenset[str]
     user_exclusions: frozenset[str]
     gifts: tuple[tuple[str, int], ...]
@@ -551,6 +554,7 @@ def compile_rule(cur: Currency, index: int, d: Discount, catalog: CompiledCatalo
         and_mask=and_ok,
         or_mask=or_ok,
         allowed_mask=allowed,
+        reach_mask=and_ok if (line_masks or cart_conds) and d.condition_logic != "OR" else allowed,
         user_groups=user_groups,
         user_exclusions=user_exclusions,
         gifts=tuple(gifts),

@@ -22,7 +22,7 @@ from ._compile import (
 )
 from ._eligibility import decide
 from ._errors import ScenarioError
-from ._gifts import settle_gifts
+from ._gifts import Gifts, settle_gifts
 from ._json import loads
 from ._lines import PriceVerifierLike, build_customer, build_lines
 from ._models import (
@@ -87,6 +87,7 @@ class Engine:
         self._rules = compile_rules(
             cur, _validated_list(Discount, discounts, "discounts"), self._catalog
         )
+        self._gives_gifts = any(rule.gifts for rule in self._rules)
         settings_m = validate(Settings, settings if settings is not None else {}, "settings")
         self._settings = compile_settings(cur, settings_m)
         self._tax_rates = compile_tax_rates(
@@ -146,32 +147,37 @@ class Engine:
             markers=order_m.additional_discounts_markers,
             allow_stacking=settings.allow_stacking,
         )
-        gifts = settle_gifts(
-            self._catalog,
-            lines,
-            [v.rule for v in eligibility.verdicts if v.reason is None],
-            allow_gift_stacking=settings.allow_gift_stacking,
-        )
+        if self._gives_gifts:
+            gifts = settle_gifts(
+                self._catalog,
+                lines,
+                [v.rule for v in eligibility.verdicts if v.reason is None],
+                allow_gift_stacking=settings.allow_gift_stacking,
+            )
+        else:
+            gifts = Gifts(lines, (), ())
         paid = gifts.lines
         current = [line.total for line in paid]
+        total_raw = sum(current)
         product_part = [v for v in eligibility.selected if v.rule.to_product]
         order_part = [v for v in eligibility.selected if not v.rule.to_product]
         applied = apply_product_discounts(product_part, paid, current)
         applied += apply_order_discounts(order_part, current)
-        total_raw = sum(line.total for line in paid)
         if settings.allow_stacking:
             applied = apply_cap(applied, total_raw, settings.cap_rate)
         total_with_discount = total_raw - sum(a.amount for a in applied)
 
         table = self._tax_table
-        shipping = shipping_amounts(cur, table, order_m.shipping_lines)
-        surcharges = surcharge_amounts(cur, table, order_m.surcharges)
+        shipping = (
+            shipping_amounts(cur, table, order_m.shipping_lines) if order_m.shipping_lines else []
+        )
+        surcharges = surcharge_amounts(cur, table, order_m.surcharges) if order_m.surcharges else []
         bonus = settle_bonus(
             total_with_discount,
             shopper,
             requested,
             settings,
-            shipping=sum(s.amount for s in shipping),
+            shipping=sum(s.amount for s in shipping) if shipping else 0,
         )
         accrued = accrual(eligibility.accruing, bonus.total_due)
 

@@ -29,7 +29,7 @@ class GiftLine:
     """How many of its units were taken from paid lines."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # never changed once made; not frozen: made per preview
 class Gifts:
     """The paid lines after replacement, the gift lines, and the gifts left out."""
 

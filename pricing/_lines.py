@@ -34,9 +34,13 @@ class PriceVerifierLike(Protocol):
     ) -> _SignedPriceLike: ...
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Line:
-    """A paid line: one requested product, never merged with another."""
+    """A paid line: one requested product, never merged with another.
+
+    Never changed once made (:meth:`with_quantity` makes a new one); not ``frozen``
+    because lines are made per preview and a frozen dataclass is slow to build.
+    """
 
     position: int
     """Index in ``order.products``."""
@@ -55,9 +59,9 @@ class Line:
         return replace(self, quantity=quantity)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class CustomerView:
-    """The customer in minor units; ``None`` stands for a guest."""
+    """The customer in minor units; ``None`` stands for a guest (never changed once made)."""
 
     key: str
     groups: frozenset[str]
@@ -72,7 +76,7 @@ def build_customer(cur: Currency, customer: Customer | None) -> CustomerView | N
         return None
     return CustomerView(
         key=key_of(customer.id),
-        groups=frozenset(key_of(g) for g in customer.group_ids),
+        groups=frozenset(map(key_of, customer.group_ids)),
         attributes=dict(customer.attributes),
         ltv=None if customer.ltv is None else to_minor(cur, customer.ltv, "customer.ltv"),
         bonus_balance=None
@@ -92,9 +96,13 @@ def build_lines(
 ) -> tuple[Line, ...]:
     """One paid line per requested product, priced from a verified token or the catalog."""
     lines = []
+    items = catalog.items
     for i, req in enumerate(products):
+        item = items.get(key_of(req.product_id))
+        if item is not None and item.available and req.signed_price is None:
+            lines.append(Line(i, item, req.quantity, item.price, False))  # the common case
+            continue
         path = f"order.products[{i}]"
-        item = catalog.items.get(key_of(req.product_id))
         if item is None:
             raise ScenarioError(f"{path}.productId", f"unknown product {req.product_id}")
         if not item.available:

@@ -91,6 +91,14 @@ class Rate:
         """``minor × rate``, rounded half up to a minor unit (``minor`` ≥ 0)."""
         return round_half_up_div(minor * self.num, self.den)
 
+    def of_half_up_each(self, minors: Sequence[int]) -> list[int]:
+        """:meth:`of_half_up` of each amount, in one pass (``minors`` ≥ 0)."""
+        if self.num < 0 or self.den < 0:
+            return [self.of_half_up(m) for m in minors]
+        # round_half_up_div for a non-negative numerator over a positive denominator
+        num2, den, den2 = 2 * self.num, self.den, 2 * self.den
+        return [(m * num2 + den) // den2 for m in minors]
+
     def of_floor(self, minor: int) -> int:
         """``minor × rate``, rounded down to a minor unit (``minor`` ≥ 0)."""
         return (minor * self.num) // self.den
@@ -124,20 +132,19 @@ def allocate(total: int, weights: Sequence[int]) -> list[int]:
         if total:
             raise ValueError("cannot allocate a non-zero amount over no weights")
         return []
+    if total == 0:
+        return [0] * n  # every quota is 0 (and so is every remainder)
     weight_sum = sum(weights)
     if weight_sum == 0:
         weights = [1] * n
         weight_sum = n
-    shares = []
-    remainders = []
-    for w in weights:
-        q, r = divmod(total * w, weight_sum)
-        shares.append(q)
-        remainders.append(r)
+    shares = [total * w // weight_sum for w in weights]
     left = total - sum(shares)
     if left:
-        # Largest remainder first; among equal remainders the earlier line wins.
-        order = sorted(range(n), key=lambda i: -remainders[i])
+        # Largest remainder first; among equal remainders the earlier line wins
+        # (a stable sort keeps equal keys in order, reverse=True included).
+        remainders = [total * w % weight_sum for w in weights]
+        order = sorted(range(n), key=remainders.__getitem__, reverse=True)
         for i in order[:left]:
             shares[i] += 1
     return shares

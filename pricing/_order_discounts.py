@@ -30,15 +30,15 @@ def apply_order_discounts(verdicts: Sequence[Verdict], current: list[int]) -> li
     """
     applied = []
     for verdict in verdicts:
-        weights = [current[i] for i in verdict.targets]
+        targets = verdict.targets
+        weights = [current[i] for i in targets]
         total = order_amount(verdict, sum(weights))
         max_amount = verdict.rule.max_amount
         if max_amount is not None and total > max_amount:
             total = max_amount
         shares = allocate(total, weights)
-        for i, a in zip(verdict.targets, shares, strict=True):
-            current[i] -= a
-        applied.append(
-            Applied(verdict.rule, tuple(zip(verdict.targets, shares, strict=True)), total)
-        )
+        if total:
+            for i, a in zip(targets, shares, strict=True):
+                current[i] -= a
+        applied.append(Applied(verdict.rule, tuple(zip(targets, shares, strict=True)), total))
     return applied

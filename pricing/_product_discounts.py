@@ -5,23 +5,32 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ._applied import Applied
+from ._compile import Rule
 from ._eligibility import Verdict
 from ._lines import Line
 from ._money import allocate
 
-__all__ = ["apply_product_discounts", "line_amount"]
+__all__ = ["apply_product_discounts", "line_amounts"]
 
 
-def line_amount(kind: str, verdict: Verdict, current: int, line: Line) -> int:
-    """What one rule takes off one line whose current amount is ``current``."""
-    rule = verdict.rule
+def line_amounts(
+    rule: Rule, targets: Sequence[int], lines: Sequence[Line], current: Sequence[int]
+) -> list[int]:
+    """What ``rule`` takes off each targeted line, ``current`` being the amounts so far.
+
+    PERCENTAGE v: round(n·v/100); FIXED_AMOUNT v: min(v·q, n); FIXED_PRICE v:
+    max(0, n − v·q); NONE: 0 (SPEC §6, with n the line's current amount, q its
+    quantity).
+    """
+    kind = rule.kind
     if kind == "PERCENTAGE":
-        return rule.rate.of_half_up(current)
+        return rule.rate.of_half_up_each([current[i] for i in targets])
+    value = rule.value
     if kind == "FIXED_AMOUNT":
-        return min(rule.value * line.quantity, current)
+        return [min(value * lines[i].quantity, current[i]) for i in targets]
     if kind == "FIXED_PRICE":
-        return max(0, current - rule.value * line.quantity)
-    return 0
+        return [max(0, current[i] - value * lines[i].quantity) for i in targets]
+    return [0] * len(targets)
 
 
 def apply_product_discounts(
@@ -35,7 +44,7 @@ def apply_product_discounts(
     applied = []
     for verdict in verdicts:
         rule = verdict.rule
-        amounts = [line_amount(rule.kind, verdict, current[i], lines[i]) for i in verdict.targets]
+        amounts = line_amounts(rule, verdict.targets, lines, current)
         total = sum(amounts)
         if rule.max_amount is not None and total > rule.max_amount:
             total = rule.max_amount

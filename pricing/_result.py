@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import FrozenInstanceError, dataclass
 from decimal import Decimal
-from typing import Any
+from functools import lru_cache
+from typing import Any, Generic, NamedTuple, NoReturn, TypeVar, overload
 
 from ._applied import Applied
 from ._bonus import Bonus
@@ -55,29 +56,173 @@ class RuleExplanation:
     capped: bool
 
 
-@dataclass(frozen=True)
+class _Outcome(NamedTuple):
+    """What the stages decided, in minor units: the record the result's views are built from."""
+
+    cur: Currency
+    settings: CompiledSettings
+    eligibility: Eligibility
+    gifts: Gifts
+    applied: Sequence[Applied]
+    bonus: Bonus
+    accrued: int
+    markers: Sequence[str]
+    extensions: Mapping[str, Any] | None
+    total_raw: int
+    total_with_discount: int
+    money: Callable[[int], Decimal]
+    """Minor units → ``Decimal`` in ``cur`` (memoised, see :func:`_money_of`)."""
+
+
+_CONVERTERS: dict[str, Callable[[int], Decimal]] = {}
+
+
+def _money_of(cur: Currency) -> Callable[[int], Decimal]:
+    """``cur.to_decimal`` with a bounded memo: Decimals are immutable, so they can be shared."""
+    money = _CONVERTERS.get(cur.code)  # by code: a str hashes faster than a dataclass
+    if money is None:
+        money = _CONVERTERS[cur.code] = lru_cache(maxsize=1 << 16)(cur.to_decimal)
+    return money
+
+
+T = TypeVar("T")
+
+
+class _built(Generic[T]):  # a decorator, lower case like cached_property
+    """An attribute built on its first read, then kept in the instance's ``__dict__``.
+
+    What :func:`functools.cached_property` does, without the lock it takes on each
+    first read before Python 3.12 (the values are immutable: a race at worst builds
+    one twice).
+    """
+
+    def __init__(self, build: Callable[[Any], T]) -> None:
+        self._build = build
+        self._name = build.__name__
+        self.__doc__ = build.__doc__
+
+    @overload
+    def __get__(self, obj: None, owner: type | None = None) -> _built[T]: ...
+    @overload
+    def __get__(self, obj: object, owner: type | None = None) -> T: ...
+    def __get__(self, obj: object | None, owner: type | None = None) -> T | _built[T]:
+        if obj is None:
+            return self
+        value = obj.__dict__[self._name] = self._build(obj)
+        return value
+
+
 class PreviewResult:
     """The outcome of one preview.
 
     The typed attributes are for Python callers; :meth:`to_json` writes the SPEC §9
     document, and :attr:`document` is that document with ``Decimal`` money.
+
+    A result is an immutable view over what the pipeline decided (integers of minor
+    units): each attribute is built the first time it is read, then kept. Pricing
+    many carts for their totals (a what-if) so does not pay for documents nobody
+    reads, and the values are the same either way. Two results are equal when their
+    documents are. A pickled result carries its built values, not the rule set.
     """
 
-    total_raw: Decimal
-    total_sum_with_discount: Decimal
-    bonus_applied: Decimal
-    total_due: Decimal
-    currency: str
-    bonus_accrual: Decimal
-    lines: tuple[LineResult, ...]
-    explanation: tuple[RuleExplanation, ...]
-    warnings: tuple[Mapping[str, Any], ...]
-    document: Mapping[str, Any] = field(repr=False)
+    __slots__ = ("__dict__", "_outcome")
+    _outcome: _Outcome | None
+
+    def __init__(self, outcome: _Outcome | None) -> None:
+        object.__setattr__(self, "_outcome", outcome)
+
+    def __setattr__(self, name: str, value: object) -> NoReturn:
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> NoReturn:
+        raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+    @property
+    def _o(self) -> _Outcome:
+        assert self._outcome is not None  # only unpickled results lack it, fully built
+        return self._outcome
+
+    @_built
+    def total_raw(self) -> Decimal:
+        """``totalRaw``: Σ unit price × quantity over the paid lines."""
+        return self._o.money(self._o.total_raw)
+
+    @_built
+    def total_sum_with_discount(self) -> Decimal:
+        """``totalSumWithDiscount``: ``totalRaw`` less every applied discount."""
+        return self._o.money(self._o.total_with_discount)
+
+    @_built
+    def bonus_applied(self) -> Decimal:
+        """``bonusApplied``: what the customer's points pay."""
+        return self._o.money(self._o.bonus.applied)
+
+    @_built
+    def total_due(self) -> Decimal:
+        """``totalDue``: what is left to pay."""
+        return self._o.money(self._o.bonus.total_due)
+
+    @_built
+    def currency(self) -> str:
+        """The ISO 4217 code."""
+        return self._o.cur.code
+
+    @_built
+    def bonus_accrual(self) -> Decimal:
+        """``bonusAccrual``: points the passing ``BONUS`` programs credit on payment."""
+        return self._o.money(self._o.accrued)
+
+    @_built
+    def warnings(self) -> tuple[Mapping[str, Any], ...]:
+        """What was said about the request (unknown markers)."""
+        return self._o.eligibility.warnings
+
+    @_built
+    def applied_ids(self) -> tuple[int | str, ...]:
+        """Ids of the discounts that applied, in the order they applied (product-level
+        first, SPEC §6): the ``applied`` entries of :attr:`explanation`, without building it."""
+        return tuple(a.rule.id for a in self._o.applied if not _capped_out(a))
 
     @property
     def total_discount(self) -> Decimal:
         """``totalRaw`` − ``totalSumWithDiscount``."""
         return self.total_raw - self.total_sum_with_discount
+
+    @_built
+    def lines(self) -> tuple[LineResult, ...]:
+        """Paid lines in request order (those still holding units), then gift lines."""
+        return _line_results(self._o)
+
+    @_built
+    def explanation(self) -> tuple[RuleExplanation, ...]:
+        """One entry per discount, in priority order."""
+        return _explanation(self._o)
+
+    @_built
+    def document(self) -> Mapping[str, Any]:
+        """The SPEC §9 document, money as ``Decimal``."""
+        return _document(self._o, self.lines, self.explanation)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, PreviewResult):
+            return NotImplemented
+        return self.document == other.document
+
+    __hash__ = None  # type: ignore[assignment]  # equal by value, yet holds dicts
+
+    def __repr__(self) -> str:
+        return (
+            f"PreviewResult(total_raw={self.total_raw!r}, "
+            f"total_sum_with_discount={self.total_sum_with_discount!r}, "
+            f"bonus_applied={self.bonus_applied!r}, total_due={self.total_due!r}, "
+            f"currency={self.currency!r}, bonus_accrual={self.bonus_accrual!r}, "
+            f"lines={self.lines!r}, explanation={self.explanation!r}, "
+            f"warnings={self.warnings!r})"
+        )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # The outcome refers to the compiled rules (closures); carry the built views.
+        return (_restored, (_VIEWS, tuple(getattr(self, name) for name in _VIEWS)))
 
     def to_dict(self) -> dict[str, Any]:
         """A fresh copy of the §9 document (money as ``Decimal``)."""
@@ -88,10 +233,37 @@ class PreviewResult:
         return dumps(self.document, indent=indent)
 
 
+_VIEWS = (
+    "applied_ids",
+    "total_raw",
+    "total_sum_with_discount",
+    "bonus_applied",
+    "total_due",
+    "currency",
+    "bonus_accrual",
+    "warnings",
+    "lines",
+    "explanation",
+    "document",
+)
+
+
+def _restored(names: Sequence[str], values: Sequence[Any]) -> PreviewResult:
+    """An unpickled result: every view already built."""
+    result = PreviewResult(None)
+    result.__dict__.update(zip(names, values, strict=True))
+    return result
+
+
 def _discount_echo(raw: Mapping[str, Any], coupon: Mapping[str, Any] | None) -> dict[str, Any]:
     echo = dict(raw)
     echo["coupon"] = coupon
     return echo
+
+
+def _capped_out(a: Applied) -> bool:
+    """A discount the cap reduced to 0: no longer applied."""
+    return a.capped and a.amount == 0
 
 
 def assemble(
@@ -107,68 +279,41 @@ def assemble(
     extensions: Mapping[str, Any] | None = None,
 ) -> PreviewResult:
     """Build the result from what the stages decided; computes nothing new but sums."""
-    money = cur.to_decimal
-    lines = gifts.lines
-    total_raw = sum(line.total for line in lines)
+    total_raw = sum(line.total for line in gifts.lines)
+    # Shares always sum to their discount's amount; a capped-out one's amount is 0.
+    total_with_discount = total_raw - sum(a.amount for a in applied)
+    return PreviewResult(
+        _Outcome(
+            cur,
+            settings,
+            eligibility,
+            gifts,
+            applied,
+            bonus,
+            accrued,
+            markers,
+            extensions,
+            total_raw,
+            total_with_discount,
+            _money_of(cur),
+        )
+    )
 
-    by_rule = {id(a.rule): a for a in applied}
+
+def _line_results(o: _Outcome) -> tuple[LineResult, ...]:
+    money = o.money
+    lines = o.gifts.lines
     product_off = [0] * len(lines)
     order_off = [0] * len(lines)
     per_line: list[list[LineDiscount]] = [[] for _ in lines]
-    for a in applied:
-        if a.amount == 0 and a.capped:
-            continue  # capped out: no longer applied
+    for a in o.applied:
+        if _capped_out(a):
+            continue
         bucket = product_off if a.rule.to_product else order_off
+        identifier = a.rule.identifier
         for pos, share in a.shares:
             bucket[pos] += share
-            per_line[pos].append(LineDiscount(a.rule.identifier, money(share)))
-    total_discount = sum(product_off) + sum(order_off)
-    total_with_discount = total_raw - total_discount
-
-    coupon_obj: dict[str, Any] | None = None
-    coupon = eligibility.coupon
-    if coupon is not None:
-        owner = by_rule.get(id(coupon.rule))
-        coupon_applied = owner is not None and not (owner.amount == 0 and owner.capped)
-        coupon_obj = {
-            "code": coupon.code,
-            "valid": True,
-            "applied": coupon_applied,
-            "discountId": coupon.rule.id,
-            "discountIdentifier": coupon.rule.identifier,
-        }
-
-    explanation = []
-    order_discounts: list[dict[str, Any]] = []
-    product_discounts: list[dict[str, Any]] = []
-    for verdict in eligibility.verdicts:
-        rule = verdict.rule
-        done = by_rule.get(id(rule))
-        if done is None:
-            explanation.append(
-                RuleExplanation(
-                    rule.id, rule.identifier, "not_applied", verdict.reason, money(0), False
-                )
-            )
-            continue
-        if done.capped and done.amount == 0:
-            explanation.append(
-                RuleExplanation(
-                    rule.id, rule.identifier, "not_applied", "capped_out", money(0), True
-                )
-            )
-            continue
-        explanation.append(
-            RuleExplanation(
-                rule.id, rule.identifier, "applied", None, money(done.amount), done.capped
-            )
-        )
-        own_coupon = (
-            coupon_obj if coupon is not None and coupon.normalised in rule.coupons else None
-        )
-        (product_discounts if rule.to_product else order_discounts).append(
-            _discount_echo(rule.raw, own_coupon)
-        )
+            per_line[pos].append(LineDiscount(identifier, money(share)))
 
     line_results: list[LineResult] = []
     for pos, line in enumerate(lines):
@@ -189,9 +334,72 @@ def assemble(
             )
         )
     zero = money(0)
-    for gift in gifts.gift_lines:
+    for gift in o.gifts.gift_lines:
         line_results.append(
             LineResult(gift.item.id, gift.quantity, True, zero, zero, zero, zero, zero, ())
+        )
+    return tuple(line_results)
+
+
+def _explanation(o: _Outcome) -> tuple[RuleExplanation, ...]:
+    money = o.money
+    zero = money(0)
+    by_rule = {id(a.rule): a for a in o.applied}
+    explanation = []
+    for verdict in o.eligibility.verdicts:
+        rule = verdict.rule
+        done = by_rule.get(id(rule))
+        if done is None:
+            explanation.append(
+                RuleExplanation(
+                    rule.id, rule.identifier, "not_applied", verdict.reason, zero, False
+                )
+            )
+        elif _capped_out(done):
+            explanation.append(
+                RuleExplanation(rule.id, rule.identifier, "not_applied", "capped_out", zero, True)
+            )
+        else:
+            explanation.append(
+                RuleExplanation(
+                    rule.id, rule.identifier, "applied", None, money(done.amount), done.capped
+                )
+            )
+    return tuple(explanation)
+
+
+def _document(
+    o: _Outcome, line_results: Sequence[LineResult], explanation: Sequence[RuleExplanation]
+) -> dict[str, Any]:
+    money = o.money
+    settings, gifts, bonus = o.settings, o.gifts, o.bonus
+    total_raw, total_with_discount = o.total_raw, o.total_with_discount
+
+    by_rule = {id(a.rule): a for a in o.applied}
+    coupon_obj: dict[str, Any] | None = None
+    coupon = o.eligibility.coupon
+    if coupon is not None:
+        owner = by_rule.get(id(coupon.rule))
+        coupon_obj = {
+            "code": coupon.code,
+            "valid": True,
+            "applied": owner is not None and not _capped_out(owner),
+            "discountId": coupon.rule.id,
+            "discountIdentifier": coupon.rule.identifier,
+        }
+
+    order_discounts: list[dict[str, Any]] = []
+    product_discounts: list[dict[str, Any]] = []
+    for verdict in o.eligibility.verdicts:
+        rule = verdict.rule
+        done = by_rule.get(id(rule))
+        if done is None or _capped_out(done):
+            continue
+        own_coupon = (
+            coupon_obj if coupon is not None and coupon.normalised in rule.coupons else None
+        )
+        (product_discounts if rule.to_product else order_discounts).append(
+            _discount_echo(rule.raw, own_coupon)
         )
 
     bonus_applied = money(bonus.applied)
@@ -206,6 +414,7 @@ def assemble(
             "bonusApplied": bonus_applied,
         }
 
+    zero = money(0)
     preview_rows = [
         {
             "productId": line.item.id,
@@ -215,7 +424,7 @@ def assemble(
             "quantity": line.quantity,
             "isGift": False,
         }
-        for line in lines
+        for line in gifts.lines
         if line.quantity
     ] + [
         {
@@ -234,13 +443,13 @@ def assemble(
         "totalSumWithDiscount": money(total_with_discount),
         "bonusApplied": bonus_applied,
         "totalDue": total_due,
-        "currency": cur.code,
+        "currency": o.cur.code,
         "discountConfig": {
             "orderDiscounts": order_discounts,
             "productDiscounts": product_discounts,
             "coupon": coupon_obj,
             "settings": dict(settings.echo),
-            "additionalDiscountsMarkers": list(markers),
+            "additionalDiscountsMarkers": list(o.markers),
             "totalRaw": money(total_raw),
             "totalSumWithDiscount": money(total_with_discount),
             "excludedGiftProductIds": list(gifts.excluded_product_ids),
@@ -261,23 +470,12 @@ def assemble(
             }
             for e in explanation
         ],
-        "bonusAccrual": money(accrued),
-        "warnings": [dict(w) for w in eligibility.warnings],
+        "bonusAccrual": money(o.accrued),
+        "warnings": [dict(w) for w in o.eligibility.warnings],
     }
-    if extensions:
-        document.update(extensions)
-    return PreviewResult(
-        total_raw=money(total_raw),
-        total_sum_with_discount=money(total_with_discount),
-        bonus_applied=bonus_applied,
-        total_due=total_due,
-        currency=cur.code,
-        bonus_accrual=money(accrued),
-        lines=tuple(line_results),
-        explanation=tuple(explanation),
-        warnings=eligibility.warnings,
-        document=document,
-    )
+    if o.extensions:
+        document.update(o.extensions)
+    return document
 
 
 def _line_document(r: LineResult) -> dict[str, Any]:
