@@ -256,7 +256,9 @@ def _restored(names: Sequence[str], values: Sequence[Any]) -> PreviewResult:
 
 
 def _discount_echo(raw: Mapping[str, Any], coupon: Mapping[str, Any] | None) -> dict[str, Any]:
-    echo = dict(raw)
+    # A deep copy: the raw object belongs to the compiled rule set, which later
+    # previews echo too; a caller editing this document must not reach it.
+    echo = copy.deepcopy(dict(raw))
     echo["coupon"] = coupon
     return echo
 

@@ -1,0 +1,1 @@
+"""Property-based tests of the engine (hypothesis); see docs/property-testing.md."""

@@ -1,0 +1,335 @@
+"""Mutation check: break the engine on purpose and see which properties notice.
+
+Each mutation is applied to a *scratch copy* of the project (the engine in the
+working tree is never touched); the property suite then runs against the copy
+with the ``mutants`` profile (the ``ci`` examples, no shrinking). Usage, from the project root::
+
+    .venv/bin/python -m property_tests.mutate            # all mutations
+    .venv/bin/python -m property_tests.mutate half_even  # some of them
+
+It prints a Markdown table (the one kept in property_tests/MUTATIONS.md). A
+mutation whose text no longer matches the engine is reported as "did not apply"
+so the table goes stale loudly, not silently.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Mutation:
+    name: str
+    what: str
+    edits: tuple[tuple[str, str, str], ...]  # (file under pricing/, old text, new text)
+
+
+_HALF_UP_EACH = "        return [(m * num2 + den) // den2 for m in minors]"
+_HALF_UP_ONE = "        return (2 * numerator + denominator) // (2 * denominator)"
+_FRACTION = "__import__('fractions').Fraction"
+
+MUTATIONS = (
+    Mutation(
+        "half_even",
+        "round half-even instead of half-up (percentages)",
+        (
+            (
+                "_money.py",
+                _HALF_UP_EACH,
+                f"        return [round({_FRACTION}(m * self.num, self.den)) for m in minors]",
+            ),
+            (
+                "_money.py",
+                _HALF_UP_ONE,
+                f"        return round({_FRACTION}(numerator, denominator))",
+            ),
+        ),
+    ),
+    Mutation(
+        "percent_floor",
+        "percentage amounts rounded down instead of half-up",
+        (
+            (
+                "_money.py",
+                _HALF_UP_EACH,
+                "        return [m * self.num // self.den for m in minors]",
+            ),
+            ("_money.py", _HALF_UP_ONE, "        return numerator // denominator"),
+        ),
+    ),
+    Mutation(
+        "cap_ceil",
+        "ceil instead of floor in the maxDiscountValue cap",
+        (
+            (
+                "_cap.py",
+                "    return cap_rate.of_floor(total_raw)",
+                "    return -((-total_raw * cap_rate.num) // cap_rate.den)",
+            ),
+        ),
+    ),
+    Mutation(
+        "cap_first_applied",
+        "the cap reduces the first-applied discounts first (not the last)",
+        (
+            (
+                "_cap.py",
+                "    for k in range(len(result) - 1, -1, -1):",
+                "    for k in range(len(result)):",
+            ),
+        ),
+    ),
+    Mutation(
+        "no_largest_remainder",
+        "drop the largest-remainder correction (shares are only floored)",
+        (
+            (
+                "_money.py",
+                "    left = total - sum(shares)\n    if left:",
+                "    left = 0\n    if left:",
+            ),
+        ),
+    ),
+    Mutation(
+        "remainder_ties_late",
+        "largest-remainder ties go to the later line",
+        (
+            (
+                "_money.py",
+                "sorted(range(n), key=remainders.__getitem__, reverse=True)",
+                "sorted(range(n), key=lambda i: (remainders[i], i), reverse=True)",
+            ),
+        ),
+    ),
+    Mutation(
+        "order_before_product",
+        "apply TO_ORDER discounts before TO_PRODUCT ones",
+        (
+            (
+                "_engine.py",
+                "        applied = apply_product_discounts(product_part, paid, current)\n"
+                "        applied += apply_order_discounts(order_part, current)",
+                "        applied = apply_order_discounts(order_part, current)\n"
+                "        applied += apply_product_discounts(product_part, paid, current)",
+            ),
+        ),
+    ),
+    Mutation(
+        "ignore_max_amount",
+        "ignore discountValue.maxAmount",
+        (
+            (
+                "_product_discounts.py",
+                "if rule.max_amount is not None and total > rule.max_amount:",
+                "if False:",
+            ),
+            (
+                "_order_discounts.py",
+                "if max_amount is not None and total > max_amount:",
+                "if False:",
+            ),
+        ),
+    ),
+    Mutation(
+        "ignore_exclusions",
+        "ignore discount exclusions",
+        (
+            (
+                "_compile.py",
+                "    allowed = catalog.all_mask & ~excluded_mask",
+                "    allowed = catalog.all_mask",
+            ),
+        ),
+    ),
+    Mutation(
+        "fixed_amount_unclamped",
+        "FIXED_AMOUNT TO_PRODUCT not clamped to the line amount",
+        (
+            (
+                "_product_discounts.py",
+                "        return [min(value * lines[i].quantity, current[i]) for i in targets]",
+                "        return [value * lines[i].quantity for i in targets]",
+            ),
+        ),
+    ),
+    Mutation(
+        "always_stack",
+        "allowStacking: false ignored",
+        (("_eligibility.py", "if not allow_stacking and len(eligible) > 1:", "if False:"),),
+    ),
+    Mutation(
+        "bonus_percent_ignored",
+        "maxBonusPaymentPercent ignored",
+        (("_bonus.py", "        if settings.bonus_rate is not None:", "        if False:"),),
+    ),
+    Mutation(
+        "guest_personal",
+        "a guest passes a PERSONAL_DISCOUNT",
+        (
+            (
+                "_eligibility.py",
+                'if rule.type == "PERSONAL_DISCOUNT" and customer is None:',
+                "if False:",
+            ),
+        ),
+    ),
+    Mutation(
+        "gift_replace_ignored",
+        "giftsReplaceCartItems ignored (gift always added)",
+        (("_gifts.py", "            if rule.gifts_replace:", "            if False:"),),
+    ),
+    Mutation(
+        "ties_by_list_order",
+        "priority ties broken by list order instead of id",
+        (
+            (
+                "_compile.py",
+                "rules.sort(key=lambda r: (r.priority[0], r.priority[1], _id_order(r.id)))",
+                "rules.sort(key=lambda r: (r.priority[0], r.priority[1]))",
+            ),
+        ),
+    ),
+    Mutation(
+        "ties_by_address",
+        "priority ties broken by object address (unstable order)",
+        (
+            (
+                "_compile.py",
+                "rules.sort(key=lambda r: (r.priority[0], r.priority[1], _id_order(r.id)))",
+                "rules.sort(key=lambda r: (r.priority[0], r.priority[1], id(r)))",
+            ),
+        ),
+    ),
+    Mutation(
+        "mutate_input",
+        "keep the caller's discount dict and write the echo's coupon into it",
+        (
+            ("_models.py", "model._raw = copy.deepcopy(data)", "model._raw = data"),
+            (
+                "_result.py",
+                "    echo = copy.deepcopy(dict(raw))\n",
+                "    echo = raw  # type: ignore[assignment]\n",
+            ),
+        ),
+    ),
+    Mutation(
+        "set_order_gifts",
+        "excludedGiftProductIds built from a set (hash order)",
+        (
+            (
+                "_gifts.py",
+                "    return Gifts(new_lines, tuple(gift_lines), tuple(excluded))",
+                "    return Gifts(new_lines, tuple(gift_lines), tuple(set(excluded)))",
+            ),
+        ),
+    ),
+    Mutation(
+        "set_order_warnings",
+        "unknown-marker warnings built from a set (hash order)",
+        (("_eligibility.py", "for m in dict.fromkeys(markers)", "for m in set(markers)"),),
+    ),
+    Mutation(
+        "money_not_quantized",
+        "money Decimals normalised instead of carrying the currency exponent",
+        (
+            (
+                "_money.py",
+                "        return Decimal(minor).scaleb(-self.exponent)",
+                "        return Decimal(minor).scaleb(-self.exponent).normalize()",
+            ),
+        ),
+    ),
+    Mutation(
+        "json_bool_as_int",
+        "JSON writer tests int before bool (true written as 1)",
+        (
+            (
+                "_json.py",
+                '    if value is None:\n        out.append("null")',
+                "    if isinstance(value, int):\n"
+                "        out.append(str(int(value)))\n"
+                '    elif value is None:\n        out.append("null")',
+            ),
+        ),
+    ),
+)
+
+PYTEST_ARGS = ("-q", "-rfE", "--tb=no", "-p", "no:cacheprovider")
+_FAILED = re.compile(r"^(?:FAILED|ERROR) property_tests/(\S+?)(?: - .*)?$", re.MULTILINE)
+
+
+def _scratch_copy(mutation: Mutation, into: Path) -> str | None:
+    """Copy the project into ``into`` and apply ``mutation``; a problem, or None."""
+    ignore = shutil.ignore_patterns("__pycache__", ".hypothesis", ".pytest_cache")
+    for part in ("pricing", "property_tests", "docs"):
+        shutil.copytree(ROOT / part, into / part, ignore=ignore)
+    shutil.copy(ROOT / "pyproject.toml", into / "pyproject.toml")
+    for file, old, new in mutation.edits:
+        path = into / "pricing" / file
+        text = path.read_text()
+        if text.count(old) != 1:
+            return f"did not apply ({file}: text found {text.count(old)} times)"
+        path.write_text(text.replace(old, new))
+    return None
+
+
+def run(mutation: Mutation) -> tuple[Mutation, str, list[str]]:
+    with tempfile.TemporaryDirectory(prefix=f"mutant-{mutation.name}-") as tmp:
+        scratch = Path(tmp)
+        problem = _scratch_copy(mutation, scratch)
+        if problem:
+            return mutation, problem, []
+        # The ci profile's examples, without shrinking: which property fails is
+        # the question here, not the smallest example.
+        env = {**os.environ, "PYTHONPATH": str(scratch), "HYPOTHESIS_PROFILE": "mutants"}
+        where = subprocess.run(
+            [sys.executable, "-c", "import pricing; print(pricing.__file__)"],
+            cwd=scratch,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if not where.stdout.startswith(str(scratch)):
+            return mutation, f"scratch copy not imported: {where.stdout}{where.stderr}", []
+        done = subprocess.run(
+            [sys.executable, "-m", "pytest", "property_tests", *PYTEST_ARGS],
+            cwd=scratch,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        caught = sorted(set(_FAILED.findall(done.stdout)))
+        status = "caught" if caught else "NOT CAUGHT"
+        if done.returncode not in (0, 1):
+            status += f" (pytest exit {done.returncode})"
+        return mutation, status, caught
+
+
+def main(names: list[str]) -> int:
+    chosen = [m for m in MUTATIONS if not names or m.name in names]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(run, chosen))
+    print("| mutation | what | status | properties that failed |")
+    print("|---|---|---|---|")
+    missed = 0
+    for mutation, status, caught in results:
+        missed += not caught
+        names_ = "<br>".join(f"`{c}`" for c in caught) or "—"
+        print(f"| `{mutation.name}` | {mutation.what} | {status} | {names_} |")
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,742 @@
+"""A reference oracle: SPEC.md (§1-§6, §8, §9) written out plainly, slowly and exactly.
+
+This is deliberately *not* the engine: it shares no code with ``pricing/`` (not
+even the models; it reads the JSON-shaped scenario itself), keeps every amount
+as an exact ``fractions.Fraction`` of the major unit, and follows the text of
+the spec step by step, in the spec's words, rather than the engine's pipeline.
+Where the spec is silent it follows docs/decisions.md, and where both are silent
+it says so in a comment marked ``UNDOCUMENTED`` (these are listed in the
+property-testing report).
+
+It only needs to understand the scenarios ``pricing.strategies`` generates (no
+signed prices, no tax), in camelCase.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+from typing import Any
+
+# ISO 4217 minor-unit exponents of the currencies the strategies draw (§1).
+EXPONENT = {"USD": 2, "EUR": 2, "JPY": 0, "KWD": 3}
+
+
+class OracleCouponError(Exception):
+    """The coupon error §5 says the preview must raise."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+# ---------------------------------------------------------------------------
+# numbers
+
+
+def exact(value: Any) -> Fraction:
+    """A JSON number or decimal string as an exact fraction."""
+    assert not isinstance(value, bool | float)
+    return Fraction(Decimal(str(value).strip()))
+
+
+def floor_to_unit(amount: Fraction, unit: Fraction) -> Fraction:
+    return math.floor(amount / unit) * unit
+
+
+def round_half_up_to_unit(amount: Fraction, unit: Fraction) -> Fraction:
+    """ROUND_HALF_UP (the amounts rounded are never negative)."""
+    assert amount >= 0
+    return math.floor(amount / unit + Fraction(1, 2)) * unit
+
+
+def largest_remainder(
+    whole: Fraction, weights: Sequence[Fraction], unit: Fraction
+) -> list[Fraction]:
+    """Share ``whole`` in proportion to ``weights`` in minor units (§6).
+
+    Every share starts as its exact quota rounded down to a minor unit; the minor
+    units left over go one each to the largest remainders, earlier line first
+    among equal remainders.
+    """
+    if not weights:
+        assert whole == 0
+        return []
+    total_weight = sum(weights, Fraction(0))
+    if total_weight == 0:
+        # Nothing to be proportional to: only ever happens with nothing to share.
+        assert whole == 0, (whole, weights)
+        return [Fraction(0)] * len(weights)
+    quotas = [whole * w / total_weight for w in weights]
+    shares = [floor_to_unit(q, unit) for q in quotas]
+    left = int((whole - sum(shares, Fraction(0))) / unit)
+    by_remainder = sorted(range(len(weights)), key=lambda i: (-(quotas[i] - shares[i]), i))
+    for i in by_remainder[:left]:
+        shares[i] += unit
+    return shares
+
+
+def money_out(amount: Fraction, exponent: int) -> Decimal:
+    minor = amount * 10**exponent
+    assert minor.denominator == 1, amount
+    return Decimal(minor.numerator).scaleb(-exponent)
+
+
+def number_out(value: Any) -> Any:
+    """Settings are echoed as given; numbers come back as ``Decimal``."""
+    if value is None or isinstance(value, bool):
+        return value
+    return Decimal(str(value))
+
+
+def instant(text: str) -> datetime:
+    moment = datetime.fromisoformat(text)
+    # Discount dates without a time zone are read as UTC (decisions.md).
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def same_id(a: Any, b: Any) -> bool:
+    """Ids are compared as strings (decisions.md)."""
+    return str(a) == str(b)
+
+
+def id_of(ref: Any) -> Any:
+    return ref["id"] if isinstance(ref, Mapping) else ref
+
+
+# ---------------------------------------------------------------------------
+# attribute matching (§3 and decisions.md "Conditions")
+
+
+def as_number(value: Any) -> Decimal | None:
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() else None
+
+
+def as_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def attribute_matches(attributes: Mapping[str, Any], name: str, test: Any) -> bool:
+    if not (isinstance(test, Mapping) and "condition" in test):
+        # A plain value (or {value} alone): equality compared as strings, as SPEC §3
+        # says ("10.0" is not "10"); booleans as true/false (decisions.md).
+        expected = test["value"] if isinstance(test, Mapping) and "value" in test else test
+        return name in attributes and as_text(attributes[name]) == as_text(expected)
+    operator, expected = str(test["condition"]).lower(), test.get("value")
+    if operator == "exs":
+        return name in attributes
+    if operator == "nex":
+        return name not in attributes
+    if name not in attributes:
+        return False  # an absent attribute satisfies only `nex`
+    actual = attributes[name]
+    if operator == "lke":
+        return as_text(expected).lower() in as_text(actual).lower()
+    a_num, e_num = as_number(actual), as_number(expected)
+    left: Any
+    right: Any
+    if a_num is not None and e_num is not None:
+        left, right = a_num, e_num
+    else:
+        left, right = as_text(actual), as_text(expected)
+    return {
+        "eq": left == right,
+        "neq": left != right,
+        "gt": left > right,
+        "gte": left >= right,
+        "lt": left < right,
+        "lte": left <= right,
+    }[operator]
+
+
+# ---------------------------------------------------------------------------
+# the scenario
+
+
+@dataclass
+class Line:
+    """A paid line of the cart (§2)."""
+
+    product: Mapping[str, Any]
+    quantity: int
+    unit: Fraction  # unit price
+
+    @property
+    def amount(self) -> Fraction:
+        return self.unit * self.quantity
+
+
+@dataclass
+class Outcome:
+    """What happened to one discount."""
+
+    discount: Mapping[str, Any]
+    reason: str | None = None  # the first failing gate, None when eligible
+    targeted: list[int] = field(default_factory=list)  # line positions
+    amount: Fraction = Fraction(0)
+    shares: dict[int, Fraction] = field(default_factory=dict)
+    applied: bool = False
+    capped: bool = False
+
+    @property
+    def kind(self) -> str:
+        value = self.discount.get("discountValue")
+        if value is None:
+            return "NONE"  # decisions.md: no discountValue is a gift-only discount
+        kind = value.get("discountType", "NONE")
+        return "PERCENTAGE" if kind == "PERCENT" else kind
+
+    @property
+    def to_product(self) -> bool:
+        value = self.discount.get("discountValue")
+        # applicability null (or no discountValue) means TO_ORDER (§3, decision)
+        return value is not None and value.get("applicability") == "TO_PRODUCT"
+
+    @property
+    def value(self) -> Fraction:
+        value = self.discount.get("discountValue")
+        return Fraction(0) if value is None else exact(value.get("value", 0))
+
+    @property
+    def max_amount(self) -> Fraction | None:
+        value = self.discount.get("discountValue")
+        if value is None or value.get("maxAmount") is None:
+            return None
+        return exact(value["maxAmount"])
+
+
+class Oracle:
+    def __init__(self, scenario: Mapping[str, Any]) -> None:
+        self.s = copy.deepcopy(scenario)
+        self.exponent = EXPONENT[self.s["currency"]]
+        self.unit = Fraction(1, 10**self.exponent)
+        self.at = datetime.fromisoformat(self.s["at"])
+        self.catalog = {str(p["id"]): p for p in self.s.get("catalog") or ()}
+        self.parent = {
+            str(c["id"]): (None if c.get("parentId") is None else str(c["parentId"]))
+            for c in self.s.get("categories") or ()
+        }
+        self.customer = self.s.get("customer")
+        self.settings = self.s.get("settings") or {}
+        self.order = self.s["order"]
+
+    # -- categories -----------------------------------------------------------
+
+    def ancestors(self, category: str) -> list[str]:
+        found = []
+        parent = self.parent.get(category)
+        while parent is not None:
+            found.append(parent)
+            parent = self.parent.get(parent)
+        return found
+
+    def in_category(self, product: Mapping[str, Any], category: Any, nested: bool) -> bool:
+        """The product is in the category (with nesting: or in a descendant of it)."""
+        own = [str(c) for c in product.get("categoryIds") or ()]
+        if str(category) in own:
+            return True
+        return nested and any(str(category) in self.ancestors(c) for c in own)
+
+    # -- conditions (§3) ------------------------------------------------------
+
+    @staticmethod
+    def entities(condition: Mapping[str, Any]) -> list[tuple[Any, bool]]:
+        """``(id, isNested)`` of a condition's entities, older ``{type, value}`` form too."""
+        if condition.get("entityIds") is not None:
+            raw = condition["entityIds"]
+        else:
+            value = condition.get("value")
+            raw = value if isinstance(value, list) else [value]
+        default = bool(condition.get("isNested"))
+        result = []
+        for item in raw:
+            if isinstance(item, Mapping):
+                nested = item.get("isNested")
+                result.append((item["id"], default if nested is None else bool(nested)))
+            else:
+                result.append((item, default))
+        return result
+
+    @staticmethod
+    def amount_of(condition: Mapping[str, Any]) -> Fraction:
+        value = condition.get("value")
+        return exact(value["amount"] if isinstance(value, Mapping) else value)
+
+    def condition_true(
+        self, condition: Mapping[str, Any], line: Line, cart: Sequence[Line], total_raw: Fraction
+    ) -> bool:
+        kind = condition.get("conditionType") or condition.get("type")
+        product = line.product
+        if kind == "PRODUCT":
+            return any(same_id(product["id"], e) for e, _ in self.entities(condition))
+        if kind == "CATEGORY":
+            return any(self.in_category(product, e, n) for e, n in self.entities(condition))
+        if kind == "ATTRIBUTE":
+            attributes = product.get("attributes") or {}
+            return any(
+                attribute_matches(attributes, str(e), condition.get("value"))
+                for e, _ in self.entities(condition)
+            )
+        if kind == "PRODUCT_IN_CART":
+            return any(
+                same_id(other.product["id"], e)
+                for other in cart
+                for e, _ in self.entities(condition)
+            )
+        if kind == "CATEGORY_IN_CART":
+            return any(
+                self.in_category(other.product, e, n)
+                for other in cart
+                for e, n in self.entities(condition)
+            )
+        if kind == "MIN_CART_AMOUNT":
+            return total_raw >= self.amount_of(condition)
+        if kind == "USER_LTV":
+            c = self.customer
+            if c is None or c.get("ltv") is None:
+                return False
+            return exact(c["ltv"]) >= self.amount_of(condition)
+        if kind == "USER_ATTRIBUTE":
+            if self.customer is None:
+                return False
+            attributes = self.customer.get("attributes") or {}
+            return any(
+                attribute_matches(attributes, str(e), condition.get("value"))
+                for e, _ in self.entities(condition)
+            )
+        raise AssertionError(f"unknown condition {kind}")
+
+    def excluded(self, discount: Mapping[str, Any], line: Line) -> bool:
+        for ex in discount.get("exclusions") or ():
+            if same_id(ex["id"], line.product["id"]):
+                return True
+            if self.in_category(line.product, ex["id"], bool(ex.get("isNested", False))):
+                return True
+        return False
+
+    def targeted(
+        self, discount: Mapping[str, Any], line: Line, cart: Sequence[Line], total_raw: Fraction
+    ) -> bool:
+        if self.excluded(discount, line):
+            return False
+        conditions = discount.get("conditions") or []
+        if not conditions:
+            return True
+        results = [self.condition_true(c, line, cart, total_raw) for c in conditions]
+        if discount.get("conditionLogic") == "OR":
+            return any(results)
+        return all(results)
+
+    # -- eligibility (§5) -----------------------------------------------------
+
+    def window(self, discount: Mapping[str, Any]) -> str | None:
+        start, end = discount.get("startDate"), discount.get("endDate")
+        if start is not None and not instant(start) <= self.at:
+            return "not_started"
+        if end is not None and not self.at < instant(end):
+            return "expired"
+        return None
+
+    @staticmethod
+    def coupon_list(discount: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+        return [
+            {"code": c, "isUsed": False, "isReusable": False} if isinstance(c, str) else c
+            for c in discount.get("coupons") or ()
+        ]
+
+    @staticmethod
+    def same_code(a: str, b: str) -> bool:
+        return a.strip().lower() == b.strip().lower()
+
+    def gates(self, discount: Mapping[str, Any], code: str | None) -> str | None:
+        """Gates 2-6 of §5; the first failing one is the reason."""
+        reason = self.window(discount)
+        if reason is not None:
+            return reason
+        c = self.customer
+        if c is not None and any(
+            same_id(id_of(u), c["id"]) for u in discount.get("userExclusions") or ()
+        ):
+            return "user_excluded"
+        groups = discount.get("userGroups") or []
+        if groups:
+            if c is None:
+                return "guest"
+            mine = c.get("groupIds") or []
+            if not any(same_id(id_of(g), m) for g in groups for m in mine):
+                return "not_in_group"
+        if discount.get("type") == "PERSONAL_DISCOUNT" and c is None:
+            return "guest"
+        coupons = self.coupon_list(discount)
+        if coupons and (code is None or not any(self.same_code(code, x["code"]) for x in coupons)):
+            return "coupon_required"
+        if discount.get("activation") == "ON_REQUEST" and discount.get("identifier") not in (
+            self.order.get("additionalDiscountsMarkers") or []
+        ):
+            return "not_requested"
+        return None
+
+    # -- the whole preview ----------------------------------------------------
+
+    def run(self) -> dict[str, Any]:
+        unit, exponent = self.unit, self.exponent
+        out = lambda amount: money_out(amount, exponent)  # noqa: E731
+
+        # §2 lines, as requested
+        cart = []
+        for req in self.order.get("products") or ():
+            product = self.catalog[str(req["productId"])]
+            cart.append(Line(product, req["quantity"], exact(product["price"])))
+        requested_total = sum((line.amount for line in cart), Fraction(0))
+
+        # §6 priority: position ascending, null last, ties by id
+        def priority(d: Mapping[str, Any]) -> tuple[Any, ...]:
+            pos = d.get("position")
+            # UNDOCUMENTED: ids of mixed types; the strategies only make integer ids.
+            return (pos is None, pos or 0, d["id"])
+
+        discounts = sorted(self.s.get("discounts") or (), key=priority)
+
+        # §5 coupons
+        typed = self.order.get("couponCode")
+        code = typed if typed is not None and typed.strip() else None  # blank = no code
+        coupon_owner = None
+        coupon_def = None
+        if code is not None:
+            for d in discounts:  # "the first of them in priority order" (decisions.md)
+                matching = [x for x in self.coupon_list(d) if self.same_code(code, x["code"])]
+                if matching:
+                    coupon_owner, coupon_def = d, matching[0]
+                    break
+            if coupon_owner is None or coupon_def is None:
+                raise OracleCouponError("not_found")
+            if coupon_def.get("isUsed") and not coupon_def.get("isReusable"):
+                raise OracleCouponError("already_used")
+            if self.window(coupon_owner) is not None:
+                raise OracleCouponError("expired")
+
+        # §5 gates, in priority order
+        outcomes = []
+        accruing = []
+        for d in discounts:
+            o = Outcome(d)
+            reason = self.gates(d, code)
+            if reason is None:
+                o.targeted = [
+                    i
+                    for i, line in enumerate(cart)
+                    if self.targeted(d, line, cart, requested_total)
+                ]
+                if not o.targeted:
+                    reason = "conditions_not_met"
+            if d.get("type") == "BONUS":
+                if reason is None:
+                    accruing.append(o)
+                reason = "bonus_program"  # gate 1: never a price discount
+            o.reason = reason
+            outcomes.append(o)
+
+        # §6 stacking
+        stacking = self.settings.get("allowStacking", True)
+        eligible = [o for o in outcomes if o.reason is None]
+        if not stacking:
+            for o in eligible[1:]:
+                o.reason = "stacking_disabled"
+            eligible = eligible[:1]
+        for o in eligible:
+            o.applied = True
+
+        # §8 gifts of the applied discounts (before amounts: a replacing gift takes
+        # paid units, and totals are computed on the result - decisions.md)
+        givers = [o for o in eligible if o.discount.get("gifts")]
+        if not self.settings.get("allowGiftStacking", False):
+            givers = givers[:1]
+        gift_lines: list[tuple[Mapping[str, Any], int]] = []
+        left_out: list[str] = []
+        for o in givers:
+            for gift in o.discount["gifts"]:
+                if isinstance(gift, Mapping):
+                    pid, quantity = gift["productId"], gift.get("quantity", 1)
+                else:
+                    pid, quantity = gift, 1
+                product = self.catalog.get(str(pid))
+                if product is None or product.get("available", True) is False:
+                    # UNDOCUMENTED: a product left out twice is listed once.
+                    if str(pid) not in left_out:
+                        left_out.append(str(pid))
+                    continue
+                if o.discount.get("giftsReplaceCartItems"):
+                    wanted = quantity
+                    for line in cart:  # request order
+                        if wanted and same_id(line.product["id"], pid):
+                            taken = min(line.quantity, wanted)
+                            line.quantity -= taken
+                            wanted -= taken
+                    # units the paid lines did not hold are simply added (decisions.md)
+                gift_lines.append((product, quantity))
+
+        total_raw = sum((line.amount for line in cart), Fraction(0))
+
+        # §6 amounts: TO_PRODUCT ones first, then TO_ORDER ones, each in priority order
+        current = [line.amount for line in cart]
+        application = [o for o in eligible if o.to_product] + [
+            o for o in eligible if not o.to_product
+        ]
+        for o in application:
+            v = o.value
+            if o.to_product:
+                uncapped = {}
+                for i in o.targeted:
+                    n, q = current[i], cart[i].quantity
+                    if o.kind == "PERCENTAGE":
+                        uncapped[i] = round_half_up_to_unit(n * v / 100, unit)
+                    elif o.kind == "FIXED_AMOUNT":
+                        uncapped[i] = min(v * q, n)
+                    elif o.kind == "FIXED_PRICE":
+                        uncapped[i] = max(Fraction(0), n - v * q)
+                    else:
+                        uncapped[i] = Fraction(0)
+                whole = sum(uncapped.values(), Fraction(0))
+                if o.max_amount is not None and whole > o.max_amount:
+                    whole = o.max_amount
+                    shares = largest_remainder(whole, [uncapped[i] for i in o.targeted], unit)
+                    o.shares = dict(zip(o.targeted, shares, strict=True))
+                else:
+                    o.shares = uncapped
+            else:
+                base = sum((current[i] for i in o.targeted), Fraction(0))
+                if o.kind == "PERCENTAGE":
+                    whole = round_half_up_to_unit(base * v / 100, unit)
+                elif o.kind == "FIXED_AMOUNT":
+                    whole = min(v, base)
+                elif o.kind == "FIXED_PRICE":
+                    whole = max(Fraction(0), base - v)
+                else:
+                    whole = Fraction(0)
+                if o.max_amount is not None and whole > o.max_amount:
+                    whole = o.max_amount
+                shares = largest_remainder(whole, [current[i] for i in o.targeted], unit)
+                o.shares = dict(zip(o.targeted, shares, strict=True))
+            o.amount = sum(o.shares.values(), Fraction(0))
+            for i, share in o.shares.items():
+                current[i] -= share
+
+        # §6 cap
+        cap_percent = self.settings.get("maxDiscountValue")
+        if stacking and cap_percent is not None:
+            limit = floor_to_unit(total_raw * exact(cap_percent) / 100, unit)
+            for o in reversed(application):  # the discounts applied last first
+                over = sum((x.amount for x in application), Fraction(0)) - limit
+                if over <= 0:
+                    break
+                if o.amount == 0:
+                    continue  # gift-only ones are passed over
+                new_total = o.amount - min(over, o.amount)
+                shares = largest_remainder(new_total, [o.shares[i] for i in o.targeted], unit)
+                o.shares = dict(zip(o.targeted, shares, strict=True))
+                o.amount = new_total
+                o.capped = True
+                if new_total == 0:
+                    o.applied = False
+                    o.reason = "capped_out"
+        applied = [o for o in application if o.applied]
+
+        total_discount = sum((o.amount for o in applied), Fraction(0))
+        total_with_discount = max(Fraction(0), total_raw - total_discount)
+
+        # §8 bonus
+        c = self.customer
+        balance = Fraction(0)
+        if c is not None and c.get("bonusBalance") is not None:
+            balance = exact(c["bonusBalance"])
+        min_order = self.settings.get("minOrderAmountForBonus")
+        min_bonus = self.settings.get("minBonusAmount")
+        percent = self.settings.get("maxBonusPaymentPercent")
+        if (min_order is not None and total_with_discount < exact(min_order)) or (
+            min_bonus is not None and balance < exact(min_bonus)
+        ):
+            max_bonus = Fraction(0)
+        else:
+            max_bonus = min(balance, total_with_discount)
+            if percent is not None:
+                max_bonus = min(
+                    max_bonus, floor_to_unit(total_with_discount * exact(percent) / 100, unit)
+                )
+        request = self.order.get("bonusAmount")
+        bonus_applied = min(exact(request) if request is not None else Fraction(0), max_bonus)
+        total_due = total_with_discount - bonus_applied
+
+        accrual = Fraction(0)
+        for o in accruing:
+            if o.kind == "PERCENTAGE":
+                earned = floor_to_unit(total_due * o.value / 100, unit)
+            elif o.kind == "FIXED_AMOUNT":
+                earned = o.value
+            else:
+                earned = Fraction(0)
+            if o.max_amount is not None:
+                earned = min(earned, o.max_amount)
+            accrual += earned
+
+        # §9 output
+        coupon = None
+        if coupon_owner is not None and coupon_def is not None:
+            owner = next(o for o in outcomes if o.discount is coupon_owner)
+            coupon = {
+                "code": coupon_def["code"],
+                "valid": True,
+                "applied": owner.applied,
+                "discountId": coupon_owner["id"],
+                "discountIdentifier": coupon_owner.get("identifier"),
+            }
+
+        def echo(o: Outcome) -> dict[str, Any]:
+            own = code is not None and any(
+                self.same_code(code, x["code"]) for x in self.coupon_list(o.discount)
+            )
+            return {**o.discount, "coupon": coupon if own else None}
+
+        by_priority_applied = [o for o in outcomes if o.applied]
+        settings_echo = {
+            "allowStacking": stacking,
+            "maxDiscountValue": number_out(cap_percent),
+            "allowGiftStacking": self.settings.get("allowGiftStacking", False),
+            "maxBonusPaymentPercent": number_out(percent),
+            "minBonusAmount": number_out(min_bonus),
+            "minOrderAmountForBonus": number_out(min_order),
+            "giftRefundPolicy": self.settings.get("giftRefundPolicy", "KEEP_GIFT"),
+        }
+        bonus = None
+        if c is not None or request is not None:
+            bonus = {
+                "availableBalance": out(balance),
+                "maxBonusDiscount": out(max_bonus),
+                "minBonusAmount": number_out(min_bonus),
+                "minOrderAmountForBonus": number_out(min_order),
+                "bonusApplied": out(bonus_applied),
+            }
+
+        lines = []
+        preview = []
+        for i, line in enumerate(cart):
+            if line.quantity == 0:
+                continue  # every unit became a gift
+            mine = [o for o in applied if i in o.targeted]
+            product_off = sum((o.shares[i] for o in mine if o.to_product), Fraction(0))
+            order_off = sum((o.shares[i] for o in mine if not o.to_product), Fraction(0))
+            lines.append(
+                {
+                    "productId": line.product["id"],
+                    "quantity": line.quantity,
+                    "isGift": False,
+                    "unitPrice": out(line.unit),
+                    "total": out(line.amount),
+                    "productDiscount": out(product_off),
+                    "orderDiscount": out(order_off),
+                    "totalWithDiscount": out(line.amount - product_off - order_off),
+                    # UNDOCUMENTED: listed in application order (TO_PRODUCT ones first).
+                    "discounts": [
+                        {"identifier": o.discount.get("identifier"), "amount": out(o.shares[i])}
+                        for o in mine
+                    ],
+                }
+            )
+            preview.append(
+                {
+                    "productId": line.product["id"],
+                    "title": line.product.get("title"),
+                    "sku": line.product.get("sku"),
+                    "price": out(line.unit),
+                    "quantity": line.quantity,
+                    "isGift": False,
+                }
+            )
+        for product, quantity in gift_lines:
+            zero = out(Fraction(0))
+            lines.append(
+                {
+                    "productId": product["id"],
+                    "quantity": quantity,
+                    "isGift": True,
+                    "unitPrice": zero,
+                    "total": zero,
+                    "productDiscount": zero,
+                    "orderDiscount": zero,
+                    "totalWithDiscount": zero,
+                    "discounts": [],
+                }
+            )
+            preview.append(
+                {
+                    "productId": product["id"],
+                    "title": product.get("title"),
+                    "sku": product.get("sku"),
+                    "price": zero,
+                    "quantity": quantity,
+                    "isGift": True,
+                }
+            )
+
+        known = {d.get("identifier") for d in discounts if d.get("identifier") is not None}
+        warnings = []
+        for marker in self.order.get("additionalDiscountsMarkers") or []:
+            entry = {"code": "unknown_marker", "marker": marker}
+            # UNDOCUMENTED: a marker given twice is reported once.
+            if marker not in known and entry not in warnings:
+                warnings.append(entry)
+
+        return {
+            "totalSum": out(total_raw),
+            "totalSumWithDiscount": out(total_with_discount),
+            "bonusApplied": out(bonus_applied),
+            "totalDue": out(total_due),
+            "currency": self.s["currency"],
+            "discountConfig": {
+                "orderDiscounts": [echo(o) for o in by_priority_applied if not o.to_product],
+                "productDiscounts": [echo(o) for o in by_priority_applied if o.to_product],
+                "coupon": coupon,
+                "settings": settings_echo,
+                "additionalDiscountsMarkers": list(
+                    self.order.get("additionalDiscountsMarkers") or []
+                ),
+                "totalRaw": out(total_raw),
+                "totalSumWithDiscount": out(total_with_discount),
+                "excludedGiftProductIds": left_out,
+                "bonus": bonus,
+                "bonusApplied": out(bonus_applied),
+                "totalDue": out(total_due),
+            },
+            "orderPreview": preview,
+            "lines": lines,
+            "explanation": [
+                {
+                    "id": o.discount["id"],
+                    "identifier": o.discount.get("identifier"),
+                    "status": "applied" if o.applied else "not_applied",
+                    "reason": None if o.applied else o.reason,
+                    "amount": out(o.amount if o.applied else Fraction(0)),
+                    "capped": o.capped,
+                }
+                for o in outcomes
+            ],
+            "bonusAccrual": out(accrual),
+            "warnings": warnings,
+        }
+
+
+def expected(scenario: Mapping[str, Any]) -> dict[str, Any]:
+    """The SPEC §9 document for ``scenario`` (money as ``Decimal``), or OracleCouponError."""
+    return Oracle(scenario).run()

@@ -1,0 +1,137 @@
+"""Helpers shared by the property tests (not by the oracle, which stands alone)."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from hypothesis import strategies as st
+
+EXPONENT = {"USD": 2, "EUR": 2, "JPY": 0, "KWD": 3}
+
+
+@dataclass(frozen=True)
+class Num:
+    """A JSON number, compared by value but never equal to a bool or a string."""
+
+    value: Decimal
+
+    def __repr__(self) -> str:
+        return format(self.value.normalize(), "f") if self.value else "0"
+
+
+def canon(value: Any) -> Any:
+    """``value`` with numbers made :class:`Num`, so that ``==`` is type-strict.
+
+    Python thinks ``True == 1 == Decimal("1.0")``; JSON does not.
+    """
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return value
+    if isinstance(value, int | Decimal):
+        return Num(Decimal(value))
+    if isinstance(value, Mapping):
+        return {str(k): canon(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [canon(v) for v in value]
+    raise TypeError(f"not JSON-shaped: {type(value).__name__}")
+
+
+def project(got: Any, want: Any) -> Any:
+    """``got`` cut down to the keys ``want`` has, on the §9 structural objects only.
+
+    Extensions (tax, signed prices) may add keys to the top level, to
+    ``discountConfig`` and to lines; echoed discount objects must match exactly.
+    """
+    if not isinstance(got, Mapping) or not isinstance(want, Mapping):
+        return got
+    missing = set(want) - set(got)
+    assert not missing, f"keys missing from the engine's output: {sorted(missing)}"
+    result = {k: got[k] for k in want}
+    if "discountConfig" in want:
+        result["discountConfig"] = project(got["discountConfig"], want["discountConfig"])
+        result["lines"] = [project(g, w) for g, w in zip(got["lines"], want["lines"], strict=False)]
+        result["lines"] += got["lines"][len(want["lines"]) :]
+        result["orderPreview"] = [
+            project(g, w) for g, w in zip(got["orderPreview"], want["orderPreview"], strict=False)
+        ] + list(got["orderPreview"][len(want["orderPreview"]) :])
+    return result
+
+
+# -- money fields of the §9 document ------------------------------------------------
+
+TOP_MONEY = ("totalSum", "totalSumWithDiscount", "bonusApplied", "totalDue", "bonusAccrual")
+CONFIG_MONEY = ("totalRaw", "totalSumWithDiscount", "bonusApplied", "totalDue")
+BONUS_MONEY = ("availableBalance", "maxBonusDiscount", "bonusApplied")
+BONUS_ECHO = ("minBonusAmount", "minOrderAmountForBonus")
+LINE_MONEY = ("unitPrice", "total", "productDiscount", "orderDiscount", "totalWithDiscount")
+
+
+def computed_money(doc: Mapping[str, Any]) -> Iterator[tuple[str, Any]]:
+    """``(path, value)`` of every amount the preview computes (not the echoed inputs)."""
+    for k in TOP_MONEY:
+        yield k, doc[k]
+    config = doc["discountConfig"]
+    for k in CONFIG_MONEY:
+        yield f"discountConfig.{k}", config[k]
+    if config["bonus"] is not None:
+        for k in BONUS_MONEY:
+            yield f"discountConfig.bonus.{k}", config["bonus"][k]
+    for i, row in enumerate(doc["orderPreview"]):
+        yield f"orderPreview[{i}].price", row["price"]
+    for i, line in enumerate(doc["lines"]):
+        for k in LINE_MONEY:
+            yield f"lines[{i}].{k}", line[k]
+        for j, d in enumerate(line["discounts"]):
+            yield f"lines[{i}].discounts[{j}].amount", d["amount"]
+    for i, e in enumerate(doc["explanation"]):
+        yield f"explanation[{i}].amount", e["amount"]
+
+
+def all_money(doc: Mapping[str, Any]) -> Iterator[tuple[str, Any]]:
+    """Every money amount of the document, the echoed bonus settings included."""
+    yield from computed_money(doc)
+    config = doc["discountConfig"]
+    for holder, prefix in ((config["settings"], "settings"), (config["bonus"], "bonus")):
+        if holder is not None:
+            for k in BONUS_ECHO:
+                if holder[k] is not None:
+                    yield f"discountConfig.{prefix}.{k}", holder[k]
+
+
+def dec(value: Any) -> Decimal:
+    return Decimal(str(value))
+
+
+def discount_by_id(scenario: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
+    return {str(d["id"]): d for d in scenario.get("discounts") or ()}
+
+
+def mutate_everything(value: Any) -> None:
+    """Clear every list and dict reachable from ``value`` (to test for aliasing)."""
+    if isinstance(value, dict):
+        for v in list(value.values()):
+            mutate_everything(v)
+        value.clear()
+        value["poisoned"] = True
+    elif isinstance(value, list):
+        for v in value:
+            mutate_everything(v)
+        value.clear()
+        value.append("poisoned")
+
+
+def with_settings(scenario: Mapping[str, Any], **overrides: Any) -> dict[str, Any]:
+    """A copy of ``scenario`` with some settings replaced."""
+    result = copy.deepcopy(dict(scenario))
+    result["settings"] = {**(result.get("settings") or {}), **overrides}
+    return result
+
+
+def cap_percentages() -> st.SearchStrategy[int | str]:
+    return st.one_of(
+        st.integers(0, 100),
+        st.integers(0, 100_000).map(lambda n: str(Decimal(n).scaleb(-3))),
+    )

@@ -1,0 +1,313 @@
+"""Invariants of every preview (SPEC §6, §8, §9), one property each.
+
+These hold whatever the rules say, so they need no oracle: they are what a user
+can assert about any rule set (see docs/property-testing.md).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from datetime import datetime
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+import pricing
+from pricing import strategies as ps
+
+from .support import (
+    EXPONENT,
+    all_money,
+    canon,
+    cap_percentages,
+    computed_money,
+    dec,
+    discount_by_id,
+    mutate_everything,
+    with_settings,
+)
+
+ZERO = Decimal(0)
+
+
+def applied(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    return [e for e in doc["explanation"] if e["status"] == "applied"]
+
+
+# -- totals -------------------------------------------------------------------------
+
+
+@given(ps.scenarios())
+def test_totals_are_ordered(scenario: dict[str, Any]) -> None:
+    """0 ≤ totalDue ≤ totalSumWithDiscount ≤ totalRaw (and the typed fields agree)."""
+    result = pricing.preview(scenario)
+    doc = result.document
+    assert ZERO <= doc["totalDue"] <= doc["totalSumWithDiscount"] <= doc["totalSum"]
+    assert doc["discountConfig"]["totalRaw"] == doc["totalSum"] == result.total_raw
+    assert doc["discountConfig"]["totalSumWithDiscount"] == result.total_sum_with_discount
+    assert doc["discountConfig"]["totalDue"] == doc["totalDue"] == result.total_due
+    assert doc["totalSum"] == sum(
+        (line["total"] for line in doc["lines"] if not line["isGift"]), ZERO
+    )
+
+
+@given(ps.scenarios())
+def test_total_discount_is_the_sum_of_discounts_and_of_line_discounts(
+    scenario: dict[str, Any],
+) -> None:
+    """totalRaw − totalSumWithDiscount = Σ applied amounts = Σ line discounts, exactly."""
+    doc = pricing.preview(scenario).document
+    total_discount = doc["totalSum"] - doc["totalSumWithDiscount"]
+    assert total_discount == sum((e["amount"] for e in applied(doc)), ZERO)
+    lines = doc["lines"]
+    assert total_discount == sum(
+        (line["productDiscount"] + line["orderDiscount"] for line in lines), ZERO
+    )
+    assert total_discount == sum((d["amount"] for line in lines for d in line["discounts"]), ZERO)
+    for line in lines:
+        assert line["productDiscount"] + line["orderDiscount"] == sum(
+            (d["amount"] for d in line["discounts"]), ZERO
+        )
+        assert line["totalWithDiscount"] == (
+            line["total"] - line["productDiscount"] - line["orderDiscount"]
+        )
+        assert line["total"] == line["unitPrice"] * line["quantity"]
+    # Each applied discount's line shares add up to its amount (identifiers are
+    # unique in generated scenarios except for null ones).
+    by_identifier: dict[str, Decimal] = {}
+    for line in lines:
+        for d in line["discounts"]:
+            if d["identifier"] is not None:
+                by_identifier[d["identifier"]] = (
+                    by_identifier.get(d["identifier"], ZERO) + (d["amount"])
+                )
+    for e in applied(doc):
+        if e["identifier"] is not None:
+            assert by_identifier.get(e["identifier"], ZERO) == e["amount"], e
+
+
+@given(ps.scenarios())
+def test_no_line_goes_below_zero(scenario: dict[str, Any]) -> None:
+    doc = pricing.preview(scenario).document
+    for line in doc["lines"]:
+        assert line["totalWithDiscount"] >= 0, line
+        assert line["productDiscount"] >= 0, line
+        assert line["orderDiscount"] >= 0, line
+        assert all(d["amount"] >= 0 for d in line["discounts"]), line
+    for e in doc["explanation"]:
+        assert e["amount"] >= 0, e
+
+
+# -- limits -------------------------------------------------------------------------
+
+
+@given(ps.scenarios(features=ps.FEATURES - {"cap"}))
+def test_no_discount_exceeds_its_max_amount(scenario: dict[str, Any]) -> None:
+    doc = pricing.preview(scenario).document
+    rules = discount_by_id(scenario)
+    for e in applied(doc):
+        value = rules[str(e["id"])].get("discountValue") or {}
+        if value.get("maxAmount") is not None:
+            assert e["amount"] <= dec(value["maxAmount"]), e
+
+
+@given(ps.scenarios(features=ps.FEATURES - {"no_stacking"}), cap_percentages())
+def test_stacked_discounts_stay_under_the_cap(scenario: dict[str, Any], cap: int | str) -> None:
+    """With stacking on, total discount ≤ floor(totalRaw · maxDiscountValue / 100)."""
+    scenario = with_settings(scenario, allowStacking=True, maxDiscountValue=cap)
+    doc = pricing.preview(scenario).document
+    exponent = EXPONENT[scenario["currency"]]
+    unit = Fraction(1, 10**exponent)
+    limit = (Fraction(doc["totalSum"]) * Fraction(dec(cap)) / 100 // unit) * unit
+    total_discount = Fraction(doc["totalSum"] - doc["totalSumWithDiscount"])
+    assert total_discount <= limit
+    for e in doc["explanation"]:
+        if e["reason"] == "capped_out":
+            assert e["capped"]
+            assert e["amount"] == 0
+
+
+@given(ps.scenarios())
+def test_without_stacking_at_most_one_discount_applies(scenario: dict[str, Any]) -> None:
+    scenario = with_settings(scenario, allowStacking=False)
+    doc = pricing.preview(scenario).document
+    assert len(applied(doc)) <= 1
+    products = doc["discountConfig"]["productDiscounts"]
+    orders = doc["discountConfig"]["orderDiscounts"]
+    assert len(products) + len(orders) <= 1
+    assert not any(e["capped"] for e in doc["explanation"])
+
+
+@given(ps.scenarios())
+def test_every_amount_is_a_whole_number_of_minor_units(scenario: dict[str, Any]) -> None:
+    result = pricing.preview(scenario)
+    exponent = EXPONENT[scenario["currency"]]
+    for path, value in all_money(result.document):
+        assert isinstance(value, Decimal), path
+        assert value.scaleb(exponent) == value.scaleb(exponent).to_integral_value(), (path, value)
+    for path, value in computed_money(result.document):
+        assert value.as_tuple().exponent == -exponent, (path, value)
+    # ... and so in the JSON: no number has more decimals than the currency.
+    for number in _numbers(json.loads(result.to_json(), parse_float=str, parse_int=str)):
+        if "." in number:
+            assert len(number.split(".")[1]) <= max(exponent, 3), number
+
+
+def _numbers(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value] if value.replace(".", "").replace("-", "").isdigit() else []
+    if isinstance(value, dict):
+        return [n for v in value.values() for n in _numbers(v)]
+    if isinstance(value, list):
+        return [n for v in value for n in _numbers(v)]
+    return []
+
+
+@st.composite
+def bonus_scenarios(draw: st.DrawFn) -> dict[str, Any]:
+    """Scenarios where the bonus settings, balance and request are always in play."""
+    scenario = draw(ps.scenarios(features=ps.FEATURES))
+    currency = scenario["currency"]
+    money = ps.money(currency, max_value=400)
+    rarely_none = st.sampled_from([False, False, False, True])
+    settings = dict(scenario["settings"])
+    settings["maxBonusPaymentPercent"] = None if draw(rarely_none) else draw(ps.percentages())
+    for key in ("minBonusAmount", "minOrderAmountForBonus"):
+        settings[key] = draw(money) if draw(rarely_none) else None
+    scenario["settings"] = settings
+    if scenario["customer"] is not None:
+        scenario["customer"]["bonusBalance"] = None if draw(rarely_none) else draw(money)
+    scenario["order"]["bonusAmount"] = None if draw(rarely_none) else draw(money)
+    return scenario
+
+
+@given(bonus_scenarios())
+def test_bonus_limits_hold(scenario: dict[str, Any]) -> None:
+    doc = pricing.preview(scenario).document
+    exponent = EXPONENT[scenario["currency"]]
+    settings = scenario["settings"]
+    customer = scenario["customer"]
+    request = scenario["order"].get("bonusAmount")
+    payable = doc["totalSumWithDiscount"]
+    balance = ZERO
+    if customer is not None and customer.get("bonusBalance") is not None:
+        balance = dec(customer["bonusBalance"])
+    applied_bonus = doc["bonusApplied"]
+
+    assert doc["discountConfig"]["bonusApplied"] == applied_bonus
+    assert doc["totalDue"] == payable - applied_bonus
+    assert ZERO <= applied_bonus <= (ZERO if request is None else dec(request))
+    assert applied_bonus <= balance
+    assert applied_bonus <= payable
+    percent = settings.get("maxBonusPaymentPercent")
+    if percent is not None:
+        limit = (payable * dec(percent) / 100).scaleb(exponent).to_integral_value("ROUND_FLOOR")
+        assert applied_bonus.scaleb(exponent) <= limit
+    if settings.get("minOrderAmountForBonus") is not None and payable < dec(
+        settings["minOrderAmountForBonus"]
+    ):
+        assert applied_bonus == 0
+    if settings.get("minBonusAmount") is not None and balance < dec(settings["minBonusAmount"]):
+        assert applied_bonus == 0
+    bonus = doc["discountConfig"]["bonus"]
+    if customer is None and request is None:
+        assert bonus is None
+    else:
+        assert bonus is not None
+        assert bonus["availableBalance"] == balance
+        assert bonus["bonusApplied"] == applied_bonus
+        assert applied_bonus == min(
+            ZERO if request is None else dec(request), bonus["maxBonusDiscount"]
+        )
+        assert bonus["maxBonusDiscount"] <= min(balance, payable)
+    assert doc["bonusAccrual"] >= 0
+
+
+# -- input independence and output stability ------------------------------------------
+
+
+@given(ps.scenarios(), st.randoms(use_true_random=False))
+def test_permuting_discounts_and_catalog_changes_nothing(
+    scenario: dict[str, Any], random: Any
+) -> None:
+    before = pricing.preview(scenario).to_json()
+    shuffled = copy.deepcopy(scenario)
+    for key in ("discounts", "catalog", "categories"):
+        random.shuffle(shuffled[key])
+    assert pricing.preview(shuffled).to_json() == before
+
+
+@given(ps.scenarios())
+def test_the_input_is_not_mutated(scenario: dict[str, Any]) -> None:
+    pristine = copy.deepcopy(scenario)
+    result = pricing.preview(scenario)
+    assert canon(scenario) == canon(pristine)
+    # Nor does the result share anything with the input: wrecking the result's
+    # document (and its dict copy) leaves the input as it was.
+    mutate_everything(result.to_dict())
+    mutate_everything(result.document)
+    assert canon(scenario) == canon(pristine)
+
+
+# Found by this property: the echoed discount objects in a result's document were
+# the compiled rule set's own, so editing one result changed every later preview.
+@example(
+    {
+        "at": "2024-01-01T00:00:00Z",
+        "currency": "USD",
+        "catalog": [{"id": 1, "price": "0.00"}],
+        "customer": None,
+        "discounts": [
+            {
+                "id": 1,
+                "identifier": "d1",
+                "localizeInfos": {"title": "Discount 1"},
+                "discountValue": {"value": 0, "discountType": "PERCENTAGE"},
+            }
+        ],
+        "categories": [],
+        "settings": {},
+        "order": {"products": [{"productId": 1, "quantity": 1}]},
+    }
+)
+@given(ps.scenarios())
+def test_a_compiled_engine_does_not_carry_state_between_previews(scenario: dict[str, Any]) -> None:
+    """Previews from one Engine are independent: editing one result leaks into no other."""
+    engine = pricing.Engine(
+        currency=scenario["currency"],
+        catalog=scenario["catalog"],
+        discounts=scenario["discounts"],
+        settings=scenario["settings"],
+        categories=scenario["categories"],
+    )
+    at = datetime.fromisoformat(scenario["at"])
+    first = engine.preview(scenario["order"], at=at, customer=scenario["customer"])
+    expected = pricing.preview(scenario).to_json()
+    assert first.to_json() == expected
+    mutate_everything(first.to_dict())
+    mutate_everything(first.document)
+    again = engine.preview(scenario["order"], at=at, customer=scenario["customer"])
+    assert again.to_json() == expected
+
+
+@given(ps.scenarios())
+def test_the_same_input_gives_byte_identical_json(scenario: dict[str, Any]) -> None:
+    first = pricing.preview(scenario).to_json()
+    assert pricing.preview(scenario).to_json() == first
+    assert pricing.preview(copy.deepcopy(scenario)).to_json() == first
+    # The CLI's path: JSON text in (numbers parsed exactly), JSON text out.
+    assert pricing.preview_json(json.dumps(scenario)) == first
+
+
+@given(ps.scenarios())
+def test_json_output_parses_back_to_an_equal_result(scenario: dict[str, Any]) -> None:
+    result = pricing.preview(scenario)
+    text = result.to_json()
+    parsed = pricing.loads_json(text)
+    assert canon(parsed) == canon(dict(result.document))
+    assert pricing.dumps_json(parsed, indent=2) == text
+    assert canon(pricing.loads_json(result.to_json(indent=None))) == canon(parsed)

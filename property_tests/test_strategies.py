@@ -1,0 +1,157 @@
+"""The shipped strategies: valid scenarios for every knob, fixed parts honoured,
+type strategies registered, and ``import pricing`` free of Hypothesis."""
+
+from __future__ import annotations
+
+import copy
+import json
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import pricing
+from pricing import strategies as ps
+
+from .support import canon
+
+FEATURE_SETS = st.sets(st.sampled_from(sorted(ps.FEATURES)))
+
+
+@given(st.data(), FEATURE_SETS)
+def test_every_feature_combination_gives_valid_scenarios(
+    data: st.DataObject, features: set[str]
+) -> None:
+    types = data.draw(st.sets(st.sampled_from(ps.DISCOUNT_TYPES), min_size=1), label="types")
+    scenario = data.draw(ps.scenarios(features=features, discount_types=types), label="scenario")
+    json.dumps(scenario)  # JSON-shaped
+    result = pricing.preview(scenario)  # never a ScenarioError nor a CouponError
+    if "input_variants" not in features:
+        kinds = {
+            (d.get("discountValue") or {}).get("discountType", "NONE")
+            for d in scenario["discounts"]
+        }
+        assert kinds <= types
+    assert len(result.explanation) == len(scenario["discounts"])
+
+
+@given(ps.scenarios(coupon_errors=True))
+def test_coupon_errors_are_the_only_errors(scenario: dict[str, Any]) -> None:
+    reason = None
+    try:
+        pricing.preview(scenario)
+    except pricing.CouponError as error:
+        reason = error.reason
+    assert reason in {None, "not_found", "already_used", "expired"}
+
+
+CATALOG = [
+    {"id": 1, "title": "Tea", "price": "4.50", "categoryIds": [10]},
+    {"id": 2, "title": "Cup", "price": "12.00", "categoryIds": [20]},
+]
+RULES = [
+    {
+        "id": 7,
+        "identifier": "tea-time",
+        "discountValue": {"value": 10, "discountType": "PERCENTAGE", "applicability": "TO_ORDER"},
+        "conditions": [{"conditionType": "USER_LTV", "value": {"amount": "100.00"}}],
+        "userGroups": [42],
+        "coupons": ["TEA"],
+        "startDate": "2026-01-01T00:00:00Z",
+    }
+]
+
+
+@given(
+    ps.scenarios(currency="USD", catalog=CATALOG, discounts=RULES, settings={"maxDiscountValue": 5})
+)
+def test_fixed_parts_are_kept_and_their_vocabulary_is_used(scenario: dict[str, Any]) -> None:
+    assert scenario["catalog"] == CATALOG
+    assert scenario["discounts"] == RULES
+    assert scenario["catalog"] is not CATALOG
+    assert scenario["discounts"][0] is not RULES[0]
+    assert scenario["settings"] == {"maxDiscountValue": 5}
+    assert {str(line["productId"]) for line in scenario["order"]["products"]} <= {"1", "2"}
+    pricing.preview(scenario)
+
+
+def test_generated_customers_and_carts_reach_a_fixed_rule() -> None:
+    """The vocabulary (group 42, LTV 100, code TEA, the start date) makes the rule apply."""
+    seen: set[str | None] = set()
+
+    @settings(max_examples=200)
+    @given(ps.scenarios(currency="USD", catalog=CATALOG, discounts=RULES))
+    def run(scenario: dict[str, Any]) -> None:
+        seen.add(pricing.preview(scenario).explanation[0].reason)
+
+    run()
+    assert None in seen, seen  # applied at least once
+    assert {"not_started", "coupon_required"} & seen
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        pricing.Scenario,
+        pricing.Category,
+        pricing.Product,
+        pricing.Customer,
+        pricing.Discount,
+        pricing.Settings,
+        pricing.Order,
+        pricing.OrderProduct,
+    ],
+)
+def test_type_strategies_are_registered(model: type[Any]) -> None:
+    @given(st.from_type(model))
+    def run(value: Any) -> None:
+        assert isinstance(value, model)
+        if isinstance(value, pricing.Scenario):
+            pricing.preview(value)
+
+    run()
+
+
+def test_unknown_knobs_are_refused() -> None:
+    with pytest.raises(ValueError, match="unknown features"):
+        ps.scenarios(features={"conditions", "telepathy"})
+    with pytest.raises(ValueError, match="discount_types"):
+        ps.scenarios(discount_types={"BOGO"})
+    with pytest.raises(ValueError, match="currency"):
+        ps.scenarios(catalog=CATALOG)
+    with pytest.raises(ValueError, match="ISO 4217"):
+        ps.money("XYZ")
+
+
+@given(ps.scenarios())
+def test_examples_do_not_share_state(scenario: dict[str, Any]) -> None:
+    """Fixed parts are copied per example: a test that mutates one cannot poison the next."""
+    pristine = copy.deepcopy(scenario)
+    scenario["catalog"].clear()
+    assert canon(pristine) != canon(scenario) or not pristine["catalog"]
+
+
+def test_import_pricing_does_not_import_hypothesis() -> None:
+    code = "import sys, pricing; sys.exit('hypothesis' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_the_entry_point_loads_cleanly() -> None:
+    """Importing Hypothesis runs the hook: no warning, no drawing at import time."""
+    code = """
+import warnings
+warnings.simplefilter("error")
+import hypothesis
+from hypothesis import given, settings, strategies as st
+import pricing
+@settings(max_examples=5, database=None)
+@given(st.from_type(pricing.Scenario))
+def run(s):
+    pricing.preview(s)
+run()
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
