@@ -167,6 +167,30 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], right: set[int
     return [fmt(headers), "  ".join("-" * w for w in widths)] + [fmt(r) for r in rows]
 
 
+def _bonus_limit(doc: Mapping[str, Any]) -> str:
+    """How ``maxBonusDiscount`` came about, in words (SPEC §8)."""
+    config = doc["discountConfig"]
+    settings, bonus = config["settings"], config["bonus"]
+    payable = config["totalSumWithDiscount"]
+    if "taxes" in doc:
+        payable += (
+            doc["taxes"]["shipping"]
+            if not settings.get("pricesIncludeTax")
+            else (doc["taxes"]["shippingWithTax"])
+        )
+    floor_order = settings["minOrderAmountForBonus"]
+    floor_balance = settings["minBonusAmount"]
+    if floor_order is not None and payable < floor_order:
+        return f"0: order {payable} is below minOrderAmountForBonus {floor_order}"
+    if floor_balance is not None and bonus["availableBalance"] < floor_balance:
+        return f"0: balance is below minBonusAmount {floor_balance}"
+    terms = [f"balance {bonus['availableBalance']}", f"payable {payable}"]
+    percent = settings["maxBonusPaymentPercent"]
+    if percent is not None:
+        terms.append(f"{percent}% of {payable}, rounded down")
+    return "the least of " + ", ".join(terms)
+
+
 def render_summary(result: PreviewResult) -> str:
     """A person's view of a preview: totals, lines with their discounts, every rule's status."""
     doc = result.document
@@ -236,8 +260,8 @@ def render_summary(result: PreviewResult) -> str:
         out.append("")
         out.append("Bonus")
         out.append(f"  available balance   {bonus['availableBalance']}")
-        out.append(f"  max bonus discount  {bonus['maxBonusDiscount']}")
-        out.append(f"  applied             {bonus['bonusApplied']}")
+        out.append(f"  max bonus discount  {bonus['maxBonusDiscount']}  ({_bonus_limit(doc)})")
+        out.append(f"  applied             {bonus['bonusApplied']}  (requested, up to the maximum)")
     if result.bonus_accrual:
         out.append(f"  points to accrue    {result.bonus_accrual}")
     taxes = doc.get("taxes")
