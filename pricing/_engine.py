@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from ._applied import amounts_left
 from ._bonus import accrual, settle_bonus
@@ -49,6 +49,27 @@ def _validated_list(model: type[Any], items: Sequence[Any], name: str) -> list[A
     if isinstance(items, str | bytes | Mapping):
         raise ScenarioError(name, "must be a list")
     return [validate(model, item, f"{name}[{i}]") for i, item in enumerate(items)]
+
+
+class RuleSetFields(Protocol):
+    """What :meth:`Engine.from_rule_set` reads: a scenario's fields minus the cart."""
+
+    @property
+    def currency(self) -> str: ...
+    @property
+    def catalog(self) -> Sequence[Product]: ...
+    @property
+    def discounts(self) -> Sequence[Discount]: ...
+    @property
+    def settings(self) -> Settings: ...
+    @property
+    def categories(self) -> Sequence[Category]: ...
+    @property
+    def storage_marker(self) -> str | None: ...
+    @property
+    def tax_rates(self) -> Sequence[TaxRate] | None: ...
+    @property
+    def locale(self) -> str | None: ...
 
 
 class Engine:
@@ -102,6 +123,23 @@ class Engine:
             self._tax_table.rate_key(product.tax_rate_key, f"catalog[{i}].taxRateId")
         self._storage_marker = storage_marker
         self._verifier = price_verifier
+
+    @classmethod
+    def from_rule_set(
+        cls, rules: RuleSetFields, *, price_verifier: PriceVerifierLike | None = None
+    ) -> Engine:
+        """Compile the rule-set part of a validated scenario (or of a rule-set file)."""
+        return cls(
+            currency=rules.currency,
+            catalog=rules.catalog,
+            discounts=rules.discounts,
+            settings=rules.settings,
+            categories=rules.categories,
+            storage_marker=rules.storage_marker,
+            tax_rates=rules.tax_rates,
+            locale=rules.locale,
+            price_verifier=price_verifier,
+        )
 
     @property
     def currency(self) -> str:
@@ -210,17 +248,7 @@ def preview(
     s = validate(Scenario, scenario)
     if s.at is None:
         raise ScenarioError("at", "field required (the instant the preview is computed for)")
-    engine = Engine(
-        currency=s.currency,
-        catalog=s.catalog,
-        discounts=s.discounts,
-        settings=s.settings,
-        categories=s.categories,
-        storage_marker=s.storage_marker,
-        tax_rates=s.tax_rates,
-        locale=s.locale,
-        price_verifier=price_verifier,
-    )
+    engine = Engine.from_rule_set(s, price_verifier=price_verifier)
     return engine.preview(s.order, customer=s.customer, at=s.at)
 
 

@@ -148,17 +148,7 @@ class RuleSet:
         return cls(data, name=name)
 
     def _compile(self) -> Engine:
-        m = self._model
-        return Engine(
-            currency=m.currency,
-            catalog=m.catalog,
-            discounts=m.discounts,
-            settings=m.settings,
-            categories=m.categories,
-            storage_marker=m.storage_marker,
-            tax_rates=m.tax_rates,
-            locale=m.locale,
-        )
+        return Engine.from_rule_set(self._model)
 
     @property
     def engine(self) -> Engine:
