@@ -162,6 +162,7 @@ _GROUP_IDS: Final[tuple[int, ...]] = (1, 2, 3, 4, 5)
 _CUSTOMER_IDS: Final[tuple[int, ...]] = (1, 2, 3, 4, 5, 6, 7, 8)
 _UNDECLARED_CATEGORIES: Final[tuple[int, ...]] = (91, 92)
 _MISSING_PRODUCT: Final = 999
+_MISSING_GIFTS: Final[tuple[int, ...]] = (999, 998, 1000)
 _EPOCH_MIN: Final = datetime(2024, 1, 1, tzinfo=UTC)
 _EPOCH_MAX: Final = datetime(2030, 12, 31, tzinfo=UTC)
 _DATE_OFFSETS: Final[tuple[timedelta, ...]] = (
@@ -762,9 +763,9 @@ def _discount(draw: DrawFn, space: _DiscountSpace, did: int) -> Json:
             users = draw(st.lists(_one_of(tuple(_CUSTOMER_IDS)), unique=True, max_size=2))
             discount["userExclusions"] = [_id_ref(draw, space, u) for u in users]
     if "gifts" in f and _sometimes(draw, 3):
-        pool = space.product_ids + ((_MISSING_PRODUCT,) if "unavailable" in f else ())
+        pool = space.product_ids + (_MISSING_GIFTS if "unavailable" in f else ())
         gifts: list[Any] = []
-        for pid in draw(st.lists(_one_of(tuple(pool)), min_size=1, max_size=2)):
+        for pid in draw(st.lists(_one_of(tuple(pool)), min_size=1, max_size=3)):
             if draw(_BOOLEANS):
                 gifts.append({"productId": pid, "quantity": draw(_ints(1, 3))})
             else:

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import pricing
@@ -38,8 +38,16 @@ def _in_subprocess(path: Path, seed: int) -> list[str]:
     return result
 
 
-@settings(max_examples=3)
-@given(st.lists(ps.scenarios(), min_size=20, max_size=20))
+# Lists the engine builds itself (left-out gifts, warnings, lines' discounts) are
+# where a set could sneak in: a third of each batch is heavy on them.
+SCENARIOS = st.one_of(
+    ps.scenarios(),
+    ps.scenarios(features={"gifts", "unavailable", "markers", "input_variants"}),
+)
+
+
+@settings(max_examples=3, suppress_health_check=[HealthCheck.large_base_example])
+@given(st.lists(SCENARIOS, min_size=20, max_size=20))
 def test_output_does_not_depend_on_the_process(
     tmp_path_factory: Any, batch: list[dict[str, Any]]
 ) -> None:
