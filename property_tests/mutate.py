@@ -163,6 +163,22 @@ MUTATIONS = (
         ),
     ),
     Mutation(
+        "fixed_price_negative",
+        "FIXED_PRICE not clamped at 0 (a unit price above the list price adds money)",
+        (
+            (
+                "_product_discounts.py",
+                "        return [max(0, current[i] - value * lines[i].quantity) for i in targets]",
+                "        return [current[i] - value * lines[i].quantity for i in targets]",
+            ),
+            (
+                "_order_discounts.py",
+                "        return max(0, base - rule.value)",
+                "        return base - rule.value",
+            ),
+        ),
+    ),
+    Mutation(
         "always_stack",
         "allowStacking: false ignored",
         (("_eligibility.py", "if not allow_stacking and len(eligible) > 1:", "if False:"),),
