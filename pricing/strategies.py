@@ -18,6 +18,7 @@ from the vocabulary of the fixed parts (the codes your discounts define, the
 groups and attributes they test, the dates they start and end on), so that your
 rules are exercised and not just skipped::
 
+    import pricing
     from hypothesis import given
     from pricing import strategies as ps
 
