@@ -5,6 +5,7 @@
   deadline, failure blobs printed); chosen automatically when ``CI`` is set.
   The whole suite stays well under two minutes on two cores.
 - ``nightly``: thousands of examples per property (``make nightly``).
+- ``mutants``: the ``ci`` examples without shrinking (``property_tests/mutate.py``).
 
 ``HYPOTHESIS_PROFILE`` overrides the choice.
 """
