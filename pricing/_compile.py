@@ -236,8 +236,6 @@ def _as_number(value: object) -> Decimal | None:
 def _as_text(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, Decimal):
-        return str(value)
     return str(value)
 
 
@@ -291,8 +289,6 @@ def compile_matcher(spec: Any, path: str) -> AttributeMatcher:
             actual_number = _as_number(actual)
             if actual_number is not None:
                 return compare(actual_number, expected_number)
-        if op in ("eq", "neq"):
-            return compare(_as_text(actual), expected_text)
         return compare(_as_text(actual), expected_text)
 
     return match
@@ -357,10 +353,6 @@ def _condition_amount(cur: Currency, cond: Condition, path: str) -> int:
     if number is None or number < 0:
         raise ScenarioError(f"{path}.value.amount", f"must be a non-negative amount, got {value!r}")
     return to_minor(cur, number, f"{path}.value.amount")
-
-
-def _attribute_spec(cond: Condition) -> Any:
-    return cond.value
 
 
 # ---------------------------------------------------------------------------
@@ -475,7 +467,7 @@ def compile_rule(cur: Currency, index: int, d: Discount, catalog: CompiledCatalo
             line_masks.append(catalog.category_mask(_entity_refs(cond, cpath)))
         elif kind_name == "ATTRIBUTE":
             names = tuple(k for k, _ in _entity_refs(cond, cpath))
-            matcher = compile_matcher(_attribute_spec(cond), f"{cpath}.value")
+            matcher = compile_matcher(cond.value, f"{cpath}.value")
             line_masks.append(catalog.attribute_mask(names, matcher))
         elif kind_name == "PRODUCT_IN_CART":
             keys = frozenset(k for k, _ in _entity_refs(cond, cpath))
@@ -491,7 +483,7 @@ def compile_rule(cur: Currency, index: int, d: Discount, catalog: CompiledCatalo
             cart_conds.append(CartCondition(kind_name, amount=_condition_amount(cur, cond, cpath)))
         elif kind_name == "USER_ATTRIBUTE":
             names = tuple(k for k, _ in _entity_refs(cond, cpath))
-            matcher = compile_matcher(_attribute_spec(cond), f"{cpath}.value")
+            matcher = compile_matcher(cond.value, f"{cpath}.value")
             cart_conds.append(CartCondition(kind_name, names=names, matcher=matcher))
         else:
             field = "conditionType" if cond.condition_type is not None else "type"

@@ -40,7 +40,7 @@ from ._money import currency as lookup_currency
 from ._order_discounts import apply_order_discounts
 from ._product_discounts import apply_product_discounts
 from ._result import PreviewResult, assemble
-from ._tax import Taxable, TaxTable, compute_taxes, shipping_amounts, surcharge_amounts
+from ._tax import Taxable, TaxTable, compute_taxes, taxable_amounts
 
 __all__ = ["Engine", "preview", "preview_json"]
 
@@ -207,9 +207,15 @@ class Engine:
 
         table = self._tax_table
         shipping = (
-            shipping_amounts(cur, table, order_m.shipping_lines) if order_m.shipping_lines else []
+            taxable_amounts(cur, table, order_m.shipping_lines, "order.shippingLines")
+            if order_m.shipping_lines
+            else []
         )
-        surcharges = surcharge_amounts(cur, table, order_m.surcharges) if order_m.surcharges else []
+        surcharges = (
+            taxable_amounts(cur, table, order_m.surcharges, "order.surcharges")
+            if order_m.surcharges
+            else []
+        )
         bonus = settle_bonus(
             total_with_discount,
             shopper,

@@ -23,8 +23,7 @@ __all__ = [
     "Taxable",
     "check_locale",
     "compute_taxes",
-    "shipping_amounts",
-    "surcharge_amounts",
+    "taxable_amounts",
 ]
 
 
@@ -88,30 +87,26 @@ def check_locale(name: str) -> str:
     return name
 
 
-def shipping_amounts(
-    cur: Currency, table: TaxTable, shipping: Sequence[ShippingLine]
+def taxable_amounts(
+    cur: Currency,
+    table: TaxTable,
+    items: Sequence[ShippingLine | Surcharge],
+    path: str,
 ) -> list[Taxable]:
-    """Shipping lines as taxable amounts (prices as entered)."""
-    return [
-        Taxable(
-            to_minor(cur, s.price, f"order.shippingLines[{i}].price"),
-            table.rate_key(s.tax_rate_id, f"order.shippingLines[{i}].taxRateId"),
+    """Shipping lines (``price``) or surcharges (``amount``, may be negative) to tax."""
+    result = []
+    for i, item in enumerate(items):
+        if isinstance(item, ShippingLine):
+            field, amount = "price", item.price
+        else:
+            field, amount = "amount", item.amount
+        result.append(
+            Taxable(
+                to_minor(cur, amount, f"{path}[{i}].{field}"),
+                table.rate_key(item.tax_rate_id, f"{path}[{i}].taxRateId"),
+            )
         )
-        for i, s in enumerate(shipping)
-    ]
-
-
-def surcharge_amounts(
-    cur: Currency, table: TaxTable, surcharges: Sequence[Surcharge]
-) -> list[Taxable]:
-    """Surcharges as taxable amounts (may be negative)."""
-    return [
-        Taxable(
-            to_minor(cur, s.amount, f"order.surcharges[{i}].amount"),
-            table.rate_key(s.tax_rate_id, f"order.surcharges[{i}].taxRateId"),
-        )
-        for i, s in enumerate(surcharges)
-    ]
+    return result
 
 
 def _display(cur: Currency, minor: int, locale: str) -> dict[str, Any]:
