@@ -18,13 +18,13 @@ from ._compile import (
     compile_rules,
     compile_settings,
     compile_tax_rates,
-    to_minor,
 )
 from ._eligibility import decide
 from ._errors import ScenarioError
 from ._gifts import Gifts, settle_gifts
+from ._intake import read_request
 from ._json import loads
-from ._lines import PriceVerifierLike, build_customer, build_lines
+from ._lines import PriceVerifierLike
 from ._models import (
     Category,
     Customer,
@@ -157,32 +157,26 @@ class Engine:
         if not isinstance(at, datetime) or at.tzinfo is None or at.utcoffset() is None:
             raise ScenarioError("at", "must be a timezone-aware datetime")
         cur = self._currency
-        order_m = validate(Order, order, "order")
-        customer_m = None if customer is None else validate(Customer, customer, "customer")
         settings = self._settings
-
-        lines = build_lines(
+        request = read_request(
             cur,
             self._catalog,
-            order_m.products,
+            order,
+            customer,
             storage_marker=self._storage_marker,
             verifier=self._verifier,
             at=at,
         )
-        shopper = build_customer(cur, customer_m)
-        requested = (
-            None
-            if order_m.bonus_amount is None
-            else to_minor(cur, order_m.bonus_amount, "order.bonusAmount")
-        )
+        lines = request.lines
+        shopper = request.customer
 
         eligibility = decide(
             self._rules,
             lines,
             customer=shopper,
             at=at,
-            coupon_code=order_m.coupon_code,
-            markers=order_m.additional_discounts_markers,
+            coupon_code=request.coupon_code,
+            markers=request.markers,
             allow_stacking=settings.allow_stacking,
         )
         if self._gives_gifts:
@@ -207,19 +201,19 @@ class Engine:
 
         table = self._tax_table
         shipping = (
-            taxable_amounts(cur, table, order_m.shipping_lines, "order.shippingLines")
-            if order_m.shipping_lines
+            taxable_amounts(cur, table, request.shipping_lines, "order.shippingLines")
+            if request.shipping_lines
             else []
         )
         surcharges = (
-            taxable_amounts(cur, table, order_m.surcharges, "order.surcharges")
-            if order_m.surcharges
+            taxable_amounts(cur, table, request.surcharges, "order.surcharges")
+            if request.surcharges
             else []
         )
         bonus = settle_bonus(
             total_with_discount,
             shopper,
-            requested,
+            request.bonus_requested,
             settings,
             shipping=sum(s.amount for s in shipping) if shipping else 0,
         )
@@ -242,7 +236,7 @@ class Engine:
             applied=applied,
             bonus=bonus,
             accrued=accrued,
-            markers=order_m.additional_discounts_markers,
+            markers=request.markers,
             extensions=extensions,
         )
 

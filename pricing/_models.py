@@ -51,11 +51,12 @@ __all__ = [
     "ShippingLine",
     "Surcharge",
     "TaxRate",
+    "to_decimal",
     "validate",
 ]
 
 
-def _to_decimal(value: Any) -> Decimal:
+def to_decimal(value: Any) -> Decimal:
     """Money and percentages: exact decimals from str, int, Decimal (or a float's repr)."""
     if isinstance(value, bool):
         raise ValueError("must be a number, not a boolean")
@@ -93,11 +94,11 @@ def _percent(value: Decimal) -> Decimal:
     return value
 
 
-Amount = Annotated[Decimal, BeforeValidator(_to_decimal)]
+Amount = Annotated[Decimal, BeforeValidator(to_decimal)]
 """Any finite decimal (sign checked where it matters)."""
-Money = Annotated[Decimal, BeforeValidator(_to_decimal), AfterValidator(_non_negative)]
+Money = Annotated[Decimal, BeforeValidator(to_decimal), AfterValidator(_non_negative)]
 """A non-negative money amount."""
-Percent = Annotated[Decimal, BeforeValidator(_to_decimal), AfterValidator(_percent)]
+Percent = Annotated[Decimal, BeforeValidator(to_decimal), AfterValidator(_percent)]
 """A percentage 0..100, decimals allowed."""
 Id = int | str
 """Ids are OneEntry integers; strings are accepted where a platform uses them."""

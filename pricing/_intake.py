@@ -1,0 +1,185 @@
+"""Stage 0 — intake: the order and the customer as the pipeline reads them.
+
+Validation is pydantic's (the boundary models, errors naming JSON paths, SPEC §10).
+Backends price every cart change, though, and nearly every cart is a plain
+JSON-shaped dict of the common form; building models for those costs a third of a
+small preview. So a direct reader takes the common form (camelCase keys, exact
+``int``/``str``/``list``/``dict`` types, catalog products without signed prices)
+and builds the same records. It judges only what it can judge at a glance and
+hands anything else, valid or not, to the validating path: every error, and every
+unusual but valid input, is still pydantic's. A test compares both paths.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from ._compile import CompiledCatalog, to_minor
+from ._lines import CustomerView, Line, PriceVerifierLike, build_customer, build_lines
+from ._models import Customer, Order, ShippingLine, Surcharge, to_decimal, validate
+from ._money import Currency
+
+__all__ = ["Request", "read_request"]
+
+_ORDER_KEYS = frozenset({"products", "couponCode", "additionalDiscountsMarkers", "bonusAmount"})
+_CUSTOMER_KEYS = frozenset({"id", "groupIds", "attributes", "ltv", "bonusBalance"})
+_MAX_QUANTITY = 1_000_000  # as OrderProduct.quantity
+
+
+@dataclass(slots=True)
+class Request:
+    """One cart request, read: paid lines, the customer, and what the order asks for.
+
+    Never changed once made (not ``frozen``: one is made per preview).
+    """
+
+    lines: tuple[Line, ...]
+    customer: CustomerView | None
+    coupon_code: str | None
+    markers: tuple[str, ...]
+    bonus_requested: int | None
+    """``order.bonusAmount`` in minor units."""
+    shipping_lines: tuple[ShippingLine, ...]
+    surcharges: tuple[Surcharge, ...]
+
+
+def read_request(
+    cur: Currency,
+    catalog: CompiledCatalog,
+    order: Order | Mapping[str, Any],
+    customer: Customer | Mapping[str, Any] | None,
+    *,
+    storage_marker: str | None,
+    verifier: PriceVerifierLike | None,
+    at: datetime,
+) -> Request:
+    """Read (and validate) one cart request; bad input raises a ``ScenarioError``."""
+    if type(order) is dict and (customer is None or type(customer) is dict):
+        request = _read_plain(cur, catalog, order, customer)
+        if request is not None:
+            return request
+    order_m = validate(Order, order, "order")
+    customer_m = None if customer is None else validate(Customer, customer, "customer")
+    lines = build_lines(
+        cur,
+        catalog,
+        order_m.products,
+        storage_marker=storage_marker,
+        verifier=verifier,
+        at=at,
+    )
+    shopper = build_customer(cur, customer_m)
+    requested = (
+        None
+        if order_m.bonus_amount is None
+        else to_minor(cur, order_m.bonus_amount, "order.bonusAmount")
+    )
+    return Request(
+        lines,
+        shopper,
+        order_m.coupon_code,
+        tuple(order_m.additional_discounts_markers),
+        requested,
+        tuple(order_m.shipping_lines),
+        tuple(order_m.surcharges),
+    )
+
+
+def _read_plain(
+    cur: Currency,
+    catalog: CompiledCatalog,
+    order: dict[str, Any],
+    customer: dict[str, Any] | None,
+) -> Request | None:
+    """The request from plain dicts of the common form, or ``None`` to validate instead."""
+    if not order.keys() <= _ORDER_KEYS:
+        return None
+    products = order.get("products")
+    if type(products) is not list:
+        return None
+    items = catalog.items
+    lines = []
+    for i, req in enumerate(products):
+        # Exactly productId and quantity: a signedPrice (or anything else) is validated.
+        if type(req) is not dict or len(req) != 2:
+            return None
+        pid = req.get("productId")
+        quantity = req.get("quantity")
+        if type(quantity) is not int or not 1 <= quantity <= _MAX_QUANTITY:
+            return None
+        if type(pid) is int:
+            item = items.get(str(pid))  # key_of(pid)
+        elif type(pid) is str:
+            item = items.get(pid)
+        else:
+            return None
+        if item is None or not item.available:
+            return None  # the validating path names the problem
+        lines.append(Line(i, item, quantity, item.price, False))
+
+    code = order.get("couponCode")
+    if code is not None and type(code) is not str:
+        return None
+    markers = order.get("additionalDiscountsMarkers", [])
+    if type(markers) is not list or any(type(m) is not str for m in markers):
+        return None
+    requested = None
+    bonus_amount = order.get("bonusAmount")
+    if bonus_amount is not None:
+        requested = _minor_or_none(cur, bonus_amount)
+        if requested is None:
+            return None
+
+    shopper = None
+    if customer is not None:
+        shopper = _plain_customer(cur, customer)
+        if shopper is None:
+            return None
+    # Copies of the caller's containers: the result is read lazily, after the call.
+    return Request(tuple(lines), shopper, code, tuple(markers), requested, (), ())
+
+
+def _plain_customer(cur: Currency, customer: dict[str, Any]) -> CustomerView | None:
+    """The customer from a plain dict of the common form, or ``None`` to validate instead."""
+    if not customer.keys() <= _CUSTOMER_KEYS:
+        return None
+    cid = customer.get("id")
+    if type(cid) is not int and type(cid) is not str:
+        return None
+    groups = customer.get("groupIds", [])
+    if type(groups) is not list:
+        return None
+    for g in groups:
+        if type(g) is not int and type(g) is not str:
+            return None
+    attributes = customer.get("attributes", {})
+    if type(attributes) is not dict or any(type(k) is not str for k in attributes):
+        return None
+    ltv = customer.get("ltv")
+    if ltv is not None:
+        ltv = _minor_or_none(cur, ltv)
+        if ltv is None:
+            return None
+    balance = customer.get("bonusBalance")
+    if balance is not None:
+        balance = _minor_or_none(cur, balance)
+        if balance is None:
+            return None
+    return CustomerView(str(cid), frozenset(map(str, groups)), dict(attributes), ltv, balance)
+
+
+def _minor_or_none(cur: Currency, value: object) -> int | None:
+    """A non-negative money amount in minor units, or ``None`` if it is anything else."""
+    if type(value) is not str and type(value) is not int and type(value) is not Decimal:
+        return None  # floats, booleans: the validating path reads or refuses them
+    try:
+        amount = to_decimal(value)
+    except ValueError:
+        return None
+    if amount < 0:
+        return None
+    return cur.to_minor(amount)
