@@ -36,10 +36,8 @@ def apply_cap(applied: Sequence[Applied], total_raw: int, cap_rate: Rate | None)
         new_total = a.amount - cut
         if new_total == 0:
             # Capped out: no longer applied, so no line keeps a share of it.
-            result[k] = Applied(a.rule, (), 0, True)
+            result[k] = Applied(a.rule, (), [], 0, True)
         else:
-            positions = [p for p, _ in a.shares]
-            shares = allocate(new_total, [s for _, s in a.shares])
-            result[k] = Applied(a.rule, tuple(zip(positions, shares, strict=True)), new_total, True)
+            result[k] = Applied(a.rule, a.targets, allocate(new_total, a.shares), new_total, True)
         excess -= cut
     return result

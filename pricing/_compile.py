@@ -35,9 +35,12 @@ __all__ = [
     "CompiledCatalog",
     "CompiledSettings",
     "Rule",
+    "RuleIndex",
+    "bits_of",
     "compile_catalog",
     "compile_rules",
     "compile_settings",
+    "index_rules",
     "key_of",
 ]
 
@@ -81,8 +84,10 @@ class CatalogItem:
     attributes: Mapping[str, Any]
     available: bool
     tax_rate_key: str | None
+    index: int
+    """Its position in the catalog."""
     bit: int
-    """``1 << its catalog position``: its member bit in a product mask."""
+    """``1 << index``: its member bit in a product mask."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,6 +209,7 @@ def compile_catalog(
             attributes=dict(p.attributes),
             available=p.available,
             tax_rate_key=None if p.tax_rate_id is None else key_of(p.tax_rate_id),
+            index=i,
             bit=1 << i,
         )
         for c in own:
@@ -402,8 +408,6 @@ class Rule:
     """``start`` in microseconds since the epoch (exact, and quick to compare)."""
     end_us: int | None
     """``end`` likewise."""
-    gated: bool
-    """Whether gates 3–6 (audience, coupons, activation) can fail at all."""
 
 
 def normalise_code(code: str) -> str:
@@ -556,9 +560,6 @@ def compile_rule(cur: Currency, index: int, d: Discount, catalog: CompiledCatalo
         raw=d.raw,
         start_us=None if start is None else micros(start),
         end_us=None if end is None else micros(end),
-        gated=bool(
-            user_groups or user_exclusions or d.type == "PERSONAL_DISCOUNT" or coupons or on_request
-        ),
     )
 
 
@@ -580,6 +581,123 @@ def compile_rules(
     rules = [compile_rule(cur, i, d, catalog) for i, d in enumerate(discounts)]
     rules.sort(key=lambda r: (r.priority[0], r.priority[1], _id_order(r.id)))
     return tuple(rules)
+
+
+def bits_of(mask: int) -> Iterable[int]:
+    """The positions of the bits set in ``mask``, lowest first."""
+    while mask:
+        low = mask & -mask
+        yield low.bit_length() - 1
+        mask ^= low
+
+
+@dataclass(frozen=True, slots=True)
+class RuleIndex:
+    """The rules in priority order, indexed so that a cart touches only those that can apply.
+
+    Sets of rules are masks, as sets of products are: bit ``k`` stands for ``rules[k]``.
+    """
+
+    rules: tuple[Rule, ...]
+    instants: tuple[int, ...]
+    """Every start and end date (µs), sorted: between two, no rule enters or leaves its window."""
+    live: tuple[int, ...]
+    """The rules within their dates, per stretch: ``live[bisect_right(instants, now)]``."""
+    needs_customer: int
+    """Rules a guest never passes (user groups, personal discounts): gates 4 and 6's guest."""
+    excluding: Mapping[str, int]
+    """Customer key → the rules that exclude that customer (gate 3)."""
+    grouped: int
+    """Rules for some user groups only (gate 4)..."""
+    by_group: Mapping[str, int]
+    """...and, per group key, those of them that admit the group."""
+    coupon_needed: int
+    """Rules that need a coupon (gate 5)..."""
+    by_coupon: Mapping[str, int]
+    """...and, per normalised code, those of them it opens."""
+    on_request: int
+    """Rules applied only on request (gate 6)..."""
+    by_marker: Mapping[str, int]
+    """...and, per marker, those of them it asks for."""
+    reach_all: int
+    """Rules that may target any product."""
+    reach: tuple[int, ...]
+    """Per catalog product (by position), the other rules that may target it."""
+    coupon_owners: Mapping[str, int]
+    """Normalised coupon code → the position of the first (highest-priority) rule defining it."""
+    identifiers: frozenset[str]
+    """Every rule identifier (to tell unknown markers)."""
+
+
+def index_rules(rules: tuple[Rule, ...], catalog: CompiledCatalog) -> RuleIndex:
+    """Index compiled rules by date window, gate and reachable product (done once)."""
+    starts: dict[int, int] = {}
+    ends: dict[int, int] = {}
+    live = 0  # the rules live before the first instant: no start
+    needs_customer = grouped = coupon_needed = on_request = reach_all = 0
+    excluding: dict[str, int] = {}
+    by_group: dict[str, int] = {}
+    by_coupon: dict[str, int] = {}
+    by_marker: dict[str, int] = {}
+    reach = [0] * len(catalog.order)
+    owners: dict[str, int] = {}
+    for k, rule in enumerate(rules):
+        bit = 1 << k
+        start, end = rule.start_us, rule.end_us
+        if start is not None and end is not None and end <= start:
+            pass  # an empty window: never live
+        elif start is None:
+            live |= bit
+        else:
+            starts[start] = starts.get(start, 0) | bit
+        if end is not None:
+            ends[end] = ends.get(end, 0) | bit
+        if rule.user_groups or rule.type == "PERSONAL_DISCOUNT":
+            needs_customer |= bit
+        for key in rule.user_exclusions:
+            excluding[key] = excluding.get(key, 0) | bit
+        if rule.user_groups:
+            grouped |= bit
+            for key in rule.user_groups:
+                by_group[key] = by_group.get(key, 0) | bit
+        if rule.coupons:
+            coupon_needed |= bit
+            for code in rule.coupons:
+                by_coupon[code] = by_coupon.get(code, 0) | bit
+                owners.setdefault(code, k)
+        if rule.on_request:
+            on_request |= bit
+            if rule.identifier is not None:
+                by_marker[rule.identifier] = by_marker.get(rule.identifier, 0) | bit
+        if rule.reach_mask == catalog.all_mask:
+            reach_all |= bit
+        else:
+            for pos in bits_of(rule.reach_mask):
+                reach[pos] |= bit
+    # Sweep the instants in order: a rule is live from its start (inclusive) to its
+    # end (exclusive), as gate 2 of SPEC §5 says.
+    instants = sorted(starts.keys() | ends.keys())
+    stretches = [live]
+    for t in instants:
+        live = (live | starts.get(t, 0)) & ~ends.get(t, 0)
+        stretches.append(live)
+    return RuleIndex(
+        rules=rules,
+        instants=tuple(instants),
+        live=tuple(stretches),
+        needs_customer=needs_customer,
+        excluding=excluding,
+        grouped=grouped,
+        by_group=by_group,
+        coupon_needed=coupon_needed,
+        by_coupon=by_coupon,
+        on_request=on_request,
+        by_marker=by_marker,
+        reach_all=reach_all,
+        reach=tuple(reach),
+        coupon_owners=owners,
+        identifiers=frozenset(r.identifier for r in rules if r.identifier is not None),
+    )
 
 
 # ---------------------------------------------------------------------------

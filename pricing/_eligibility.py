@@ -6,6 +6,7 @@ requested (before any gift replaces a paid unit).
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -13,7 +14,7 @@ from functools import reduce
 from operator import or_
 from typing import Any
 
-from ._compile import CartCondition, Rule, micros, normalise_code
+from ._compile import CartCondition, Rule, RuleIndex, bits_of, micros, normalise_code
 from ._errors import CouponError
 from ._lines import CustomerView, Line
 
@@ -44,20 +45,82 @@ class CouponMatch:
     rule: Rule
 
 
-@dataclass(slots=True)
 class Eligibility:
-    """All verdicts in priority order, and what was said about the request.
+    """What the gates decided: the discounts that apply, and every rule's verdict.
 
-    Never changed once made (not ``frozen``, which is slow to build, as :class:`Verdict`).
+    Never changed once made. :attr:`verdicts` (one per rule, for the explanation) is
+    worked out when first read: pricing needs only the discounts that apply, and a
+    cart touches only the rules that can apply to it (:class:`RuleIndex`).
     """
 
-    verdicts: tuple[Verdict, ...]
-    selected: tuple[Verdict, ...]
-    """Price discounts that apply, in application order (TO_PRODUCT first)."""
-    accruing: tuple[Verdict, ...]
-    """``BONUS`` programs whose gates 2–7 pass (for ``bonusAccrual``)."""
-    coupon: CouponMatch | None
-    warnings: tuple[Mapping[str, Any], ...]
+    __slots__ = (
+        "_customer",
+        "_live",
+        "_markers",
+        "_now",
+        "_passing",
+        "_rules",
+        "_targeted",
+        "_verdicts",
+        "accruing",
+        "applying",
+        "coupon",
+        "to_order",
+        "to_product",
+        "warnings",
+    )
+
+    def __init__(
+        self,
+        rules: tuple[Rule, ...],
+        *,
+        now: int,
+        live: int,
+        passing: int,
+        customer: CustomerView | None,
+        markers: Sequence[str],
+        targeted: dict[int, Verdict],
+        applying: tuple[Verdict, ...],
+        accruing: tuple[Verdict, ...],
+        coupon: CouponMatch | None,
+        warnings: tuple[Mapping[str, Any], ...],
+    ) -> None:
+        self._rules = rules
+        self._now = now
+        self._live = live
+        self._passing = passing
+        self._customer = customer
+        self._markers = markers
+        self._targeted = targeted
+        self._verdicts: tuple[Verdict, ...] | None = None
+        self.applying = applying
+        """Price discounts that apply, in priority order."""
+        self.to_product = tuple([v for v in applying if v.rule.to_product])
+        """The ``TO_PRODUCT`` ones among them (applied first, SPEC §6)."""
+        self.to_order = tuple([v for v in applying if not v.rule.to_product])
+        """The ``TO_ORDER`` ones (applied after)."""
+        self.accruing = accruing
+        """``BONUS`` programs whose gates 2–7 pass (for ``bonusAccrual``)."""
+        self.coupon = coupon
+        self.warnings = warnings
+
+    @property
+    def verdicts(self) -> tuple[Verdict, ...]:
+        """Every rule's verdict, in priority order (``reason`` ``None``: it applies)."""
+        if self._verdicts is None:
+            self._verdicts = tuple(self._verdict(k, rule) for k, rule in enumerate(self._rules))
+        return self._verdicts
+
+    def _verdict(self, k: int, rule: Rule) -> Verdict:
+        if rule.type == "BONUS":
+            return Verdict(rule, "bonus_program", ())
+        if not self._live >> k & 1:
+            return Verdict(rule, _in_window(rule, self._now), ())
+        if not self._passing >> k & 1:
+            reason = _gate(rule, self._customer, self.coupon, frozenset(self._markers))
+            return Verdict(rule, reason, ())
+        targeted = self._targeted.get(k)
+        return targeted or Verdict(rule, "conditions_not_met", ())
 
 
 def _in_window(rule: Rule, now: int) -> str | None:
@@ -72,11 +135,12 @@ def _in_window(rule: Rule, now: int) -> str | None:
 class _Cart:
     """What the conditions ask of a cart, computed once per preview."""
 
-    __slots__ = ("all_positions", "bits", "customer", "mask", "positions", "total_raw")
+    __slots__ = ("_total_raw", "all_positions", "bits", "customer", "lines", "mask", "positions")
 
     def __init__(self, lines: Sequence[Line], customer: CustomerView | None) -> None:
+        self.lines = lines
         self.customer = customer
-        self.total_raw = sum([line.unit_price * line.quantity for line in lines])
+        self._total_raw: int | None = None
         self.bits = [line.item.bit for line in lines]
         """Each line's product bit (see :class:`CompiledCatalog`)."""
         self.mask = reduce(or_, self.bits, 0)
@@ -111,7 +175,9 @@ class _Cart:
         if kind in ("PRODUCT_IN_CART", "CATEGORY_IN_CART"):
             return bool(cond.mask & self.mask)
         if kind == "MIN_CART_AMOUNT":
-            return self.total_raw >= cond.amount
+            if self._total_raw is None:
+                self._total_raw = sum([line.unit_price * line.quantity for line in self.lines])
+            return self._total_raw >= cond.amount
         customer = self.customer
         if kind == "USER_LTV":
             return customer is not None and customer.ltv is not None and customer.ltv >= cond.amount
@@ -143,23 +209,23 @@ class _Cart:
         return self.lines_of(products)
 
 
-def _match_coupon(rules: Sequence[Rule], code: str | None, now: int) -> CouponMatch | None:
+def _match_coupon(index: RuleIndex, code: str | None, now: int) -> CouponMatch | None:
     """The discount a presented code belongs to, or a :class:`CouponError`."""
     if code is None or not code.strip():
         return None
     norm = normalise_code(code)
-    for rule in rules:  # priority order: the first owner wins
-        cdef = rule.coupons.get(norm)
-        if cdef is None:
-            continue
-        if cdef.is_used and not cdef.is_reusable:
-            raise CouponError("already_used", code, f"coupon {code.strip()!r} was already used")
-        if _in_window(rule, now) is not None:
-            raise CouponError(
-                "expired", code, f"coupon {code.strip()!r} is outside its discount's dates"
-            )
-        return CouponMatch(cdef.code, norm, rule)
-    raise CouponError("not_found", code, f"coupon {code.strip()!r} does not exist")
+    owner = index.coupon_owners.get(norm)  # the first owner in priority order
+    if owner is None:
+        raise CouponError("not_found", code, f"coupon {code.strip()!r} does not exist")
+    rule = index.rules[owner]
+    cdef = rule.coupons[norm]
+    if cdef.is_used and not cdef.is_reusable:
+        raise CouponError("already_used", code, f"coupon {code.strip()!r} was already used")
+    if _in_window(rule, now) is not None:
+        raise CouponError(
+            "expired", code, f"coupon {code.strip()!r} is outside its discount's dates"
+        )
+    return CouponMatch(cdef.code, norm, rule)
 
 
 def _gate(
@@ -185,8 +251,36 @@ def _gate(
     return None
 
 
+def _passing(
+    index: RuleIndex,
+    live: int,
+    customer: CustomerView | None,
+    coupon: CouponMatch | None,
+    markers: Sequence[str],
+) -> int:
+    """The live rules that pass gates 3–6, as a mask (the reasons of the others: :func:`_gate`)."""
+    blocked = index.coupon_needed
+    if coupon is not None:
+        blocked &= ~index.by_coupon.get(coupon.normalised, 0)
+    if customer is None:
+        blocked |= index.needs_customer
+    else:
+        blocked |= index.excluding.get(customer.key, 0)
+        if index.grouped:
+            admitted = 0
+            for group in customer.groups:
+                admitted |= index.by_group.get(group, 0)
+            blocked |= index.grouped & ~admitted
+    if index.on_request:
+        asked = 0
+        for marker in markers:
+            asked |= index.by_marker.get(marker, 0)
+        blocked |= index.on_request & ~asked
+    return live & ~blocked
+
+
 def decide(
-    rules: Sequence[Rule],
+    index: RuleIndex,
     lines: Sequence[Line],
     *,
     customer: CustomerView | None,
@@ -195,63 +289,58 @@ def decide(
     markers: Sequence[str],
     allow_stacking: bool,
 ) -> Eligibility:
-    """Run every rule through the gates, then pick what applies under the stacking setting."""
-    now = micros(at)
-    coupon = _match_coupon(rules, coupon_code, now)
-    marker_set = frozenset(markers)
-    cart = _Cart(lines, customer)
+    """Run the rules through the gates, then pick what applies under the stacking setting.
 
-    verdicts: list[Verdict] = []
+    The gates are asked of all rules at once, as masks (:class:`RuleIndex`); only the
+    rules that pass them and can reach a product of the cart are matched against it
+    (gate 7). Why each other rule failed is worked out when the verdicts are read.
+    """
+    rules = index.rules
+    now = micros(at)
+    coupon = _match_coupon(index, coupon_code, now)
+    cart = _Cart(lines, customer)
+    live = index.live[bisect_right(index.instants, now)]
+    passing = _passing(index, live, customer, coupon, markers)
+    reach = 0
+    if lines:
+        reach = index.reach_all
+        by_product = index.reach
+        for line in lines:
+            reach |= by_product[line.item.index]
+
+    targeted: dict[int, Verdict] = {}
     eligible: list[Verdict] = []
     accruing: list[Verdict] = []
-    for rule in rules:
-        # Gate 2 inline (as _in_window): it runs for every rule of every preview.
-        if rule.start_us is not None and now < rule.start_us:
-            reason: str | None = "not_started"
-        elif rule.end_us is not None and now >= rule.end_us:
-            reason = "expired"
-        elif rule.gated:
-            reason = _gate(rule, customer, coupon, marker_set)
-        else:
-            reason = None
-        targets: tuple[int, ...] = ()
-        if reason is None:
-            # A cart holding none of the products the rule can reach is not targeted.
-            targets = cart.targets_of(rule) if rule.reach_mask & cart.mask else ()
-            if not targets:
-                reason = "conditions_not_met"
-        if rule.type == "BONUS":
-            if reason is None:
-                accruing.append(Verdict(rule, None, targets))
-            verdicts.append(Verdict(rule, "bonus_program", ()))
-        else:
-            verdict = Verdict(rule, reason, targets)
-            verdicts.append(verdict)
-            if reason is None:
-                eligible.append(verdict)
+    for k in bits_of(passing & reach):
+        rule = rules[k]
+        targets = cart.targets_of(rule)
+        if targets:
+            verdict = targeted[k] = Verdict(rule, None, targets)
+            (accruing if rule.type == "BONUS" else eligible).append(verdict)
 
     if not allow_stacking and len(eligible) > 1:
-        chosen = eligible[0]
-        verdicts = [
-            v if v.reason is not None or v is chosen else Verdict(v.rule, "stacking_disabled", ())
-            for v in verdicts
-        ]
+        chosen = eligible[0]  # the highest priority
+        for k, verdict in targeted.items():
+            if verdict is not chosen and verdict.rule.type != "BONUS":
+                targeted[k] = Verdict(verdict.rule, "stacking_disabled", ())
         eligible = [chosen]
-    selected = [v for v in eligible if v.rule.to_product] + [
-        v for v in eligible if not v.rule.to_product
-    ]
 
     warnings: tuple[Mapping[str, Any], ...] = ()
     if markers:
-        known = {r.identifier for r in rules if r.identifier is not None}
         warnings = tuple(
             {"code": "unknown_marker", "marker": m}
             for m in dict.fromkeys(markers)
-            if m not in known
+            if m not in index.identifiers
         )
     return Eligibility(
-        verdicts=tuple(verdicts),
-        selected=tuple(selected),
+        rules,
+        now=now,
+        live=live,
+        passing=passing,
+        customer=customer,
+        markers=markers,
+        targeted=targeted,
+        applying=tuple(eligible),
         accruing=tuple(accruing),
         coupon=coupon,
         warnings=warnings,

@@ -18,6 +18,7 @@ from ._compile import (
     compile_rules,
     compile_settings,
     compile_tax_rates,
+    index_rules,
 )
 from ._eligibility import decide
 from ._errors import ScenarioError
@@ -105,10 +106,11 @@ class Engine:
             _validated_list(Category, categories, "categories"),
             _validated_list(Product, catalog, "catalog"),
         )
-        self._rules = compile_rules(
-            cur, _validated_list(Discount, discounts, "discounts"), self._catalog
+        self._rules = index_rules(
+            compile_rules(cur, _validated_list(Discount, discounts, "discounts"), self._catalog),
+            self._catalog,
         )
-        self._gives_gifts = any(rule.gifts for rule in self._rules)
+        self._gives_gifts = any(rule.gifts for rule in self._rules.rules)
         settings_m = validate(Settings, settings if settings is not None else {}, "settings")
         self._settings = compile_settings(cur, settings_m)
         self._tax_rates = compile_tax_rates(
@@ -183,7 +185,7 @@ class Engine:
             gifts = settle_gifts(
                 self._catalog,
                 lines,
-                [v.rule for v in eligibility.verdicts if v.reason is None],
+                [v.rule for v in eligibility.applying],
                 allow_gift_stacking=settings.allow_gift_stacking,
             )
         else:
@@ -191,10 +193,8 @@ class Engine:
         paid = gifts.lines
         current = [line.total for line in paid]
         total_raw = sum(current)
-        product_part = [v for v in eligibility.selected if v.rule.to_product]
-        order_part = [v for v in eligibility.selected if not v.rule.to_product]
-        applied = apply_product_discounts(product_part, paid, current)
-        applied += apply_order_discounts(order_part, current)
+        applied = apply_product_discounts(eligibility.to_product, paid, current)
+        applied += apply_order_discounts(eligibility.to_order, current)
         if settings.allow_stacking:
             applied = apply_cap(applied, total_raw, settings.cap_rate)
         total_with_discount = total_raw - sum(a.amount for a in applied)

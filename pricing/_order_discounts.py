@@ -40,5 +40,5 @@ def apply_order_discounts(verdicts: Sequence[Verdict], current: list[int]) -> li
         if total:
             for i, a in zip(targets, shares, strict=True):
                 current[i] -= a
-        applied.append(Applied(verdict.rule, tuple(zip(targets, shares, strict=True)), total))
+        applied.append(Applied(verdict.rule, targets, shares, total))
     return applied

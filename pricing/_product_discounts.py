@@ -44,12 +44,14 @@ def apply_product_discounts(
     applied = []
     for verdict in verdicts:
         rule = verdict.rule
-        amounts = line_amounts(rule, verdict.targets, lines, current)
+        targets = verdict.targets
+        amounts = line_amounts(rule, targets, lines, current)
         total = sum(amounts)
         if rule.max_amount is not None and total > rule.max_amount:
             total = rule.max_amount
             amounts = allocate(total, amounts)
-        for i, a in zip(verdict.targets, amounts, strict=True):
-            current[i] -= a
-        applied.append(Applied(rule, tuple(zip(verdict.targets, amounts, strict=True)), total))
+        if total:
+            for i, a in zip(targets, amounts, strict=True):
+                current[i] -= a
+        applied.append(Applied(rule, targets, amounts, total))
     return applied

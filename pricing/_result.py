@@ -313,7 +313,7 @@ def _line_results(o: _Outcome) -> tuple[LineResult, ...]:
             continue
         bucket = product_off if a.rule.to_product else order_off
         identifier = a.rule.identifier
-        for pos, share in a.shares:
+        for pos, share in zip(a.targets, a.shares, strict=True):
             bucket[pos] += share
             per_line[pos].append(LineDiscount(identifier, money(share)))
 
