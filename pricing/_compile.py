@@ -111,6 +111,9 @@ class CompiledCatalog:
         default_factory=dict
     )
     """Memo of :meth:`attribute_mask`: attribute name → (sample attributes, mask) groups."""
+    by_id: Mapping[int | str, CatalogItem] = field(default_factory=dict)
+    """:attr:`items` also under the ``int`` ids their keys spell (``2957`` beside
+    ``"2957"``): a plain ``productId`` finds its item without :func:`key_of`."""
 
     def product_mask(self, keys: Iterable[str]) -> int:
         """The products named by ``keys`` (keys not in the catalog name none)."""
@@ -216,13 +219,29 @@ def compile_catalog(
             own_masks[c] = own_masks.get(c, 0) | 1 << i
         for c in nested:
             nested_masks[c] = nested_masks.get(c, 0) | 1 << i
+    by_id: dict[int | str, CatalogItem] = {}
+    for k, item in items.items():
+        by_id[k] = item
+        number = _int_spelled(k)
+        if number is not None:
+            by_id[number] = item
     return CompiledCatalog(
         items=items,
+        by_id=by_id,
         order=tuple(items),
         all_mask=(1 << len(items)) - 1,
         own_category_masks=own_masks,
         nested_category_masks=nested_masks,
     )
+
+
+def _int_spelled(key: str) -> int | None:
+    """The ``int`` whose :func:`key_of` is ``key``, if there is one."""
+    try:
+        number = int(key)
+    except ValueError:
+        return None
+    return number if key_of(number) == key else None
 
 
 # ---------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from functools import reduce
 from operator import or_
 from typing import Any
 
-from ._compile import CartCondition, Rule, RuleIndex, bits_of, micros, normalise_code
+from ._compile import CartCondition, Rule, RuleIndex, micros, normalise_code
 from ._errors import CouponError
 from ._lines import CustomerView, Line
 
@@ -149,17 +149,18 @@ class _Cart:
         """A product's bit → the positions of the lines holding it (made when needed)."""
         self.all_positions = tuple(range(len(lines)))
 
-    def lines_of(self, products: int) -> tuple[int, ...]:
-        """Positions, in request order, of the lines holding one of ``products`` (a mask)."""
-        hits = products & self.mask
+    def lines_of(self, hits: int) -> tuple[int, ...]:
+        """Positions, in request order, of the lines holding one of ``hits`` (a mask of
+        products in the cart)."""
         if hits == self.mask:
             return self.all_positions
-        if hits.bit_count() * 4 >= len(self.bits):  # many: test each line
-            return tuple([i for i, bit in enumerate(self.bits) if bit & hits])
+        bits = self.bits
+        if hits.bit_count() * 4 >= len(bits):  # many: test each line
+            return tuple([i for i, bit in enumerate(bits) if bit & hits])
         positions = self.positions
         if positions is None:
             positions = self.positions = {}
-            for i, bit in enumerate(self.bits):
+            for i, bit in enumerate(bits):
                 positions.setdefault(bit, []).append(i)
         found: list[int] = []  # few: walk the products hit
         while hits:
@@ -189,24 +190,24 @@ class _Cart:
 
     def targets_of(self, rule: Rule) -> tuple[int, ...]:
         """Positions of the lines ``rule`` targets: not excluded, conditions true (SPEC §3)."""
+        mask = self.mask
         if not rule.has_conditions:
-            products = rule.allowed_mask
+            hits = rule.allowed_mask & mask
         elif rule.logic_or:  # some condition true: a cart-level one true for every line
             products = rule.or_mask
             for cond in rule.cart_conditions:
                 if self.satisfies(cond):
                     products = rule.allowed_mask
                     break
+            hits = products & mask
         else:  # every condition true: a cart-level one false for every line
-            if not rule.and_mask & self.mask:
+            hits = rule.and_mask & mask
+            if not hits:
                 return ()  # no line passes the product-level conditions
             for cond in rule.cart_conditions:
                 if not self.satisfies(cond):
                     return ()
-            products = rule.and_mask
-        if not products & self.mask:
-            return ()
-        return self.lines_of(products)
+        return self.lines_of(hits) if hits else ()
 
 
 def _match_coupon(index: RuleIndex, code: str | None, now: int) -> CouponMatch | None:
@@ -311,7 +312,11 @@ def decide(
     targeted: dict[int, Verdict] = {}
     eligible: list[Verdict] = []
     accruing: list[Verdict] = []
-    for k in bits_of(passing & reach):
+    candidates = passing & reach
+    while candidates:  # in priority order: the lowest bit first
+        low = candidates & -candidates
+        candidates ^= low
+        k = low.bit_length() - 1
         rule = rules[k]
         targets = cart.targets_of(rule)
         if targets:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, Protocol
 
 from ._applied import amounts_left
@@ -101,6 +102,8 @@ class Engine:
                 "currency", f"unknown ISO 4217 currency {currency!r} (or one without minor units)"
             ) from None
         cur = self._currency
+        # Minor units → Decimal, memoised: results of one rule set share many amounts.
+        self._money = lru_cache(maxsize=1 << 14)(cur.to_decimal)
         self._catalog = compile_catalog(
             cur,
             _validated_list(Category, categories, "categories"),
@@ -191,13 +194,14 @@ class Engine:
         else:
             gifts = Gifts(lines, (), ())
         paid = gifts.lines
-        current = [line.total for line in paid]
+        current = [line.unit_price * line.quantity for line in paid]
         total_raw = sum(current)
         applied = apply_product_discounts(eligibility.to_product, paid, current)
         applied += apply_order_discounts(eligibility.to_order, current)
         if settings.allow_stacking:
             applied = apply_cap(applied, total_raw, settings.cap_rate)
-        total_with_discount = total_raw - sum(a.amount for a in applied)
+        # Shares always sum to their discount's amount; a capped-out one's amount is 0.
+        total_with_discount = total_raw - sum([a.amount for a in applied])
 
         table = self._tax_table
         shipping = (
@@ -230,10 +234,13 @@ class Engine:
 
         return assemble(
             cur,
+            self._money,
             settings=settings,
             eligibility=eligibility,
             gifts=gifts,
             applied=applied,
+            total_raw=total_raw,
+            total_with_discount=total_with_discount,
             bonus=bonus,
             accrued=accrued,
             markers=request.markers,

@@ -101,7 +101,7 @@ def _read_plain(
     products = order.get("products")
     if type(products) is not list:
         return None
-    items = catalog.items
+    items = catalog.by_id
     lines = []
     for i, req in enumerate(products):
         # Exactly productId and quantity: a signedPrice (or anything else) is validated.
@@ -111,12 +111,9 @@ def _read_plain(
         quantity = req.get("quantity")
         if type(quantity) is not int or not 1 <= quantity <= _MAX_QUANTITY:
             return None
-        if type(pid) is int:
-            item = items.get(str(pid))  # key_of(pid)
-        elif type(pid) is str:
-            item = items.get(pid)
-        else:
-            return None
+        if type(pid) is not int and type(pid) is not str:
+            return None  # not even a bool, which would find the item of 1
+        item = items.get(pid)
         if item is None or not item.available:
             return None  # the validating path names the problem
         lines.append(Line(i, item, quantity, item.price, False))

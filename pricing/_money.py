@@ -118,14 +118,14 @@ def floor_div(numerator: int, denominator: int) -> int:
     return numerator // denominator
 
 
-def allocate(total: int, weights: Sequence[int]) -> list[int]:
+def allocate(total: int, weights: Sequence[int], weight_sum: int | None = None) -> list[int]:
     """Share ``total`` minor units in proportion to ``weights`` (largest remainder).
 
     Each share is first the floor of its exact quota; the units left over go one
     each to the largest remainders, ties to the earlier position. The shares
     always sum to ``total``. All weights zero: everything to nobody is impossible,
     so the total is shared equally instead (only happens when ``total`` is 0 in
-    the engine's own use).
+    the engine's own use). ``weight_sum``, when the caller has it, is ``sum(weights)``.
     """
     n = len(weights)
     if n == 0:
@@ -134,17 +134,22 @@ def allocate(total: int, weights: Sequence[int]) -> list[int]:
         return []
     if total == 0:
         return [0] * n  # every quota is 0 (and so is every remainder)
-    weight_sum = sum(weights)
+    if weight_sum is None:
+        weight_sum = sum(weights)
     if weight_sum == 0:
         weights = [1] * n
         weight_sum = n
+    elif total == weight_sum:
+        return list(weights)  # everything: each gets its weight
     shares = [total * w // weight_sum for w in weights]
     left = total - sum(shares)
     if left:
         # Largest remainder first; among equal remainders the earlier line wins
         # (a stable sort keeps equal keys in order, reverse=True included).
         remainders = [total * w % weight_sum for w in weights]
-        order = sorted(range(n), key=remainders.__getitem__, reverse=True)
-        for i in order[:left]:
-            shares[i] += 1
+        if left == 1:
+            shares[remainders.index(max(remainders))] += 1  # index(): the first of equals
+        else:
+            for i in sorted(range(n), key=remainders.__getitem__, reverse=True)[:left]:
+                shares[i] += 1
     return shares

@@ -29,16 +29,22 @@ def apply_order_discounts(verdicts: Sequence[Verdict], current: list[int]) -> li
     ``current`` is brought up to date as rules apply (see the product stage).
     """
     applied = []
+    everything = tuple(range(len(current)))
     for verdict in verdicts:
         targets = verdict.targets
-        weights = [current[i] for i in targets]
-        total = order_amount(verdict, sum(weights))
-        max_amount = verdict.rule.max_amount
-        if max_amount is not None and total > max_amount:
-            total = max_amount
-        shares = allocate(total, weights)
+        rule = verdict.rule
+        # All lines is common (no product-level condition): a copy is quicker.
+        weights = current.copy() if targets == everything else [current[i] for i in targets]
+        base = sum(weights)
+        total = order_amount(verdict, base)
+        if rule.max_amount is not None and total > rule.max_amount:
+            total = rule.max_amount
+        shares = allocate(total, weights, base)
         if total:
-            for i, a in zip(targets, shares, strict=True):
-                current[i] -= a
-        applied.append(Applied(verdict.rule, targets, shares, total))
+            if targets == everything:
+                current[:] = [c - a for c, a in zip(current, shares, strict=True)]
+            else:
+                for i, a in zip(targets, shares, strict=True):
+                    current[i] -= a
+        applied.append(Applied(rule, targets, shares, total))
     return applied

@@ -6,7 +6,6 @@ import copy
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import FrozenInstanceError, dataclass
 from decimal import Decimal
-from functools import lru_cache
 from typing import Any, Generic, NamedTuple, NoReturn, TypeVar, overload
 
 from ._applied import Applied
@@ -71,18 +70,7 @@ class _Outcome(NamedTuple):
     total_raw: int
     total_with_discount: int
     money: Callable[[int], Decimal]
-    """Minor units → ``Decimal`` in ``cur`` (memoised, see :func:`_money_of`)."""
-
-
-_CONVERTERS: dict[str, Callable[[int], Decimal]] = {}
-
-
-def _money_of(cur: Currency) -> Callable[[int], Decimal]:
-    """``cur.to_decimal`` with a bounded memo: Decimals are immutable, so they can be shared."""
-    money = _CONVERTERS.get(cur.code)  # by code: a str hashes faster than a dataclass
-    if money is None:
-        money = _CONVERTERS[cur.code] = lru_cache(maxsize=1 << 16)(cur.to_decimal)
-    return money
+    """Minor units → ``Decimal`` in ``cur``."""
 
 
 T = TypeVar("T")
@@ -270,20 +258,23 @@ def _capped_out(a: Applied) -> bool:
 
 def assemble(
     cur: Currency,
+    money: Callable[[int], Decimal],
     *,
     settings: CompiledSettings,
     eligibility: Eligibility,
     gifts: Gifts,
     applied: Sequence[Applied],
+    total_raw: int,
+    total_with_discount: int,
     bonus: Bonus,
     accrued: int,
     markers: Sequence[str],
     extensions: Mapping[str, Any] | None = None,
 ) -> PreviewResult:
-    """Build the result from what the stages decided; computes nothing new but sums."""
-    total_raw = sum(line.total for line in gifts.lines)
-    # Shares always sum to their discount's amount; a capped-out one's amount is 0.
-    total_with_discount = total_raw - sum(a.amount for a in applied)
+    """Build the result from what the stages decided; computes nothing new.
+
+    ``money`` turns minor units into ``Decimal`` in ``cur`` (the engine's, memoised).
+    """
     return PreviewResult(
         _Outcome(
             cur,
@@ -297,7 +288,7 @@ def assemble(
             extensions,
             total_raw,
             total_with_discount,
-            _money_of(cur),
+            money,
         )
     )
 
