@@ -25,7 +25,7 @@ def apply_cap(applied: Sequence[Applied], total_raw: int, cap_rate: Rate | None)
     result = list(applied)
     if cap_rate is None:
         return result
-    excess = sum(a.amount for a in applied) - cap_limit(total_raw, cap_rate)
+    excess = sum([a.amount for a in applied]) - cap_limit(total_raw, cap_rate)
     for k in range(len(result) - 1, -1, -1):
         if excess <= 0:
             break

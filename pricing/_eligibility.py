@@ -97,7 +97,11 @@ class Eligibility:
         """Price discounts that apply, in priority order."""
         self.to_product = tuple([v for v in applying if v.rule.to_product])
         """The ``TO_PRODUCT`` ones among them (applied first, SPEC §6)."""
-        self.to_order = tuple([v for v in applying if not v.rule.to_product])
+        self.to_order = (
+            tuple([v for v in applying if not v.rule.to_product])
+            if len(self.to_product) < len(applying)
+            else ()
+        )
         """The ``TO_ORDER`` ones (applied after)."""
         self.accruing = accruing
         """``BONUS`` programs whose gates 2–7 pass (for ``bonusAccrual``)."""

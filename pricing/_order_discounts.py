@@ -29,19 +29,21 @@ def apply_order_discounts(verdicts: Sequence[Verdict], current: list[int]) -> li
     ``current`` is brought up to date as rules apply (see the product stage).
     """
     applied = []
-    everything = tuple(range(len(current)))
+    n = len(current)
     for verdict in verdicts:
         targets = verdict.targets
         rule = verdict.rule
-        # All lines is common (no product-level condition): a copy is quicker.
-        weights = current.copy() if targets == everything else [current[i] for i in targets]
+        # Every line is common (no product-level condition); targets are distinct
+        # positions, so as many as there are lines means all of them, in order.
+        everything = len(targets) == n
+        weights = current.copy() if everything else [current[i] for i in targets]
         base = sum(weights)
         total = order_amount(verdict, base)
         if rule.max_amount is not None and total > rule.max_amount:
             total = rule.max_amount
         shares = allocate(total, weights, base)
         if total:
-            if targets == everything:
+            if everything:
                 current[:] = [c - a for c, a in zip(current, shares, strict=True)]
             else:
                 for i, a in zip(targets, shares, strict=True):

@@ -24,12 +24,17 @@ def line_amounts(
     """
     kind = rule.kind
     if kind == "PERCENTAGE":
-        return rule.rate.of_half_up_each([current[i] for i in targets])
+        return rule.rate.of_half_up_at(current, targets)
     value = rule.value
+    # (conditional expressions: quicker than min() and max() calls, in the hot loop)
     if kind == "FIXED_AMOUNT":
-        return [min(value * lines[i].quantity, current[i]) for i in targets]
+        return [
+            off if (off := value * lines[i].quantity) < current[i] else current[i] for i in targets
+        ]
     if kind == "FIXED_PRICE":
-        return [max(0, current[i] - value * lines[i].quantity) for i in targets]
+        return [
+            rest if (rest := current[i] - value * lines[i].quantity) > 0 else 0 for i in targets
+        ]
     return [0] * len(targets)
 
 
