@@ -166,6 +166,8 @@ class _Cart:
             positions = self.positions = {}
             for i, bit in enumerate(bits):
                 positions.setdefault(bit, []).append(i)
+        if hits & (hits - 1) == 0:  # one product, the commonest "few"
+            return tuple(positions[hits])
         found: list[int] = []  # few: walk the products hit
         while hits:
             bit = hits & -hits  # the lowest product left

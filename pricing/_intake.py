@@ -15,12 +15,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from ._compile import CompiledCatalog, to_minor
 from ._lines import CustomerView, Line, PriceVerifierLike, build_customer, build_lines
-from ._models import Customer, Order, ShippingLine, Surcharge, to_decimal, validate
+from ._models import Customer, Order, ShippingLine, Surcharge, validate
 from ._money import Currency
 
 __all__ = ["Request", "read_request"]
@@ -171,12 +171,17 @@ def _plain_customer(cur: Currency, customer: dict[str, Any]) -> CustomerView | N
 
 def _minor_or_none(cur: Currency, value: object) -> int | None:
     """A non-negative money amount in minor units, or ``None`` if it is anything else."""
-    if type(value) is not str and type(value) is not int and type(value) is not Decimal:
+    if type(value) is int:
+        return value * 10**cur.exponent if value >= 0 else None
+    if type(value) is str:
+        try:
+            amount = Decimal(value)  # strips whitespace as to_decimal() does
+        except InvalidOperation:
+            return None
+    elif type(value) is Decimal:
+        amount = value
+    else:
         return None  # floats, booleans: the validating path reads or refuses them
-    try:
-        amount = to_decimal(value)
-    except ValueError:
-        return None
-    if amount < 0:
+    if not amount.is_finite() or amount < 0:
         return None
     return cur.to_minor(amount)
