@@ -191,8 +191,8 @@ class _Cart:
         # USER_ATTRIBUTE
         if customer is None or cond.matcher is None:
             return False
-        matcher = cond.matcher
-        return any(matcher(customer.attributes, name) for name in cond.names)
+        matcher, attributes = cond.matcher, customer.attributes
+        return any(matcher(attributes, name) for name in cond.names)
 
     def targets_of(self, rule: Rule) -> tuple[int, ...]:
         """Positions of the lines ``rule`` targets: not excluded, conditions true (SPEC §3)."""

@@ -179,17 +179,33 @@ class PreviewResult:
     @_built
     def lines(self) -> tuple[LineResult, ...]:
         """Paid lines in request order (those still holding units), then gift lines."""
-        return _line_results(self._o)
+        return _line_results(self._o, self._line_rows)
 
     @_built
     def explanation(self) -> tuple[RuleExplanation, ...]:
         """One entry per discount, in priority order."""
-        return _explanation(self._o)
+        money = self._o.money
+        return tuple(
+            [
+                RuleExplanation(e.id, e.identifier, e.status, e.reason, money(e.amount), e.capped)
+                for e in self._explanation_rows
+            ]
+        )
 
     @_built
     def document(self) -> Mapping[str, Any]:
         """The SPEC §9 document, money as ``Decimal``."""
-        return _document(self._o, self.lines, self.explanation)
+        return _document(self._o, self._line_rows, self._explanation_rows)
+
+    # The lines and the explanation in minor units, which both the value objects
+    # above and the document are written from (the document needs no value objects).
+    @_built
+    def _line_rows(self) -> list[_LineRow]:
+        return _make_line_rows(self._o)
+
+    @_built
+    def _explanation_rows(self) -> list[_ExplanationRow]:
+        return _make_explanation_rows(self._o)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, PreviewResult):
@@ -243,10 +259,29 @@ def _restored(names: Sequence[str], values: Sequence[Any]) -> PreviewResult:
     return result
 
 
+_LEAVES = frozenset({str, int, float, bool, type(None), Decimal})
+"""Immutable JSON values: a copy may share them."""
+
+
+def _fresh(value: Any) -> Any:
+    """A deep copy of JSON-shaped data: new dicts and lists, immutable leaves shared.
+
+    What :func:`copy.deepcopy` gives for such data, several times quicker; anything
+    else inside is deep-copied the general way.
+    """
+    if type(value) is dict:
+        return {k: v if type(v) in _LEAVES else _fresh(v) for k, v in value.items()}
+    if type(value) is list:
+        return [v if type(v) in _LEAVES else _fresh(v) for v in value]
+    if type(value) in _LEAVES:
+        return value
+    return copy.deepcopy(value)
+
+
 def _discount_echo(raw: Mapping[str, Any], coupon: Mapping[str, Any] | None) -> dict[str, Any]:
     # A deep copy: the raw object belongs to the compiled rule set, which later
     # previews echo too; a caller editing this document must not reach it.
-    echo = copy.deepcopy(dict(raw))
+    echo: dict[str, Any] = _fresh(dict(raw))
     echo["coupon"] = coupon
     return echo
 
@@ -293,12 +328,27 @@ def assemble(
     )
 
 
-def _line_results(o: _Outcome) -> tuple[LineResult, ...]:
-    money = o.money
+class _LineRow(NamedTuple):
+    """One line of the result in minor units: what :attr:`PreviewResult.lines` and the
+    document's ``lines`` are both written from."""
+
+    product_id: int | str
+    quantity: int
+    is_gift: bool
+    unit_price: int
+    total: int
+    product_discount: int
+    order_discount: int
+    discounts: list[tuple[str | None, int]]
+    """(identifier, share) of each applied discount that targeted the line."""
+    price_locked: bool
+
+
+def _make_line_rows(o: _Outcome) -> list[_LineRow]:
     lines = o.gifts.lines
     product_off = [0] * len(lines)
     order_off = [0] * len(lines)
-    per_line: list[list[LineDiscount]] = [[] for _ in lines]
+    per_line: list[list[tuple[str | None, int]]] = [[] for _ in lines]
     for a in o.applied:
         if _capped_out(a):
             continue
@@ -306,63 +356,104 @@ def _line_results(o: _Outcome) -> tuple[LineResult, ...]:
         identifier = a.rule.identifier
         for pos, share in zip(a.targets, a.shares, strict=True):
             bucket[pos] += share
-            per_line[pos].append(LineDiscount(identifier, money(share)))
-
-    line_results: list[LineResult] = []
-    for pos, line in enumerate(lines):
-        if line.quantity == 0:
-            continue  # every unit became a gift
-        line_results.append(
-            LineResult(
-                product_id=line.item.id,
-                quantity=line.quantity,
-                is_gift=False,
-                unit_price=money(line.unit_price),
-                total=money(line.total),
-                product_discount=money(product_off[pos]),
-                order_discount=money(order_off[pos]),
-                total_with_discount=money(line.total - product_off[pos] - order_off[pos]),
-                discounts=tuple(per_line[pos]),
-                price_locked=line.price_locked,
-            )
+            per_line[pos].append((identifier, share))
+    rows = [
+        _LineRow(
+            line.item.id,
+            line.quantity,
+            False,
+            line.unit_price,
+            line.unit_price * line.quantity,
+            product_off[pos],
+            order_off[pos],
+            per_line[pos],
+            line.price_locked,
         )
-    zero = money(0)
-    for gift in o.gifts.gift_lines:
-        line_results.append(
-            LineResult(gift.item.id, gift.quantity, True, zero, zero, zero, zero, zero, ())
-        )
-    return tuple(line_results)
+        for pos, line in enumerate(lines)
+        if line.quantity  # a line whose every unit became a gift is gone
+    ]
+    rows += [
+        _LineRow(g.item.id, g.quantity, True, 0, 0, 0, 0, [], False) for g in o.gifts.gift_lines
+    ]
+    return rows
 
 
-def _explanation(o: _Outcome) -> tuple[RuleExplanation, ...]:
+def _line_results(o: _Outcome, rows: Sequence[_LineRow]) -> tuple[LineResult, ...]:
     money = o.money
-    zero = money(0)
+    return tuple(
+        [
+            LineResult(
+                product_id=r.product_id,
+                quantity=r.quantity,
+                is_gift=r.is_gift,
+                unit_price=money(r.unit_price),
+                total=money(r.total),
+                product_discount=money(r.product_discount),
+                order_discount=money(r.order_discount),
+                total_with_discount=money(r.total - r.product_discount - r.order_discount),
+                discounts=tuple([LineDiscount(i, money(a)) for i, a in r.discounts]),
+                price_locked=r.price_locked,
+            )
+            for r in rows
+        ]
+    )
+
+
+def _line_documents(o: _Outcome, rows: Sequence[_LineRow]) -> list[dict[str, Any]]:
+    money = o.money
+    docs = []
+    for r in rows:
+        doc: dict[str, Any] = {
+            "productId": r.product_id,
+            "quantity": r.quantity,
+            "isGift": r.is_gift,
+            "unitPrice": money(r.unit_price),
+            "total": money(r.total),
+            "productDiscount": money(r.product_discount),
+            "orderDiscount": money(r.order_discount),
+            "totalWithDiscount": money(r.total - r.product_discount - r.order_discount),
+            "discounts": [{"identifier": i, "amount": money(a)} for i, a in r.discounts],
+        }
+        if r.price_locked:
+            doc["priceLocked"] = True
+        docs.append(doc)
+    return docs
+
+
+class _ExplanationRow(NamedTuple):
+    """One discount's entry in minor units (see :class:`_LineRow`)."""
+
+    id: int | str
+    identifier: str | None
+    status: str
+    reason: str | None
+    amount: int
+    capped: bool
+
+
+def _make_explanation_rows(o: _Outcome) -> list[_ExplanationRow]:
     by_rule = {id(a.rule): a for a in o.applied}
-    explanation = []
+    rows = []
     for verdict in o.eligibility.verdicts:
         rule = verdict.rule
         done = by_rule.get(id(rule))
         if done is None:
-            explanation.append(
-                RuleExplanation(
-                    rule.id, rule.identifier, "not_applied", verdict.reason, zero, False
-                )
+            rows.append(
+                _ExplanationRow(rule.id, rule.identifier, "not_applied", verdict.reason, 0, False)
             )
         elif _capped_out(done):
-            explanation.append(
-                RuleExplanation(rule.id, rule.identifier, "not_applied", "capped_out", zero, True)
+            rows.append(
+                _ExplanationRow(rule.id, rule.identifier, "not_applied", "capped_out", 0, True)
             )
         else:
-            explanation.append(
-                RuleExplanation(
-                    rule.id, rule.identifier, "applied", None, money(done.amount), done.capped
-                )
+            rows.append(
+                _ExplanationRow(rule.id, rule.identifier, "applied", None, done.amount, done.capped)
             )
-    return tuple(explanation)
+    return rows
 
 
 def _document(
-    o: _Outcome, line_results: Sequence[LineResult], explanation: Sequence[RuleExplanation]
+    o: _Outcome, line_rows: Sequence[_LineRow], explanation: Sequence[_ExplanationRow]
 ) -> dict[str, Any]:
     money = o.money
     settings, gifts, bonus = o.settings, o.gifts, o.bonus
@@ -451,14 +542,14 @@ def _document(
             "totalDue": total_due,
         },
         "orderPreview": preview_rows,
-        "lines": [_line_document(r) for r in line_results],
+        "lines": _line_documents(o, line_rows),
         "explanation": [
             {
                 "id": e.id,
                 "identifier": e.identifier,
                 "status": e.status,
                 "reason": e.reason,
-                "amount": e.amount,
+                "amount": money(e.amount),
                 "capped": e.capped,
             }
             for e in explanation
@@ -469,20 +560,3 @@ def _document(
     if o.extensions:
         document.update(o.extensions)
     return document
-
-
-def _line_document(r: LineResult) -> dict[str, Any]:
-    doc: dict[str, Any] = {
-        "productId": r.product_id,
-        "quantity": r.quantity,
-        "isGift": r.is_gift,
-        "unitPrice": r.unit_price,
-        "total": r.total,
-        "productDiscount": r.product_discount,
-        "orderDiscount": r.order_discount,
-        "totalWithDiscount": r.total_with_discount,
-        "discounts": [{"identifier": d.identifier, "amount": d.amount} for d in r.discounts],
-    }
-    if r.price_locked:
-        doc["priceLocked"] = True
-    return doc

@@ -323,3 +323,50 @@ def test_json_output_parses_back_to_an_equal_result(scenario: dict[str, Any]) ->
     assert canon(parsed) == canon(dict(result.document))
     assert pricing.dumps_json(parsed, indent=2) == text
     assert canon(pricing.loads_json(result.to_json(indent=None))) == canon(parsed)
+
+
+@given(SCENARIOS)
+def test_the_typed_views_say_what_the_document_says(scenario: dict[str, Any]) -> None:
+    """``result.lines``/``explanation``/totals and the §9 document are written separately
+    (the document needs no value objects); they must agree field for field."""
+    result = pricing.preview(scenario)
+    doc = result.document
+    lines = [
+        {
+            "productId": r.product_id,
+            "quantity": r.quantity,
+            "isGift": r.is_gift,
+            "unitPrice": r.unit_price,
+            "total": r.total,
+            "productDiscount": r.product_discount,
+            "orderDiscount": r.order_discount,
+            "totalWithDiscount": r.total_with_discount,
+            "discounts": [{"identifier": d.identifier, "amount": d.amount} for d in r.discounts],
+            **({"priceLocked": True} if r.price_locked else {}),
+        }
+        for r in result.lines
+    ]
+    assert lines == doc["lines"]
+    explanation = [
+        {
+            "id": e.id,
+            "identifier": e.identifier,
+            "status": e.status,
+            "reason": e.reason,
+            "amount": e.amount,
+            "capped": e.capped,
+        }
+        for e in result.explanation
+    ]
+    assert explanation == doc["explanation"]
+    assert (result.total_raw, result.total_sum_with_discount) == (
+        doc["discountConfig"]["totalRaw"],
+        doc["totalSumWithDiscount"],
+    )
+    assert (result.bonus_applied, result.total_due, result.bonus_accrual) == (
+        doc["bonusApplied"],
+        doc["totalDue"],
+        doc["bonusAccrual"],
+    )
+    # applied_ids is in application order (TO_PRODUCT first), the explanation in priority order
+    assert sorted(map(str, result.applied_ids)) == sorted(str(e["id"]) for e in applied(doc))
