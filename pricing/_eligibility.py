@@ -149,9 +149,9 @@ class _Cart:
         """Each line's product bit (see :class:`CompiledCatalog`)."""
         self.mask = reduce(or_, self.bits, 0)
         """The products in the cart, as a mask."""
+        self.all_positions = tuple(range(len(lines)))
         self.positions: dict[int, list[int]] | None = None
         """A product's bit → the positions of the lines holding it (made when needed)."""
-        self.all_positions = tuple(range(len(lines)))
 
     def lines_of(self, hits: int) -> tuple[int, ...]:
         """Positions, in request order, of the lines holding one of ``hits`` (a mask of
@@ -159,6 +159,8 @@ class _Cart:
         if hits == self.mask:
             return self.all_positions
         bits = self.bits
+        if hits & (hits - 1) == 0 and bits.count(hits) == 1:
+            return (bits.index(hits),)  # one product on one line: a scan in C
         if hits.bit_count() * 4 >= len(bits):  # many: test each line
             return tuple([i for i, bit in enumerate(bits) if bit & hits])
         positions = self.positions
@@ -166,9 +168,7 @@ class _Cart:
             positions = self.positions = {}
             for i, bit in enumerate(bits):
                 positions.setdefault(bit, []).append(i)
-        if hits & (hits - 1) == 0:  # one product, the commonest "few"
-            return tuple(positions[hits])
-        found: list[int] = []  # few: walk the products hit
+        found: list[int] = []  # a few products on a long cart: walk the products hit
         while hits:
             bit = hits & -hits  # the lowest product left
             found += positions[bit]

@@ -28,6 +28,8 @@ __all__ = ["Request", "read_request"]
 _ORDER_KEYS = frozenset({"products", "couponCode", "additionalDiscountsMarkers", "bonusAmount"})
 _CUSTOMER_KEYS = frozenset({"id", "groupIds", "attributes", "ltv", "bonusBalance"})
 _MAX_QUANTITY = 1_000_000  # as OrderProduct.quantity
+_STR = frozenset({str})
+_ID_TYPES = frozenset({int, str})
 
 
 @dataclass(slots=True)
@@ -122,7 +124,7 @@ def _read_plain(
     if code is not None and type(code) is not str:
         return None
     markers = order.get("additionalDiscountsMarkers", [])
-    if type(markers) is not list or any(type(m) is not str for m in markers):
+    if type(markers) is not list or not set(map(type, markers)) <= _STR:
         return None
     requested = None
     bonus_amount = order.get("bonusAmount")
@@ -148,14 +150,11 @@ def _plain_customer(cur: Currency, customer: dict[str, Any]) -> CustomerView | N
     if type(cid) is not int and type(cid) is not str:
         return None
     groups = customer.get("groupIds", [])
-    if type(groups) is not list:
+    if type(groups) is not list or not set(map(type, groups)) <= _ID_TYPES:
         return None
-    for g in groups:
-        if type(g) is not int and type(g) is not str:
-            return None
     attributes = customer.get("attributes", {})
-    if type(attributes) is not dict or any(type(k) is not str for k in attributes):
-        return None
+    if type(attributes) is not dict or not set(map(type, attributes)) <= _STR:
+        return None  # (the types of its keys)
     ltv = customer.get("ltv")
     if ltv is not None:
         ltv = _minor_or_none(cur, ltv)

@@ -5,15 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ._applied import Applied
+from ._compile import Rule
 from ._eligibility import Verdict
 from ._money import allocate
 
 __all__ = ["apply_order_discounts"]
 
 
-def order_amount(verdict: Verdict, base: int) -> int:
+def order_amount(rule: Rule, base: int) -> int:
     """What one ``TO_ORDER`` rule takes off a base ``base`` (before ``maxAmount``)."""
-    rule = verdict.rule
     if rule.kind == "PERCENTAGE":
         return rule.rate.of_half_up(base)
     if rule.kind == "FIXED_AMOUNT":
@@ -38,7 +38,7 @@ def apply_order_discounts(verdicts: Sequence[Verdict], current: list[int]) -> li
         everything = len(targets) == n
         weights = current.copy() if everything else [current[i] for i in targets]
         base = sum(weights)
-        total = order_amount(verdict, base)
+        total = order_amount(rule, base)
         if rule.max_amount is not None and total > rule.max_amount:
             total = rule.max_amount
         shares = allocate(total, weights, base)
