@@ -8,8 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ._compile import CompiledSettings
-from ._eligibility import Verdict
+from ._compile import CompiledSettings, Rule
 from ._lines import CustomerView
 
 __all__ = ["Bonus", "accrual", "settle_bonus"]
@@ -71,11 +70,10 @@ def settle_bonus(
     )
 
 
-def accrual(programs: Sequence[Verdict], total_due: int) -> int:
+def accrual(programs: Sequence[Rule], total_due: int) -> int:
     """Points the passing ``BONUS`` programs credit on payment (percentages rounded down)."""
     points = 0
-    for verdict in programs:
-        rule = verdict.rule
+    for rule in programs:
         if rule.kind == "PERCENTAGE":
             earned = rule.rate.of_floor(total_due)
         elif rule.kind == "FIXED_AMOUNT":

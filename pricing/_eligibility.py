@@ -18,7 +18,7 @@ from ._compile import CartCondition, Rule, RuleIndex, micros, normalise_code
 from ._errors import CouponError
 from ._lines import CustomerView, Line
 
-__all__ = ["CouponMatch", "Eligibility", "Verdict", "decide"]
+__all__ = ["CouponMatch", "Eligibility", "Target", "Verdict", "decide"]
 
 
 @dataclass(slots=True)
@@ -33,6 +33,10 @@ class Verdict:
     reason: str | None
     targets: tuple[int, ...]
     """Positions (in the line tuple) of the targeted lines."""
+
+
+Target = tuple[Rule, tuple[int, ...]]
+"""A discount that applies, and the positions of the lines it targets."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +59,7 @@ class Eligibility:
 
     __slots__ = (
         "_customer",
+        "_dropped",
         "_live",
         "_markers",
         "_now",
@@ -79,9 +84,10 @@ class Eligibility:
         passing: int,
         customer: CustomerView | None,
         markers: Sequence[str],
-        targeted: dict[int, Verdict],
-        applying: tuple[Verdict, ...],
-        accruing: tuple[Verdict, ...],
+        targeted: dict[int, tuple[int, ...]],
+        dropped: int,
+        applying: tuple[Target, ...],
+        accruing: tuple[Rule, ...],
         coupon: CouponMatch | None,
         warnings: tuple[Mapping[str, Any], ...],
     ) -> None:
@@ -92,13 +98,14 @@ class Eligibility:
         self._customer = customer
         self._markers = markers
         self._targeted = targeted
+        self._dropped = dropped
         self._verdicts: tuple[Verdict, ...] | None = None
         self.applying = applying
-        """Price discounts that apply, in priority order."""
-        self.to_product = tuple([v for v in applying if v.rule.to_product])
+        """Price discounts that apply, with their targeted lines, in priority order."""
+        self.to_product = tuple([t for t in applying if t[0].to_product])
         """The ``TO_PRODUCT`` ones among them (applied first, SPEC §6)."""
         self.to_order = (
-            tuple([v for v in applying if not v.rule.to_product])
+            tuple([t for t in applying if not t[0].to_product])
             if len(self.to_product) < len(applying)
             else ()
         )
@@ -123,8 +130,10 @@ class Eligibility:
         if not self._passing >> k & 1:
             reason = _gate(rule, self._customer, self.coupon, frozenset(self._markers))
             return Verdict(rule, reason, ())
-        targeted = self._targeted.get(k)
-        return targeted or Verdict(rule, "conditions_not_met", ())
+        if self._dropped >> k & 1:
+            return Verdict(rule, "stacking_disabled", ())
+        targets = self._targeted.get(k)
+        return Verdict(rule, None if targets else "conditions_not_met", targets or ())
 
 
 def _in_window(rule: Rule, now: int) -> str | None:
@@ -315,9 +324,10 @@ def decide(
         for line in lines:
             reach |= by_product[line.item.index]
 
-    targeted: dict[int, Verdict] = {}
-    eligible: list[Verdict] = []
-    accruing: list[Verdict] = []
+    targeted: dict[int, tuple[int, ...]] = {}
+    eligible: list[Target] = []
+    eligible_bits = 0
+    accruing: list[Rule] = []
     candidates = passing & reach
     while candidates:  # in priority order: the lowest bit first
         low = candidates & -candidates
@@ -326,15 +336,18 @@ def decide(
         rule = rules[k]
         targets = cart.targets_of(rule)
         if targets:
-            verdict = targeted[k] = Verdict(rule, None, targets)
-            (accruing if rule.type == "BONUS" else eligible).append(verdict)
+            targeted[k] = targets
+            if rule.type == "BONUS":
+                accruing.append(rule)
+            else:
+                eligible.append((rule, targets))
+                eligible_bits |= low
 
+    dropped = 0
     if not allow_stacking and len(eligible) > 1:
-        chosen = eligible[0]  # the highest priority
-        for k, verdict in targeted.items():
-            if verdict is not chosen and verdict.rule.type != "BONUS":
-                targeted[k] = Verdict(verdict.rule, "stacking_disabled", ())
-        eligible = [chosen]
+        first = eligible_bits & -eligible_bits  # the highest priority
+        dropped = eligible_bits ^ first
+        eligible = eligible[:1]
 
     warnings: tuple[Mapping[str, Any], ...] = ()
     if markers:
@@ -351,6 +364,7 @@ def decide(
         customer=customer,
         markers=markers,
         targeted=targeted,
+        dropped=dropped,
         applying=tuple(eligible),
         accruing=tuple(accruing),
         coupon=coupon,

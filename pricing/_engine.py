@@ -188,7 +188,7 @@ class Engine:
             gifts = settle_gifts(
                 self._catalog,
                 lines,
-                [v.rule for v in eligibility.applying],
+                [rule for rule, _ in eligibility.applying],
                 allow_gift_stacking=settings.allow_gift_stacking,
             )
         else:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from ._applied import Applied
 from ._compile import Rule
-from ._eligibility import Verdict
+from ._eligibility import Target
 from ._money import allocate
 
 __all__ = ["apply_order_discounts"]
@@ -23,16 +23,14 @@ def order_amount(rule: Rule, base: int) -> int:
     return 0
 
 
-def apply_order_discounts(verdicts: Sequence[Verdict], current: list[int]) -> list[Applied]:
+def apply_order_discounts(chosen: Sequence[Target], current: list[int]) -> list[Applied]:
     """Apply each rule in order; its amount is shared over its lines by current amount.
 
     ``current`` is brought up to date as rules apply (see the product stage).
     """
     applied = []
     n = len(current)
-    for verdict in verdicts:
-        targets = verdict.targets
-        rule = verdict.rule
+    for rule, targets in chosen:
         # Every line is common (no product-level condition); targets are distinct
         # positions, so as many as there are lines means all of them, in order.
         everything = len(targets) == n

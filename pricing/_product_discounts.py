@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from ._applied import Applied
 from ._compile import Rule
-from ._eligibility import Verdict
+from ._eligibility import Target
 from ._lines import Line
 from ._money import allocate
 
@@ -39,7 +39,7 @@ def line_amounts(
 
 
 def apply_product_discounts(
-    verdicts: Sequence[Verdict], lines: Sequence[Line], current: list[int]
+    chosen: Sequence[Target], lines: Sequence[Line], current: list[int]
 ) -> list[Applied]:
     """Apply each rule in order on the amounts left by the ones before it.
 
@@ -47,9 +47,7 @@ def apply_product_discounts(
     brought up to date as rules apply.
     """
     applied = []
-    for verdict in verdicts:
-        rule = verdict.rule
-        targets = verdict.targets
+    for rule, targets in chosen:
         amounts = line_amounts(rule, targets, lines, current)
         total = sum(amounts)
         if rule.max_amount is not None and total > rule.max_amount:
