@@ -112,8 +112,8 @@ class CompiledCatalog:
     )
     """Memo of :meth:`attribute_mask`: attribute name → (sample attributes, mask) groups."""
     by_id: Mapping[int | str, CatalogItem] = field(default_factory=dict)
-    """:attr:`items` also under the ``int`` ids their keys spell (``2957`` beside
-    ``"2957"``): a plain ``productId`` finds its item without :func:`key_of`."""
+    """The available :attr:`items`, also under the ``int`` ids their keys spell (``2957``
+    beside ``"2957"``): a plain ``productId`` finds its item without :func:`key_of`."""
 
     def product_mask(self, keys: Iterable[str]) -> int:
         """The products named by ``keys`` (keys not in the catalog name none)."""
@@ -221,6 +221,8 @@ def compile_catalog(
             nested_masks[c] = nested_masks.get(c, 0) | 1 << i
     by_id: dict[int | str, CatalogItem] = {}
     for k, item in items.items():
+        if not item.available:
+            continue
         by_id[k] = item
         number = _int_spelled(k)
         if number is not None:

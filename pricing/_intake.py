@@ -103,21 +103,22 @@ def _read_plain(
     products = order.get("products")
     if type(products) is not list:
         return None
-    items = catalog.by_id
+    items = catalog.by_id  # available products only
+    most = _MAX_QUANTITY
     lines = []
     for i, req in enumerate(products):
         # Exactly productId and quantity: a signedPrice (or anything else) is validated.
-        if type(req) is not dict or len(req) != 2:
+        if type(req) is not dict or len(req) != 2 or "productId" not in req:
             return None
-        pid = req.get("productId")
+        pid = req["productId"]
         quantity = req.get("quantity")
-        if type(quantity) is not int or not 1 <= quantity <= _MAX_QUANTITY:
+        if type(quantity) is not int or not 1 <= quantity <= most:
             return None
         if type(pid) is not int and type(pid) is not str:
             return None  # not even a bool, which would find the item of 1
         item = items.get(pid)
-        if item is None or not item.available:
-            return None  # the validating path names the problem
+        if item is None:
+            return None  # unknown or unavailable: the validating path names the problem
         lines.append(Line(i, item, quantity, item.price, False))
 
     code = order.get("couponCode")

@@ -134,6 +134,8 @@ def allocate(total: int, weights: Sequence[int], weight_sum: int | None = None) 
         return []
     if total == 0:
         return [0] * n  # every quota is 0 (and so is every remainder)
+    if n == 1:
+        return [total]
     if weight_sum is None:
         weight_sum = sum(weights)
     if weight_sum == 0:
