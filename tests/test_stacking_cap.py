@@ -336,3 +336,78 @@ def test_settings_are_echoed_with_defaults(sb):
         "minOrderAmountForBonus": None,
         "giftRefundPolicy": "KEEP_GIFT",
     }
+
+
+# ---------------------------------------------------------------------------
+# rules applied after the cap is reached (settled without sharing; see
+# _order_discounts._beyond_cap): the outcome must be the cap's own
+
+
+def test_rules_after_the_cap_is_reached_are_capped_out_or_applied_with_zero(sb):
+    """Cap 10 % of 100.00 = 10.00, reached exactly by the first discount."""
+    discounts = [
+        sb.discount(1, "PERCENTAGE", 10, position=1),  # 10 % of 100.00 = 10.00: at the cap
+        sb.discount(2, "FIXED_AMOUNT", "5.00", position=2),  # would take 5.00: capped out
+        # would leave 85.00 (100 − 10 − 5) at 95.00: takes max(0, 85 − 95) = 0, stays applied
+        sb.discount(3, "FIXED_PRICE", "95.00", position=3),
+    ]
+    scn = sb.scenario(catalog=ONE_HUNDRED, discounts=discounts, settings={"maxDiscountValue": 10})
+    result = sb.run(scn)
+    assert [(e.status, e.reason, e.amount, e.capped) for e in result.explanation] == [
+        ("applied", None, D("10.00"), False),  # at the cap, not over it: not reduced
+        ("not_applied", "capped_out", D(0), True),
+        ("applied", None, D("0.00"), False),
+    ]
+    assert result.total_sum_with_discount == D("90.00")
+    assert sb.shares(result, "d1") == [D("10.00")]
+    assert sb.shares(result, "d2") == [None]  # capped out: no share
+    assert sb.shares(result, "d3") == [D("0.00")]  # applied with 0: a 0 share
+
+
+def test_a_rule_the_bounds_leave_open_is_priced_in_full_to_a_zero(sb):
+    """After the cap, d3's base lies between 85.00 and 90.00: its fixed price 87.00 may
+    or may not take something, so it is priced in full: 85.00 → takes 0, applied."""
+    discounts = [
+        sb.discount(1, "PERCENTAGE", 10, position=1),  # 10.00: at the 10.00 cap
+        sb.discount(2, "FIXED_AMOUNT", "5.00", position=2),  # 90.00 → 85.00 (capped out)
+        sb.discount(3, "FIXED_PRICE", "87.00", position=3),  # max(0, 85 − 87) = 0
+    ]
+    scn = sb.scenario(catalog=ONE_HUNDRED, discounts=discounts, settings={"maxDiscountValue": 10})
+    result = sb.run(scn)
+    assert [(e.status, e.reason) for e in result.explanation] == [
+        ("applied", None),
+        ("not_applied", "capped_out"),
+        ("applied", None),
+    ]
+    assert result.explanation[2].amount == D(0)
+    assert result.total_sum_with_discount == D("90.00")
+
+
+def test_a_rule_the_bounds_leave_open_is_priced_in_full_to_capped_out(sb):
+    """Two lines of 100.00, cap 5 % of 200.00 = 10.00. d1 5 % = 10.00 (5.00 a line):
+    at the cap, 95.00 a line left. d2 10.00 off both lines: 5.00 a line (capped out).
+    d3, fixed price 89.00 on product 1 only: its base is between 95 − 10 = 85.00 and
+    95.00, which the bounds leave open; in full it is 90.00 → takes 1.00 → capped out."""
+    catalog = [sb.product(1, "100.00"), sb.product(2, "100.00")]
+    discounts = [
+        sb.discount(1, "PERCENTAGE", 5, position=1),
+        sb.discount(2, "FIXED_AMOUNT", "10.00", position=2),
+        sb.discount(
+            3,
+            "FIXED_PRICE",
+            "89.00",
+            position=3,
+            conditions=[{"conditionType": "PRODUCT", "entityIds": [1]}],
+        ),
+    ]
+    scn = sb.scenario(
+        [(1, 1), (2, 1)], catalog=catalog, discounts=discounts, settings={"maxDiscountValue": 5}
+    )
+    result = sb.run(scn)
+    assert [(e.status, e.reason, e.capped) for e in result.explanation] == [
+        ("applied", None, False),
+        ("not_applied", "capped_out", True),
+        ("not_applied", "capped_out", True),
+    ]
+    assert sb.shares(result, "d1") == [D("5.00"), D("5.00")]
+    assert result.total_sum_with_discount == D("190.00")
