@@ -15,16 +15,17 @@ def cap_limit(total_raw: int, cap_rate: Rate) -> int:
     return cap_rate.of_floor(total_raw)
 
 
-def apply_cap(applied: Sequence[Applied], limit: int) -> list[Applied]:
-    """Reduce the last-applied discounts first until their total is at most ``limit``
-    (:func:`cap_limit`).
+def apply_cap(applied: Sequence[Applied], total_raw: int, cap_rate: Rate | None) -> list[Applied]:
+    """Reduce the last-applied discounts first until the total fits under the cap.
 
     A reduced discount keeps its lines' proportions (largest remainder over its
     previous shares); one reduced to 0 is no longer applied (``capped_out``).
     Discounts already at 0 (gift-only ones) are passed over.
     """
     result = list(applied)
-    excess = sum([a.amount for a in applied]) - limit
+    if cap_rate is None:
+        return result
+    excess = sum([a.amount for a in applied]) - cap_limit(total_raw, cap_rate)
     for k in range(len(result) - 1, -1, -1):
         if excess <= 0:
             break

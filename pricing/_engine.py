@@ -13,7 +13,7 @@ from typing import Any, Protocol
 
 from ._applied import amounts_left
 from ._bonus import accrual, settle_bonus
-from ._cap import apply_cap, cap_limit
+from ._cap import apply_cap
 from ._compile import (
     compile_catalog,
     compile_rules,
@@ -196,20 +196,10 @@ class Engine:
         paid = gifts.lines
         current = [line.unit_price * line.quantity for line in paid]
         total_raw = sum(current)
-        cap = (
-            cap_limit(total_raw, settings.cap_rate)
-            if settings.allow_stacking and settings.cap_rate is not None
-            else None
-        )
         applied = apply_product_discounts(eligibility.to_product, paid, current)
-        applied += apply_order_discounts(
-            eligibility.to_order,
-            current,
-            spent=sum([a.amount for a in applied]),
-            budget=cap,
-        )
-        if cap is not None:
-            applied = apply_cap(applied, cap)
+        applied += apply_order_discounts(eligibility.to_order, current)
+        if settings.allow_stacking:
+            applied = apply_cap(applied, total_raw, settings.cap_rate)
         # Shares always sum to their discount's amount; a capped-out one's amount is 0.
         total_with_discount = total_raw - sum([a.amount for a in applied])
 

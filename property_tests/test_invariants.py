@@ -12,7 +12,6 @@ from datetime import datetime
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
-from unittest import mock
 
 from hypothesis import example, given
 from hypothesis import strategies as st
@@ -371,25 +370,3 @@ def test_the_typed_views_say_what_the_document_says(scenario: dict[str, Any]) ->
     )
     # applied_ids is in application order (TO_PRODUCT first), the explanation in priority order
     assert sorted(map(str, result.applied_ids)) == sorted(str(e["id"]) for e in applied(doc))
-
-
-@given(
-    ps.scenarios(
-        features=AMOUNT_FEATURES - {"no_stacking"},
-        applicabilities=("TO_ORDER", "TO_ORDER", "TO_PRODUCT"),
-        max_discounts=8,
-        max_lines=6,
-    ),
-    st.integers(0, 60),
-)
-def test_rules_past_the_cap_are_settled_as_the_cap_stage_would(
-    scenario: dict[str, Any], cap: int
-) -> None:
-    """Once the cap is reached, the order stage settles the rules left from bounds on
-    their bases, without sharing (an optimisation); pricing them in full and letting
-    the cap stage take them back must give the very same document."""
-    scenario = with_settings(scenario, allowStacking=True, maxDiscountValue=cap)
-    quick = pricing.preview(scenario).to_json()
-    with mock.patch("pricing._order_discounts._beyond_cap", return_value=None):
-        full = pricing.preview(scenario).to_json()
-    assert quick == full

@@ -339,8 +339,7 @@ def test_settings_are_echoed_with_defaults(sb):
 
 
 # ---------------------------------------------------------------------------
-# rules applied after the cap is reached (settled without sharing; see
-# _order_discounts._beyond_cap): the outcome must be the cap's own
+# rules applied after the cap is reached: capped out, or applied with 0
 
 
 def test_rules_after_the_cap_is_reached_are_capped_out_or_applied_with_zero(sb):
@@ -364,9 +363,9 @@ def test_rules_after_the_cap_is_reached_are_capped_out_or_applied_with_zero(sb):
     assert sb.shares(result, "d3") == [D("0.00")]  # applied with 0: a 0 share
 
 
-def test_a_rule_the_bounds_leave_open_is_priced_in_full_to_a_zero(sb):
-    """After the cap, d3's base lies between 85.00 and 90.00: its fixed price 87.00 may
-    or may not take something, so it is priced in full: 85.00 → takes 0, applied."""
+def test_a_rule_after_the_cap_whose_base_fell_under_its_fixed_price_stays_applied(sb):
+    """After the cap, d3 (fixed price 87.00) is priced on what d2 left, though d2 is
+    capped out: 100 − 10 − 5 = 85.00 → it takes 0 and stays applied (SPEC §6)."""
     discounts = [
         sb.discount(1, "PERCENTAGE", 10, position=1),  # 10.00: at the 10.00 cap
         sb.discount(2, "FIXED_AMOUNT", "5.00", position=2),  # 90.00 → 85.00 (capped out)
@@ -383,11 +382,11 @@ def test_a_rule_the_bounds_leave_open_is_priced_in_full_to_a_zero(sb):
     assert result.total_sum_with_discount == D("90.00")
 
 
-def test_a_rule_the_bounds_leave_open_is_priced_in_full_to_capped_out(sb):
+def test_rules_after_the_cap_are_priced_on_the_shares_of_those_before(sb):
     """Two lines of 100.00, cap 5 % of 200.00 = 10.00. d1 5 % = 10.00 (5.00 a line):
     at the cap, 95.00 a line left. d2 10.00 off both lines: 5.00 a line (capped out).
-    d3, fixed price 89.00 on product 1 only: its base is between 95 − 10 = 85.00 and
-    95.00, which the bounds leave open; in full it is 90.00 → takes 1.00 → capped out."""
+    d3, fixed price 89.00 on product 1 only: its base is 95 − 5 = 90.00 → it would take
+    1.00 → capped out (it would take 0 were d2's share on product 1 over 6.00)."""
     catalog = [sb.product(1, "100.00"), sb.product(2, "100.00")]
     discounts = [
         sb.discount(1, "PERCENTAGE", 5, position=1),
