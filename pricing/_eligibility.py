@@ -148,7 +148,7 @@ def _in_window(rule: Rule, now: int) -> str | None:
 class _Cart:
     """What the conditions ask of a cart, computed once per preview."""
 
-    __slots__ = ("_total_raw", "all_positions", "bits", "customer", "lines", "mask", "positions")
+    __slots__ = ("_total_raw", "all_positions", "bits", "customer", "line_of", "lines", "mask")
 
     def __init__(self, lines: Sequence[Line], customer: CustomerView | None) -> None:
         self.lines = lines
@@ -159,31 +159,28 @@ class _Cart:
         self.mask = reduce(or_, self.bits, 0)
         """The products in the cart, as a mask."""
         self.all_positions = tuple(range(len(lines)))
-        self.positions: dict[int, list[int]] | None = None
-        """A product's bit → the positions of the lines holding it (made when needed)."""
+        line_of = {bit: i for i, bit in enumerate(self.bits)}
+        self.line_of = line_of if len(line_of) == len(lines) else None
+        """A product's bit → the position of its line, when no product is on two lines."""
 
     def lines_of(self, hits: int) -> tuple[int, ...]:
         """Positions, in request order, of the lines holding one of ``hits`` (a mask of
         products in the cart)."""
         if hits == self.mask:
             return self.all_positions
-        bits = self.bits
-        if hits & (hits - 1) == 0 and bits.count(hits) == 1:
-            return (bits.index(hits),)  # one product on one line: a scan in C
-        if hits.bit_count() * 4 >= len(bits):  # many: test each line
-            return tuple([i for i, bit in enumerate(bits) if bit & hits])
-        positions = self.positions
-        if positions is None:
-            positions = self.positions = {}
-            for i, bit in enumerate(bits):
-                positions.setdefault(bit, []).append(i)
-        found: list[int] = []  # a few products on a long cart: walk the products hit
-        while hits:
-            bit = hits & -hits  # the lowest product left
-            found += positions[bit]
-            hits ^= bit
-        found.sort()
-        return tuple(found)
+        line_of = self.line_of
+        if line_of is not None:  # each product on one line (the common cart)
+            if hits & (hits - 1) == 0:
+                return (line_of[hits],)
+            if hits.bit_count() * 4 < len(line_of):
+                found = []
+                while hits:
+                    bit = hits & -hits  # the lowest product left
+                    found.append(line_of[bit])
+                    hits ^= bit
+                found.sort()
+                return tuple(found)
+        return tuple([i for i, bit in enumerate(self.bits) if bit & hits])
 
     def satisfies(self, cond: CartCondition) -> bool:
         """Whether a cart-level condition holds (the same answer for every line)."""
