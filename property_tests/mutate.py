@@ -34,7 +34,7 @@ class Mutation:
     edits: tuple[tuple[str, str, str], ...]  # (file under pricing/, old text, new text)
 
 
-_HALF_UP_EACH = "        return [(m * num2 + den) // den2 for m in minors]"
+_HALF_UP_EACH = "        return [(minors[p] * num2 + den) // den2 for p in positions]"
 _HALF_UP_ONE = "        return (2 * numerator + denominator) // (2 * denominator)"
 _FRACTION = "__import__('fractions').Fraction"
 
@@ -46,7 +46,8 @@ MUTATIONS = (
             (
                 "_money.py",
                 _HALF_UP_EACH,
-                f"        return [round({_FRACTION}(m * self.num, self.den)) for m in minors]",
+                f"        return [round({_FRACTION}(minors[p] * self.num, self.den))"
+                " for p in positions]",
             ),
             (
                 "_money.py",
@@ -62,7 +63,7 @@ MUTATIONS = (
             (
                 "_money.py",
                 _HALF_UP_EACH,
-                "        return [m * self.num // self.den for m in minors]",
+                "        return [minors[p] * self.num // self.den for p in positions]",
             ),
             ("_money.py", _HALF_UP_ONE, "        return numerator // denominator"),
         ),
@@ -117,10 +118,10 @@ MUTATIONS = (
         (
             (
                 "_engine.py",
-                "        applied = apply_product_discounts(product_part, paid, current)\n"
-                "        applied += apply_order_discounts(order_part, current)",
-                "        applied = apply_order_discounts(order_part, current)\n"
-                "        applied += apply_product_discounts(product_part, paid, current)",
+                "        applied = apply_product_discounts(eligibility.to_product, paid, current)\n"
+                "        applied += apply_order_discounts(eligibility.to_order, current)",
+                "        applied = apply_order_discounts(eligibility.to_order, current)\n"
+                "        applied += apply_product_discounts(eligibility.to_product, paid, current)",
             ),
         ),
     ),
@@ -135,7 +136,7 @@ MUTATIONS = (
             ),
             (
                 "_order_discounts.py",
-                "if max_amount is not None and total > max_amount:",
+                "if rule.max_amount is not None and total > rule.max_amount:",
                 "if False:",
             ),
         ),
@@ -157,8 +158,8 @@ MUTATIONS = (
         (
             (
                 "_product_discounts.py",
-                "        return [min(value * lines[i].quantity, current[i]) for i in targets]",
-                "        return [value * lines[i].quantity for i in targets]",
+                "off if (off := value * lines[i].quantity) < current[i] else current[i] for i in",
+                "value * lines[i].quantity for i in",
             ),
         ),
     ),
@@ -168,8 +169,8 @@ MUTATIONS = (
         (
             (
                 "_product_discounts.py",
-                "        return [max(0, current[i] - value * lines[i].quantity) for i in targets]",
-                "        return [current[i] - value * lines[i].quantity for i in targets]",
+                "rest if (rest := current[i] - value * lines[i].quantity) > 0 else 0 for i in",
+                "current[i] - value * lines[i].quantity for i in",
             ),
             (
                 "_order_discounts.py",
@@ -193,9 +194,9 @@ MUTATIONS = (
         "a guest passes a PERSONAL_DISCOUNT",
         (
             (
-                "_eligibility.py",
-                'if rule.type == "PERSONAL_DISCOUNT" and customer is None:',
-                "if False:",
+                "_compile.py",
+                'if rule.user_groups or rule.type == "PERSONAL_DISCOUNT":',
+                "if rule.user_groups:",
             ),
         ),
     ),
@@ -233,7 +234,7 @@ MUTATIONS = (
             ("_models.py", "model._raw = copy.deepcopy(data)", "model._raw = data"),
             (
                 "_result.py",
-                "    echo = copy.deepcopy(dict(raw))\n",
+                "    echo: dict[str, Any] = _fresh(dict(raw))\n",
                 "    echo = raw  # type: ignore[assignment]\n",
             ),
         ),
@@ -262,6 +263,31 @@ MUTATIONS = (
                 "_money.py",
                 "        return Decimal(minor).scaleb(-self.exponent)",
                 "        return Decimal(minor).scaleb(-self.exponent).normalize()",
+            ),
+        ),
+    ),
+    Mutation(
+        "window_end_inclusive",
+        "the rule index keeps a discount live from its endDate to the next date (SPEC: until it)",
+        (
+            (
+                "_compile.py",
+                "        live = (live | starts.get(t, 0)) & ~ends.get(t, 0)\n"
+                "        stretches.append(live)",
+                "        live = live | starts.get(t, 0)\n"
+                "        stretches.append(live)\n"
+                "        live &= ~ends.get(t, 0)",
+            ),
+        ),
+    ),
+    Mutation(
+        "group_gate_any_group",
+        "the gate mask lets a customer of any group through a group-only discount",
+        (
+            (
+                "_eligibility.py",
+                "            blocked |= index.grouped & ~admitted",
+                "            blocked |= index.grouped & ~admitted if not customer.groups else 0",
             ),
         ),
     ),
