@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from operator import sub
 
 from ._applied import Applied
 from ._compile import Rule
@@ -41,10 +42,12 @@ def apply_order_discounts(chosen: Sequence[Target], current: list[int]) -> list[
             total = rule.max_amount
         shares = allocate(total, weights, base)
         if total:
+            # (shares are as long as targets by construction; a strict zip costs a
+            # fifth more in this, the hottest loop of a preview)
             if everything:
-                current[:] = [c - a for c, a in zip(current, shares, strict=True)]
+                current[:] = map(sub, current, shares)
             else:
-                for i, a in zip(targets, shares, strict=True):
+                for i, a in zip(targets, shares, strict=False):
                     current[i] -= a
         applied.append(Applied(rule, targets, shares, total))
     return applied

@@ -54,7 +54,7 @@ def apply_product_discounts(
             total = rule.max_amount
             amounts = allocate(total, amounts)
         if total:
-            for i, a in zip(targets, amounts, strict=True):
+            for i, a in zip(targets, amounts, strict=False):  # as long: see the order stage
                 current[i] -= a
         applied.append(Applied(rule, targets, amounts, total))
     return applied
