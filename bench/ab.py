@@ -1,0 +1,100 @@
+"""A/B benchmark: two versions of the engine in one process, on the same carts.
+
+A shared VM's speed drifts by up to 2× over minutes, so two ``make bench`` runs
+cannot tell a 5 % change apart. This imports both versions side by side (each
+``pricing`` package copied under another name), checks that they give the same
+JSON for every cart, then times them in alternation and prints the best time per
+preview of each and their ratio. Usage, with the baseline in a worktree::
+
+    git worktree add /tmp/base main
+    .venv/bin/python bench/ab.py /tmp/base . --size M [--document]
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from scenarios import AT, SIZES, make_carts, make_ruleset
+
+CARTS = {"S": 256, "M": 64, "L": 8}
+REPEATS = {"S": 8, "M": 2, "L": 1}
+
+
+def load(tree: Path, name: str, into: Path) -> Any:
+    """The ``pricing`` package of the project at ``tree``, imported as ``name``."""
+    shutil.copytree(tree / "pricing", into / name)
+    return importlib.import_module(name)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("a", type=Path, help="project directory of version A (the baseline)")
+    parser.add_argument("b", type=Path, help="project directory of version B")
+    parser.add_argument("--size", default="M", choices=sorted(SIZES))
+    parser.add_argument("--document", action="store_true", help="also build the document")
+    parser.add_argument("--rounds", type=int, default=15)
+    args = parser.parse_args(argv)
+
+    size = SIZES[args.size]
+    ruleset = make_ruleset(size.discounts, size.catalog)
+    carts = make_carts(ruleset, size.lines, CARTS[size.name])
+    at = datetime.fromisoformat(AT)
+    with tempfile.TemporaryDirectory() as scratch:
+        sys.path.insert(0, scratch)
+        engines = []
+        for tag, tree in (("pricing_a", args.a), ("pricing_b", args.b)):
+            package = load(tree.resolve(), tag, Path(scratch))
+            engines.append(
+                package.Engine(
+                    currency=ruleset["currency"],
+                    catalog=ruleset["catalog"],
+                    discounts=ruleset["discounts"],
+                    settings=ruleset["settings"],
+                    categories=ruleset["categories"],
+                )
+            )
+        a, b = engines
+        for cart in carts:
+            ja = a.preview(cart["order"], customer=cart["customer"], at=at).to_json()
+            jb = b.preview(cart["order"], customer=cart["customer"], at=at).to_json()
+            if ja != jb:
+                print(f"A and B differ on cart {cart['id']}", file=sys.stderr)
+                return 1
+
+        def timer(engine: Any) -> Callable[[], float]:
+            def run() -> float:
+                start = time.perf_counter()
+                for _ in range(REPEATS[size.name]):
+                    for cart in carts:
+                        result = engine.preview(cart["order"], customer=cart["customer"], at=at)
+                        _ = result.document if args.document else result.total_due
+                return (time.perf_counter() - start) / (REPEATS[size.name] * len(carts))
+
+            return run
+
+        runs = {"A": timer(a), "B": timer(b)}
+        best = dict.fromkeys(runs, float("inf"))
+        for _ in range(args.rounds):
+            for name, run in runs.items():  # in alternation: a drift slows both alike
+                best[name] = min(best[name], run())
+    print(
+        f"{size.name}{' +document' if args.document else ''}: "
+        f"A {best['A'] * 1e6:,.1f} µs  B {best['B'] * 1e6:,.1f} µs  "
+        f"B/A {best['B'] / best['A']:.3f}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
