@@ -87,6 +87,8 @@ class Eligibility:
         targeted: dict[int, tuple[int, ...]],
         dropped: int,
         applying: tuple[Target, ...],
+        to_product: tuple[Target, ...],
+        to_order: tuple[Target, ...],
         accruing: tuple[Rule, ...],
         coupon: CouponMatch | None,
         warnings: tuple[Mapping[str, Any], ...],
@@ -102,13 +104,9 @@ class Eligibility:
         self._verdicts: tuple[Verdict, ...] | None = None
         self.applying = applying
         """Price discounts that apply, with their targeted lines, in priority order."""
-        self.to_product = tuple([t for t in applying if t[0].to_product])
+        self.to_product = to_product
         """The ``TO_PRODUCT`` ones among them (applied first, SPEC §6)."""
-        self.to_order = (
-            tuple([t for t in applying if not t[0].to_product])
-            if len(self.to_product) < len(applying)
-            else ()
-        )
+        self.to_order = to_order
         """The ``TO_ORDER`` ones (applied after)."""
         self.accruing = accruing
         """``BONUS`` programs whose gates 2–7 pass (for ``bonusAccrual``)."""
@@ -310,7 +308,7 @@ def decide(
     """
     rules = index.rules
     now = micros(at)
-    coupon = _match_coupon(index, coupon_code, now)
+    coupon = None if coupon_code is None else _match_coupon(index, coupon_code, now)
     cart = _Cart(lines, customer)
     live = index.live[bisect_right(index.instants, now)]
     passing = _passing(index, live, customer, coupon, markers)
@@ -323,6 +321,8 @@ def decide(
 
     targeted: dict[int, tuple[int, ...]] = {}
     eligible: list[Target] = []
+    to_product: list[Target] = []
+    to_order: list[Target] = []
     eligible_bits = 0
     accruing: list[Rule] = []
     candidates = passing & reach
@@ -337,7 +337,9 @@ def decide(
             if rule.type == "BONUS":
                 accruing.append(rule)
             else:
-                eligible.append((rule, targets))
+                target = (rule, targets)
+                eligible.append(target)
+                (to_product if rule.to_product else to_order).append(target)
                 eligible_bits |= low
 
     dropped = 0
@@ -345,6 +347,7 @@ def decide(
         first = eligible_bits & -eligible_bits  # the highest priority
         dropped = eligible_bits ^ first
         eligible = eligible[:1]
+        to_product, to_order = (eligible, []) if eligible[0][0].to_product else ([], eligible)
 
     warnings: tuple[Mapping[str, Any], ...] = ()
     if markers:
@@ -363,6 +366,8 @@ def decide(
         targeted=targeted,
         dropped=dropped,
         applying=tuple(eligible),
+        to_product=tuple(to_product),
+        to_order=tuple(to_order),
         accruing=tuple(accruing),
         coupon=coupon,
         warnings=warnings,
