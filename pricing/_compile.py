@@ -36,7 +36,6 @@ __all__ = [
     "CompiledSettings",
     "Rule",
     "RuleIndex",
-    "bits_of",
     "compile_catalog",
     "compile_rules",
     "compile_settings",

@@ -23,10 +23,11 @@ __all__ = ["CouponMatch", "Eligibility", "Target", "Verdict", "decide"]
 
 @dataclass(slots=True)
 class Verdict:
-    """One rule's outcome of the gates: ``reason`` is ``None`` when it may apply.
+    """One rule's outcome of the gates: ``reason`` is ``None`` when it applies.
 
-    Never changed once made; not ``frozen`` only because one is made per rule per
-    preview, and a frozen dataclass is several times slower to build.
+    Made when a result's explanation is read (see :attr:`Eligibility.verdicts`).
+    Never changed once made; not ``frozen`` because a frozen dataclass is several
+    times slower to build, and one is made per rule.
     """
 
     rule: Rule
@@ -245,7 +246,11 @@ def _gate(
     coupon: CouponMatch | None,
     markers: frozenset[str],
 ) -> str | None:
-    """Gates 3–6: audience, coupons, activation (only for rules that have any)."""
+    """Gates 3–6 (audience, coupons, activation): the first that ``rule`` fails.
+
+    The reason shown for a rule that :func:`_passing`'s masks stopped; the two must
+    agree (a test holds them to it).
+    """
     if customer is not None and customer.key in rule.user_exclusions:
         return "user_excluded"
     if rule.user_groups:
