@@ -118,17 +118,19 @@ class Eligibility:
     def verdicts(self) -> tuple[Verdict, ...]:
         """Every rule's verdict, in priority order (``reason`` ``None``: it applies)."""
         if self._verdicts is None:
-            self._verdicts = tuple(self._verdict(k, rule) for k, rule in enumerate(self._rules))
+            markers = frozenset(self._markers)
+            self._verdicts = tuple(
+                self._verdict(k, rule, markers) for k, rule in enumerate(self._rules)
+            )
         return self._verdicts
 
-    def _verdict(self, k: int, rule: Rule) -> Verdict:
+    def _verdict(self, k: int, rule: Rule, markers: frozenset[str]) -> Verdict:
         if rule.type == "BONUS":
             return Verdict(rule, "bonus_program", ())
         if not self._live >> k & 1:
             return Verdict(rule, _in_window(rule, self._now), ())
         if not self._passing >> k & 1:
-            reason = _gate(rule, self._customer, self.coupon, frozenset(self._markers))
-            return Verdict(rule, reason, ())
+            return Verdict(rule, _gate(rule, self._customer, self.coupon, markers), ())
         if self._dropped >> k & 1:
             return Verdict(rule, "stacking_disabled", ())
         targets = self._targeted.get(k)
@@ -313,7 +315,7 @@ def decide(
     """
     rules = index.rules
     now = micros(at)
-    coupon = None if coupon_code is None else _match_coupon(index, coupon_code, now)
+    coupon = _match_coupon(index, coupon_code, now)
     cart = _Cart(lines, customer)
     live = index.live[bisect_right(index.instants, now)]
     passing = _passing(index, live, customer, coupon, markers)

@@ -18,7 +18,7 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from ._compile import CompiledCatalog, to_minor
+from ._compile import CompiledCatalog, key_of, to_minor
 from ._lines import CustomerView, Line, PriceVerifierLike, build_customer, build_lines
 from ._models import Customer, Order, ShippingLine, Surcharge, validate
 from ._money import Currency
@@ -166,7 +166,7 @@ def _plain_customer(cur: Currency, customer: dict[str, Any]) -> CustomerView | N
         balance = _minor_or_none(cur, balance)
         if balance is None:
             return None
-    return CustomerView(str(cid), frozenset(map(str, groups)), dict(attributes), ltv, balance)
+    return CustomerView(key_of(cid), frozenset(map(key_of, groups)), dict(attributes), ltv, balance)
 
 
 def _minor_or_none(cur: Currency, value: object) -> int | None:
