@@ -25,9 +25,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from run import CARTS, build_engine
 from scenarios import AT, SIZES, make_carts, make_ruleset
 
-CARTS = {"S": 256, "M": 64, "L": 8}
 REPEATS = {"S": 8, "M": 2, "L": 1}
 
 
@@ -55,15 +55,7 @@ def main(argv: list[str] | None = None) -> int:
         engines = []
         for tag, tree in (("pricing_a", args.a), ("pricing_b", args.b)):
             package = load(tree.resolve(), tag, Path(scratch))
-            engines.append(
-                package.Engine(
-                    currency=ruleset["currency"],
-                    catalog=ruleset["catalog"],
-                    discounts=ruleset["discounts"],
-                    settings=ruleset["settings"],
-                    categories=ruleset["categories"],
-                )
-            )
+            engines.append(build_engine(ruleset, package.Engine))
         a, b = engines
         for cart in carts:
             ja = a.preview(cart["order"], customer=cart["customer"], at=at).to_json()

@@ -74,9 +74,10 @@ def best_rates(
     return best
 
 
-def build_engine(ruleset: dict[str, Any]) -> pricing.Engine:
-    """The compiled rule set of a generated scenario."""
-    return pricing.Engine(
+def build_engine(ruleset: dict[str, Any], engine: Any = pricing.Engine) -> Any:
+    """The compiled rule set of a generated scenario (``engine``: the class to compile it
+    with, another version's for bench/ab.py)."""
+    return engine(
         currency=ruleset["currency"],
         catalog=ruleset["catalog"],
         discounts=ruleset["discounts"],

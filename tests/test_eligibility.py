@@ -430,13 +430,7 @@ def test_used_coupon_of_an_expired_discount_reports_already_used(sb):
 def test_gate_masks_agree_with_the_reasons_given(scenario):
     """A live rule passes the masks (``_passing``) exactly when ``_gate`` finds no
     failing gate: the masks decide pricing, ``_gate`` explains the rules they stop."""
-    engine = pricing.Engine(
-        currency=scenario["currency"],
-        catalog=scenario["catalog"],
-        discounts=scenario["discounts"],
-        settings=scenario["settings"],
-        categories=scenario["categories"],
-    )
+    engine = pricing.Engine.from_rule_set(pricing.Scenario.model_validate(scenario))
     at = datetime.fromisoformat(scenario["at"])
     request = read_request(
         engine._currency,

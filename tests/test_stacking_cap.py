@@ -365,7 +365,8 @@ def test_rules_after_the_cap_is_reached_are_capped_out_or_applied_with_zero(sb):
 
 def test_a_rule_after_the_cap_whose_base_fell_under_its_fixed_price_stays_applied(sb):
     """After the cap, d3 (fixed price 87.00) is priced on what d2 left, though d2 is
-    capped out: 100 − 10 − 5 = 85.00 → it takes 0 and stays applied (SPEC §6)."""
+    capped out: 100 − 10 − 5 = 85.00 → it takes 0 and stays applied (SPEC §6). Were
+    d2's 5.00 not counted, d3 would take 90 − 87 = 3.00 and be capped out."""
     discounts = [
         sb.discount(1, "PERCENTAGE", 10, position=1),  # 10.00: at the 10.00 cap
         sb.discount(2, "FIXED_AMOUNT", "5.00", position=2),  # 90.00 → 85.00 (capped out)
