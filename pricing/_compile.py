@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
-from typing import Any
+from typing import Any, Protocol
 
+from ._amounts import LineTaker, OrderTaker, line_taker, order_taker
 from ._errors import ScenarioError
 from ._models import (
     Category,
@@ -337,6 +338,56 @@ class CartCondition:
     mask: int = 0
     """``PRODUCT_IN_CART``/``CATEGORY_IN_CART``: the catalog products that satisfy it
     (true for a cart whose mask meets it)."""
+    test: Callable[[CartFacts], bool] = field(init=False, repr=False, compare=False)
+    """Whether a cart satisfies it: one call, made for its kind when it is compiled."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "test", _cart_test(self))
+
+
+class CartFacts(Protocol):
+    """What cart-level conditions read of a cart (``_eligibility._Cart`` provides it)."""
+
+    @property
+    def mask(self) -> int:
+        """The products in the cart."""
+        ...
+
+    @property
+    def ltv(self) -> int | None:
+        """The customer's ``ltv`` in minor units (``None``: a guest, or not given)."""
+        ...
+
+    @property
+    def attributes(self) -> Mapping[str, Any] | None:
+        """The customer's attributes (``None``: a guest)."""
+        ...
+
+    def total_raw(self) -> int:
+        """Σ unit price × quantity over the cart's lines, in minor units."""
+        ...
+
+
+def _cart_test(cond: CartCondition) -> Callable[[CartFacts], bool]:
+    """The test for one cart-level condition (SPEC §3), specialised to its kind."""
+    kind = cond.kind
+    if kind in ("PRODUCT_IN_CART", "CATEGORY_IN_CART"):
+        mask = cond.mask
+        return lambda cart: mask & cart.mask != 0
+    amount = cond.amount
+    if kind == "MIN_CART_AMOUNT":
+        return lambda cart: cart.total_raw() >= amount
+    if kind == "USER_LTV":
+        return lambda cart: cart.ltv is not None and cart.ltv >= amount
+    matcher, names = cond.matcher, cond.names
+    if kind != "USER_ATTRIBUTE" or matcher is None:
+        return lambda cart: False
+
+    def some_attribute(cart: CartFacts) -> bool:
+        attributes = cart.attributes
+        return attributes is not None and any(matcher(attributes, name) for name in names)
+
+    return some_attribute
 
 
 LINE_KINDS = frozenset({"PRODUCT", "CATEGORY", "ATTRIBUTE"})
@@ -428,6 +479,10 @@ class Rule:
     """``start`` in microseconds since the epoch (exact, and quick to compare)."""
     end_us: int | None
     """``end`` likewise."""
+    take: OrderTaker
+    """What it takes off a ``TO_ORDER`` base (SPEC §6), ``maxAmount`` included."""
+    take_lines: LineTaker
+    """What it takes off each targeted line of a ``TO_PRODUCT`` rule (SPEC §6)."""
 
 
 def normalise_code(code: str) -> str:
@@ -580,6 +635,8 @@ def compile_rule(cur: Currency, index: int, d: Discount, catalog: CompiledCatalo
         raw=d.raw,
         start_us=None if start is None else micros(start),
         end_us=None if end is None else micros(end),
+        take=order_taker(kind, rate, value, max_amount),
+        take_lines=line_taker(kind, rate, value),
     )
 
 

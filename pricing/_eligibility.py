@@ -14,7 +14,7 @@ from functools import reduce
 from operator import or_
 from typing import Any
 
-from ._compile import CartCondition, Rule, RuleIndex, micros, normalise_code
+from ._compile import Rule, RuleIndex, micros, normalise_code
 from ._errors import CouponError
 from ._lines import CustomerView, Line
 
@@ -147,14 +147,24 @@ def _in_window(rule: Rule, now: int) -> str | None:
 
 
 class _Cart:
-    """What the conditions ask of a cart, computed once per preview."""
+    """What the conditions ask of a cart, computed once per preview (a ``CartFacts``)."""
 
-    __slots__ = ("_total_raw", "all_positions", "bits", "customer", "line_of", "lines", "mask")
+    __slots__ = (
+        "_total_raw",
+        "all_positions",
+        "attributes",
+        "bits",
+        "line_of",
+        "lines",
+        "ltv",
+        "mask",
+    )
 
     def __init__(self, lines: Sequence[Line], customer: CustomerView | None) -> None:
         self.lines = lines
-        self.customer = customer
         self._total_raw: int | None = None
+        self.ltv = None if customer is None else customer.ltv
+        self.attributes = None if customer is None else customer.attributes
         self.bits = [line.item.bit for line in lines]
         """Each line's product bit (see :class:`CompiledCatalog`)."""
         self.mask = reduce(or_, self.bits, 0)
@@ -163,6 +173,12 @@ class _Cart:
         line_of = {bit: i for i, bit in enumerate(self.bits)}
         self.line_of = line_of if len(line_of) == len(lines) else None
         """A product's bit → the position of its line, when no product is on two lines."""
+
+    def total_raw(self) -> int:
+        """Σ unit price × quantity (for ``MIN_CART_AMOUNT``), worked out when first asked."""
+        if self._total_raw is None:
+            self._total_raw = sum([line.unit_price * line.quantity for line in self.lines])
+        return self._total_raw
 
     def lines_of(self, hits: int) -> tuple[int, ...]:
         """Positions, in request order, of the lines holding one of ``hits`` (a mask of
@@ -183,24 +199,6 @@ class _Cart:
                 return tuple(found)
         return tuple([i for i, bit in enumerate(self.bits) if bit & hits])
 
-    def satisfies(self, cond: CartCondition) -> bool:
-        """Whether a cart-level condition holds (the same answer for every line)."""
-        kind = cond.kind
-        if kind in ("PRODUCT_IN_CART", "CATEGORY_IN_CART"):
-            return bool(cond.mask & self.mask)
-        if kind == "MIN_CART_AMOUNT":
-            if self._total_raw is None:
-                self._total_raw = sum([line.unit_price * line.quantity for line in self.lines])
-            return self._total_raw >= cond.amount
-        customer = self.customer
-        if kind == "USER_LTV":
-            return customer is not None and customer.ltv is not None and customer.ltv >= cond.amount
-        # USER_ATTRIBUTE
-        if customer is None or cond.matcher is None:
-            return False
-        matcher, attributes = cond.matcher, customer.attributes
-        return any(matcher(attributes, name) for name in cond.names)
-
     def targets_of(self, rule: Rule) -> tuple[int, ...]:
         """Positions of the lines ``rule`` targets: not excluded, conditions true (SPEC §3)."""
         mask = self.mask
@@ -209,7 +207,7 @@ class _Cart:
         elif rule.logic_or:  # some condition true: a cart-level one true for every line
             products = rule.or_mask
             for cond in rule.cart_conditions:
-                if self.satisfies(cond):
+                if cond.test(self):
                     products = rule.allowed_mask
                     break
             hits = products & mask
@@ -218,7 +216,7 @@ class _Cart:
             if not hits:
                 return ()  # no line passes the product-level conditions
             for cond in rule.cart_conditions:
-                if not self.satisfies(cond):
+                if not cond.test(self):
                     return ()
         return self.lines_of(hits) if hits else ()
 

@@ -91,14 +91,6 @@ class Rate:
         """``minor × rate``, rounded half up to a minor unit (``minor`` ≥ 0)."""
         return round_half_up_div(minor * self.num, self.den)
 
-    def of_half_up_at(self, minors: Sequence[int], positions: Sequence[int]) -> list[int]:
-        """:meth:`of_half_up` of ``minors[p]`` for each ``p`` in ``positions``, in one pass."""
-        if self.num < 0 or self.den < 0:
-            return [self.of_half_up(minors[p]) for p in positions]
-        # round_half_up_div for a non-negative numerator over a positive denominator
-        num2, den, den2 = 2 * self.num, self.den, 2 * self.den
-        return [(minors[p] * num2 + den) // den2 for p in positions]
-
     def of_floor(self, minor: int) -> int:
         """``minor × rate``, rounded down to a minor unit (``minor`` ≥ 0)."""
         return (minor * self.num) // self.den

@@ -6,22 +6,10 @@ from collections.abc import Sequence
 from operator import sub
 
 from ._applied import Applied
-from ._compile import Rule
 from ._eligibility import Target
 from ._money import allocate
 
 __all__ = ["apply_order_discounts"]
-
-
-def order_amount(rule: Rule, base: int) -> int:
-    """What one ``TO_ORDER`` rule takes off a base ``base`` (before ``maxAmount``)."""
-    if rule.kind == "PERCENTAGE":
-        return rule.rate.of_half_up(base)
-    if rule.kind == "FIXED_AMOUNT":
-        return min(rule.value, base)
-    if rule.kind == "FIXED_PRICE":
-        return max(0, base - rule.value)
-    return 0
 
 
 def apply_order_discounts(chosen: Sequence[Target], current: list[int]) -> list[Applied]:
@@ -37,11 +25,9 @@ def apply_order_discounts(chosen: Sequence[Target], current: list[int]) -> list[
         everything = len(targets) == n
         weights = current.copy() if everything else [current[i] for i in targets]
         base = sum(weights)
-        total = order_amount(rule, base)
-        if rule.max_amount is not None and total > rule.max_amount:
-            total = rule.max_amount
-        shares = allocate(total, weights, base)
+        total = rule.take(base)
         if total:
+            shares = allocate(total, weights, base)
             # (shares are as long as targets by construction; a strict zip costs a
             # fifth more in this, the hottest loop of a preview)
             if everything:
@@ -49,5 +35,7 @@ def apply_order_discounts(chosen: Sequence[Target], current: list[int]) -> list[
             else:
                 for i, a in zip(targets, shares, strict=False):
                     current[i] -= a
+        else:
+            shares = [0] * len(targets)
         applied.append(Applied(rule, targets, shares, total))
     return applied

@@ -34,7 +34,9 @@ class Mutation:
     edits: tuple[tuple[str, str, str], ...]  # (file under pricing/, old text, new text)
 
 
-_HALF_UP_EACH = "        return [(minors[p] * num2 + den) // den2 for p in positions]"
+_ORDER_HALF_UP = "lambda base: (base * num2 + den) // den2"
+_ORDER_HALF_UP_CAPPED = "lambda base: min((base * num2 + den) // den2, cap)"
+_LINE_HALF_UP = "[(current[i] * num2 + den) // den2 for"
 _HALF_UP_ONE = "        return (2 * numerator + denominator) // (2 * denominator)"
 _FRACTION = "__import__('fractions').Fraction"
 
@@ -43,12 +45,13 @@ MUTATIONS = (
         "half_even",
         "round half-even instead of half-up (percentages)",
         (
+            ("_amounts.py", _ORDER_HALF_UP, f"lambda base: round({_FRACTION}(base * num2, den2))"),
             (
-                "_money.py",
-                _HALF_UP_EACH,
-                f"        return [round({_FRACTION}(minors[p] * self.num, self.den))"
-                " for p in positions]",
+                "_amounts.py",
+                _ORDER_HALF_UP_CAPPED,
+                f"lambda base: min(round({_FRACTION}(base * num2, den2)), cap)",
             ),
+            ("_amounts.py", _LINE_HALF_UP, f"[round({_FRACTION}(current[i] * num2, den2)) for"),
             (
                 "_money.py",
                 _HALF_UP_ONE,
@@ -60,11 +63,9 @@ MUTATIONS = (
         "percent_floor",
         "percentage amounts rounded down instead of half-up",
         (
-            (
-                "_money.py",
-                _HALF_UP_EACH,
-                "        return [minors[p] * self.num // self.den for p in positions]",
-            ),
+            ("_amounts.py", _ORDER_HALF_UP, "lambda base: base * num2 // den2"),
+            ("_amounts.py", _ORDER_HALF_UP_CAPPED, "lambda base: min(base * num2 // den2, cap)"),
+            ("_amounts.py", _LINE_HALF_UP, "[current[i] * num2 // den2 for"),
             ("_money.py", _HALF_UP_ONE, "        return numerator // denominator"),
         ),
     ),
@@ -134,11 +135,7 @@ MUTATIONS = (
                 "if rule.max_amount is not None and total > rule.max_amount:",
                 "if False:",
             ),
-            (
-                "_order_discounts.py",
-                "if rule.max_amount is not None and total > rule.max_amount:",
-                "if False:",
-            ),
+            ("_amounts.py", "    cap = max_amount\n", "    cap = None\n"),
         ),
     ),
     Mutation(
@@ -157,7 +154,7 @@ MUTATIONS = (
         "FIXED_AMOUNT TO_PRODUCT not clamped to the line amount",
         (
             (
-                "_product_discounts.py",
+                "_amounts.py",
                 "off if (off := value * lines[i].quantity) < current[i] else current[i] for i in",
                 "value * lines[i].quantity for i in",
             ),
@@ -168,14 +165,14 @@ MUTATIONS = (
         "FIXED_PRICE not clamped at 0 (a unit price above the list price adds money)",
         (
             (
-                "_product_discounts.py",
+                "_amounts.py",
                 "rest if (rest := current[i] - value * lines[i].quantity) > 0 else 0 for i in",
                 "current[i] - value * lines[i].quantity for i in",
             ),
             (
-                "_order_discounts.py",
-                "        return max(0, base - rule.value)",
-                "        return base - rule.value",
+                "_amounts.py",
+                "            return lambda base: base - value if base > value else 0",
+                "            return lambda base: base - value",
             ),
         ),
     ),
