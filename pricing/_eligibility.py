@@ -169,8 +169,8 @@ class _Cart:
         """Each line's product bit (see :class:`CompiledCatalog`)."""
         self.mask = reduce(or_, self.bits, 0)
         """The products in the cart, as a mask."""
-        self.all_positions = tuple(range(len(lines)))
-        line_of = {bit: i for i, bit in enumerate(self.bits)}
+        self.all_positions = positions = tuple(range(len(lines)))
+        line_of = dict(zip(self.bits, positions))
         self.line_of = line_of if len(line_of) == len(lines) else None
         """A product's bit → the position of its line, when no product is on two lines."""
 

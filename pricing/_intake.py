@@ -174,6 +174,19 @@ def _minor_or_none(cur: Currency, value: object) -> int | None:
     if type(value) is int:
         return value * 10**cur.exponent if value >= 0 else None
     if type(value) is str:
+        # The common form, plain digits with at most the currency's decimals, is read
+        # directly; anything else (spaces, signs, exponents, "1_000") goes to Decimal.
+        whole, dot, frac = value.partition(".")
+        exponent = cur.exponent
+        if (
+            whole.isascii()
+            and whole.isdigit()
+            and len(frac) <= exponent
+            and (frac.isascii() and frac.isdigit() if dot else True)
+        ):
+            return int(whole) * 10**exponent + (
+                int(frac) * 10 ** (exponent - len(frac)) if frac else 0
+            )
         try:
             amount = Decimal(value)  # strips whitespace as to_decimal() does
         except InvalidOperation:

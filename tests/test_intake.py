@@ -19,7 +19,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import pricing
-from pricing._intake import _read_plain, read_request
+from pricing._intake import _minor_or_none, _read_plain, read_request
+from pricing._money import currency
 
 AT = datetime.fromisoformat("2026-11-22T12:00:00+00:00")
 
@@ -182,7 +183,10 @@ _IDS = _field([1, 2, "a"], ["1", 4, 99, True, 1.0, None, "x"])
 _QUANTITIES = _field([1, 2, 3], [0, -1, 1_000_000, 1_000_001, True, 2.0, "2", None])
 _MONEY = _field(
     [None, "5", "5.00", 0, 5, Decimal("2.5")],
-    ["5.001", " 2.5 ", -1, 5.5, True, "abc", math.nan, Decimal("1E+1")],
+    [
+        *("5.001", " 2.5 ", -1, 5.5, True, "abc", math.nan, Decimal("1E+1")),
+        *("12.", ".5", "007.50", "1_000", "5.0000", "٣", "+5", "1e2", ""),  # money text
+    ],
 )
 _OPTIONAL = st.integers(0, 4).map(lambda k: k == 4)
 
@@ -249,3 +253,32 @@ def test_plain_dicts_price_exactly_as_validated_input(order: Any, customer: Any)
         MappingProxyType(order), None if customer is None else MappingProxyType(customer)
     )
     assert _outcome(order, customer) == validated
+
+
+@pytest.mark.parametrize("code", ["USD", "JPY", "KWD"])
+@given(text=st.from_regex(r"\A[ +\-]?[0-9٣_]{0,4}(\.[0-9٣_]{0,5})?([eE][0-9])?\Z"))
+def test_money_text_is_read_as_decimal_reads_it(code: str, text: str) -> None:
+    """Plain digit strings are read without ``Decimal``; any string reads the same either way."""
+    cur = currency(code)
+    try:
+        number = Decimal(text)
+    except ArithmeticError:
+        expected = None
+    else:
+        expected = _minor_or_none(cur, number)
+    assert _minor_or_none(cur, text) == expected
+
+
+def test_money_text_examples() -> None:
+    usd, jpy = currency("USD"), currency("JPY")
+    # 1888.58 → 188858 cents; "5" → 500; "0.5" → 50; 7.5 with leading zeros → 750
+    assert [_minor_or_none(usd, t) for t in ("1888.58", "5", "0.5", "007.50")] == [
+        188858,
+        500,
+        50,
+        750,
+    ]
+    # too many decimals for the currency, negative, not a number → None
+    assert [_minor_or_none(usd, t) for t in ("1.005", "-1", "abc")] == [None, None, None]
+    # ¥150 has no minor unit: "150" → 150, "150.0" → 150 (a zero decimal), "150.5" → None
+    assert [_minor_or_none(jpy, t) for t in ("150", "150.0", "150.5")] == [150, 150, None]
