@@ -184,9 +184,7 @@ def _minor_or_none(cur: Currency, value: object) -> int | None:
             and len(frac) <= exponent
             and (frac.isascii() and frac.isdigit() if dot else True)
         ):
-            return int(whole) * 10**exponent + (
-                int(frac) * 10 ** (exponent - len(frac)) if frac else 0
-            )
+            return int(whole + frac.ljust(exponent, "0"))  # "12.5" → "1250" cents
         try:
             amount = Decimal(value)  # strips whitespace as to_decimal() does
         except InvalidOperation:
