@@ -170,7 +170,7 @@ class _Cart:
         self.mask = reduce(or_, self.bits, 0)
         """The products in the cart, as a mask."""
         self.all_positions = positions = tuple(range(len(lines)))
-        line_of = dict(zip(self.bits, positions))
+        line_of = dict(zip(self.bits, positions, strict=True))
         self.line_of = line_of if len(line_of) == len(lines) else None
         """A product's bit → the position of its line, when no product is on two lines."""
 

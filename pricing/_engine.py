@@ -13,7 +13,7 @@ from typing import Any, Protocol
 
 from ._applied import amounts_left
 from ._bonus import accrual, settle_bonus
-from ._cap import apply_cap
+from ._cap import apply_cap, cap_limit
 from ._compile import (
     compile_catalog,
     compile_rules,
@@ -197,7 +197,10 @@ class Engine:
         current = [line.unit_price * line.quantity for line in paid]
         total_raw = sum(current)
         applied = apply_product_discounts(eligibility.to_product, paid, current)
-        applied += apply_order_discounts(eligibility.to_order, current)
+        budget = None  # what the cap still allows, once the product discounts are in
+        if settings.allow_stacking and settings.cap_rate is not None:
+            budget = cap_limit(total_raw, settings.cap_rate) - sum([a.amount for a in applied])
+        applied += apply_order_discounts(eligibility.to_order, current, budget)
         if settings.allow_stacking:
             applied = apply_cap(applied, total_raw, settings.cap_rate)
         # Shares always sum to their discount's amount; a capped-out one's amount is 0.

@@ -119,10 +119,36 @@ MUTATIONS = (
         (
             (
                 "_engine.py",
-                "        applied = apply_product_discounts(eligibility.to_product, paid, current)\n"
-                "        applied += apply_order_discounts(eligibility.to_order, current)",
+                "        applied = apply_product_discounts(eligibility.to_product, paid, current)",
+                "        applied = []",
+            ),
+            (
+                "_engine.py",
+                "        applied += apply_order_discounts(eligibility.to_order, current, budget)",
                 "        applied = apply_order_discounts(eligibility.to_order, current)\n"
                 "        applied += apply_product_discounts(eligibility.to_product, paid, current)",
+            ),
+        ),
+    ),
+    Mutation(
+        "past_cap_no_rounding_unit",
+        "past the cap, bounds forget the minor unit a largest-remainder share may add",
+        (
+            (
+                "_order_discounts.py",
+                "        least = (g * least >> _SCALE) - len(pending) * len(targets)",
+                "        least = g * least >> _SCALE",
+            ),
+        ),
+    ),
+    Mutation(
+        "past_cap_lines_unbounded",
+        "past the cap, a pending rule on some lines is not counted in their lower bounds",
+        (
+            (
+                "_order_discounts.py",
+                "                low[i] = low[i] * keep // least",
+                "                pass",
             ),
         ),
     ),
