@@ -14,7 +14,7 @@ from typing import Protocol
 
 from ._money import Rate
 
-__all__ = ["LineTaker", "OrderTaker", "line_taker", "order_taker"]
+__all__ = ["LineTaker", "OrderKeeper", "OrderTaker", "line_taker", "order_keeper", "order_taker"]
 
 
 class _Quantity(Protocol):
@@ -24,6 +24,11 @@ class _Quantity(Protocol):
 
 OrderTaker = Callable[[int], int]
 """``take(base)``: what a ``TO_ORDER`` rule takes off a base (minor units, ≥ 0)."""
+
+OrderKeeper = Callable[[int, int], tuple[int, int]]
+"""``keep(least, most)``: a fraction ``num / den`` of each line a ``TO_ORDER`` rule leaves
+at least, whatever its base in ``[least, most]`` (``least`` > 0), before the rounding
+of shares (see ``_order_discounts._beyond_cap``)."""
 
 LineTaker = Callable[[Sequence[int], Sequence[int], Sequence[_Quantity]], list[int]]
 """``take(current, targets, lines)``: what a ``TO_PRODUCT`` rule takes off each targeted
@@ -54,6 +59,52 @@ def order_taker(kind: str, rate: Rate, value: int, max_amount: int | None) -> Or
             return lambda base: base - value if base > value else 0
         return lambda base: min(base - value, cap) if base > value else 0
     return lambda base: 0
+
+
+def order_keeper(kind: str, rate: Rate, value: int, max_amount: int | None) -> OrderKeeper:
+    """The least a ``TO_ORDER`` rule leaves of each line, as a fraction, for a base in a range.
+
+    A rule taking ``t`` of a base ``B`` shares it in proportion, so each line keeps
+    about ``1 − t/B`` of itself (a share's rounding aside). Over ``B`` in
+    ``[least, most]``: PERCENTAGE p takes at most ``B·p + ½`` (rounded half up), so
+    keeps ``1 − p − 1/(2·least)``; FIXED_AMOUNT v takes at most ``v``, so keeps
+    ``1 − v/least``; FIXED_PRICE v leaves ``v`` of ``B``, so keeps ``v/most``; a
+    ``maxAmount`` m keeps ``1 − m/least`` too. Below 0 means nothing is sure: 0;
+    above 1 (a fixed price over the base), 1.
+    """
+    # (the fractions are compared and returned unreduced: n/d with d > 0)
+    if kind == "PERCENTAGE":
+        num, den = rate.num, rate.den
+
+        def keep(least: int, most: int) -> tuple[int, int]:
+            return _best((2 * least * (den - num) - den, 2 * least * den), max_amount, least)
+
+    elif kind == "FIXED_AMOUNT":
+
+        def keep(least: int, most: int) -> tuple[int, int]:
+            return _best((least - value, least), max_amount, least)
+
+    elif kind == "FIXED_PRICE":
+
+        def keep(least: int, most: int) -> tuple[int, int]:
+            return _best((value, most), max_amount, least)
+
+    else:
+
+        def keep(least: int, most: int) -> tuple[int, int]:
+            return (1, 1)
+
+    return keep
+
+
+def _best(keep: tuple[int, int], max_amount: int | None, least: int) -> tuple[int, int]:
+    """The larger of ``keep`` and what a ``maxAmount`` leaves (``1 − m/least``), in [0, 1]."""
+    num, den = keep
+    if max_amount is not None and (least - max_amount) * den > num * least:
+        num, den = least - max_amount, least
+    if num >= den:
+        return (1, 1)  # (a fixed price above every base takes nothing)
+    return (num, den) if num > 0 else (0, 1)
 
 
 def line_taker(kind: str, rate: Rate, value: int) -> LineTaker:

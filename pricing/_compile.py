@@ -15,7 +15,14 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any, Protocol
 
-from ._amounts import LineTaker, OrderTaker, line_taker, order_taker
+from ._amounts import (
+    LineTaker,
+    OrderKeeper,
+    OrderTaker,
+    line_taker,
+    order_keeper,
+    order_taker,
+)
 from ._errors import ScenarioError
 from ._models import (
     Category,
@@ -481,6 +488,8 @@ class Rule:
     """``end`` likewise."""
     take: OrderTaker
     """What it takes off a ``TO_ORDER`` base (SPEC §6), ``maxAmount`` included."""
+    keep: OrderKeeper
+    """How much of each line it leaves at least, for a ``TO_ORDER`` base in a range."""
     take_lines: LineTaker
     """What it takes off each targeted line of a ``TO_PRODUCT`` rule (SPEC §6)."""
 
@@ -636,6 +645,7 @@ def compile_rule(cur: Currency, index: int, d: Discount, catalog: CompiledCatalo
         start_us=None if start is None else micros(start),
         end_us=None if end is None else micros(end),
         take=order_taker(kind, rate, value, max_amount),
+        keep=order_keeper(kind, rate, value, max_amount),
         take_lines=line_taker(kind, rate, value),
     )
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from operator import sub
+from operator import itemgetter, sub
 
 from ._applied import Applied
 from ._compile import Rule
@@ -45,7 +45,7 @@ def _share(rule: Rule, targets: tuple[int, ...], current: list[int]) -> tuple[in
     # Every line is common (no product-level condition); targets are distinct
     # positions, so as many as there are lines means all of them, in order.
     everything = len(targets) == len(current)
-    weights = current.copy() if everything else [current[i] for i in targets]
+    weights = current.copy() if everything else _pick(current, targets)
     base = sum(weights)
     total = rule.take(base)
     if not total:
@@ -59,6 +59,11 @@ def _share(rule: Rule, targets: tuple[int, ...], current: list[int]) -> tuple[in
         for i, a in zip(targets, shares, strict=False):
             current[i] -= a
     return total, shares
+
+
+def _pick(amounts: list[int], targets: tuple[int, ...]) -> Sequence[int]:
+    """``amounts`` at ``targets``, in order (``itemgetter``: a C loop, quicker than Python's)."""
+    return itemgetter(*targets)(amounts) if len(targets) > 1 else [amounts[targets[0]]]
 
 
 def _beyond_cap(chosen: Sequence[Target], current: list[int]) -> list[Applied]:
@@ -96,7 +101,7 @@ def _beyond_cap(chosen: Sequence[Target], current: list[int]) -> list[Applied]:
         if len(targets) == n:
             most, least = sum(current), sum(low)
         else:
-            most, least = sum([current[i] for i in targets]), sum([low[i] for i in targets])
+            most, least = sum(_pick(current, targets)), sum(_pick(low, targets))
         least = (g * least >> _SCALE) - len(pending) * len(targets)
         if least <= 0 or rule.take(least) == 0:
             if rule.take(most) == 0:
@@ -107,19 +112,18 @@ def _beyond_cap(chosen: Sequence[Target], current: list[int]) -> list[Applied]:
                 _share(rule_, targets_, current)
             pending.clear()
             low, g = current.copy(), _ONE
-            least = most = sum([current[i] for i in targets])
+            least = most = sum(_pick(current, targets))
             if rule.take(most) == 0:
                 settled.append(Applied(rule, targets, [0] * len(targets), 0))
                 continue
-        # Above 0: capped out, and pending. Each line it touches keeps 1 − F of its
-        # amount at least (and one minor unit less, counted in k).
-        top = rule.take(most)
-        keep = least - top if top < least else 0
+        # Above 0: capped out, and pending. Each line it touches keeps at least a
+        # fraction of its amount (less a minor unit of rounding, counted in k).
+        num, den = rule.keep(least, most)
         if len(targets) == n:
-            g = g * keep // least
+            g = g * num // den
         else:
             for i in targets:
-                low[i] = low[i] * keep // least
+                low[i] = low[i] * num // den
         pending.append(target)
         settled.append(Applied(rule, (), [], 0, True))
     return settled

@@ -1,7 +1,8 @@
 """Mutation check: break the engine on purpose and see which properties notice.
 
 Each mutation is applied to a *scratch copy* of the project (the engine in the
-working tree is never touched); the property suite then runs against the copy
+working tree is never touched); the property suite (and tests/test_amounts.py, the
+properties of SPEC §6's amount formulas) then runs against the copy
 with the ``mutants`` profile (the ``ci`` examples, no shrinking). Usage, from the project root::
 
     .venv/bin/python -m property_tests.mutate            # all mutations
@@ -147,8 +148,19 @@ MUTATIONS = (
         (
             (
                 "_order_discounts.py",
-                "                low[i] = low[i] * keep // least",
+                "                low[i] = low[i] * num // den",
                 "                pass",
+            ),
+        ),
+    ),
+    Mutation(
+        "past_cap_fixed_price_keeps_more",
+        "past the cap, a fixed price is taken to leave v/least of a line (v/most is sure)",
+        (
+            (
+                "_amounts.py",
+                "            return _best((value, most), max_amount, least)",
+                "            return _best((value, least), max_amount, least)",
             ),
         ),
     ),
@@ -329,14 +341,16 @@ MUTATIONS = (
     ),
 )
 
+SUITES = ("property_tests", "tests/test_amounts.py")
+"""The property suite, and the properties of the amount formulas (SPEC §6's table)."""
 PYTEST_ARGS = ("-q", "-rfE", "--tb=no", "-p", "no:cacheprovider")
-_FAILED = re.compile(r"^(?:FAILED|ERROR) property_tests/(\S+?)(?: - .*)?$", re.MULTILINE)
+_FAILED = re.compile(r"^(?:FAILED|ERROR) (?:property_)?tests/(\S+?)(?: - .*)?$", re.MULTILINE)
 
 
 def _scratch_copy(mutation: Mutation, into: Path) -> str | None:
     """Copy the project into ``into`` and apply ``mutation``; a problem, or None."""
     ignore = shutil.ignore_patterns("__pycache__", ".hypothesis", ".pytest_cache")
-    for part in ("pricing", "property_tests", "docs"):
+    for part in ("pricing", "property_tests", "tests", "docs"):
         shutil.copytree(ROOT / part, into / part, ignore=ignore)
     shutil.copy(ROOT / "pyproject.toml", into / "pyproject.toml")
     for file, old, new in mutation.edits:
@@ -368,7 +382,7 @@ def run(mutation: Mutation) -> tuple[Mutation, str, list[str]]:
         if not where.stdout.startswith(str(scratch)):
             return mutation, f"scratch copy not imported: {where.stdout}{where.stderr}", []
         done = subprocess.run(
-            [sys.executable, "-m", "pytest", "property_tests", *PYTEST_ARGS],
+            [sys.executable, "-m", "pytest", *SUITES, *PYTEST_ARGS],
             cwd=scratch,
             env=env,
             capture_output=True,

@@ -16,7 +16,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import pricing
-from pricing._amounts import order_taker
+from pricing._amounts import order_keeper, order_taker
 from pricing._applied import Applied
 from pricing._cap import apply_cap, cap_limit
 from pricing._compile import Rule
@@ -38,6 +38,7 @@ def _rule(kind: str, percent: str, value: int, max_amount: int | None, rid: int 
         value=value,
         max_amount=max_amount,
         take=order_taker(kind, rate, value, max_amount),
+        keep=order_keeper(kind, rate, value, max_amount),
     )
 
 
@@ -77,15 +78,18 @@ def _outcome(applied: list[Applied]) -> list[tuple[Any, ...]]:
 
 @settings(max_examples=max(400, settings().max_examples))
 @given(_carts())
-# Four lines of 0.01, cap 0 %: 50 % of 0.04 = 0.02, shared 0.01, 0.01, 0, 0 (equal
-# remainders: the earlier lines). 0.01 off lines 1-2 then finds a base of 0: applied
-# with 0. Half of their 0.02 would be 0.01: only the rounding unit tells.
+# Lines of 0.01, 0.03, 0.01, 0.01 and a 0 % cap. d1 (fixed price 0, maxAmount 0.03)
+# takes 0.03, shared 0.01, 0.02, 0, 0 (quotas ½, 1½, ½, ½: equal remainders, so the
+# earlier lines): 0.00, 0.01, 0.01, 0.01 left. d2 (fixed price 0.01 on lines 1-2)
+# then finds a base of 0.01 and takes 0: applied with 0. d1 leaves at least half of
+# each line, ½·0.04 = 0.02 for d2, which would take 0.01: only the rounding unit
+# (one a line) makes that bound 0.00 and undecided, so that d1 is shared.
 @example(
     (
-        [1, 1, 1, 1],
+        [1, 3, 1, 1],
         [
-            (_rule("PERCENTAGE", "50", 0, None), (0, 1, 2, 3)),
-            (_rule("FIXED_AMOUNT", "0", 1, None, 2), (0, 1)),
+            (_rule("FIXED_PRICE", "0", 0, 3), (0, 1, 2, 3)),
+            (_rule("FIXED_PRICE", "0", 1, None, 2), (0, 1)),
         ],
         Rate.from_percent(D(0)),
     )

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pricing._amounts import line_taker, order_taker
+from pricing._amounts import line_taker, order_keeper, order_taker
 from pricing._money import Rate
 
 
@@ -155,3 +155,36 @@ def test_takers_never_take_more_than_the_base(kind):
     assert order_taker(kind, rate, 0 if kind == "FIXED_PRICE" else big, None)(777) == 777
     value = 0 if kind == "FIXED_PRICE" else big
     assert line_taker(kind, rate, value)([777, 5], (0, 1), [_L(2), _L(1)]) == [777, 5]
+
+
+# ---------------------------------------------------------------------------
+# what a TO_ORDER rule leaves of its base, at least, over a range of bases
+
+
+@given(KINDS, PERCENTS, MINORS, st.none() | MINORS, st.data())
+def test_order_keeper_is_a_lower_bound_on_every_base_in_the_range(
+    kind, percent, v, max_amount, data
+):
+    """For every base B in [least, most], B − take(B) ≥ keep · B (the fraction is sure)."""
+    least = data.draw(st.integers(1, 10**6))
+    most = data.draw(st.integers(least, least + 10**6))
+    base = data.draw(st.integers(least, most) | st.sampled_from([least, most]))
+    rate = Rate.from_percent(percent)
+    num, den = order_keeper(kind, rate, v, max_amount)(least, most)
+    assert 0 <= num <= den
+    left = base - order_taker(kind, rate, v, max_amount)(base)
+    assert left * den >= num * base
+
+
+def test_order_keeper_examples():
+    # 10 % of a base of at least 1.00: takes at most 10 % + half a cent (rounding):
+    # keeps (2·100·90 − 100) / (2·100·100) = 17,900/20,000 = 89.5 %
+    num, den = order_keeper("PERCENTAGE", _rate("10"), 0, None)(100, 500)
+    assert (num, den) == (17_900, 20_000)
+    # 2.00 off a base of at least 8.00 keeps 6/8; a fixed price of 30.00 on a base of at
+    # most 120.00 keeps 30/120 of it; a maxAmount of 1.00 on at least 5.00 keeps 4/5
+    assert order_keeper("FIXED_AMOUNT", NO_RATE, 200, None)(800, 900) == (600, 800)
+    assert order_keeper("FIXED_PRICE", NO_RATE, 3000, None)(6000, 12000) == (3000, 12000)
+    assert order_keeper("FIXED_PRICE", NO_RATE, 0, 100)(500, 900) == (400, 500)
+    # taking more than the least base: nothing is sure
+    assert order_keeper("FIXED_AMOUNT", NO_RATE, 900, None)(800, 900) == (0, 1)
