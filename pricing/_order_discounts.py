@@ -62,7 +62,7 @@ def _share(rule: Rule, targets: tuple[int, ...], current: list[int]) -> tuple[in
 
 
 def _pick(amounts: list[int], targets: tuple[int, ...]) -> Sequence[int]:
-    """``amounts`` at ``targets``, in order (``itemgetter``: a C loop, quicker than Python's)."""
+    """``amounts`` at ``targets`` (not empty), in order (``itemgetter`` loops in C)."""
     return itemgetter(*targets)(amounts) if len(targets) > 1 else [amounts[targets[0]]]
 
 
@@ -78,12 +78,12 @@ def _beyond_cap(chosen: Sequence[Target], current: list[int]) -> list[Applied]:
     - ``current`` stays exact up to the rules already shared, and bounds each line
       from above (amounts only go down);
     - a *pending* rule (capped out, not shared) whose base lies in ``[least, most]``
-      takes at most a fraction ``F = take(most) / least`` of each line it touches,
-      plus one minor unit (a largest-remainder share is below its quota + 1); so
-      each line now holds at least ``G·low − k``: ``low`` is the line's amount when
-      last exact times ``1 − F`` of each pending rule on some of the lines that
-      touched it, ``G`` the product of ``1 − F`` of those on all the lines, and ``k``
-      the number of pending rules;
+      leaves at least a fraction ``K`` of each line it touches (``rule.keep``, per
+      kind of rule), less one minor unit (a largest-remainder share is below its
+      quota + 1); so each line now holds at least ``G·low − k``: ``low`` is the
+      line's amount when last exact times ``K`` of each pending rule on some of the
+      lines that touched it, ``G`` the product of ``K`` of those on all the lines,
+      and ``k`` the number of pending rules;
     - every amount grows with its base (``take`` is monotone).
 
     A rule whose amount is above 0 on the lower bound is capped out (and pending);

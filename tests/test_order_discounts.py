@@ -43,7 +43,9 @@ def test_undecided_bounds_share_the_rules_before(sb, shared, price, expected):
     5.00 (2.50 a line): above 0, capped out. d3 fixed price on line 1 only: its base
     is 10 − 5 − 2.50 = 2.50, so at 2.49 it takes 0.01 (capped out) and at 2.50 it
     takes 0 (applied with 0). Without sharing d2, the base is only known to lie in
-    [2.49, 5.00] (half of 5.00, less a cent of rounding), which decides neither.
+    [2.48, 5.00]: d2 leaves at least (2·1000·50 − 100) / (2·1000·100) = 49.95 % of
+    each line (half, less its own rounding), 2.4975 of 5.00, less a cent for the
+    rounding of its shares. That decides neither.
     The cap then takes d1 back to 2.00 (1.00 a line): 20.00 − 2.00 = 18.00.
     """
     discounts = [
