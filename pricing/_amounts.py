@@ -5,6 +5,9 @@ discount is looked at once, here, rather than on every call: :func:`order_taker`
 and :func:`line_taker` return functions specialised to one rule's kind and values.
 The stages (``_product_discounts``, ``_order_discounts``) decide *where* a rule
 applies and share its amount; these functions only say *how much*.
+
+Rates are 0–100 % and values ≥ 0 (validated), so every amount grows with its base:
+the order stage relies on it past the cap.
 """
 
 from __future__ import annotations
@@ -43,9 +46,6 @@ def order_taker(kind: str, rate: Rate, value: int, max_amount: int | None) -> Or
     """
     cap = max_amount
     if kind == "PERCENTAGE":
-        if rate.num < 0 or rate.den <= 0:  # (validation refuses these; kept exact anyway)
-            of = rate.of_half_up
-            return of if cap is None else lambda base: min(of(base), cap)
         # half up of base·num/den for base ≥ 0: ⌊(2·base·num + den) / 2·den⌋
         num2, den, den2 = 2 * rate.num, rate.den, 2 * rate.den
         if cap is None:
@@ -116,9 +116,6 @@ def line_taker(kind: str, rate: Rate, value: int) -> LineTaker:
     """
     # (conditional expressions: quicker than min() and max() calls, in the hot loop)
     if kind == "PERCENTAGE":
-        if rate.num < 0 or rate.den <= 0:  # (as in order_taker)
-            of = rate.of_half_up
-            return lambda current, targets, lines: [of(current[i]) for i in targets]
         num2, den, den2 = 2 * rate.num, rate.den, 2 * rate.den
         return lambda current, targets, lines: [(current[i] * num2 + den) // den2 for i in targets]
     if kind == "FIXED_AMOUNT":

@@ -87,10 +87,6 @@ class Rate:
             den *= 10**-exp
         return cls(-num if sign else num, den)
 
-    def of_half_up(self, minor: int) -> int:
-        """``minor × rate``, rounded half up to a minor unit (``minor`` ≥ 0)."""
-        return round_half_up_div(minor * self.num, self.den)
-
     def of_floor(self, minor: int) -> int:
         """``minor × rate``, rounded down to a minor unit (``minor`` ≥ 0)."""
         return (minor * self.num) // self.den
