@@ -79,10 +79,15 @@ def test_fixed_parts_are_kept_and_their_vocabulary_is_used(scenario: dict[str, A
 
 
 def test_generated_customers_and_carts_reach_a_fixed_rule() -> None:
-    """The vocabulary (group 42, LTV 100, code TEA, the start date) makes the rule apply."""
+    """The vocabulary (group 42, LTV 100, code TEA, the start date) makes the rule apply.
+
+    A claim about how often, not whether: all four at once come up a few times in 200
+    scenarios, so a random run misses it about once in fifteen; derandomized, the
+    claim is about the same 200 scenarios every run.
+    """
     seen: set[str | None] = set()
 
-    @settings(max_examples=200)
+    @settings(max_examples=200, derandomize=True, database=None)
     @given(ps.scenarios(currency="USD", catalog=CATALOG, discounts=RULES))
     def run(scenario: dict[str, Any]) -> None:
         seen.add(pricing.preview(scenario).explanation[0].reason)
