@@ -104,16 +104,15 @@ def _beyond_cap(chosen: Sequence[Target], current: list[int]) -> list[Applied]:
             most, least = sum(_pick(current, targets)), sum(_pick(low, targets))
         least = (g * least >> _SCALE) - len(pending) * len(targets)
         if least <= 0 or rule.take(least) == 0:
-            if rule.take(most) == 0:
-                settled.append(Applied(rule, targets, [0] * len(targets), 0))
-                continue
-            # Undecided: share the pending rules, and the base is exact.
-            for rule_, targets_ in pending:
-                _share(rule_, targets_, current)
-            pending.clear()
-            low, g = current.copy(), _ONE
-            least = most = sum(_pick(current, targets))
-            if rule.take(most) == 0:
+            if rule.take(most) > 0:
+                # Undecided (only while rules are pending: else least == most). Share
+                # them, and the base is exact.
+                for rule_, targets_ in pending:
+                    _share(rule_, targets_, current)
+                pending.clear()
+                low, g = current.copy(), _ONE
+                least = most = sum(_pick(current, targets))
+            if least <= 0 or rule.take(least) == 0:
                 settled.append(Applied(rule, targets, [0] * len(targets), 0))
                 continue
         # Above 0: capped out, and pending. Each line it touches keeps at least a
