@@ -21,6 +21,9 @@ def apply_order_discounts(
 ) -> list[Applied]:
     """Apply each rule in order; its amount is shared over its lines by current amount.
 
+    A rule's amount on a base is its ``take`` (SPEC §6's table, ``maxAmount``
+    included, built per rule in ``_amounts.py``).
+
     ``current`` is brought up to date as rules apply (see the product stage).
     ``budget`` is how much more discount the cap allows (``None``: no cap). Once the
     rules applied have used it up, the cap stage will take every later rule back

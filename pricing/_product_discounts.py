@@ -17,6 +17,9 @@ def apply_product_discounts(
 ) -> list[Applied]:
     """Apply each rule in order on the amounts left by the ones before it.
 
+    What a rule takes off each line is its ``take_lines`` (SPEC §6's table, built per
+    rule in ``_amounts.py``); a ``maxAmount`` over their sum is shared back over them.
+
     ``current`` (each line's amount so far) is this stage's own working copy and is
     brought up to date as rules apply.
     """
