@@ -48,9 +48,11 @@ def order_taker(kind: str, rate: Rate, value: int, max_amount: int | None) -> Or
     if kind == "PERCENTAGE":
         # half up of base·num/den for base ≥ 0: ⌊(2·base·num + den) / 2·den⌋
         num2, den, den2 = 2 * rate.num, rate.den, 2 * rate.den
-        if cap is None:
-            return lambda base: (base * num2 + den) // den2
-        return lambda base: min((base * num2 + den) // den2, cap)
+
+        def half_up(base: int) -> int:
+            return (base * num2 + den) // den2
+
+        return half_up if cap is None else lambda base: min(half_up(base), cap)
     if kind == "FIXED_AMOUNT":
         fixed = value if cap is None else min(value, cap)
         return lambda base: fixed if fixed < base else base

@@ -337,8 +337,6 @@ class CartCondition:
     """A condition whose answer is the same for every line of a cart."""
 
     kind: str
-    product_keys: frozenset[str] = frozenset()
-    categories: tuple[tuple[str, bool], ...] = ()
     amount: int = 0
     names: tuple[str, ...] = ()
     matcher: AttributeMatcher | None = None
@@ -559,14 +557,10 @@ def compile_rule(cur: Currency, index: int, d: Discount, catalog: CompiledCatalo
             line_masks.append(catalog.attribute_mask(names, matcher))
         elif kind_name == "PRODUCT_IN_CART":
             keys = frozenset(k for k, _ in _entity_refs(cond, cpath))
-            cart_conds.append(
-                CartCondition(kind_name, product_keys=keys, mask=catalog.product_mask(keys))
-            )
+            cart_conds.append(CartCondition(kind_name, mask=catalog.product_mask(keys)))
         elif kind_name == "CATEGORY_IN_CART":
             cats = tuple(_entity_refs(cond, cpath))
-            cart_conds.append(
-                CartCondition(kind_name, categories=cats, mask=catalog.category_mask(cats))
-            )
+            cart_conds.append(CartCondition(kind_name, mask=catalog.category_mask(cats)))
         elif kind_name in ("MIN_CART_AMOUNT", "USER_LTV"):
             cart_conds.append(CartCondition(kind_name, amount=_condition_amount(cur, cond, cpath)))
         elif kind_name == "USER_ATTRIBUTE":

@@ -35,8 +35,7 @@ class Mutation:
     edits: tuple[tuple[str, str, str], ...]  # (file under pricing/, old text, new text)
 
 
-_ORDER_HALF_UP = "lambda base: (base * num2 + den) // den2"
-_ORDER_HALF_UP_CAPPED = "lambda base: min((base * num2 + den) // den2, cap)"
+_ORDER_HALF_UP = "            return (base * num2 + den) // den2"
 _LINE_HALF_UP = "[(current[i] * num2 + den) // den2 for"
 _HALF_UP_ONE = "        return (2 * numerator + denominator) // (2 * denominator)"
 _FRACTION = "__import__('fractions').Fraction"
@@ -46,11 +45,10 @@ MUTATIONS = (
         "half_even",
         "round half-even instead of half-up (percentages)",
         (
-            ("_amounts.py", _ORDER_HALF_UP, f"lambda base: round({_FRACTION}(base * num2, den2))"),
             (
                 "_amounts.py",
-                _ORDER_HALF_UP_CAPPED,
-                f"lambda base: min(round({_FRACTION}(base * num2, den2)), cap)",
+                _ORDER_HALF_UP,
+                f"            return round({_FRACTION}(base * num2, den2))",
             ),
             ("_amounts.py", _LINE_HALF_UP, f"[round({_FRACTION}(current[i] * num2, den2)) for"),
             (
@@ -64,8 +62,7 @@ MUTATIONS = (
         "percent_floor",
         "percentage amounts rounded down instead of half-up",
         (
-            ("_amounts.py", _ORDER_HALF_UP, "lambda base: base * num2 // den2"),
-            ("_amounts.py", _ORDER_HALF_UP_CAPPED, "lambda base: min(base * num2 // den2, cap)"),
+            ("_amounts.py", _ORDER_HALF_UP, "            return base * num2 // den2"),
             ("_amounts.py", _LINE_HALF_UP, "[current[i] * num2 // den2 for"),
             ("_money.py", _HALF_UP_ONE, "        return numerator // denominator"),
         ),
