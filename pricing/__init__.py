@@ -18,7 +18,8 @@ from ._errors import (
 )
 from ._json import dumps as dumps_json
 from ._json import loads as loads_json
-from ._models import (
+from ._result.views import LineDiscount, LineResult, PreviewResult, RuleExplanation
+from ._schema import (
     Category,
     Customer,
     Discount,
@@ -28,7 +29,6 @@ from ._models import (
     Scenario,
     Settings,
 )
-from ._result import LineDiscount, LineResult, PreviewResult, RuleExplanation
 
 if TYPE_CHECKING:
     from ._signing import PriceSigner, PriceVerifier, SignedPrice, VerificationKey

@@ -17,7 +17,7 @@ from typing import Any, NoReturn, TextIO
 from ._engine import preview
 from ._errors import PricingConfigError, PricingError, ScenarioError
 from ._json import dumps, loads
-from ._result import PreviewResult
+from ._result.views import PreviewResult
 
 __all__ = ["main"]
 

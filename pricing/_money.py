@@ -11,16 +11,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
+from operator import itemgetter
 
 from iso4217 import Currency as _IsoCurrency
+
+from ._errors import ScenarioError
 
 __all__ = [
     "Currency",
     "Rate",
     "allocate",
     "currency",
-    "floor_div",
+    "pick",
     "round_half_up_div",
+    "to_minor",
 ]
 
 
@@ -67,6 +71,17 @@ def currency(code: str) -> Currency:
     return Currency(code, int(exponent))
 
 
+def to_minor(cur: Currency, amount: Decimal, path: str) -> int:
+    """``amount`` in minor units; more decimals than the currency has is an error."""
+    minor = cur.to_minor(amount)
+    if minor is None:
+        raise ScenarioError(
+            path,
+            f"{amount} has more decimals than {cur.code} allows ({cur.exponent})",
+        )
+    return minor
+
+
 @dataclass(frozen=True, slots=True)
 class Rate:
     """A percentage as an exact fraction ``num / den`` of 100 %, e.g. 12.5 % = 125/1000."""
@@ -99,11 +114,6 @@ def round_half_up_div(numerator: int, denominator: int) -> int:
     if numerator >= 0:
         return (2 * numerator + denominator) // (2 * denominator)
     return -((-2 * numerator + denominator) // (2 * denominator))
-
-
-def floor_div(numerator: int, denominator: int) -> int:
-    """``numerator / denominator`` rounded toward negative infinity."""
-    return numerator // denominator
 
 
 def allocate(total: int, weights: Sequence[int], weight_sum: int | None = None) -> list[int]:
@@ -143,3 +153,8 @@ def allocate(total: int, weights: Sequence[int], weight_sum: int | None = None) 
             for i in sorted(range(n), key=remainders.__getitem__, reverse=True)[:left]:
                 shares[i] += 1
     return shares
+
+
+def pick(amounts: Sequence[int], positions: tuple[int, ...]) -> Sequence[int]:
+    """``amounts`` at ``positions`` (not empty), in order (``itemgetter`` loops in C)."""
+    return itemgetter(*positions)(amounts) if len(positions) > 1 else [amounts[positions[0]]]

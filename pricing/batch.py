@@ -44,23 +44,19 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
-from pydantic import AwareDatetime, Field
+from pydantic import AwareDatetime
 
 from ._engine import Engine
 from ._errors import PricingConfigError, PricingError, ScenarioError
 from ._json import loads
-from ._models import (
-    Category,
+from ._money import currency as lookup_currency
+from ._schema import (
     Customer,
-    Discount,
     Order,
-    Product,
-    Settings,
-    TaxRate,
     _Strict,
     validate,
 )
-from ._money import currency as lookup_currency
+from ._schema import RuleSet as RuleSetModel
 
 __all__ = [
     "Aggregate",
@@ -81,19 +77,6 @@ POOL_THRESHOLD = 2000
 
 # ---------------------------------------------------------------------------
 # inputs
-
-
-class _RuleSetModel(_Strict):
-    """A scenario without order, customer and at (SPEC §1)."""
-
-    currency: str
-    storage_marker: str | None = None
-    categories: list[Category] = Field(default_factory=list)
-    catalog: list[Product] = Field(default_factory=list)
-    discounts: list[Discount] = Field(default_factory=list)
-    settings: Settings = Field(default_factory=Settings)
-    tax_rates: list[TaxRate] | None = None
-    locale: str | None = None
 
 
 _NOT_IN_A_RULE_SET = {
@@ -125,7 +108,7 @@ class RuleSet:
             if key in data:
                 raise ScenarioError(f"{name}: {key}", f"a rule set has no {key!r} ({why})")
         try:
-            self._model = validate(_RuleSetModel, data)
+            self._model = validate(RuleSetModel, data)
             self._engine = self._compile()
         except ScenarioError as exc:
             raise _prefixed(exc, name) from None

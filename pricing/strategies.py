@@ -1179,7 +1179,7 @@ def _hypothesis_setup_hook() -> None:
     imported. Nothing is drawn or materialised here: every registration is a
     function that builds its strategy on first use.
     """
-    from ._models import (
+    from ._schema import (
         Category,
         Customer,
         Discount,

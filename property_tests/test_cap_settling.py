@@ -1,7 +1,7 @@
 """Settling the rules past the cap (stage 5) is sharing every rule, then capping (stage 6).
 
 Past the cap, the order stage settles rules from bounds on their base instead of
-sharing them (``_order_discounts._beyond_cap``): a differential property of the
+sharing them (``pricing._stages.cap.settle_past_cap``): a differential property of the
 two ways, on random line amounts and rules whose bases sit near the edges (fixed
 prices near a base, tiny percentages, maxAmount 0).
 """
@@ -16,16 +16,16 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import pricing
-from pricing._amounts import order_keeper, order_taker
-from pricing._applied import Applied
-from pricing._cap import apply_cap, cap_limit
-from pricing._compile import Rule
 from pricing._money import Rate
-from pricing._order_discounts import apply_order_discounts
+from pricing._ruleset.formulas import order_keeper, order_taker
+from pricing._ruleset.rules import Rule
+from pricing._stages.cap import apply_cap, cap_limit
+from pricing._stages.order_discounts import apply_order_discounts
+from pricing._stages.records import Applied
 
 _TEMPLATE = pricing.Engine(
     currency="USD", catalog=[{"id": 1, "price": "1.00"}], discounts=[{"id": 1}]
-)._rules.rules[0]
+)._rs.index.rules[0]
 
 
 def _rule(kind: str, percent: str, value: int, max_amount: int | None, rid: int = 1) -> Rule:

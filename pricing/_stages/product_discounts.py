@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ._applied import Applied
-from ._eligibility import Target
-from ._lines import Line
-from ._money import allocate
+from .._money import allocate
+from .records import Applied, Line, Target
 
 __all__ = ["apply_product_discounts"]
 
@@ -17,8 +15,9 @@ def apply_product_discounts(
 ) -> list[Applied]:
     """Apply each rule in order on the amounts left by the ones before it.
 
-    What a rule takes off each line is its ``take_lines`` (SPEC §6's table, built per
-    rule in ``_amounts.py``); a ``maxAmount`` over their sum is shared back over them.
+    What a rule takes off each line is its ``take_lines`` (the amount table, built
+    per rule in :mod:`pricing._ruleset.formulas`); a ``maxAmount`` over their sum is
+    shared back over them.
 
     ``current`` (each line's amount so far) is this stage's own working copy and is
     brought up to date as rules apply.

@@ -6,30 +6,12 @@ One point is one unit of the currency, so points are minor units here too.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
-from ._compile import CompiledSettings, Rule
-from ._lines import CustomerView
+from .._ruleset.rules import Rule
+from .._ruleset.settings import CompiledSettings
+from .records import Bonus, CustomerView
 
-__all__ = ["Bonus", "accrual", "settle_bonus"]
-
-
-@dataclass(slots=True)
-class Bonus:
-    """The bonus arithmetic of one preview, in minor units.
-
-    Never changed once made; not ``frozen`` because one is made per preview and a
-    frozen dataclass is several times slower to build.
-    """
-
-    available_balance: int
-    max_bonus_discount: int
-    requested: int | None
-    applied: int
-    total_due: int
-    """``totalSumWithDiscount`` − ``bonusApplied``, never below 0 (bonus may pay shipping)."""
-    shown: bool
-    """Whether ``discountConfig.bonus`` is an object (not a guest without a request)."""
+__all__ = ["accrual", "settle_bonus"]
 
 
 def settle_bonus(

@@ -6,7 +6,6 @@ requested (before any gift replaces a paid unit).
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,30 +13,13 @@ from functools import reduce
 from operator import or_
 from typing import Any
 
-from ._compile import Rule, RuleIndex, micros, normalise_code
-from ._errors import CouponError
-from ._lines import CustomerView, Line
+from .._errors import CouponError
+from .._ruleset.gates import in_window, reason
+from .._ruleset.index import RuleIndex
+from .._ruleset.rules import Rule, micros, normalise_code
+from .records import CustomerView, Line, Target, Verdict
 
-__all__ = ["CouponMatch", "Eligibility", "Target", "Verdict", "decide"]
-
-
-@dataclass(slots=True)
-class Verdict:
-    """One rule's outcome of the gates: ``reason`` is ``None`` when it applies.
-
-    Made when a result's explanation is read (see :attr:`Eligibility.verdicts`).
-    Never changed once made; not ``frozen`` because a frozen dataclass is several
-    times slower to build, and one is made per rule.
-    """
-
-    rule: Rule
-    reason: str | None
-    targets: tuple[int, ...]
-    """Positions (in the line tuple) of the targeted lines."""
-
-
-Target = tuple[Rule, tuple[int, ...]]
-"""A discount that applies, and the positions of the lines it targets."""
+__all__ = ["CouponMatch", "Eligibility", "decide"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,22 +110,14 @@ class Eligibility:
         if rule.type == "BONUS":
             return Verdict(rule, "bonus_program", ())
         if not self._live >> k & 1:
-            return Verdict(rule, _in_window(rule, self._now), ())
+            return Verdict(rule, in_window(rule, self._now), ())
         if not self._passing >> k & 1:
-            return Verdict(rule, _gate(rule, self._customer, self.coupon, markers), ())
+            code = None if self.coupon is None else self.coupon.normalised
+            return Verdict(rule, reason(rule, self._customer, code, markers), ())
         if self._dropped >> k & 1:
             return Verdict(rule, "stacking_disabled", ())
         targets = self._targeted.get(k)
         return Verdict(rule, None if targets else "conditions_not_met", targets or ())
-
-
-def _in_window(rule: Rule, now: int) -> str | None:
-    """Gate 2, with ``now`` and the rule's dates in microseconds since the epoch."""
-    if rule.start_us is not None and now < rule.start_us:
-        return "not_started"
-    if rule.end_us is not None and now >= rule.end_us:
-        return "expired"
-    return None
 
 
 class _Cart:
@@ -233,66 +207,69 @@ def _match_coupon(index: RuleIndex, code: str | None, now: int) -> CouponMatch |
     cdef = rule.coupons[norm]
     if cdef.is_used and not cdef.is_reusable:
         raise CouponError("already_used", code, f"coupon {code.strip()!r} was already used")
-    if _in_window(rule, now) is not None:
+    if in_window(rule, now) is not None:
         raise CouponError(
             "expired", code, f"coupon {code.strip()!r} is outside its discount's dates"
         )
     return CouponMatch(cdef.code, norm, rule)
 
 
-def _gate(
-    rule: Rule,
-    customer: CustomerView | None,
-    coupon: CouponMatch | None,
-    markers: frozenset[str],
-) -> str | None:
-    """Gates 3–6 (audience, coupons, activation): the first that ``rule`` fails.
-
-    The reason shown for a rule that :func:`_passing`'s masks stopped; the two must
-    agree (a test holds them to it).
-    """
-    if customer is not None and customer.key in rule.user_exclusions:
-        return "user_excluded"
-    if rule.user_groups:
-        if customer is None:
-            return "guest"
-        if not (customer.groups & rule.user_groups):
-            return "not_in_group"
-    if rule.type == "PERSONAL_DISCOUNT" and customer is None:
-        return "guest"
-    if rule.coupons and (coupon is None or coupon.normalised not in rule.coupons):
-        return "coupon_required"
-    if rule.on_request and (rule.identifier is None or rule.identifier not in markers):
-        return "not_requested"
-    return None
+def _reach(index: RuleIndex, lines: Sequence[Line]) -> int:
+    """The rules that may target some product of the cart."""
+    if not lines:
+        return 0
+    reach = index.reach_all
+    by_product = index.reach
+    for line in lines:
+        reach |= by_product[line.item.index]
+    return reach
 
 
-def _passing(
-    index: RuleIndex,
-    live: int,
-    customer: CustomerView | None,
-    coupon: CouponMatch | None,
-    markers: Sequence[str],
-) -> int:
-    """The live rules that pass gates 3–6, as a mask (the reasons of the others: :func:`_gate`)."""
-    blocked = index.coupon_needed
-    if coupon is not None:
-        blocked &= ~index.by_coupon.get(coupon.normalised, 0)
-    if customer is None:
-        blocked |= index.needs_customer
-    else:
-        blocked |= index.excluding.get(customer.key, 0)
-        if index.grouped:
-            admitted = 0
-            for group in customer.groups:
-                admitted |= index.by_group.get(group, 0)
-            blocked |= index.grouped & ~admitted
-    if index.on_request:
-        asked = 0
-        for marker in markers:
-            asked |= index.by_marker.get(marker, 0)
-        blocked |= index.on_request & ~asked
-    return live & ~blocked
+class _Matched:
+    """Gate 7 over the candidate rules, in priority order: the rules that target a line."""
+
+    __slots__ = ("accruing", "eligible", "eligible_bits", "targeted", "to_order", "to_product")
+
+    def __init__(self, rules: tuple[Rule, ...], cart: _Cart, candidates: int) -> None:
+        self.targeted: dict[int, tuple[int, ...]] = {}
+        self.eligible: list[Target] = []
+        self.to_product: list[Target] = []
+        self.to_order: list[Target] = []
+        self.eligible_bits = 0
+        self.accruing: list[Rule] = []
+        while candidates:  # in priority order: the lowest bit first
+            low = candidates & -candidates
+            candidates ^= low
+            k = low.bit_length() - 1
+            rule = rules[k]
+            targets = cart.targets_of(rule)
+            if targets:
+                self.targeted[k] = targets
+                if rule.type == "BONUS":
+                    self.accruing.append(rule)
+                else:
+                    target = (rule, targets)
+                    self.eligible.append(target)
+                    (self.to_product if rule.to_product else self.to_order).append(target)
+                    self.eligible_bits |= low
+
+    def keep_first(self) -> int:
+        """Stacking off: keep only the highest-priority eligible discount; the dropped mask."""
+        if len(self.eligible) <= 1:
+            return 0
+        bits = self.eligible_bits
+        dropped = bits ^ (bits & -bits)
+        self.eligible = first = self.eligible[:1]
+        self.to_product, self.to_order = (first, []) if first[0][0].to_product else ([], first)
+        return dropped
+
+
+def _unknown_markers(index: RuleIndex, markers: Sequence[str]) -> tuple[Mapping[str, Any], ...]:
+    return tuple(
+        {"code": "unknown_marker", "marker": m}
+        for m in dict.fromkeys(markers)
+        if m not in index.identifiers
+    )
 
 
 def decide(
@@ -307,73 +284,31 @@ def decide(
 ) -> Eligibility:
     """Run the rules through the gates, then pick what applies under the stacking setting.
 
-    The gates are asked of all rules at once, as masks (:class:`RuleIndex`); only the
-    rules that pass them and can reach a product of the cart are matched against it
-    (gate 7). Why each other rule failed is worked out when the verdicts are read.
+    The gates are asked of all rules at once, as masks (:mod:`pricing._ruleset.gates`);
+    only the rules that pass them and can reach a product of the cart are matched
+    against it (gate 7). Why each other rule failed is worked out when the verdicts
+    are read.
     """
-    rules = index.rules
     now = micros(at)
     coupon = _match_coupon(index, coupon_code, now)
-    cart = _Cart(lines, customer)
-    live = index.live[bisect_right(index.instants, now)]
-    passing = _passing(index, live, customer, coupon, markers)
-    reach = 0
-    if lines:
-        reach = index.reach_all
-        by_product = index.reach
-        for line in lines:
-            reach |= by_product[line.item.index]
-
-    targeted: dict[int, tuple[int, ...]] = {}
-    eligible: list[Target] = []
-    to_product: list[Target] = []
-    to_order: list[Target] = []
-    eligible_bits = 0
-    accruing: list[Rule] = []
-    candidates = passing & reach
-    while candidates:  # in priority order: the lowest bit first
-        low = candidates & -candidates
-        candidates ^= low
-        k = low.bit_length() - 1
-        rule = rules[k]
-        targets = cart.targets_of(rule)
-        if targets:
-            targeted[k] = targets
-            if rule.type == "BONUS":
-                accruing.append(rule)
-            else:
-                target = (rule, targets)
-                eligible.append(target)
-                (to_product if rule.to_product else to_order).append(target)
-                eligible_bits |= low
-
-    dropped = 0
-    if not allow_stacking and len(eligible) > 1:
-        first = eligible_bits & -eligible_bits  # the highest priority
-        dropped = eligible_bits ^ first
-        eligible = eligible[:1]
-        to_product, to_order = (eligible, []) if eligible[0][0].to_product else ([], eligible)
-
-    warnings: tuple[Mapping[str, Any], ...] = ()
-    if markers:
-        warnings = tuple(
-            {"code": "unknown_marker", "marker": m}
-            for m in dict.fromkeys(markers)
-            if m not in index.identifiers
-        )
+    live = index.windows.live(now)
+    code = None if coupon is None else coupon.normalised
+    passing = live & ~index.gates.blocked(customer, code, markers)
+    matched = _Matched(index.rules, _Cart(lines, customer), passing & _reach(index, lines))
+    dropped = 0 if allow_stacking else matched.keep_first()
     return Eligibility(
-        rules,
+        index.rules,
         now=now,
         live=live,
         passing=passing,
         customer=customer,
         markers=markers,
-        targeted=targeted,
+        targeted=matched.targeted,
         dropped=dropped,
-        applying=tuple(eligible),
-        to_product=tuple(to_product),
-        to_order=tuple(to_order),
-        accruing=tuple(accruing),
+        applying=tuple(matched.eligible),
+        to_product=tuple(matched.to_product),
+        to_order=tuple(matched.to_order),
+        accruing=tuple(matched.accruing),
         coupon=coupon,
-        warnings=warnings,
+        warnings=_unknown_markers(index, markers) if markers else (),
     )

@@ -8,63 +8,24 @@ it always agrees with the lines.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
-from ._compile import key_of, to_minor
-from ._errors import ScenarioError
-from ._models import ShippingLine, Surcharge, TaxRate
-from ._money import Currency, Rate, round_half_up_div
+from .._money import Currency, to_minor
+from .._ruleset import CompiledRuleSet
+from .._ruleset.settings import TaxTable
+from .._schema import ShippingLine, Surcharge
+from .records import Applied, Line, Request, amounts_left
 
 __all__ = [
-    "TaxTable",
+    "Charges",
     "Taxable",
-    "check_locale",
     "compute_taxes",
+    "read_charges",
+    "tax_extensions",
     "taxable_amounts",
 ]
-
-
-@dataclass(frozen=True, slots=True)
-class TaxTable:
-    """The configured rates by id, and whether prices already include tax."""
-
-    rates: Mapping[str, TaxRate]
-    fractions: Mapping[str, Rate]
-    include_tax: bool
-    locale: str
-
-    @classmethod
-    def build(cls, rates: Mapping[str, TaxRate], include_tax: bool, locale: str | None) -> TaxTable:
-        """The table for ``rates`` (by id)."""
-        return cls(
-            rates=rates,
-            fractions={k: Rate.from_percent(r.rate) for k, r in rates.items()},
-            include_tax=include_tax,
-            locale=check_locale(locale) if locale else "en_US",
-        )
-
-    def rate_key(self, rate_id: object, path: str) -> str | None:
-        """The key of ``rate_id`` (``None`` = untaxed); an unknown rate is an error."""
-        if rate_id is None:
-            return None
-        k = key_of(rate_id)
-        if k not in self.rates:
-            raise ScenarioError(path, f"unknown tax rate {rate_id!r}")
-        return k
-
-    def split(self, amount: int, rate_key: str | None) -> tuple[int, int]:
-        """``(net, tax)`` of an amount as entered (gross when prices include tax)."""
-        if rate_key is None:
-            return amount, 0
-        rate = self.fractions[rate_key]
-        if self.include_tax:
-            # net = round(amount·100/(100+r)); with r/100 = num/den: amount·den/(den+num)
-            net = round_half_up_div(amount * rate.den, rate.den + rate.num)
-            return net, amount - net
-        return amount, round_half_up_div(amount * rate.num, rate.den)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,18 +34,6 @@ class Taxable:
 
     amount: int
     rate_key: str | None
-
-
-@lru_cache(maxsize=64)
-def check_locale(name: str) -> str:
-    """``name`` if babel knows the locale; otherwise a :class:`ScenarioError`."""
-    from babel import Locale, UnknownLocaleError
-
-    try:
-        Locale.parse(name)
-    except (UnknownLocaleError, ValueError, TypeError):
-        raise ScenarioError("locale", f"unknown locale {name!r} (e.g. en_US, de_DE)") from None
-    return name
 
 
 def taxable_amounts(
@@ -107,6 +56,48 @@ def taxable_amounts(
             )
         )
     return result
+
+
+@dataclass(slots=True)
+class Charges:
+    """The order's shipping lines and surcharges, in minor units with their rate keys."""
+
+    shipping: list[Taxable]
+    surcharges: list[Taxable]
+
+    @property
+    def shipping_total(self) -> int:
+        """What shipping costs before tax (bonus may pay it)."""
+        return sum(s.amount for s in self.shipping) if self.shipping else 0
+
+
+def read_charges(rs: CompiledRuleSet, request: Request) -> Charges:
+    """The request's shipping lines and surcharges, read against the rule set's rates."""
+    cur, table = rs.currency, rs.tax_table
+    return Charges(
+        taxable_amounts(cur, table, request.shipping_lines, "order.shippingLines")
+        if request.shipping_lines
+        else [],
+        taxable_amounts(cur, table, request.surcharges, "order.surcharges")
+        if request.surcharges
+        else [],
+    )
+
+
+def tax_extensions(
+    rs: CompiledRuleSet, charges: Charges, paid: Sequence[Line], applied: Sequence[Applied]
+) -> dict[str, Any] | None:
+    """The tax output when the rule set asks for it or the order has charges, else ``None``.
+
+    Each line is taxed on what it costs after every discount's share.
+    """
+    if not (rs.taxed or charges.shipping or charges.surcharges):
+        return None
+    left = amounts_left([line.total for line in paid], applied)
+    goods = [
+        Taxable(amount, line.item.tax_rate_key) for line, amount in zip(paid, left, strict=True)
+    ]
+    return compute_taxes(rs.currency, rs.tax_table, goods, charges.shipping, charges.surcharges)
 
 
 def _display(cur: Currency, minor: int, locale: str) -> dict[str, Any]:

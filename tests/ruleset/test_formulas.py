@@ -14,8 +14,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pricing._amounts import line_taker, order_keeper, order_taker
 from pricing._money import Rate
+from pricing._ruleset.formulas import line_taker, order_keeper, order_taker
 
 
 @dataclass

@@ -19,8 +19,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import pricing
-from pricing._intake import _minor_or_none, _read_plain, read_request
 from pricing._money import currency
+from pricing._stages.intake import _minor_or_none, _read_plain, read_request
 
 AT = datetime.fromisoformat("2026-11-22T12:00:00+00:00")
 
@@ -71,8 +71,8 @@ ENGINE = pricing.Engine(
     ],
     settings={"maxBonusPaymentPercent": 50},
 )
-CUR = ENGINE._currency
-CATALOG = ENGINE._catalog
+CUR = ENGINE._rs.currency
+CATALOG = ENGINE._rs.catalog
 
 
 def plain(order: Any, customer: Any = None) -> Any:

@@ -46,6 +46,7 @@ __all__ = [
     "Order",
     "OrderProduct",
     "Product",
+    "RuleSet",
     "Scenario",
     "Settings",
     "ShippingLine",
@@ -330,20 +331,25 @@ class Discount(_Lenient):
         return self._raw
 
 
-class Scenario(_Strict):
-    """One preview's whole input (SPEC §1)."""
+class RuleSet(_Strict):
+    """A rule set: what is compiled once, i.e. a scenario without its cart."""
 
-    at: AwareDatetime | None = None
     currency: str
     storage_marker: str | None = None
     categories: list[Category] = Field(default_factory=list)
     catalog: list[Product] = Field(default_factory=list)
-    customer: Customer | None = None
     discounts: list[Discount] = Field(default_factory=list)
     settings: Settings = Field(default_factory=Settings)
-    order: Order
     tax_rates: list[TaxRate] | None = None
     locale: str | None = None
+
+
+class Scenario(RuleSet):
+    """One preview's whole input: a rule set, and the cart priced at an instant."""
+
+    at: AwareDatetime | None = None
+    customer: Customer | None = None
+    order: Order
 
 
 _UNION_TAGS = frozenset(

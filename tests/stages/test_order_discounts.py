@@ -1,10 +1,10 @@
 """Stage 5 — order discounts, and the rules applied after the cap is used up.
 
 Past the cap, the stage settles rules from bounds on their base instead of sharing
-them (``_beyond_cap``); the outcome must be exactly that of sharing every rule and
-letting the cap stage take them back. The hand-worked cases force the path where
-the bounds cannot decide; property_tests/test_cap_settling.py compares the two
-ways on random carts.
+them (``pricing._stages.cap.settle_past_cap``); the outcome must be exactly that of
+sharing every rule and letting the cap stage take them back. The hand-worked cases
+force the path where the bounds cannot decide; property_tests/test_cap_settling.py
+compares the two ways on random carts.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from decimal import Decimal as D
 
 import pytest
 
-import pricing._order_discounts as stage
+import pricing._stages.order_discounts as stage
 
 TWO_TENS = [{"id": 1, "price": "10.00"}, {"id": 2, "price": "10.00"}]
 

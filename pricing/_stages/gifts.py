@@ -10,32 +10,12 @@ money, not gifts (decision, docs/gifts.md).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
-from ._compile import CatalogItem, CompiledCatalog, Rule
-from ._lines import Line
+from .._ruleset.catalog import CompiledCatalog
+from .._ruleset.rules import Rule
+from .records import GiftLine, Gifts, Line
 
-__all__ = ["GiftLine", "Gifts", "settle_gifts"]
-
-
-@dataclass(frozen=True, slots=True)
-class GiftLine:
-    """A free line given by a discount."""
-
-    item: CatalogItem
-    quantity: int
-    rule: Rule
-    replaced: int
-    """How many of its units were taken from paid lines."""
-
-
-@dataclass(slots=True)  # never changed once made; not frozen: made per preview
-class Gifts:
-    """The paid lines after replacement, the gift lines, and the gifts left out."""
-
-    lines: tuple[Line, ...]
-    gift_lines: tuple[GiftLine, ...]
-    excluded_product_ids: tuple[str, ...]
+__all__ = ["settle_gifts"]
 
 
 def settle_gifts(

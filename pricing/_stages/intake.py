@@ -12,18 +12,18 @@ unusual but valid input, is still pydantic's. A test compares both paths.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, Protocol
 
-from ._compile import CompiledCatalog, key_of, to_minor
-from ._lines import CustomerView, Line, PriceVerifierLike, build_customer, build_lines
-from ._models import Customer, Order, ShippingLine, Surcharge, validate
-from ._money import Currency
+from .._errors import ScenarioError, SignedPriceError
+from .._money import Currency, to_minor
+from .._ruleset.catalog import CompiledCatalog, key_of
+from .._schema import Customer, Order, OrderProduct, validate
+from .records import CustomerView, Line, Request
 
-__all__ = ["Request", "read_request"]
+__all__ = ["PriceVerifierLike", "read_request"]
 
 _ORDER_KEYS = frozenset({"products", "couponCode", "additionalDiscountsMarkers", "bonusAmount"})
 _CUSTOMER_KEYS = frozenset({"id", "groupIds", "attributes", "ltv", "bonusBalance"})
@@ -32,21 +32,84 @@ _STR = frozenset({str})
 _ID_TYPES = frozenset({int, str})
 
 
-@dataclass(slots=True)
-class Request:
-    """One cart request, read: paid lines, the customer, and what the order asks for.
+class _SignedPriceLike(Protocol):
+    @property
+    def price(self) -> Any: ...
 
-    Never changed once made (not ``frozen``: one is made per preview).
-    """
 
-    lines: tuple[Line, ...]
-    customer: CustomerView | None
-    coupon_code: str | None
-    markers: tuple[str, ...]
-    bonus_requested: int | None
-    """``order.bonusAmount`` in minor units."""
-    shipping_lines: tuple[ShippingLine, ...]
-    surcharges: tuple[Surcharge, ...]
+class PriceVerifierLike(Protocol):
+    """What the engine needs of a verifier (see :class:`pricing.PriceVerifier`)."""
+
+    def verify(
+        self,
+        token: str,
+        *,
+        product_id: int,
+        currency: str,
+        storage_marker: str,
+        at: datetime,
+    ) -> _SignedPriceLike: ...
+
+
+def build_customer(cur: Currency, customer: Customer | None) -> CustomerView | None:
+    """The customer ready for the gates and conditions."""
+    if customer is None:
+        return None
+    return CustomerView(
+        key=key_of(customer.id),
+        groups=frozenset(map(key_of, customer.group_ids)),
+        attributes=dict(customer.attributes),
+        ltv=None if customer.ltv is None else to_minor(cur, customer.ltv, "customer.ltv"),
+        bonus_balance=None
+        if customer.bonus_balance is None
+        else to_minor(cur, customer.bonus_balance, "customer.bonusBalance"),
+    )
+
+
+def build_lines(
+    cur: Currency,
+    catalog: CompiledCatalog,
+    products: Sequence[OrderProduct],
+    *,
+    storage_marker: str | None,
+    verifier: PriceVerifierLike | None,
+    at: datetime,
+) -> tuple[Line, ...]:
+    """One paid line per requested product, priced from a verified token or the catalog."""
+    lines = []
+    items = catalog.items
+    for i, req in enumerate(products):
+        item = items.get(key_of(req.product_id))
+        if item is not None and item.available and req.signed_price is None:
+            lines.append(Line(i, item, req.quantity, item.price, False))  # the common case
+            continue
+        path = f"order.products[{i}]"
+        if item is None:
+            raise ScenarioError(f"{path}.productId", f"unknown product {req.product_id}")
+        if not item.available:
+            raise ScenarioError(f"{path}.productId", f"product {req.product_id} is not available")
+        unit_price = item.price
+        locked = False
+        if req.signed_price is not None:
+            if verifier is None:
+                raise ScenarioError(
+                    f"{path}.signedPrice",
+                    "a signedPrice needs a price verifier; none is configured",
+                )
+            try:
+                signed = verifier.verify(
+                    req.signed_price,
+                    product_id=item.id,  # type: ignore[arg-type]
+                    currency=cur.code,
+                    storage_marker=storage_marker or "",
+                    at=at,
+                )
+            except SignedPriceError as exc:
+                raise SignedPriceError(exc.reason, str(exc), path=f"{path}.signedPrice") from None
+            unit_price = to_minor(cur, signed.price, f"{path}.signedPrice")
+            locked = True
+        lines.append(Line(i, item, req.quantity, unit_price, locked))
+    return tuple(lines)
 
 
 def read_request(

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
-from ._money import Rate
+from .._money import Rate
 
 __all__ = ["LineTaker", "OrderKeeper", "OrderTaker", "line_taker", "order_keeper", "order_taker"]
 

@@ -18,7 +18,7 @@ import pytest
 
 import pricing
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
 AT = "2026-11-22T12:00:00Z"
 D = Decimal

@@ -1,75 +1,81 @@
-"""Stage 5 — order discounts: ``TO_ORDER`` rules on their targeted base (SPEC §6)."""
+"""Stage 6 — cap: ``maxDiscountValue`` limits the total discount (SPEC §6)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from operator import itemgetter, sub
+from collections.abc import Callable, Sequence
 
-from ._applied import Applied
-from ._compile import Rule
-from ._eligibility import Target
-from ._money import allocate
+from .._money import Rate, allocate, pick
+from .._ruleset.rules import Rule
+from .._ruleset.settings import CompiledSettings
+from .records import Applied, Target
 
-__all__ = ["apply_order_discounts"]
+__all__ = [
+    "apply_cap",
+    "budget_left",
+    "cap_discounts",
+    "cap_limit",
+    "settle_past_cap",
+]
+
+Share = Callable[[Rule, tuple[int, ...], list[int]], tuple[int, list[int]]]
+"""The order stage's sharing of one rule over its lines (``current`` brought up to date)."""
 
 _SCALE = 62
 _ONE = 1 << _SCALE
 
 
-def apply_order_discounts(
-    chosen: Sequence[Target], current: list[int], budget: int | None = None
+def cap_limit(total_raw: int, cap_rate: Rate) -> int:
+    """floor(totalRaw × maxDiscountValue / 100) in minor units."""
+    return cap_rate.of_floor(total_raw)
+
+
+def budget_left(
+    settings: CompiledSettings, total_raw: int, applied: Sequence[Applied]
+) -> int | None:
+    """What the cap still allows once ``applied`` are in (``None``: no cap applies)."""
+    if not settings.allow_stacking or settings.cap_rate is None:
+        return None
+    return cap_limit(total_raw, settings.cap_rate) - sum([a.amount for a in applied])
+
+
+def cap_discounts(
+    settings: CompiledSettings, total_raw: int, applied: Sequence[Applied]
 ) -> list[Applied]:
-    """Apply each rule in order; its amount is shared over its lines by current amount.
+    """The cap of the settings (it holds only with stacking on) applied to ``applied``."""
+    if not settings.allow_stacking:
+        return list(applied)
+    return apply_cap(applied, total_raw, settings.cap_rate)
 
-    A rule's amount on a base is its ``take`` (SPEC §6's table, ``maxAmount``
-    included, built per rule in ``_amounts.py``).
 
-    ``current`` is brought up to date as rules apply (see the product stage).
-    ``budget`` is how much more discount the cap allows (``None``: no cap). Once the
-    rules applied have used it up, the cap stage will take every later rule back
-    whole (SPEC §6 reduces the last applied first), so those are settled without
-    being shared (:func:`_beyond_cap`).
+def apply_cap(applied: Sequence[Applied], total_raw: int, cap_rate: Rate | None) -> list[Applied]:
+    """Reduce the last-applied discounts first until the total fits under the cap.
+
+    A reduced discount keeps its lines' proportions (largest remainder over its
+    previous shares); one reduced to 0 is no longer applied (``capped_out``).
+    Discounts already at 0 (gift-only ones) are passed over.
     """
-    applied = []
-    spent = 0
-    for k, (rule, targets) in enumerate(chosen):
-        if budget is not None and spent >= budget:
-            applied += _beyond_cap(chosen[k:], current)
+    result = list(applied)
+    if cap_rate is None:
+        return result
+    excess = sum([a.amount for a in applied]) - cap_limit(total_raw, cap_rate)
+    for k in range(len(result) - 1, -1, -1):
+        if excess <= 0:
             break
-        total, shares = _share(rule, targets, current)
-        spent += total
-        applied.append(Applied(rule, targets, shares, total))
-    return applied
+        a = result[k]
+        if a.amount == 0:
+            continue
+        cut = min(excess, a.amount)
+        new_total = a.amount - cut
+        if new_total == 0:
+            # Capped out: no longer applied, so no line keeps a share of it.
+            result[k] = Applied(a.rule, (), [], 0, True)
+        else:
+            result[k] = Applied(a.rule, a.targets, allocate(new_total, a.shares), new_total, True)
+        excess -= cut
+    return result
 
 
-def _share(rule: Rule, targets: tuple[int, ...], current: list[int]) -> tuple[int, list[int]]:
-    """``rule``'s amount on the current amounts of ``targets``, and each one's share
-    (largest remainder, in proportion to them); ``current`` is brought up to date."""
-    # Every line is common (no product-level condition); targets are distinct
-    # positions, so as many as there are lines means all of them, in order.
-    everything = len(targets) == len(current)
-    weights = current.copy() if everything else _pick(current, targets)
-    base = sum(weights)
-    total = rule.take(base)
-    if not total:
-        return 0, [0] * len(targets)
-    shares = allocate(total, weights, base)
-    # (shares are as long as targets by construction; a strict zip costs a fifth
-    # more in this, the hottest loop of a preview)
-    if everything:
-        current[:] = map(sub, current, shares)
-    else:
-        for i, a in zip(targets, shares, strict=False):
-            current[i] -= a
-    return total, shares
-
-
-def _pick(amounts: list[int], targets: tuple[int, ...]) -> Sequence[int]:
-    """``amounts`` at ``targets`` (not empty), in order (``itemgetter`` loops in C)."""
-    return itemgetter(*targets)(amounts) if len(targets) > 1 else [amounts[targets[0]]]
-
-
-def _beyond_cap(chosen: Sequence[Target], current: list[int]) -> list[Applied]:
+def settle_past_cap(chosen: Sequence[Target], current: list[int], share: Share) -> list[Applied]:
     """The rules applied after the cap is used up: each one capped out or applied with 0.
 
     The cap stage would reduce each of these to 0, so no share of theirs is ever
@@ -104,17 +110,17 @@ def _beyond_cap(chosen: Sequence[Target], current: list[int]) -> list[Applied]:
         if len(targets) == n:
             most, least = sum(current), sum(low)
         else:
-            most, least = sum(_pick(current, targets)), sum(_pick(low, targets))
+            most, least = sum(pick(current, targets)), sum(pick(low, targets))
         least = (g * least >> _SCALE) - len(pending) * len(targets)
         if least <= 0 or rule.take(least) == 0:
             if rule.take(most) > 0:
                 # Undecided (only while rules are pending: else least == most). Share
                 # them, and the base is exact.
                 for rule_, targets_ in pending:
-                    _share(rule_, targets_, current)
+                    share(rule_, targets_, current)
                 pending.clear()
                 low, g = current.copy(), _ONE
-                least = most = sum(_pick(current, targets))
+                least = most = sum(pick(current, targets))
             if least <= 0 or rule.take(least) == 0:
                 settled.append(Applied(rule, targets, [0] * len(targets), 0))
                 continue

@@ -1,0 +1,171 @@
+"""The previewOrder document: what the stages decided, written as the JSON object."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+from .._stages.explain import ExplanationRow, LineRow, capped_out
+from .._stages.records import Outcome
+
+__all__ = ["document"]
+
+
+_LEAVES = frozenset({str, int, float, bool, type(None), Decimal})
+"""Immutable JSON values: a copy may share them."""
+
+
+def _fresh(value: Any) -> Any:
+    """A deep copy of JSON-shaped data: new dicts and lists, immutable leaves shared.
+
+    What :func:`copy.deepcopy` gives for such data, several times quicker; anything
+    else inside is deep-copied the general way.
+    """
+    if type(value) is dict:
+        return {k: v if type(v) in _LEAVES else _fresh(v) for k, v in value.items()}
+    if type(value) is list:
+        return [v if type(v) in _LEAVES else _fresh(v) for v in value]
+    if type(value) in _LEAVES:
+        return value
+    return copy.deepcopy(value)
+
+
+def _discount_echo(raw: Mapping[str, Any], coupon: Mapping[str, Any] | None) -> dict[str, Any]:
+    # A deep copy: the raw object belongs to the compiled rule set, which later
+    # previews echo too; a caller editing this document must not reach it.
+    echo: dict[str, Any] = _fresh(dict(raw))
+    echo["coupon"] = coupon
+    return echo
+
+
+def _line_documents(o: Outcome, rows: Sequence[LineRow]) -> list[dict[str, Any]]:
+    money = o.money
+    docs = []
+    for r in rows:
+        doc: dict[str, Any] = {
+            "productId": r.product_id,
+            "quantity": r.quantity,
+            "isGift": r.is_gift,
+            "unitPrice": money(r.unit_price),
+            "total": money(r.total),
+            "productDiscount": money(r.product_discount),
+            "orderDiscount": money(r.order_discount),
+            "totalWithDiscount": money(r.total - r.product_discount - r.order_discount),
+            "discounts": [{"identifier": i, "amount": money(a)} for i, a in r.discounts],
+        }
+        if r.price_locked:
+            doc["priceLocked"] = True
+        docs.append(doc)
+    return docs
+
+
+def document(
+    o: Outcome, line_rows: Sequence[LineRow], explanation: Sequence[ExplanationRow]
+) -> dict[str, Any]:
+    money = o.money
+    settings, gifts, bonus = o.settings, o.gifts, o.bonus
+    total_raw, total_with_discount = o.total_raw, o.total_with_discount
+
+    by_rule = {id(a.rule): a for a in o.applied}
+    coupon_obj: dict[str, Any] | None = None
+    coupon = o.eligibility.coupon
+    if coupon is not None:
+        owner = by_rule.get(id(coupon.rule))
+        coupon_obj = {
+            "code": coupon.code,
+            "valid": True,
+            "applied": owner is not None and not capped_out(owner),
+            "discountId": coupon.rule.id,
+            "discountIdentifier": coupon.rule.identifier,
+        }
+
+    order_discounts: list[dict[str, Any]] = []
+    product_discounts: list[dict[str, Any]] = []
+    for verdict in o.eligibility.verdicts:
+        rule = verdict.rule
+        done = by_rule.get(id(rule))
+        if done is None or capped_out(done):
+            continue
+        own_coupon = (
+            coupon_obj if coupon is not None and coupon.normalised in rule.coupons else None
+        )
+        (product_discounts if rule.to_product else order_discounts).append(
+            _discount_echo(rule.raw, own_coupon)
+        )
+
+    bonus_applied = money(bonus.applied)
+    total_due = money(bonus.total_due)
+    bonus_obj = None
+    if bonus.shown:
+        bonus_obj = {
+            "availableBalance": money(bonus.available_balance),
+            "maxBonusDiscount": money(bonus.max_bonus_discount),
+            "minBonusAmount": settings.echo["minBonusAmount"],
+            "minOrderAmountForBonus": settings.echo["minOrderAmountForBonus"],
+            "bonusApplied": bonus_applied,
+        }
+
+    zero = money(0)
+    preview_rows = [
+        {
+            "productId": line.item.id,
+            "title": line.item.title,
+            "sku": line.item.sku,
+            "price": money(line.unit_price),
+            "quantity": line.quantity,
+            "isGift": False,
+        }
+        for line in gifts.lines
+        if line.quantity
+    ] + [
+        {
+            "productId": g.item.id,
+            "title": g.item.title,
+            "sku": g.item.sku,
+            "price": zero,
+            "quantity": g.quantity,
+            "isGift": True,
+        }
+        for g in gifts.gift_lines
+    ]
+
+    document: dict[str, Any] = {
+        "totalSum": money(total_raw),
+        "totalSumWithDiscount": money(total_with_discount),
+        "bonusApplied": bonus_applied,
+        "totalDue": total_due,
+        "currency": o.cur.code,
+        "discountConfig": {
+            "orderDiscounts": order_discounts,
+            "productDiscounts": product_discounts,
+            "coupon": coupon_obj,
+            "settings": dict(settings.echo),
+            "additionalDiscountsMarkers": list(o.markers),
+            "totalRaw": money(total_raw),
+            "totalSumWithDiscount": money(total_with_discount),
+            "excludedGiftProductIds": list(gifts.excluded_product_ids),
+            "bonus": bonus_obj,
+            "bonusApplied": bonus_applied,
+            "totalDue": total_due,
+        },
+        "orderPreview": preview_rows,
+        "lines": _line_documents(o, line_rows),
+        "explanation": [
+            {
+                "id": e.id,
+                "identifier": e.identifier,
+                "status": e.status,
+                "reason": e.reason,
+                "amount": money(e.amount),
+                "capped": e.capped,
+            }
+            for e in explanation
+        ],
+        "bonusAccrual": money(o.accrued),
+        "warnings": [dict(w) for w in o.eligibility.warnings],
+    }
+    if o.extensions:
+        document.update(o.extensions)
+    return document

@@ -1,0 +1,260 @@
+"""The result of a preview: :class:`PreviewResult` and the value objects it is read through."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import FrozenInstanceError, dataclass
+from decimal import Decimal
+from typing import Any, Generic, NoReturn, TypeVar, overload
+
+from .._json import dumps
+from .._stages.explain import (
+    ExplanationRow,
+    LineRow,
+    capped_out,
+    explanation_rows,
+    line_rows,
+)
+from .._stages.records import Outcome
+from .document import document
+
+__all__ = ["LineDiscount", "LineResult", "PreviewResult", "RuleExplanation"]
+
+
+@dataclass(frozen=True, slots=True)
+class LineDiscount:
+    """One discount's share of one line."""
+
+    identifier: str | None
+    amount: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class LineResult:
+    """A line of the result, paid or gift, with what each discount took off it."""
+
+    product_id: int | str
+    quantity: int
+    is_gift: bool
+    unit_price: Decimal
+    total: Decimal
+    product_discount: Decimal
+    order_discount: Decimal
+    total_with_discount: Decimal
+    discounts: tuple[LineDiscount, ...]
+    price_locked: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class RuleExplanation:
+    """Why one discount applied or did not, and how much it took."""
+
+    id: int | str
+    identifier: str | None
+    status: str
+    reason: str | None
+    amount: Decimal
+    capped: bool
+
+
+T = TypeVar("T")
+
+
+class _built(Generic[T]):  # a decorator, lower case like cached_property
+    """An attribute built on its first read, then kept in the instance's ``__dict__``.
+
+    What :func:`functools.cached_property` does, without the lock it takes on each
+    first read before Python 3.12 (the values are immutable: a race at worst builds
+    one twice).
+    """
+
+    def __init__(self, build: Callable[[Any], T]) -> None:
+        self._build = build
+        self._name = build.__name__
+        self.__doc__ = build.__doc__
+
+    @overload
+    def __get__(self, obj: None, owner: type | None = None) -> _built[T]: ...
+    @overload
+    def __get__(self, obj: object, owner: type | None = None) -> T: ...
+    def __get__(self, obj: object | None, owner: type | None = None) -> T | _built[T]:
+        if obj is None:
+            return self
+        value = obj.__dict__[self._name] = self._build(obj)
+        return value
+
+
+class PreviewResult:
+    """The outcome of one preview.
+
+    The typed attributes are for Python callers; :meth:`to_json` writes the SPEC §9
+    document, and :attr:`document` is that document with ``Decimal`` money.
+
+    A result is an immutable view over what the pipeline decided (integers of minor
+    units): each attribute is built the first time it is read, then kept. Pricing
+    many carts for their totals (a what-if) so does not pay for documents nobody
+    reads, and the values are the same either way. Two results are equal when their
+    documents are. A pickled result carries its built values, not the rule set.
+    """
+
+    __slots__ = ("__dict__", "_outcome")
+    _outcome: Outcome | None
+
+    def __init__(self, outcome: Outcome | None) -> None:
+        object.__setattr__(self, "_outcome", outcome)
+
+    def __setattr__(self, name: str, value: object) -> NoReturn:
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> NoReturn:
+        raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+    @property
+    def _o(self) -> Outcome:
+        assert self._outcome is not None  # only unpickled results lack it, fully built
+        return self._outcome
+
+    @_built
+    def total_raw(self) -> Decimal:
+        """``totalRaw``: Σ unit price × quantity over the paid lines."""
+        return self._o.money(self._o.total_raw)
+
+    @_built
+    def total_sum_with_discount(self) -> Decimal:
+        """``totalSumWithDiscount``: ``totalRaw`` less every applied discount."""
+        return self._o.money(self._o.total_with_discount)
+
+    @_built
+    def bonus_applied(self) -> Decimal:
+        """``bonusApplied``: what the customer's points pay."""
+        return self._o.money(self._o.bonus.applied)
+
+    @_built
+    def total_due(self) -> Decimal:
+        """``totalDue``: what is left to pay."""
+        return self._o.money(self._o.bonus.total_due)
+
+    @_built
+    def currency(self) -> str:
+        """The ISO 4217 code."""
+        return self._o.cur.code
+
+    @_built
+    def bonus_accrual(self) -> Decimal:
+        """``bonusAccrual``: points the passing ``BONUS`` programs credit on payment."""
+        return self._o.money(self._o.accrued)
+
+    @_built
+    def warnings(self) -> tuple[Mapping[str, Any], ...]:
+        """What was said about the request (unknown markers)."""
+        return self._o.eligibility.warnings
+
+    @_built
+    def applied_ids(self) -> tuple[int | str, ...]:
+        """Ids of the discounts that applied, in the order they applied (product-level
+        first, SPEC §6): the ``applied`` entries of :attr:`explanation`, without building it."""
+        return tuple(a.rule.id for a in self._o.applied if not capped_out(a))
+
+    @property
+    def total_discount(self) -> Decimal:
+        """``totalRaw`` − ``totalSumWithDiscount``."""
+        return self.total_raw - self.total_sum_with_discount
+
+    @_built
+    def lines(self) -> tuple[LineResult, ...]:
+        """Paid lines in request order (those still holding units), then gift lines."""
+        return _line_results(self._o, self._line_rows)
+
+    @_built
+    def explanation(self) -> tuple[RuleExplanation, ...]:
+        """One entry per discount, in priority order."""
+        money = self._o.money
+        return tuple(
+            [
+                RuleExplanation(e.id, e.identifier, e.status, e.reason, money(e.amount), e.capped)
+                for e in self._explanation_rows
+            ]
+        )
+
+    @_built
+    def document(self) -> Mapping[str, Any]:
+        """The SPEC §9 document, money as ``Decimal``."""
+        return document(self._o, self._line_rows, self._explanation_rows)
+
+    # The lines and the explanation in minor units, which both the value objects
+    # above and the document are written from (the document needs no value objects).
+    @_built
+    def _line_rows(self) -> list[LineRow]:
+        return line_rows(self._o)
+
+    @_built
+    def _explanation_rows(self) -> list[ExplanationRow]:
+        return explanation_rows(self._o)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, PreviewResult):
+            return NotImplemented
+        return self.document == other.document
+
+    __hash__ = None  # type: ignore[assignment]  # equal by value, yet holds dicts
+
+    def __repr__(self) -> str:
+        return (
+            f"PreviewResult(total_raw={self.total_raw!r}, "
+            f"total_sum_with_discount={self.total_sum_with_discount!r}, "
+            f"bonus_applied={self.bonus_applied!r}, total_due={self.total_due!r}, "
+            f"currency={self.currency!r}, bonus_accrual={self.bonus_accrual!r}, "
+            f"lines={self.lines!r}, explanation={self.explanation!r}, "
+            f"warnings={self.warnings!r})"
+        )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # The outcome refers to the compiled rules (closures); carry the built views.
+        views = _views()
+        return (_restored, (views, tuple(getattr(self, name) for name in views)))
+
+    def to_dict(self) -> dict[str, Any]:
+        """A fresh copy of the §9 document (money as ``Decimal``)."""
+        return copy.deepcopy(dict(self.document))
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        """The §9 JSON: exact numbers, fixed key order, byte-identical for the same input."""
+        return dumps(self.document, indent=indent)
+
+
+def _views() -> tuple[str, ...]:
+    """The public built attributes, in class order: what a pickled result carries."""
+    return tuple(
+        name
+        for name, value in vars(PreviewResult).items()
+        if isinstance(value, _built) and not name.startswith("_")
+    )
+
+
+def _restored(names: Sequence[str], values: Sequence[Any]) -> PreviewResult:
+    """An unpickled result: every view already built."""
+    result = PreviewResult(None)
+    result.__dict__.update(zip(names, values, strict=True))
+    return result
+
+
+def _line_results(o: Outcome, rows: Sequence[LineRow]) -> tuple[LineResult, ...]:
+    money = o.money
+    return tuple(
+        [
+            LineResult(
+                product_id=r.product_id,
+                quantity=r.quantity,
+                is_gift=r.is_gift,
+                unit_price=money(r.unit_price),
+                total=money(r.total),
+                product_discount=money(r.product_discount),
+                order_discount=money(r.order_discount),
+                total_with_discount=money(r.total - r.product_discount - r.order_discount),
+                discounts=tuple([LineDiscount(i, money(a)) for i, a in r.discounts]),
+                price_locked=r.price_locked,
+            )
+            for r in rows
+        ]
+    )

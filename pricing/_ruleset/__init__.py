@@ -1,0 +1,86 @@
+"""What is compiled once per rule set: catalog, conditions, rules, gates, index, settings.
+
+A rule set (currency, catalog, categories, discounts, settings, tax rates) is turned
+here into immutable structures in minor units and masks, so that a preview does
+only the work that depends on the cart, the customer and the instant.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .._errors import ScenarioError
+from .._money import Currency
+from .._schema import Category, Discount, Product, Settings, TaxRate, validate
+from .catalog import CompiledCatalog, compile_catalog
+from .index import RuleIndex, index_rules
+from .rules import compile_rules
+from .settings import CompiledSettings, TaxTable, compile_settings, compile_tax_rates
+
+__all__ = ["CompiledRuleSet", "compile_rule_set"]
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledRuleSet:
+    """A rule set ready for previews."""
+
+    currency: Currency
+    catalog: CompiledCatalog
+    index: RuleIndex
+    settings: CompiledSettings
+    tax_table: TaxTable
+    taxed: bool
+    """Whether tax output is asked for (a tax input is given): otherwise the output has none."""
+    gives_gifts: bool
+    """Whether any rule has gifts (else the gift stage is skipped)."""
+    storage_marker: str | None
+
+
+def _validated_list(model: type[Any], items: Sequence[Any], name: str) -> list[Any]:
+    if isinstance(items, str | bytes | Mapping):
+        raise ScenarioError(name, "must be a list")
+    return [validate(model, item, f"{name}[{i}]") for i, item in enumerate(items)]
+
+
+def compile_rule_set(
+    cur: Currency,
+    *,
+    categories: Sequence[Category | Mapping[str, Any]],
+    catalog: Sequence[Product | Mapping[str, Any]],
+    discounts: Sequence[Discount | Mapping[str, Any]],
+    settings: Settings | Mapping[str, Any] | None,
+    tax_rates: Sequence[TaxRate | Mapping[str, Any]] | None,
+    locale: str | None,
+    storage_marker: str | None,
+) -> CompiledRuleSet:
+    """Validate (models pass through as they are) and compile, part by part: the first
+    error raised names its JSON path."""
+    compiled_catalog = compile_catalog(
+        cur,
+        _validated_list(Category, categories, "categories"),
+        _validated_list(Product, catalog, "catalog"),
+    )
+    rules = compile_rules(cur, _validated_list(Discount, discounts, "discounts"), compiled_catalog)
+    index = index_rules(rules, compiled_catalog)
+    settings_m = validate(Settings, settings if settings is not None else {}, "settings")
+    compiled_settings = compile_settings(cur, settings_m)
+    rates = compile_tax_rates(
+        None if tax_rates is None else _validated_list(TaxRate, tax_rates, "taxRates")
+    )
+    table = TaxTable.build(rates, compiled_settings.prices_include_tax, locale)
+    for i, product in enumerate(compiled_catalog.items.values()):
+        table.rate_key(product.tax_rate_key, f"catalog[{i}].taxRateId")
+    return CompiledRuleSet(
+        currency=cur,
+        catalog=compiled_catalog,
+        index=index,
+        settings=compiled_settings,
+        tax_table=table,
+        taxed=(
+            tax_rates is not None or locale is not None or settings_m.prices_include_tax is not None
+        ),
+        gives_gifts=any(rule.gifts for rule in rules),
+        storage_marker=storage_marker,
+    )

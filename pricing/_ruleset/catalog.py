@@ -1,0 +1,203 @@
+"""The catalog, compiled once: products in minor units, the category tree as masks.
+
+Sets of products are *masks* (integers with one bit per catalog product), so that
+what a rule can touch in a cart is one ``&`` at preview time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from .._errors import ScenarioError
+from .._money import Currency, to_minor
+from .._schema import Category, Product
+
+if TYPE_CHECKING:
+    from .conditions import AttributeMatcher
+
+__all__ = ["CatalogItem", "CompiledCatalog", "compile_catalog", "key_of"]
+
+
+def key_of(value: object) -> str:
+    """The id as a string: ``2957`` and ``"2957"`` name the same thing."""
+    return str(value)
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogItem:
+    """A product ready for pricing."""
+
+    id: int | str
+    key: str
+    title: str | None
+    sku: str | None
+    price: int
+    categories: frozenset[str]
+    """Its own categories."""
+    nested_categories: frozenset[str]
+    """Its own categories and all their ancestors (for ``isNested`` matching)."""
+    attributes: Mapping[str, Any]
+    available: bool
+    tax_rate_key: str | None
+    index: int
+    """Its position in the catalog."""
+    bit: int
+    """``1 << index``: its member bit in a product mask."""
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledCatalog:
+    """The catalog indexed by product key, and its category tree.
+
+    Sets of products are *masks*: integers with the products' :attr:`CatalogItem.bit`
+    set. A rule's product-level conditions compile to masks, a cart to the mask of
+    its products, and whether a rule can touch a cart is one ``&``.
+    """
+
+    items: Mapping[str, CatalogItem]
+    order: tuple[str, ...]
+    """Product keys in catalog order."""
+    all_mask: int
+    own_category_masks: Mapping[str, int]
+    """Category key → the products directly in it."""
+    nested_category_masks: Mapping[str, int]
+    """Category key → the products in it or in one of its descendants."""
+    attribute_groups: dict[str, tuple[tuple[Mapping[str, Any], int], ...]] = field(
+        default_factory=dict
+    )
+    """Memo of :meth:`attribute_mask`: attribute name → (sample attributes, mask) groups."""
+    by_id: Mapping[int | str, CatalogItem] = field(default_factory=dict)
+    """The available :attr:`items`, also under the ``int`` ids their keys spell (``2957``
+    beside ``"2957"``): a plain ``productId`` finds its item without :func:`key_of`."""
+
+    def product_mask(self, keys: Iterable[str]) -> int:
+        """The products named by ``keys`` (keys not in the catalog name none)."""
+        mask = 0
+        for k in keys:
+            item = self.items.get(k)
+            if item is not None:
+                mask |= item.bit
+        return mask
+
+    def category_mask(self, cats: Iterable[tuple[str, bool]]) -> int:
+        """The products in any of ``cats`` (``(key, isNested)`` pairs), as SPEC §3 matches."""
+        mask = 0
+        for c, nested in cats:
+            mask |= (self.nested_category_masks if nested else self.own_category_masks).get(c, 0)
+        return mask
+
+    def attribute_mask(self, names: Iterable[str], matcher: AttributeMatcher) -> int:
+        """The products for which ``matcher`` holds on one of the attributes ``names``.
+
+        A matcher reads only ``attrs[name]`` (and whether it is there), so products
+        are grouped by that value and the matcher is asked once per group.
+        """
+        mask = 0
+        for name in names:
+            groups = self.attribute_groups.get(name)
+            if groups is None:
+                groups = self.attribute_groups[name] = self._group_by_attribute(name)
+            for attrs, group in groups:
+                if matcher(attrs, name):
+                    mask |= group
+        return mask
+
+    def _group_by_attribute(self, name: str) -> tuple[tuple[Mapping[str, Any], int], ...]:
+        groups: dict[object, tuple[Mapping[str, Any], int]] = {}
+        for item in self.items.values():
+            attrs = item.attributes
+            # Matchers compare the value's text or number: (type, text) decides it.
+            value = attrs.get(name, _ABSENT)
+            key = (type(value), str(value))
+            sample, mask = groups.get(key, (attrs, 0))
+            groups[key] = (sample, mask | item.bit)
+        return tuple(groups.values())
+
+
+_ABSENT = object()
+
+
+def _ancestors(categories: Sequence[Category]) -> dict[str, frozenset[str]]:
+    parent: dict[str, str | None] = {}
+    for i, cat in enumerate(categories):
+        k = key_of(cat.id)
+        if k in parent:
+            raise ScenarioError(f"categories[{i}].id", f"duplicate category id {cat.id}")
+        parent[k] = None if cat.parent_id is None else key_of(cat.parent_id)
+    result: dict[str, frozenset[str]] = {}
+    for i, k in enumerate(parent):
+        seen: list[str] = []
+        p = parent[k]
+        while p is not None:
+            if p == k or p in seen:
+                raise ScenarioError(
+                    f"categories[{i}].parentId", f"category {k} is its own ancestor"
+                )
+            seen.append(p)
+            p = parent.get(p)
+        result[k] = frozenset(seen)
+    return result
+
+
+def compile_catalog(
+    cur: Currency, categories: Sequence[Category], products: Sequence[Product]
+) -> CompiledCatalog:
+    """Index the catalog; prices to minor units, categories to their ancestor closure."""
+    ancestors = _ancestors(categories)
+    items: dict[str, CatalogItem] = {}
+    own_masks: dict[str, int] = {}
+    nested_masks: dict[str, int] = {}
+    for i, p in enumerate(products):
+        k = key_of(p.id)
+        if k in items:
+            raise ScenarioError(f"catalog[{i}].id", f"duplicate product id {p.id}")
+        own = frozenset(key_of(c) for c in p.category_ids)
+        nested = set(own)
+        for c in own:
+            # Categories not declared in `categories` are roots (decision, docs/scenario.md).
+            nested |= ancestors.get(c, frozenset())
+        items[k] = CatalogItem(
+            id=p.id,
+            key=k,
+            title=p.title,
+            sku=p.sku,
+            price=to_minor(cur, p.price, f"catalog[{i}].price"),
+            categories=own,
+            nested_categories=frozenset(nested),
+            attributes=dict(p.attributes),
+            available=p.available,
+            tax_rate_key=None if p.tax_rate_id is None else key_of(p.tax_rate_id),
+            index=i,
+            bit=1 << i,
+        )
+        for c in own:
+            own_masks[c] = own_masks.get(c, 0) | 1 << i
+        for c in nested:
+            nested_masks[c] = nested_masks.get(c, 0) | 1 << i
+    by_id: dict[int | str, CatalogItem] = {}
+    for k, item in items.items():
+        if not item.available:
+            continue
+        by_id[k] = item
+        number = _int_spelled(k)
+        if number is not None:
+            by_id[number] = item
+    return CompiledCatalog(
+        items=items,
+        by_id=by_id,
+        order=tuple(items),
+        all_mask=(1 << len(items)) - 1,
+        own_category_masks=own_masks,
+        nested_category_masks=nested_masks,
+    )
+
+
+def _int_spelled(key: str) -> int | None:
+    """The ``int`` whose :func:`key_of` is ``key``, if there is one."""
+    try:
+        number = int(key)
+    except ValueError:
+        return None
+    return number if key_of(number) == key else None

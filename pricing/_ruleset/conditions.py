@@ -1,0 +1,248 @@
+"""Conditions, compiled once: what each ``conditionType`` asks of a line or a cart.
+
+Product-level conditions (``PRODUCT``, ``CATEGORY``, ``ATTRIBUTE``) depend only on
+the catalog, so each becomes the mask of the products it is true for. Cart-level
+conditions become a :class:`CartCondition` whose ``test`` is specialised to its kind
+and asked of the cart at preview time. A new condition type is added here: its
+name in :data:`LINE_KINDS` or :data:`CART_KINDS`, a branch in
+:func:`compile_conditions`, and (cart-level) a test in :func:`_cart_test`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any, Protocol
+
+from .._errors import ScenarioError
+from .._money import Currency, to_minor
+from .._schema import Condition, EntityRef
+from .catalog import CompiledCatalog, key_of
+
+__all__ = [
+    "CART_KINDS",
+    "LINE_KINDS",
+    "AttributeMatcher",
+    "CartCondition",
+    "CartFacts",
+    "compile_conditions",
+    "compile_matcher",
+]
+
+
+def _as_number(value: object) -> Decimal | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    try:
+        number = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        return None
+    return number if number.is_finite() else None
+
+
+def _as_text(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+_ORDERINGS: dict[str, Callable[[Any, Any], bool]] = {
+    "eq": lambda a, b: a == b,
+    "neq": lambda a, b: a != b,
+    "gt": lambda a, b: a > b,
+    "gte": lambda a, b: a >= b,
+    "lt": lambda a, b: a < b,
+    "lte": lambda a, b: a <= b,
+}
+
+AttributeMatcher = Callable[[Mapping[str, Any], str], bool]
+
+
+def compile_matcher(spec: Any, path: str) -> AttributeMatcher:
+    """A predicate ``(attributes, name) -> bool`` for a condition's ``value``.
+
+    A plain value means equality compared as strings; ``{value, condition}`` picks
+    the operator. An absent attribute only satisfies ``nex`` (decision).
+    """
+    if isinstance(spec, Mapping) and "condition" in spec:
+        op = str(spec["condition"]).lower()
+        expected = spec.get("value")
+    else:
+        # A plain value (or ``{value}`` alone): equality compared as strings (SPEC §3).
+        text = _as_text(spec["value"] if isinstance(spec, Mapping) and "value" in spec else spec)
+        return lambda attrs, name: name in attrs and _as_text(attrs[name]) == text
+
+    if op == "exs":
+        return lambda attrs, name: name in attrs
+    if op == "nex":
+        return lambda attrs, name: name not in attrs
+    if op == "lke":
+        needle = _as_text(expected).casefold()
+        return lambda attrs, name: name in attrs and needle in _as_text(attrs[name]).casefold()
+    if op not in _ORDERINGS:
+        raise ScenarioError(
+            f"{path}.condition",
+            f"unknown attribute operator {op!r} (eq neq gt gte lt lte lke exs nex)",
+        )
+    compare = _ORDERINGS[op]
+    expected_text = _as_text(expected)
+    expected_number = _as_number(expected)
+
+    def match(attrs: Mapping[str, Any], name: str) -> bool:
+        if name not in attrs:
+            return False
+        actual = attrs[name]
+        if expected_number is not None:
+            actual_number = _as_number(actual)
+            if actual_number is not None:
+                return compare(actual_number, expected_number)
+        return compare(_as_text(actual), expected_text)
+
+    return match
+
+
+@dataclass(frozen=True, slots=True)
+class CartCondition:
+    """A condition whose answer is the same for every line of a cart."""
+
+    kind: str
+    amount: int = 0
+    names: tuple[str, ...] = ()
+    matcher: AttributeMatcher | None = None
+    mask: int = 0
+    """``PRODUCT_IN_CART``/``CATEGORY_IN_CART``: the catalog products that satisfy it
+    (true for a cart whose mask meets it)."""
+    test: Callable[[CartFacts], bool] = field(init=False, repr=False, compare=False)
+    """Whether a cart satisfies it: one call, made for its kind when it is compiled."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "test", _cart_test(self))
+
+
+class CartFacts(Protocol):
+    """What cart-level conditions read of a cart (the eligibility stage's cart provides it)."""
+
+    @property
+    def mask(self) -> int:
+        """The products in the cart."""
+        ...
+
+    @property
+    def ltv(self) -> int | None:
+        """The customer's ``ltv`` in minor units (``None``: a guest, or not given)."""
+        ...
+
+    @property
+    def attributes(self) -> Mapping[str, Any] | None:
+        """The customer's attributes (``None``: a guest)."""
+        ...
+
+    def total_raw(self) -> int:
+        """Σ unit price × quantity over the cart's lines, in minor units."""
+        ...
+
+
+def _cart_test(cond: CartCondition) -> Callable[[CartFacts], bool]:
+    """The test for one cart-level condition (SPEC §3), specialised to its kind."""
+    kind = cond.kind
+    if kind in ("PRODUCT_IN_CART", "CATEGORY_IN_CART"):
+        mask = cond.mask
+        return lambda cart: mask & cart.mask != 0
+    amount = cond.amount
+    if kind == "MIN_CART_AMOUNT":
+        return lambda cart: cart.total_raw() >= amount
+    if kind == "USER_LTV":
+        return lambda cart: cart.ltv is not None and cart.ltv >= amount
+    matcher, names = cond.matcher, cond.names
+    if kind != "USER_ATTRIBUTE" or matcher is None:
+        return lambda cart: False
+
+    def some_attribute(cart: CartFacts) -> bool:
+        attributes = cart.attributes
+        return attributes is not None and any(matcher(attributes, name) for name in names)
+
+    return some_attribute
+
+
+LINE_KINDS = frozenset({"PRODUCT", "CATEGORY", "ATTRIBUTE"})
+CART_KINDS = frozenset(
+    {"PRODUCT_IN_CART", "CATEGORY_IN_CART", "MIN_CART_AMOUNT", "USER_LTV", "USER_ATTRIBUTE"}
+)
+
+
+def _entity_refs(cond: Condition, path: str) -> list[tuple[str, bool]]:
+    """``entityIds`` (or the older ``value``) as ``(key, isNested)`` pairs."""
+    raw: Iterable[Any]
+    if cond.entity_ids is not None:
+        raw = cond.entity_ids
+    elif isinstance(cond.value, list):
+        raw = cond.value
+    elif cond.value is not None and not isinstance(cond.value, Mapping):
+        raw = [cond.value]
+    else:
+        raise ScenarioError(f"{path}.entityIds", f"a {cond.kind} condition needs entityIds")
+    default_nested = bool(cond.is_nested)
+    refs = []
+    for item in raw:
+        if isinstance(item, EntityRef):
+            nested = default_nested if item.is_nested is None else item.is_nested
+            refs.append((key_of(item.id), nested))
+        elif isinstance(item, Mapping) and "id" in item:
+            refs.append((key_of(item["id"]), bool(item.get("isNested", default_nested))))
+        else:
+            refs.append((key_of(item), default_nested))
+    return refs
+
+
+def _condition_amount(cur: Currency, cond: Condition, path: str) -> int:
+    value = cond.value
+    if isinstance(value, Mapping):
+        value = value.get("amount", value.get("value"))
+    if value is None or isinstance(value, bool):
+        raise ScenarioError(f"{path}.value.amount", f"a {cond.kind} condition needs an amount")
+    number = _as_number(value)
+    if number is None or number < 0:
+        raise ScenarioError(f"{path}.value.amount", f"must be a non-negative amount, got {value!r}")
+    return to_minor(cur, number, f"{path}.value.amount")
+
+
+def compile_conditions(
+    cur: Currency, conditions: Sequence[Condition], catalog: CompiledCatalog, path: str
+) -> tuple[list[int], list[CartCondition]]:
+    """Each product-level condition as the mask of products it holds for, and the
+    cart-level ones as :class:`CartCondition` (in the order given)."""
+    line_masks: list[int] = []
+    cart_conds: list[CartCondition] = []
+    for j, cond in enumerate(conditions):
+        cpath = f"{path}.conditions[{j}]"
+        kind_name = cond.kind
+        if kind_name == "PRODUCT":
+            line_masks.append(catalog.product_mask(k for k, _ in _entity_refs(cond, cpath)))
+        elif kind_name == "CATEGORY":
+            line_masks.append(catalog.category_mask(_entity_refs(cond, cpath)))
+        elif kind_name == "ATTRIBUTE":
+            names = tuple(k for k, _ in _entity_refs(cond, cpath))
+            matcher = compile_matcher(cond.value, f"{cpath}.value")
+            line_masks.append(catalog.attribute_mask(names, matcher))
+        elif kind_name == "PRODUCT_IN_CART":
+            keys = frozenset(k for k, _ in _entity_refs(cond, cpath))
+            cart_conds.append(CartCondition(kind_name, mask=catalog.product_mask(keys)))
+        elif kind_name == "CATEGORY_IN_CART":
+            cats = tuple(_entity_refs(cond, cpath))
+            cart_conds.append(CartCondition(kind_name, mask=catalog.category_mask(cats)))
+        elif kind_name in ("MIN_CART_AMOUNT", "USER_LTV"):
+            cart_conds.append(CartCondition(kind_name, amount=_condition_amount(cur, cond, cpath)))
+        elif kind_name == "USER_ATTRIBUTE":
+            names = tuple(k for k, _ in _entity_refs(cond, cpath))
+            matcher = compile_matcher(cond.value, f"{cpath}.value")
+            cart_conds.append(CartCondition(kind_name, names=names, matcher=matcher))
+        else:
+            field_name = "conditionType" if cond.condition_type is not None else "type"
+            raise ScenarioError(
+                f"{cpath}.{field_name}",
+                f"unknown condition type {kind_name!r} (one of "
+                + ", ".join(sorted(LINE_KINDS | CART_KINDS))
+                + ")",
+            )
+    return line_masks, cart_conds

@@ -1,0 +1,68 @@
+"""The rule index, built once: which rules a cart can possibly touch, found by masks.
+
+Sets of rules are masks, as sets of products are: bit ``k`` stands for the rule of
+priority ``k``. A preview intersects the masks of the gates (:mod:`.gates`) with
+the rules that can reach a product of the cart, and matches only those against it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from .catalog import CompiledCatalog
+from .gates import Gates, Windows
+from .rules import Rule
+
+__all__ = ["RuleIndex", "bits_of", "index_rules"]
+
+
+def bits_of(mask: int) -> Iterable[int]:
+    """The positions of the bits set in ``mask``, lowest first."""
+    while mask:
+        low = mask & -mask
+        yield low.bit_length() - 1
+        mask ^= low
+
+
+@dataclass(frozen=True, slots=True)
+class RuleIndex:
+    """The rules in priority order, indexed so that a cart touches only those that can apply."""
+
+    rules: tuple[Rule, ...]
+    windows: Windows
+    """Gate 2."""
+    gates: Gates
+    """Gates 3–6."""
+    reach_all: int
+    """Rules that may target any product."""
+    reach: tuple[int, ...]
+    """Per catalog product (by position), the other rules that may target it."""
+    coupon_owners: Mapping[str, int]
+    """Normalised coupon code → the position of the first (highest-priority) rule defining it."""
+    identifiers: frozenset[str]
+    """Every rule identifier (to tell unknown markers)."""
+
+
+def index_rules(rules: tuple[Rule, ...], catalog: CompiledCatalog) -> RuleIndex:
+    """Index compiled rules by date window, gate and reachable product (done once)."""
+    reach_all = 0
+    reach = [0] * len(catalog.order)
+    owners: dict[str, int] = {}
+    for k, rule in enumerate(rules):
+        for code in rule.coupons:
+            owners.setdefault(code, k)
+        if rule.reach_mask == catalog.all_mask:
+            reach_all |= 1 << k
+        else:
+            for pos in bits_of(rule.reach_mask):
+                reach[pos] |= 1 << k
+    return RuleIndex(
+        rules=rules,
+        windows=Windows.build(rules),
+        gates=Gates.build(rules),
+        reach_all=reach_all,
+        reach=tuple(reach),
+        coupon_owners=owners,
+        identifiers=frozenset(r.identifier for r in rules if r.identifier is not None),
+    )

@@ -1,0 +1,101 @@
+"""Explain: each line's share of each discount, and each rule's status and reason.
+
+What the result's lines and explanation are written from, in minor units; both
+the value objects (:mod:`pricing._result.views`) and the document
+(:mod:`pricing._result.document`) read these rows, so they can never disagree.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from .records import Applied, Outcome
+
+__all__ = ["ExplanationRow", "LineRow", "capped_out", "explanation_rows", "line_rows"]
+
+
+def capped_out(a: Applied) -> bool:
+    """A discount the cap reduced to 0: no longer applied."""
+    return a.capped and a.amount == 0
+
+
+class LineRow(NamedTuple):
+    """One line of the result in minor units: what :attr:`PreviewResult.lines` and the
+    document's ``lines`` are both written from."""
+
+    product_id: int | str
+    quantity: int
+    is_gift: bool
+    unit_price: int
+    total: int
+    product_discount: int
+    order_discount: int
+    discounts: list[tuple[str | None, int]]
+    """(identifier, share) of each applied discount that targeted the line."""
+    price_locked: bool
+
+
+def line_rows(o: Outcome) -> list[LineRow]:
+    lines = o.gifts.lines
+    product_off = [0] * len(lines)
+    order_off = [0] * len(lines)
+    per_line: list[list[tuple[str | None, int]]] = [[] for _ in lines]
+    for a in o.applied:
+        if capped_out(a):
+            continue
+        bucket = product_off if a.rule.to_product else order_off
+        identifier = a.rule.identifier
+        for pos, share in zip(a.targets, a.shares, strict=True):
+            bucket[pos] += share
+            per_line[pos].append((identifier, share))
+    rows = [
+        LineRow(
+            line.item.id,
+            line.quantity,
+            False,
+            line.unit_price,
+            line.unit_price * line.quantity,
+            product_off[pos],
+            order_off[pos],
+            per_line[pos],
+            line.price_locked,
+        )
+        for pos, line in enumerate(lines)
+        if line.quantity  # a line whose every unit became a gift is gone
+    ]
+    rows += [
+        LineRow(g.item.id, g.quantity, True, 0, 0, 0, 0, [], False) for g in o.gifts.gift_lines
+    ]
+    return rows
+
+
+class ExplanationRow(NamedTuple):
+    """One discount's entry in minor units (see :class:`LineRow`)."""
+
+    id: int | str
+    identifier: str | None
+    status: str
+    reason: str | None
+    amount: int
+    capped: bool
+
+
+def explanation_rows(o: Outcome) -> list[ExplanationRow]:
+    by_rule = {id(a.rule): a for a in o.applied}
+    rows = []
+    for verdict in o.eligibility.verdicts:
+        rule = verdict.rule
+        done = by_rule.get(id(rule))
+        if done is None:
+            rows.append(
+                ExplanationRow(rule.id, rule.identifier, "not_applied", verdict.reason, 0, False)
+            )
+        elif capped_out(done):
+            rows.append(
+                ExplanationRow(rule.id, rule.identifier, "not_applied", "capped_out", 0, True)
+            )
+        else:
+            rows.append(
+                ExplanationRow(rule.id, rule.identifier, "applied", None, done.amount, done.capped)
+            )
+    return rows
