@@ -36,7 +36,7 @@ from ._stages.gifts import settle_gifts
 from ._stages.intake import PriceVerifierLike, read_request
 from ._stages.order_discounts import apply_order_discounts
 from ._stages.product_discounts import apply_product_discounts
-from ._stages.records import Gifts, Outcome
+from ._stages.records import Outcome
 from ._stages.tax import read_charges, tax_extensions
 
 __all__ = ["Engine", "preview", "preview_json"]
@@ -117,34 +117,9 @@ class Engine:
             raise ScenarioError("at", "must be a timezone-aware datetime")
         rs = self._rs
         settings = rs.settings
-        request = read_request(
-            rs.currency,
-            rs.catalog,
-            order,
-            customer,
-            storage_marker=rs.storage_marker,
-            verifier=self._verifier,
-            at=at,
-        )
-        eligibility = decide(
-            rs.index,
-            request.lines,
-            customer=request.customer,
-            at=at,
-            coupon_code=request.coupon_code,
-            markers=request.markers,
-            allow_stacking=settings.allow_stacking,
-        )
-        gifts = (
-            settle_gifts(
-                rs.catalog,
-                request.lines,
-                [rule for rule, _ in eligibility.applying],
-                allow_gift_stacking=settings.allow_gift_stacking,
-            )
-            if rs.gives_gifts
-            else Gifts(request.lines, (), ())
-        )
+        request = read_request(rs, order, customer, verifier=self._verifier, at=at)
+        eligibility = decide(rs.index, request, at=at, allow_stacking=settings.allow_stacking)
+        gifts = settle_gifts(rs, request.lines, eligibility.applying)
         paid = gifts.lines
         current = [line.unit_price * line.quantity for line in paid]
         total_raw = sum(current)
@@ -156,11 +131,7 @@ class Engine:
         total_with_discount = total_raw - sum([a.amount for a in applied])
         charges = read_charges(rs, request)
         bonus = settle_bonus(
-            total_with_discount,
-            request.customer,
-            request.bonus_requested,
-            settings,
-            shipping=charges.shipping_total,
+            total_with_discount, request, settings, shipping=charges.shipping_total
         )
         accrued = accrual(eligibility.accruing, bonus.total_due)
         extensions = tax_extensions(rs, charges, paid, applied)

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from .._stages.explain import ExplanationRow, LineRow, capped_out
-from .._stages.records import Outcome
+from .._stages.records import Applied, Outcome
 
 __all__ = ["document"]
 
@@ -61,26 +61,26 @@ def _line_documents(o: Outcome, rows: Sequence[LineRow]) -> list[dict[str, Any]]
     return docs
 
 
-def document(
-    o: Outcome, line_rows: Sequence[LineRow], explanation: Sequence[ExplanationRow]
-) -> dict[str, Any]:
-    money = o.money
-    settings, gifts, bonus = o.settings, o.gifts, o.bonus
-    total_raw, total_with_discount = o.total_raw, o.total_with_discount
-
-    by_rule = {id(a.rule): a for a in o.applied}
-    coupon_obj: dict[str, Any] | None = None
+def _coupon(o: Outcome, by_rule: Mapping[int, Applied]) -> dict[str, Any] | None:
+    """``discountConfig.coupon``: the presented code's object, or ``None``."""
     coupon = o.eligibility.coupon
-    if coupon is not None:
-        owner = by_rule.get(id(coupon.rule))
-        coupon_obj = {
-            "code": coupon.code,
-            "valid": True,
-            "applied": owner is not None and not capped_out(owner),
-            "discountId": coupon.rule.id,
-            "discountIdentifier": coupon.rule.identifier,
-        }
+    if coupon is None:
+        return None
+    owner = by_rule.get(id(coupon.rule))
+    return {
+        "code": coupon.code,
+        "valid": True,
+        "applied": owner is not None and not capped_out(owner),
+        "discountId": coupon.rule.id,
+        "discountIdentifier": coupon.rule.identifier,
+    }
 
+
+def _discount_echoes(
+    o: Outcome, by_rule: Mapping[int, Applied], coupon_obj: dict[str, Any] | None
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The applied discounts as given, ``coupon`` set: ``(orderDiscounts, productDiscounts)``."""
+    coupon = o.eligibility.coupon
     order_discounts: list[dict[str, Any]] = []
     product_discounts: list[dict[str, Any]] = []
     for verdict in o.eligibility.verdicts:
@@ -94,21 +94,28 @@ def document(
         (product_discounts if rule.to_product else order_discounts).append(
             _discount_echo(rule.raw, own_coupon)
         )
+    return order_discounts, product_discounts
 
-    bonus_applied = money(bonus.applied)
-    total_due = money(bonus.total_due)
-    bonus_obj = None
-    if bonus.shown:
-        bonus_obj = {
-            "availableBalance": money(bonus.available_balance),
-            "maxBonusDiscount": money(bonus.max_bonus_discount),
-            "minBonusAmount": settings.echo["minBonusAmount"],
-            "minOrderAmountForBonus": settings.echo["minOrderAmountForBonus"],
-            "bonusApplied": bonus_applied,
-        }
 
+def _bonus(o: Outcome) -> dict[str, Any] | None:
+    """``discountConfig.bonus``: ``None`` for a guest who asked for no bonus."""
+    bonus, money, echo = o.bonus, o.money, o.settings.echo
+    if not bonus.shown:
+        return None
+    return {
+        "availableBalance": money(bonus.available_balance),
+        "maxBonusDiscount": money(bonus.max_bonus_discount),
+        "minBonusAmount": echo["minBonusAmount"],
+        "minOrderAmountForBonus": echo["minOrderAmountForBonus"],
+        "bonusApplied": money(bonus.applied),
+    }
+
+
+def _order_preview(o: Outcome) -> list[dict[str, Any]]:
+    """``orderPreview``: paid lines still holding units, then gift lines at price 0."""
+    money, gifts = o.money, o.gifts
     zero = money(0)
-    preview_rows = [
+    return [
         {
             "productId": line.item.id,
             "title": line.item.title,
@@ -131,9 +138,37 @@ def document(
         for g in gifts.gift_lines
     ]
 
-    document: dict[str, Any] = {
-        "totalSum": money(total_raw),
-        "totalSumWithDiscount": money(total_with_discount),
+
+def _explanation(o: Outcome, rows: Sequence[ExplanationRow]) -> list[dict[str, Any]]:
+    money = o.money
+    return [
+        {
+            "id": e.id,
+            "identifier": e.identifier,
+            "status": e.status,
+            "reason": e.reason,
+            "amount": money(e.amount),
+            "capped": e.capped,
+        }
+        for e in rows
+    ]
+
+
+def document(
+    o: Outcome, line_rows: Sequence[LineRow], explanation: Sequence[ExplanationRow]
+) -> dict[str, Any]:
+    """The whole document, money as ``Decimal``, keys in the order they are written."""
+    money = o.money
+    by_rule = {id(a.rule): a for a in o.applied}
+    coupon_obj = _coupon(o, by_rule)
+    order_discounts, product_discounts = _discount_echoes(o, by_rule, coupon_obj)
+    total_raw = money(o.total_raw)
+    total_with_discount = money(o.total_with_discount)
+    bonus_applied = money(o.bonus.applied)
+    total_due = money(o.bonus.total_due)
+    doc: dict[str, Any] = {
+        "totalSum": total_raw,
+        "totalSumWithDiscount": total_with_discount,
         "bonusApplied": bonus_applied,
         "totalDue": total_due,
         "currency": o.cur.code,
@@ -141,31 +176,21 @@ def document(
             "orderDiscounts": order_discounts,
             "productDiscounts": product_discounts,
             "coupon": coupon_obj,
-            "settings": dict(settings.echo),
+            "settings": dict(o.settings.echo),
             "additionalDiscountsMarkers": list(o.markers),
-            "totalRaw": money(total_raw),
-            "totalSumWithDiscount": money(total_with_discount),
-            "excludedGiftProductIds": list(gifts.excluded_product_ids),
-            "bonus": bonus_obj,
+            "totalRaw": total_raw,
+            "totalSumWithDiscount": total_with_discount,
+            "excludedGiftProductIds": list(o.gifts.excluded_product_ids),
+            "bonus": _bonus(o),
             "bonusApplied": bonus_applied,
             "totalDue": total_due,
         },
-        "orderPreview": preview_rows,
+        "orderPreview": _order_preview(o),
         "lines": _line_documents(o, line_rows),
-        "explanation": [
-            {
-                "id": e.id,
-                "identifier": e.identifier,
-                "status": e.status,
-                "reason": e.reason,
-                "amount": money(e.amount),
-                "capped": e.capped,
-            }
-            for e in explanation
-        ],
+        "explanation": _explanation(o, explanation),
         "bonusAccrual": money(o.accrued),
         "warnings": [dict(w) for w in o.eligibility.warnings],
     }
     if o.extensions:
-        document.update(o.extensions)
-    return document
+        doc.update(o.extensions)
+    return doc

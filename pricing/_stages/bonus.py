@@ -9,24 +9,20 @@ from collections.abc import Sequence
 
 from .._ruleset.rules import Rule
 from .._ruleset.settings import CompiledSettings
-from .records import Bonus, CustomerView
+from .records import Bonus, Request
 
 __all__ = ["accrual", "settle_bonus"]
 
 
 def settle_bonus(
-    total_with_discount: int,
-    customer: CustomerView | None,
-    requested: int | None,
-    settings: CompiledSettings,
-    *,
-    shipping: int = 0,
+    total_with_discount: int, request: Request, settings: CompiledSettings, *, shipping: int = 0
 ) -> Bonus:
     """How much the customer's points may pay, and how much they do.
 
     The payable total is ``totalSumWithDiscount`` plus shipping (SPEC §11: bonus
     may pay shipping; without shipping inputs it is just the former).
     """
+    customer, requested = request.customer, request.bonus_requested
     payable = total_with_discount + shipping
     balance = 0
     if customer is not None and customer.bonus_balance is not None:

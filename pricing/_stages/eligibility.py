@@ -17,7 +17,7 @@ from .._errors import CouponError
 from .._ruleset.gates import in_window, reason
 from .._ruleset.index import RuleIndex
 from .._ruleset.rules import Rule, micros, normalise_code
-from .records import CustomerView, Line, Target, Verdict
+from .records import CustomerView, Line, Request, Target, Verdict
 
 __all__ = ["CouponMatch", "Eligibility", "decide"]
 
@@ -273,14 +273,7 @@ def _unknown_markers(index: RuleIndex, markers: Sequence[str]) -> tuple[Mapping[
 
 
 def decide(
-    index: RuleIndex,
-    lines: Sequence[Line],
-    *,
-    customer: CustomerView | None,
-    at: datetime,
-    coupon_code: str | None,
-    markers: Sequence[str],
-    allow_stacking: bool,
+    index: RuleIndex, request: Request, *, at: datetime, allow_stacking: bool
 ) -> Eligibility:
     """Run the rules through the gates, then pick what applies under the stacking setting.
 
@@ -289,8 +282,9 @@ def decide(
     against it (gate 7). Why each other rule failed is worked out when the verdicts
     are read.
     """
+    lines, customer, markers = request.lines, request.customer, request.markers
     now = micros(at)
-    coupon = _match_coupon(index, coupon_code, now)
+    coupon = _match_coupon(index, request.coupon_code, now)
     live = index.windows.live(now)
     code = None if coupon is None else coupon.normalised
     passing = live & ~index.gates.blocked(customer, code, markers)

@@ -11,23 +11,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .._ruleset.catalog import CompiledCatalog
-from .._ruleset.rules import Rule
-from .records import GiftLine, Gifts, Line
+from .._ruleset import CompiledRuleSet
+from .records import GiftLine, Gifts, Line, Target
 
 __all__ = ["settle_gifts"]
 
 
-def settle_gifts(
-    catalog: CompiledCatalog,
-    lines: tuple[Line, ...],
-    applying: Sequence[Rule],
-    *,
-    allow_gift_stacking: bool,
-) -> Gifts:
+def settle_gifts(rs: CompiledRuleSet, lines: tuple[Line, ...], applying: Sequence[Target]) -> Gifts:
     """Give the gifts of the ``applying`` discounts (in priority order)."""
-    givers = [rule for rule in applying if rule.gifts]
-    if not allow_gift_stacking:
+    if not rs.gives_gifts:
+        return Gifts(lines, (), ())
+    catalog = rs.catalog
+    givers = [rule for rule, _ in applying if rule.gifts]
+    if not rs.settings.allow_gift_stacking:
         givers = givers[:1]
 
     quantities = [line.quantity for line in lines]

@@ -19,6 +19,7 @@ from typing import Any, Protocol
 
 from .._errors import ScenarioError, SignedPriceError
 from .._money import Currency, to_minor
+from .._ruleset import CompiledRuleSet
 from .._ruleset.catalog import CompiledCatalog, key_of
 from .._schema import Customer, Order, OrderProduct, validate
 from .records import CustomerView, Line, Request
@@ -113,16 +114,15 @@ def build_lines(
 
 
 def read_request(
-    cur: Currency,
-    catalog: CompiledCatalog,
+    rs: CompiledRuleSet,
     order: Order | Mapping[str, Any],
     customer: Customer | Mapping[str, Any] | None,
     *,
-    storage_marker: str | None,
     verifier: PriceVerifierLike | None,
     at: datetime,
 ) -> Request:
     """Read (and validate) one cart request; bad input raises a ``ScenarioError``."""
+    cur, catalog, storage_marker = rs.currency, rs.catalog, rs.storage_marker
     if type(order) is dict and (customer is None or type(customer) is dict):
         request = _read_plain(cur, catalog, order, customer)
         if request is not None:

@@ -23,11 +23,9 @@ def test_gate_masks_agree_with_the_reasons_given(scenario):
     at = datetime.fromisoformat(scenario["at"])
     rs = engine._rs
     request = read_request(
-        rs.currency,
-        rs.catalog,
+        rs,
         scenario["order"],
         scenario["customer"],
-        storage_marker=None,
         verifier=None,
         at=at,
     )

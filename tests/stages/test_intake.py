@@ -111,11 +111,9 @@ def test_common_form_is_read_directly_and_as_pydantic_reads_it(order: Any, custo
     assert fast is not None
     # The validating path (a mapping that is not a dict is never read directly).
     slow = read_request(
-        CUR,
-        CATALOG,
+        ENGINE._rs,
         MappingProxyType(order),
         None if customer is None else MappingProxyType(customer),
-        storage_marker=None,
         verifier=None,
         at=AT,
     )
