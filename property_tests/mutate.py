@@ -46,11 +46,11 @@ MUTATIONS = (
         "round half-even instead of half-up (percentages)",
         (
             (
-                "_amounts.py",
+                "_ruleset/formulas.py",
                 _ORDER_HALF_UP,
                 f"            return round({_FRACTION}(base * num2, den2))",
             ),
-            ("_amounts.py", _LINE_HALF_UP, f"[round({_FRACTION}(current[i] * num2, den2)) for"),
+            ("_ruleset/formulas.py", _LINE_HALF_UP, f"[round({_FRACTION}(current[i] * num2, den2)) for"),
             (
                 "_money.py",
                 _HALF_UP_ONE,
@@ -62,8 +62,8 @@ MUTATIONS = (
         "percent_floor",
         "percentage amounts rounded down instead of half-up",
         (
-            ("_amounts.py", _ORDER_HALF_UP, "            return base * num2 // den2"),
-            ("_amounts.py", _LINE_HALF_UP, "[current[i] * num2 // den2 for"),
+            ("_ruleset/formulas.py", _ORDER_HALF_UP, "            return base * num2 // den2"),
+            ("_ruleset/formulas.py", _LINE_HALF_UP, "[current[i] * num2 // den2 for"),
             ("_money.py", _HALF_UP_ONE, "        return numerator // denominator"),
         ),
     ),
@@ -72,7 +72,7 @@ MUTATIONS = (
         "ceil instead of floor in the maxDiscountValue cap",
         (
             (
-                "_cap.py",
+                "_stages/cap.py",
                 "    return cap_rate.of_floor(total_raw)",
                 "    return -((-total_raw * cap_rate.num) // cap_rate.den)",
             ),
@@ -83,7 +83,7 @@ MUTATIONS = (
         "the cap reduces the first-applied discounts first (not the last)",
         (
             (
-                "_cap.py",
+                "_stages/cap.py",
                 "    for k in range(len(result) - 1, -1, -1):",
                 "    for k in range(len(result)):",
             ),
@@ -133,7 +133,7 @@ MUTATIONS = (
         "past the cap, bounds forget the minor unit a largest-remainder share may add",
         (
             (
-                "_order_discounts.py",
+                "_stages/cap.py",
                 "        least = (g * least >> _SCALE) - len(pending) * len(targets)",
                 "        least = g * least >> _SCALE",
             ),
@@ -144,7 +144,7 @@ MUTATIONS = (
         "past the cap, a pending rule on some lines is not counted in their lower bounds",
         (
             (
-                "_order_discounts.py",
+                "_stages/cap.py",
                 "                low[i] = low[i] * num // den",
                 "                pass",
             ),
@@ -155,7 +155,7 @@ MUTATIONS = (
         "past the cap, a fixed price is taken to leave v/least of a line (v/most is sure)",
         (
             (
-                "_amounts.py",
+                "_ruleset/formulas.py",
                 "            return _best((value, most), max_amount, least)",
                 "            return _best((value, least), max_amount, least)",
             ),
@@ -166,11 +166,11 @@ MUTATIONS = (
         "ignore discountValue.maxAmount",
         (
             (
-                "_product_discounts.py",
+                "_stages/product_discounts.py",
                 "if rule.max_amount is not None and total > rule.max_amount:",
                 "if False:",
             ),
-            ("_amounts.py", "    cap = max_amount\n", "    cap = None\n"),
+            ("_ruleset/formulas.py", "    cap = max_amount\n", "    cap = None\n"),
         ),
     ),
     Mutation(
@@ -178,7 +178,7 @@ MUTATIONS = (
         "ignore discount exclusions",
         (
             (
-                "_compile.py",
+                "_ruleset/rules.py",
                 "    allowed = catalog.all_mask & ~excluded_mask",
                 "    allowed = catalog.all_mask",
             ),
@@ -189,7 +189,7 @@ MUTATIONS = (
         "FIXED_AMOUNT TO_PRODUCT not clamped to the line amount",
         (
             (
-                "_amounts.py",
+                "_ruleset/formulas.py",
                 "off if (off := value * lines[i].quantity) < current[i] else current[i] for i in",
                 "value * lines[i].quantity for i in",
             ),
@@ -200,12 +200,12 @@ MUTATIONS = (
         "FIXED_PRICE not clamped at 0 (a unit price above the list price adds money)",
         (
             (
-                "_amounts.py",
+                "_ruleset/formulas.py",
                 "rest if (rest := current[i] - value * lines[i].quantity) > 0 else 0 for i in",
                 "current[i] - value * lines[i].quantity for i in",
             ),
             (
-                "_amounts.py",
+                "_ruleset/formulas.py",
                 "            return lambda base: base - value if base > value else 0",
                 "            return lambda base: base - value",
             ),
@@ -214,19 +214,19 @@ MUTATIONS = (
     Mutation(
         "always_stack",
         "allowStacking: false ignored",
-        (("_eligibility.py", "if not allow_stacking and len(eligible) > 1:", "if False:"),),
+        (("_stages/eligibility.py", "dropped = 0 if allow_stacking else matched.keep_first()", "dropped = 0"),),
     ),
     Mutation(
         "bonus_percent_ignored",
         "maxBonusPaymentPercent ignored",
-        (("_bonus.py", "        if settings.bonus_rate is not None:", "        if False:"),),
+        (("_stages/bonus.py", "        if settings.bonus_rate is not None:", "        if False:"),),
     ),
     Mutation(
         "guest_personal",
         "a guest passes a PERSONAL_DISCOUNT",
         (
             (
-                "_compile.py",
+                "_ruleset/gates.py",
                 'if rule.user_groups or rule.type == "PERSONAL_DISCOUNT":',
                 "if rule.user_groups:",
             ),
@@ -235,14 +235,14 @@ MUTATIONS = (
     Mutation(
         "gift_replace_ignored",
         "giftsReplaceCartItems ignored (gift always added)",
-        (("_gifts.py", "            if rule.gifts_replace:", "            if False:"),),
+        (("_stages/gifts.py", "            if rule.gifts_replace:", "            if False:"),),
     ),
     Mutation(
         "ties_by_list_order",
         "priority ties broken by list order instead of id",
         (
             (
-                "_compile.py",
+                "_ruleset/rules.py",
                 "rules.sort(key=lambda r: (r.priority[0], r.priority[1], _id_order(r.id)))",
                 "rules.sort(key=lambda r: (r.priority[0], r.priority[1]))",
             ),
@@ -253,7 +253,7 @@ MUTATIONS = (
         "priority ties broken by object address (unstable order)",
         (
             (
-                "_compile.py",
+                "_ruleset/rules.py",
                 "rules.sort(key=lambda r: (r.priority[0], r.priority[1], _id_order(r.id)))",
                 "rules.sort(key=lambda r: (r.priority[0], r.priority[1], id(r)))",
             ),
@@ -263,9 +263,9 @@ MUTATIONS = (
         "mutate_input",
         "keep the caller's discount dict and write the echo's coupon into it",
         (
-            ("_models.py", "model._raw = copy.deepcopy(data)", "model._raw = data"),
+            ("_schema.py", "model._raw = copy.deepcopy(data)", "model._raw = data"),
             (
-                "_result.py",
+                "_result/document.py",
                 "    echo: dict[str, Any] = _fresh(dict(raw))\n",
                 "    echo = raw  # type: ignore[assignment]\n",
             ),
@@ -276,7 +276,7 @@ MUTATIONS = (
         "excludedGiftProductIds built from a set (hash order)",
         (
             (
-                "_gifts.py",
+                "_stages/gifts.py",
                 "    return Gifts(new_lines, tuple(gift_lines), tuple(excluded))",
                 "    return Gifts(new_lines, tuple(gift_lines), tuple(set(excluded)))",
             ),
@@ -285,7 +285,7 @@ MUTATIONS = (
     Mutation(
         "set_order_warnings",
         "unknown-marker warnings built from a set (hash order)",
-        (("_eligibility.py", "for m in dict.fromkeys(markers)", "for m in set(markers)"),),
+        (("_stages/eligibility.py", "for m in dict.fromkeys(markers)", "for m in set(markers)"),),
     ),
     Mutation(
         "money_not_quantized",
@@ -303,12 +303,12 @@ MUTATIONS = (
         "the rule index keeps a discount live from its endDate to the next date (SPEC: until it)",
         (
             (
-                "_compile.py",
-                "        live = (live | starts.get(t, 0)) & ~ends.get(t, 0)\n"
-                "        stretches.append(live)",
-                "        live = live | starts.get(t, 0)\n"
-                "        stretches.append(live)\n"
-                "        live &= ~ends.get(t, 0)",
+                "_ruleset/gates.py",
+                "            live = (live | starts.get(t, 0)) & ~ends.get(t, 0)\n"
+                "            stretches.append(live)",
+                "            live = live | starts.get(t, 0)\n"
+                "            stretches.append(live)\n"
+                "            live &= ~ends.get(t, 0)",
             ),
         ),
     ),
@@ -317,9 +317,9 @@ MUTATIONS = (
         "the gate mask lets a customer of any group through a group-only discount",
         (
             (
-                "_eligibility.py",
-                "            blocked |= index.grouped & ~admitted",
-                "            blocked |= index.grouped & ~admitted if not customer.groups else 0",
+                "_ruleset/gates.py",
+                "                blocked |= self.grouped & ~admitted",
+                "                blocked |= self.grouped & ~admitted if not customer.groups else 0",
             ),
         ),
     ),
@@ -338,7 +338,7 @@ MUTATIONS = (
     ),
 )
 
-SUITES = ("property_tests", "tests/test_amounts.py")
+SUITES = ("property_tests", "tests/ruleset/test_formulas.py")
 """The property suite, and the properties of the amount formulas (SPEC §6's table)."""
 PYTEST_ARGS = ("-q", "-rfE", "--tb=no", "-p", "no:cacheprovider")
 _FAILED = re.compile(r"^(?:FAILED|ERROR) (?:property_)?tests/(\S+?)(?: - .*)?$", re.MULTILINE)
