@@ -50,7 +50,11 @@ MUTATIONS = (
                 _ORDER_HALF_UP,
                 f"            return round({_FRACTION}(base * num2, den2))",
             ),
-            ("_ruleset/formulas.py", _LINE_HALF_UP, f"[round({_FRACTION}(current[i] * num2, den2)) for"),
+            (
+                "_ruleset/formulas.py",
+                _LINE_HALF_UP,
+                f"[round({_FRACTION}(current[i] * num2, den2)) for",
+            ),
             (
                 "_money.py",
                 _HALF_UP_ONE,
@@ -214,7 +218,13 @@ MUTATIONS = (
     Mutation(
         "always_stack",
         "allowStacking: false ignored",
-        (("_stages/eligibility.py", "dropped = 0 if allow_stacking else matched.keep_first()", "dropped = 0"),),
+        (
+            (
+                "_stages/eligibility.py",
+                "dropped = 0 if allow_stacking else matched.keep_first()",
+                "dropped = 0",
+            ),
+        ),
     ),
     Mutation(
         "bonus_percent_ignored",
