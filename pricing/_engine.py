@@ -14,6 +14,7 @@ from typing import Any
 
 from ._errors import ScenarioError
 from ._json import loads
+from ._limits import check_tree
 from ._money import currency as lookup_currency
 from ._result.views import PreviewResult
 from ._ruleset import CompiledRuleSet, compile_rule_set
@@ -62,6 +63,7 @@ class Engine:
         tax_rates: Sequence[TaxRate | Mapping[str, Any]] | None = None,
         locale: str | None = None,
         price_verifier: PriceVerifierLike | None = None,
+        strict: bool = False,
     ) -> None:
         try:
             cur = lookup_currency(currency)
@@ -78,6 +80,7 @@ class Engine:
             tax_rates=tax_rates,
             locale=locale,
             storage_marker=storage_marker,
+            strict=strict,
         )
         # Minor units → Decimal, memoised: results of one rule set share many amounts.
         self._money = lru_cache(maxsize=1 << 14)(cur.to_decimal)
@@ -85,7 +88,11 @@ class Engine:
 
     @classmethod
     def from_rule_set(
-        cls, rules: RuleSet, *, price_verifier: PriceVerifierLike | None = None
+        cls,
+        rules: RuleSet,
+        *,
+        price_verifier: PriceVerifierLike | None = None,
+        strict: bool = False,
     ) -> Engine:
         """Compile a validated rule set (a :class:`Scenario` is one, with a cart)."""
         return cls(
@@ -98,6 +105,7 @@ class Engine:
             tax_rates=rules.tax_rates,
             locale=rules.locale,
             price_verifier=price_verifier,
+            strict=strict,
         )
 
     @property
@@ -154,16 +162,27 @@ class Engine:
 
 
 def preview(
-    scenario: Scenario | Mapping[str, Any], *, price_verifier: PriceVerifierLike | None = None
+    scenario: Scenario | Mapping[str, Any],
+    *,
+    price_verifier: PriceVerifierLike | None = None,
+    strict: bool = False,
 ) -> PreviewResult:
-    """Price one whole scenario in one call: compile its rule set, then preview its cart."""
+    """Price one whole scenario in one call: compile its rule set, then preview its cart.
+
+    ``strict=True`` makes an unknown key of a discount or coupon object an error
+    instead of an ``unknown_field`` warning.
+    """
+    if not isinstance(scenario, Scenario):
+        check_tree(scenario)
     s = validate(Scenario, scenario)
     if s.at is None:
         raise ScenarioError("at", "field required (the instant the preview is computed for)")
-    engine = Engine.from_rule_set(s, price_verifier=price_verifier)
+    engine = Engine.from_rule_set(s, price_verifier=price_verifier, strict=strict)
     return engine.preview(s.order, customer=s.customer, at=s.at)
 
 
-def preview_json(text: str | bytes, *, price_verifier: PriceVerifierLike | None = None) -> str:
+def preview_json(
+    text: str | bytes, *, price_verifier: PriceVerifierLike | None = None, strict: bool = False
+) -> str:
     """JSON in, previewOrder JSON out: the path the CLI takes."""
-    return preview(loads(text), price_verifier=price_verifier).to_json()
+    return preview(loads(text), price_verifier=price_verifier, strict=strict).to_json()

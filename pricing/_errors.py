@@ -21,7 +21,18 @@ __all__ = [
     "PricingError",
     "ScenarioError",
     "SignedPriceError",
+    "quote",
 ]
+
+
+QUOTE_CHARS = 100
+"""Error messages quote at most this many characters of any input value."""
+
+
+def quote(value: object) -> str:
+    """``repr(value)`` for an error message, cut to :data:`QUOTE_CHARS` characters."""
+    text = repr(value)  # (repr escapes what cannot be printed, lone surrogates included)
+    return text if len(text) <= QUOTE_CHARS else text[: QUOTE_CHARS - 1] + "…"
 
 
 class PricingError(Exception):

@@ -2,65 +2,95 @@
 
 from __future__ import annotations
 
+import codecs
 import json
 from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from ._errors import ScenarioError
+from ._errors import ScenarioError, quote
+from ._limits import (
+    MAX_NUMBER_DIGITS,
+    MAX_TREE_DEPTH,
+    DuplicateKeys,
+    LongNumber,
+    NotANumber,
+    check_tree,
+)
 
-__all__ = ["dumps", "format_decimal", "loads"]
+__all__ = ["ExponentDecimal", "dumps", "format_decimal", "loads"]
 
 
-class _Constant:
-    """Stands in for a ``NaN``/``Infinity`` constant until its JSON path is known."""
+class ExponentDecimal(Decimal):
+    """A JSON number written with an exponent (``1E+2``): money must not be (its
+    validators refuse this type); elsewhere it is an ordinary ``Decimal``."""
 
-    __slots__ = ("name",)
-
-    def __init__(self, name: str) -> None:
-        self.name = name
+    __slots__ = ()
 
 
-def _find_constant(value: Any, path: str) -> tuple[str, _Constant] | None:
-    """The JSON path (``order.products[0].quantity``) of the first stand-in, if any."""
-    if isinstance(value, _Constant):
-        return path, value
-    if isinstance(value, dict):
-        for k, v in value.items():
-            found = _find_constant(v, f"{path}.{k}" if path else str(k))
-            if found is not None:
-                return found
-    elif isinstance(value, list):
-        for i, v in enumerate(value):
-            found = _find_constant(v, f"{path}[{i}]")
-            if found is not None:
-                return found
-    return None
+def _digits(text: str) -> int:
+    mantissa = text.split("e")[0].split("E")[0]
+    return sum(c.isdigit() for c in mantissa)
+
+
+def _number(text: str) -> Decimal | LongNumber:
+    if _digits(text) > MAX_NUMBER_DIGITS:
+        return LongNumber(text)
+    if "e" in text or "E" in text:
+        return ExponentDecimal(text)
+    return Decimal(text)
+
+
+def _integer(text: str) -> int | LongNumber:
+    # int() of more than 4300 digits raises; a long number is refused with its path.
+    return LongNumber(text) if len(text.lstrip("-")) > MAX_NUMBER_DIGITS else int(text)
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) == len(pairs):
+        return result
+    seen: set[str] = set()
+    for key, _ in pairs:
+        if key in seen:
+            return DuplicateKeys(pairs, key)
+        seen.add(key)
+    return result  # (unreachable: fewer keys than pairs means a key repeats)
 
 
 def loads(text: str | bytes) -> Any:
     """Parse JSON keeping every number exact; malformed input is a :class:`ScenarioError`.
 
-    ``NaN`` and ``Infinity`` are refused with the path of the field holding them.
+    A UTF-8 byte-order mark is skipped. Refused with the path of the field: ``NaN``
+    and ``Infinity``, numbers of more than 40 digits, a key given twice in one
+    object, lone surrogates, nesting deeper than the limit (see :mod:`._limits`).
     """
-    constants: list[_Constant] = []
-
-    def constant(name: str) -> _Constant:
-        constants.append(_Constant(name))
-        return constants[-1]
-
+    if isinstance(text, bytes | bytearray):
+        raw = bytes(text).removeprefix(codecs.BOM_UTF8)
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ScenarioError("", f"not UTF-8 text (bad byte at offset {exc.start})") from None
+    else:
+        text = text.removeprefix("\ufeff")
     try:
-        data = json.loads(text, parse_float=Decimal, parse_constant=constant)
+        data = json.loads(
+            text,
+            parse_float=_number,
+            parse_int=_integer,
+            parse_constant=NotANumber,
+            object_pairs_hook=_object,
+        )
     except json.JSONDecodeError as exc:
         raise ScenarioError(
             "", f"malformed JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
         ) from None
+    except RecursionError:
+        raise ScenarioError("", f"nested more than {MAX_TREE_DEPTH} levels deep") from None
     except ValueError as exc:
-        raise ScenarioError("", f"malformed JSON: {exc}") from None
-    if constants:
-        path, found = _find_constant(data, "") or ("", constants[0])
-        raise ScenarioError(path, f"{found.name} is not a number JSON allows")
+        raise ScenarioError("", f"malformed JSON: {quote(str(exc))}") from None
+    check_tree(data)
     return data
 
 

@@ -1,29 +1,33 @@
-"""Boundary models: the scenario as pydantic v2 validates it (SPEC §1, §3, §4, §11).
+"""Boundary models: the scenario as pydantic v2 validates it (docs/scenario.md).
 
-Field names are OneEntry's camelCase; snake_case is accepted from Python. Unknown
-fields are rejected everywhere except inside discount objects, whose display-only
-fields are kept and echoed verbatim. Money is parsed to ``Decimal`` here; whether
-it fits the currency's exponent is checked when the rule set is compiled, where the
-currency is known.
+Field names are OneEntry's camelCase; snake_case is accepted from Python. Types are
+strict (``true`` is no id, ``"false"`` no boolean, ``"3"`` no quantity) and every
+input is bounded (:mod:`._limits`). Unknown fields are errors everywhere except at
+the top level of discount and coupon objects, where they are kept, echoed and
+reported as ``unknown_field`` warnings (errors under the strict option). Money is
+parsed to ``Decimal`` here; whether it fits the currency's exponent is checked when
+the rule set is compiled, where the currency is known.
 """
 
 from __future__ import annotations
 
 import copy
 import math
+import re
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (
     AfterValidator,
-    AwareDatetime,
     BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
     PrivateAttr,
+    StrictBool,
     StrictInt,
+    StrictStr,
     ValidationError,
     ValidationInfo,
     field_validator,
@@ -31,7 +35,16 @@ from pydantic import (
 )
 from pydantic.alias_generators import to_camel
 
-from ._errors import ScenarioError
+from ._errors import ScenarioError, quote
+from ._json import ExponentDecimal
+from ._limits import (
+    MAX_DISPLAY_DEPTH,
+    MAX_LINES,
+    MAX_MONEY_DIGITS,
+    MAX_PERCENT_DECIMALS,
+    MAX_QUANTITY,
+    depth_of,
+)
 
 __all__ = [
     "Category",
@@ -53,17 +66,27 @@ __all__ = [
     "Surcharge",
     "TaxRate",
     "to_decimal",
+    "unknown_fields",
     "validate",
 ]
 
 
+_PLAIN_DECIMAL = re.compile(r"-?[0-9]+(\.[0-9]+)?", re.ASCII)
+_MAX_INT_BITS = 133  # more bits than this: more than 40 digits
+
+
 def to_decimal(value: Any) -> Decimal:
-    """Money and percentages: exact decimals from str, int, Decimal (or a float's repr)."""
+    """Money and percentages: a JSON number without exponent, a plain decimal string
+    (``-?[0-9]+(.[0-9]+)?``), or from Python an ``int``, finite ``Decimal`` or ``float``."""
     if isinstance(value, bool):
         raise ValueError("must be a number, not a boolean")
+    if isinstance(value, ExponentDecimal):
+        raise ValueError("must be written without an exponent (150.5, not 1.505E+2)")
     if isinstance(value, Decimal):
         result = value
     elif isinstance(value, int):
+        if value.bit_length() > _MAX_INT_BITS:
+            raise ValueError("a number may have at most 40 digits")
         result = Decimal(value)
     elif isinstance(value, float):
         if not math.isfinite(value):
@@ -71,11 +94,12 @@ def to_decimal(value: Any) -> Decimal:
         # repr() is the shortest string that round-trips: what the caller typed.
         result = Decimal(repr(value))
     elif isinstance(value, str):
-        text = value.strip()
-        try:
-            result = Decimal(text)
-        except InvalidOperation:
-            raise ValueError(f"must be a decimal number, got {value!r}") from None
+        if len(value) > 60 or not _PLAIN_DECIMAL.fullmatch(value):
+            raise ValueError(
+                f"must be a plain decimal number like 12.50 (got {quote(value)}: "
+                "digits with an optional point and sign, no exponent or spaces)"
+            )
+        result = Decimal(value)
     else:
         raise ValueError(f"must be a decimal number, got {type(value).__name__}")
     if not result.is_finite():
@@ -83,26 +107,72 @@ def to_decimal(value: Any) -> Decimal:
     return result
 
 
+def _bounded(value: Decimal) -> Decimal:
+    if value.adjusted() >= MAX_MONEY_DIGITS and abs(value) > 10**MAX_MONEY_DIGITS:
+        raise ValueError(f"must be at most 10^{MAX_MONEY_DIGITS} in absolute value")
+    return value
+
+
 def _non_negative(value: Decimal) -> Decimal:
     if value < 0:
         raise ValueError("must not be negative")
-    return value
+    return _bounded(value)
 
 
 def _percent(value: Decimal) -> Decimal:
     if not 0 <= value <= 100:
         raise ValueError("must be a percentage between 0 and 100")
+    return _few_decimals(value)
+
+
+def _few_decimals(value: Decimal) -> Decimal:
+    exponent = value.normalize().as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -MAX_PERCENT_DECIMALS:
+        raise ValueError(f"a percentage may have at most {MAX_PERCENT_DECIMALS} decimals")
     return value
 
 
-Amount = Annotated[Decimal, BeforeValidator(to_decimal)]
-"""Any finite decimal (sign checked where it matters)."""
+def _instant(value: Any) -> datetime:
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, str) and len(value) <= 64:
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            raise ValueError(
+                f"must be an ISO 8601 date-time with a zone offset, got {quote(value)}"
+            ) from None
+    else:
+        raise ValueError(
+            "must be an ISO 8601 date-time string with a zone offset "
+            "(e.g. 2026-11-22T12:00:00Z), not " + type(value).__name__
+        )
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError("needs a zone offset (e.g. Z or +01:00)")
+    return moment
+
+
+def _display_depth(value: Any) -> Any:
+    if depth_of(value) > MAX_DISPLAY_DEPTH:
+        raise ValueError(f"nested more than {MAX_DISPLAY_DEPTH} levels deep")
+    return value
+
+
+Amount = Annotated[Decimal, BeforeValidator(to_decimal), AfterValidator(_bounded)]
+"""Any bounded decimal (sign checked where it matters)."""
 Money = Annotated[Decimal, BeforeValidator(to_decimal), AfterValidator(_non_negative)]
-"""A non-negative money amount."""
+"""A non-negative bounded money amount."""
 Percent = Annotated[Decimal, BeforeValidator(to_decimal), AfterValidator(_percent)]
-"""A percentage 0..100, decimals allowed."""
-Id = int | str
-"""Ids are OneEntry integers; strings are accepted where a platform uses them."""
+"""A percentage 0..100, decimals allowed (a bounded number of them)."""
+Id = Annotated[StrictInt, Field(gt=-(10**40), lt=10**40)]
+"""Product, category, discount, customer and group ids: integers."""
+Key = Annotated[StrictInt, Field(gt=-(10**40), lt=10**40)] | StrictStr
+"""Other ids (tax rates, shipping lines) and names (attributes): integers or strings."""
+Quantity = Annotated[StrictInt, Field(ge=1, le=MAX_QUANTITY)]
+Instant = Annotated[datetime, BeforeValidator(_instant)]
+"""An aware instant: an ISO 8601 string with a zone offset (or an aware ``datetime``)."""
+Display = Annotated[Any, AfterValidator(_display_depth)]
+"""A display-only value: kept and echoed, at most 32 levels deep."""
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -132,9 +202,9 @@ class Category(_Strict):
 
 
 class TaxRate(_Strict):
-    """A tax rate in percent (SPEC §11)."""
+    """A tax rate in percent (docs/taxes.md)."""
 
-    id: Id
+    id: Key
     name: str = ""
     rate: Percent
 
@@ -148,8 +218,8 @@ class Product(_Strict):
     price: Money
     category_ids: list[Id] = Field(default_factory=list)
     attributes: dict[str, Any] = Field(default_factory=dict)
-    available: bool = True
-    tax_rate_id: Id | None = None
+    available: StrictBool = True
+    tax_rate_id: Key | None = None
 
 
 class Customer(_Strict):
@@ -166,17 +236,17 @@ class OrderProduct(_Strict):
     """One requested cart line."""
 
     product_id: Id
-    quantity: Annotated[StrictInt, Field(ge=1, le=1_000_000)]
-    signed_price: str | None = None
+    quantity: Quantity
+    signed_price: StrictStr | None = None
 
 
 class ShippingLine(_Strict):
-    """A shipping charge (SPEC §11): never discounted, may be paid by bonus."""
+    """A shipping charge (docs/taxes.md): never discounted, may be paid by bonus."""
 
-    id: Id
+    id: Key
     name: str = ""
     price: Money
-    tax_rate_id: Id | None = None
+    tax_rate_id: Key | None = None
 
 
 class Surcharge(_Strict):
@@ -184,53 +254,57 @@ class Surcharge(_Strict):
 
     description: str = ""
     amount: Amount
-    tax_rate_id: Id | None = None
+    tax_rate_id: Key | None = None
 
 
 class Order(_Strict):
     """The OneEntry createOrder/previewOrder body."""
 
-    products: list[OrderProduct]
-    coupon_code: str | None = None
-    additional_discounts_markers: list[str] = Field(default_factory=list)
+    products: Annotated[list[OrderProduct], Field(max_length=MAX_LINES)]
+    coupon_code: StrictStr | None = None
+    additional_discounts_markers: list[StrictStr] = Field(default_factory=list)
     # Money: a negative request is an error naming order.bonusAmount (SPEC §8, §10).
     bonus_amount: Money | None = None
-    shipping_lines: list[ShippingLine] = Field(default_factory=list)
-    surcharges: list[Surcharge] = Field(default_factory=list)
+    shipping_lines: Annotated[list[ShippingLine], Field(max_length=MAX_LINES)] = Field(
+        default_factory=list
+    )
+    surcharges: Annotated[list[Surcharge], Field(max_length=MAX_LINES)] = Field(
+        default_factory=list
+    )
     # Fields of a OneEntry order body that do not affect prices: accepted, ignored.
-    form_identifier: str | None = None
-    payment_account_identifier: str | None = None
-    form_data: Any = None
+    form_identifier: StrictStr | None = None
+    payment_account_identifier: StrictStr | None = None
+    form_data: Display = None
 
 
 class Settings(_Strict):
     """OneEntry discount settings (SPEC §4) plus ``pricesIncludeTax`` (§11)."""
 
-    allow_stacking: bool = True
+    allow_stacking: StrictBool = True
     max_discount_value: Percent | None = None
-    allow_gift_stacking: bool = False
+    allow_gift_stacking: StrictBool = False
     max_bonus_payment_percent: Percent | None = None
     min_bonus_amount: Money | None = None
     min_order_amount_for_bonus: Money | None = None
     gift_refund_policy: str = "KEEP_GIFT"
-    prices_include_tax: bool | None = None
+    prices_include_tax: StrictBool | None = None
 
 
-class EntityRef(_Lenient):
+class EntityRef(_Strict):
     """A reference in ``entityIds``: a product, category or attribute id."""
 
-    id: Id
-    is_nested: bool | None = None
+    id: Key
+    is_nested: StrictBool | None = None
 
 
-class Condition(_Lenient):
+class Condition(_Strict):
     """A discount condition; the older ``{type, value}`` form is accepted too."""
 
-    condition_type: str | None = None
-    type: str | None = None
-    entity_ids: list[Id | EntityRef] | None = None
+    condition_type: StrictStr | None = None
+    type: StrictStr | None = None
+    entity_ids: list[Key | EntityRef] | None = None
     value: Any = None
-    is_nested: bool | None = None
+    is_nested: StrictBool | None = None
 
     @model_validator(mode="after")
     def _has_type(self) -> Condition:
@@ -244,11 +318,11 @@ class Condition(_Lenient):
         return self.condition_type or self.type or ""
 
 
-class Exclusion(_Lenient):
+class Exclusion(_Strict):
     """A product or category that a discount never touches."""
 
     id: Id
-    is_nested: bool = False
+    is_nested: StrictBool = False
 
 
 class UserRef(_Lenient):
@@ -257,22 +331,27 @@ class UserRef(_Lenient):
     id: Id
 
 
-class GiftRef(_Lenient):
+class GiftRef(_Strict):
     """A gift with its quantity."""
 
     product_id: Id
-    quantity: Annotated[StrictInt, Field(ge=1, le=1_000_000)] = 1
+    quantity: Quantity = 1
 
 
 class CouponDef(_Lenient):
-    """A coupon code of a discount."""
+    """A coupon code of a discount; other keys are echoed (display fields, or warned of)."""
 
-    code: str
-    is_used: bool = False
-    is_reusable: bool = False
+    code: StrictStr
+    is_used: StrictBool = False
+    is_reusable: StrictBool = False
+    # Display fields of a OneEntry coupon: kept and echoed, never warned of.
+    id: Display = None
+    discount_id: Display = None
+    used_at: Display = None
+    order_id: Display = None
 
 
-class DiscountValue(_Lenient):
+class DiscountValue(_Strict):
     """What a discount takes off, and where."""
 
     # discountType comes first so that the check of `value` can see it, and a
@@ -285,8 +364,10 @@ class DiscountValue(_Lenient):
     @field_validator("value")
     @classmethod
     def _percentage_range(cls, value: Decimal, info: ValidationInfo) -> Decimal:
-        if info.data.get("discount_type") in ("PERCENTAGE", "PERCENT") and value > 100:
-            raise ValueError("a percentage value must be between 0 and 100")
+        if info.data.get("discount_type") in ("PERCENTAGE", "PERCENT"):
+            if value > 100:
+                raise ValueError("a percentage value must be between 0 and 100")
+            _few_decimals(value)
         return value
 
 
@@ -294,11 +375,11 @@ class Discount(_Lenient):
     """A OneEntry discount object (SPEC §3); unknown fields are kept for the echo."""
 
     id: Id
-    identifier: str | None = None
+    identifier: StrictStr | None = None
     type: Literal["DISCOUNT", "PERSONAL_DISCOUNT", "BONUS"] = "DISCOUNT"
-    start_date: datetime | None = None
-    end_date: datetime | None = None
-    position: int | None = None
+    start_date: Instant | None = None
+    end_date: Instant | None = None
+    position: Annotated[StrictInt, Field(gt=-(10**40), lt=10**40)] | None = None
     discount_value: DiscountValue | None = None
     conditions: list[Condition] | None = None
     condition_logic: Literal["AND", "OR"] | None = None
@@ -306,11 +387,27 @@ class Discount(_Lenient):
     user_groups: list[Id | UserRef] | None = None
     user_exclusions: list[Id | UserRef] | None = None
     gifts: list[Id | GiftRef] | None = None
-    gifts_replace_cart_items: bool | None = None
-    coupons: list[str | CouponDef] | None = None
+    gifts_replace_cart_items: StrictBool | None = None
+    coupons: list[StrictStr | CouponDef] | None = None
     activation: Literal["AUTOMATIC", "ON_REQUEST"] | None = None
+    # OneEntry's display-only fields: kept and echoed, never warned of.
+    localize_infos: Display = None
+    attribute_values: Display = None
+    attribute_set_id: Display = None
+    version: Display = None
+    total: Display = None
+    bonus_event: Display = None
+    coupon: Display = None
 
     _raw: dict[str, Any] = PrivateAttr(default_factory=dict)
+
+    @field_validator("end_date")
+    @classmethod
+    def _end_after_start(cls, value: datetime | None, info: ValidationInfo) -> datetime | None:
+        start = info.data.get("start_date")
+        if value is not None and start is not None and value <= start:
+            raise ValueError("must be after startDate")
+        return value
 
     @model_validator(mode="wrap")
     @classmethod
@@ -331,6 +428,30 @@ class Discount(_Lenient):
         return self._raw
 
 
+def _known_keys(model: type[BaseModel]) -> frozenset[str]:
+    fields = model.model_fields
+    return frozenset(fields) | frozenset(f.alias for f in fields.values() if f.alias)
+
+
+_DISCOUNT_KEYS = _known_keys(Discount)
+_COUPON_KEYS = _known_keys(CouponDef)
+
+
+def unknown_fields(discount: Discount, index: int) -> list[str]:
+    """Paths of the keys of a discount object, and of its coupon objects, that are
+    neither read nor display fields: in document order (``discounts[3].maxAmmount``)."""
+    found = []
+    path = f"discounts[{index}]"
+    for key, value in discount.raw.items():
+        if key not in _DISCOUNT_KEYS:
+            found.append(f"{path}.{key}")
+        elif key == "coupons" and isinstance(value, list):
+            for j, coupon in enumerate(value):
+                if isinstance(coupon, dict):
+                    found.extend(f"{path}.{key}[{j}].{k}" for k in coupon if k not in _COUPON_KEYS)
+    return found
+
+
 class RuleSet(_Strict):
     """A rule set: what is compiled once, i.e. a scenario without its cart."""
 
@@ -347,7 +468,7 @@ class RuleSet(_Strict):
 class Scenario(RuleSet):
     """One preview's whole input: a rule set, and the cart priced at an instant."""
 
-    at: AwareDatetime | None = None
+    at: Instant | None = None
     customer: Customer | None = None
     order: Order
 

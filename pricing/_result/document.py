@@ -167,7 +167,7 @@ def document(
     bonus_applied = money(o.bonus.applied)
     total_due = money(o.bonus.total_due)
     doc: dict[str, Any] = {
-        "totalSum": total_raw,
+        "totalSum": total_with_discount,  # OneEntry's: after discounts, before bonus
         "totalSumWithDiscount": total_with_discount,
         "bonusApplied": bonus_applied,
         "totalDue": total_due,

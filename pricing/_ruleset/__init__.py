@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from .._errors import ScenarioError
+from .._limits import check_tree
 from .._money import Currency
-from .._schema import Category, Discount, Product, Settings, TaxRate, validate
+from .._schema import Category, Discount, Product, Settings, TaxRate, unknown_fields, validate
 from .catalog import CompiledCatalog, compile_catalog
 from .index import RuleIndex, index_rules
 from .rules import compile_rules
@@ -41,7 +42,19 @@ class CompiledRuleSet:
 def _validated_list(model: type[Any], items: Sequence[Any], name: str) -> list[Any]:
     if isinstance(items, str | bytes | Mapping):
         raise ScenarioError(name, "must be a list")
+    if not all(isinstance(item, model) for item in items):
+        check_tree(list(items), prefix=name)
     return [validate(model, item, f"{name}[{i}]") for i, item in enumerate(items)]
+
+
+def _unknown_field_warnings(
+    discounts: Sequence[Discount], strict: bool
+) -> tuple[Mapping[str, Any], ...]:
+    """``unknown_field`` warnings, in document order; under ``strict``, the first is an error."""
+    paths = [path for i, d in enumerate(discounts) for path in unknown_fields(d, i)]
+    if strict and paths:
+        raise ScenarioError(paths[0], "unknown field (typos must not silently change prices)")
+    return tuple({"code": "unknown_field", "path": path} for path in paths)
 
 
 def compile_rule_set(
@@ -54,6 +67,7 @@ def compile_rule_set(
     tax_rates: Sequence[TaxRate | Mapping[str, Any]] | None,
     locale: str | None,
     storage_marker: str | None,
+    strict: bool = False,
 ) -> CompiledRuleSet:
     """Validate (models pass through as they are) and compile, part by part: the first
     error raised names its JSON path."""
@@ -64,6 +78,8 @@ def compile_rule_set(
     )
     rules = compile_rules(cur, _validated_list(Discount, discounts, "discounts"), compiled_catalog)
     index = index_rules(rules, compiled_catalog)
+    if settings is not None and not isinstance(settings, Settings):
+        check_tree(settings, prefix="settings")
     settings_m = validate(Settings, settings if settings is not None else {}, "settings")
     compiled_settings = compile_settings(cur, settings_m)
     rates = compile_tax_rates(

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .._errors import ScenarioError
+from .._limits import MAX_CATEGORY_DEPTH
 from .._money import Currency, to_minor
 from .._schema import Category, Product
 
@@ -69,8 +70,8 @@ class CompiledCatalog:
     )
     """Memo of :meth:`attribute_mask`: attribute name → (sample attributes, mask) groups."""
     by_id: Mapping[int | str, CatalogItem] = field(default_factory=dict)
-    """The available :attr:`items`, also under the ``int`` ids their keys spell (``2957``
-    beside ``"2957"``): a plain ``productId`` finds its item without :func:`key_of`."""
+    """The available :attr:`items` by id: a plain ``productId`` finds its item without
+    :func:`key_of`."""
 
     def product_mask(self, keys: Iterable[str]) -> int:
         """The products named by ``keys`` (keys not in the catalog name none)."""
@@ -120,24 +121,38 @@ _ABSENT = object()
 
 
 def _ancestors(categories: Sequence[Category]) -> dict[str, frozenset[str]]:
+    """Each category's ancestors, in one pass over the tree: linear in its size, since
+    a category's set is its parent's plus the parent (the tree is at most 64 deep)."""
     parent: dict[str, str | None] = {}
+    position: dict[str, int] = {}
     for i, cat in enumerate(categories):
         k = key_of(cat.id)
         if k in parent:
             raise ScenarioError(f"categories[{i}].id", f"duplicate category id {cat.id}")
         parent[k] = None if cat.parent_id is None else key_of(cat.parent_id)
+        position[k] = i
     result: dict[str, frozenset[str]] = {}
-    for i, k in enumerate(parent):
-        seen: list[str] = []
-        p = parent[k]
-        while p is not None:
-            if p == k or p in seen:
+    for k in parent:
+        chain: list[str] = []  # k and those of its ancestors not yet known, child first
+        on_chain: set[str] = set()
+        p: str | None = k
+        while p is not None and p not in result:
+            if p in on_chain:
                 raise ScenarioError(
-                    f"categories[{i}].parentId", f"category {k} is its own ancestor"
+                    f"categories[{position[p]}].parentId", f"category {p} is its own ancestor"
                 )
-            seen.append(p)
+            chain.append(p)
+            on_chain.add(p)
             p = parent.get(p)
-        result[k] = frozenset(seen)
+        known = frozenset() if p is None else result[p] | {p}
+        for c in reversed(chain):  # root side first
+            if len(known) >= MAX_CATEGORY_DEPTH:
+                raise ScenarioError(
+                    f"categories[{position[c]}].parentId",
+                    f"the category tree may be at most {MAX_CATEGORY_DEPTH} levels deep",
+                )
+            result[c] = known
+            known = known | {c}
     return result
 
 
@@ -176,14 +191,7 @@ def compile_catalog(
             own_masks[c] = own_masks.get(c, 0) | 1 << i
         for c in nested:
             nested_masks[c] = nested_masks.get(c, 0) | 1 << i
-    by_id: dict[int | str, CatalogItem] = {}
-    for k, item in items.items():
-        if not item.available:
-            continue
-        by_id[k] = item
-        number = _int_spelled(k)
-        if number is not None:
-            by_id[number] = item
+    by_id = {item.id: item for item in items.values() if item.available}
     return CompiledCatalog(
         items=items,
         by_id=by_id,
@@ -192,12 +200,3 @@ def compile_catalog(
         own_category_masks=own_masks,
         nested_category_masks=nested_masks,
     )
-
-
-def _int_spelled(key: str) -> int | None:
-    """The ``int`` whose :func:`key_of` is ``key``, if there is one."""
-    try:
-        number = int(key)
-    except ValueError:
-        return None
-    return number if key_of(number) == key else None

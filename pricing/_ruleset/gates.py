@@ -66,9 +66,7 @@ class Windows:
         for k, rule in enumerate(rules):
             bit = 1 << k
             start, end = rule.start_us, rule.end_us
-            if start is not None and end is not None and end <= start:
-                pass  # an empty window: never live
-            elif start is None:
+            if start is None:
                 live |= bit
             else:
                 starts[start] = starts.get(start, 0) | bit

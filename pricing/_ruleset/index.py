@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from .catalog import CompiledCatalog
 from .gates import Gates, Windows
@@ -42,9 +43,15 @@ class RuleIndex:
     """Normalised coupon code → the position of the first (highest-priority) rule defining it."""
     identifiers: frozenset[str]
     """Every rule identifier (to tell unknown markers)."""
+    warnings: tuple[Mapping[str, Any], ...]
+    """What compiling found to say (``unknown_field``): the first warnings of every preview."""
 
 
-def index_rules(rules: tuple[Rule, ...], catalog: CompiledCatalog) -> RuleIndex:
+def index_rules(
+    rules: tuple[Rule, ...],
+    catalog: CompiledCatalog,
+    warnings: tuple[Mapping[str, Any], ...] = (),
+) -> RuleIndex:
     """Index compiled rules by date window, gate and reachable product (done once)."""
     reach_all = 0
     reach = [0] * len(catalog.order)
@@ -65,4 +72,5 @@ def index_rules(rules: tuple[Rule, ...], catalog: CompiledCatalog) -> RuleIndex:
         reach=tuple(reach),
         coupon_owners=owners,
         identifiers=frozenset(r.identifier for r in rules if r.identifier is not None),
+        warnings=warnings,
     )

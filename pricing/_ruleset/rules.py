@@ -89,13 +89,6 @@ def normalise_code(code: str) -> str:
     return code.strip().casefold()
 
 
-def _aware(value: datetime | None) -> datetime | None:
-    # Dates without a zone are read as UTC (decision, docs/eligibility.md).
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value
-
-
 def _ref_key(item: Any) -> str:
     return key_of(item.id if hasattr(item, "id") else item)
 
@@ -177,7 +170,7 @@ def compile_rule(cur: Currency, index: int, d: Discount, catalog: CompiledCatalo
     path = f"discounts[{index}]"
     v = _compile_value(cur, d, path)
     cart_conds, and_ok, or_ok, allowed, reach = _product_masks(cur, d, catalog, path)
-    start, end = _aware(d.start_date), _aware(d.end_date)
+    start, end = d.start_date, d.end_date
     position = d.position
     return Rule(
         index=index,

@@ -304,5 +304,5 @@ def decide(
         to_order=tuple(matched.to_order),
         accruing=tuple(matched.accruing),
         coupon=coupon,
-        warnings=_unknown_markers(index, markers) if markers else (),
+        warnings=index.warnings + _unknown_markers(index, markers) if markers else index.warnings,
     )

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
 from typing import Any, Protocol
 
 from .._errors import ScenarioError, SignedPriceError
+from .._limits import MAX_LINES, MAX_MONEY_DIGITS, MAX_QUANTITY, check_tree
 from .._money import Currency, to_minor
 from .._ruleset import CompiledRuleSet
 from .._ruleset.catalog import CompiledCatalog, key_of
@@ -28,9 +28,10 @@ __all__ = ["PriceVerifierLike", "read_request"]
 
 _ORDER_KEYS = frozenset({"products", "couponCode", "additionalDiscountsMarkers", "bonusAmount"})
 _CUSTOMER_KEYS = frozenset({"id", "groupIds", "attributes", "ltv", "bonusBalance"})
-_MAX_QUANTITY = 1_000_000  # as OrderProduct.quantity
 _STR = frozenset({str})
-_ID_TYPES = frozenset({int, str})
+_INT = frozenset({int})
+_MAX_ID_BITS = 133  # an id of at most 40 digits
+_MAX_MONEY = 10**MAX_MONEY_DIGITS
 
 
 class _SignedPriceLike(Protocol):
@@ -127,6 +128,10 @@ def read_request(
         request = _read_plain(cur, catalog, order, customer)
         if request is not None:
             return request
+    if not isinstance(order, Order):
+        check_tree(order, prefix="order")
+    if customer is not None and not isinstance(customer, Customer):
+        check_tree(customer, prefix="customer")
     order_m = validate(Order, order, "order")
     customer_m = None if customer is None else validate(Customer, customer, "customer")
     lines = build_lines(
@@ -164,10 +169,10 @@ def _read_plain(
     if not order.keys() <= _ORDER_KEYS:
         return None
     products = order.get("products")
-    if type(products) is not list:
+    if type(products) is not list or len(products) > MAX_LINES:
         return None
     items = catalog.by_id  # available products only
-    most = _MAX_QUANTITY
+    most = MAX_QUANTITY
     lines = []
     for i, req in enumerate(products):
         # Exactly productId and quantity: a signedPrice (or anything else) is validated.
@@ -177,7 +182,7 @@ def _read_plain(
         quantity = req.get("quantity")
         if type(quantity) is not int or not 1 <= quantity <= most:
             return None
-        if type(pid) is not int and type(pid) is not str:
+        if type(pid) is not int:
             return None  # not even a bool, which would find the item of 1
         item = items.get(pid)
         if item is None:
@@ -185,10 +190,12 @@ def _read_plain(
         lines.append(Line(i, item, quantity, item.price, False))
 
     code = order.get("couponCode")
-    if code is not None and type(code) is not str:
+    if code is not None and (type(code) is not str or not _plain_text(code)):
         return None
     markers = order.get("additionalDiscountsMarkers", [])
     if type(markers) is not list or not set(map(type, markers)) <= _STR:
+        return None
+    if not all(map(_plain_text, markers)):
         return None
     requested = None
     bonus_amount = order.get("bonusAmount")
@@ -211,14 +218,16 @@ def _plain_customer(cur: Currency, customer: dict[str, Any]) -> CustomerView | N
     if not customer.keys() <= _CUSTOMER_KEYS:
         return None
     cid = customer.get("id")
-    if type(cid) is not int and type(cid) is not str:
+    if type(cid) is not int or cid.bit_length() > _MAX_ID_BITS:
         return None
     groups = customer.get("groupIds", [])
-    if type(groups) is not list or not set(map(type, groups)) <= _ID_TYPES:
+    if type(groups) is not list or not set(map(type, groups)) <= _INT:
         return None
     attributes = customer.get("attributes", {})
     if type(attributes) is not dict or not set(map(type, attributes)) <= _STR:
         return None  # (the types of its keys)
+    if not all(map(_plain_text, attributes)) or not all(map(_plain_scalar, attributes.values())):
+        return None  # containers, other types: the validating path bounds them
     ltv = customer.get("ltv")
     if ltv is not None:
         ltv = _minor_or_none(cur, ltv)
@@ -232,30 +241,35 @@ def _plain_customer(cur: Currency, customer: dict[str, Any]) -> CustomerView | N
     return CustomerView(key_of(cid), frozenset(map(key_of, groups)), dict(attributes), ltv, balance)
 
 
-def _minor_or_none(cur: Currency, value: object) -> int | None:
-    """A non-negative money amount in minor units, or ``None`` if it is anything else."""
-    if type(value) is int:
-        return value * 10**cur.exponent if value >= 0 else None
+def _plain_scalar(value: object) -> bool:
     if type(value) is str:
-        # The common form, plain digits with at most the currency's decimals, is read
-        # directly; anything else (spaces, signs, exponents, "1_000") goes to Decimal.
-        whole, dot, frac = value.partition(".")
-        exponent = cur.exponent
-        if (
-            whole.isascii()
-            and whole.isdigit()
-            and len(frac) <= exponent
-            and (frac.isascii() and frac.isdigit() if dot else True)
-        ):
-            return int(whole + frac.ljust(exponent, "0"))  # "12.5" → "1250" cents
-        try:
-            amount = Decimal(value)  # strips whitespace as to_decimal() does
-        except InvalidOperation:
-            return None
-    elif type(value) is Decimal:
-        amount = value
-    else:
-        return None  # floats, booleans: the validating path reads or refuses them
-    if not amount.is_finite() or amount < 0:
+        return _plain_text(value)
+    if type(value) is int:
+        return value.bit_length() <= _MAX_ID_BITS
+    return type(value) is bool or value is None
+
+
+def _plain_text(text: str) -> bool:
+    """Plain ASCII text, short enough to read at a glance (else: the validating path)."""
+    return text.isascii() and len(text) <= 1000
+
+
+def _minor_or_none(cur: Currency, value: object) -> int | None:
+    """A non-negative money amount of the common form in minor units, or ``None`` if it
+    is anything else (the validating path then reads or refuses it)."""
+    exponent = cur.exponent
+    if type(value) is int:
+        return value * 10**exponent if 0 <= value <= _MAX_MONEY else None
+    if type(value) is not str:
         return None
-    return cur.to_minor(amount)
+    # Plain digits with at most the currency's decimals ("12.5" → 1250 cents).
+    whole, dot, frac = value.partition(".")
+    if (
+        whole.isascii()
+        and whole.isdigit()
+        and len(whole) <= MAX_MONEY_DIGITS
+        and len(frac) <= exponent
+        and (frac.isascii() and frac.isdigit() if dot else True)
+    ):
+        return int(whole + frac.ljust(exponent, "0"))
+    return None

@@ -1,0 +1,179 @@
+"""Input limits: how large, deep and long an input may be, and the walk that checks them.
+
+Every limit exists so that hostile input gets an error naming the field, never a
+wrong price (no ``Decimal`` context can round), a hang or a ``RecursionError``.
+docs/errors.md lists them with the error each refusal gives.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ._errors import ScenarioError
+
+__all__ = [
+    "MAX_CATEGORY_DEPTH",
+    "MAX_DISPLAY_DEPTH",
+    "MAX_LINES",
+    "MAX_MONEY_DIGITS",
+    "MAX_NUMBER_DIGITS",
+    "MAX_PERCENT_DECIMALS",
+    "MAX_QUANTITY",
+    "MAX_TREE_DEPTH",
+    "DuplicateKeys",
+    "LongNumber",
+    "NotANumber",
+    "check_tree",
+    "depth_of",
+]
+
+MAX_MONEY_DIGITS = 12
+"""A money amount is at most 10^12 in major units (in absolute value)."""
+MAX_QUANTITY = 1_000_000
+"""Units of one order line."""
+MAX_LINES = 10_000
+"""Lines of one order (paid lines requested; shipping lines and surcharges alike)."""
+MAX_CATEGORY_DEPTH = 64
+"""Levels of the category tree (a root alone is one level)."""
+MAX_DISPLAY_DEPTH = 32
+"""Levels of JSON nesting inside a display-only field of a discount."""
+MAX_TREE_DEPTH = 40
+"""Levels of JSON nesting anywhere: the scenario's own structure plus a display field."""
+MAX_NUMBER_DIGITS = 40
+"""Digits of one JSON number."""
+MAX_PERCENT_DECIMALS = 20
+"""Decimals of a percentage (beyond them the exact rate would be needlessly huge)."""
+
+# Python ints of more than 133 bits have 41 digits or more: bit_length is cheap.
+_MAX_INT_BITS = 133
+
+
+class NotANumber:
+    """Stands in for a ``NaN``/``Infinity`` constant of JSON text until its path is known."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+
+class LongNumber:
+    """Stands in for a JSON number of more than :data:`MAX_NUMBER_DIGITS` digits."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
+class DuplicateKeys(dict[str, Any]):
+    """A JSON object that had the same key twice (the first such key is kept)."""
+
+    __slots__ = ("key",)
+
+    def __init__(self, pairs: list[tuple[str, Any]], key: str) -> None:
+        super().__init__(pairs)
+        self.key = key
+
+
+def _is_unicode(text: str) -> bool:
+    if text.isascii():
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False  # a lone surrogate (``"\ud800"``): not a Unicode string
+    return True
+
+
+def _problem(value: Any) -> str | None:
+    """What is wrong with one value itself (not its contents), if anything."""
+    kind = type(value)
+    if kind is str:
+        return None if _is_unicode(value) else "not valid Unicode (a lone surrogate)"
+    if kind is int:
+        return None if value.bit_length() <= _MAX_INT_BITS else _too_long()
+    if kind is NotANumber:
+        return f"{value.name} is not a number JSON allows"
+    if kind is LongNumber:
+        return _too_long()
+    if kind is DuplicateKeys:
+        return None  # its key is reported at the key's own path
+    return None
+
+
+def _too_long() -> str:
+    return f"a number may have at most {MAX_NUMBER_DIGITS} digits"
+
+
+def _path(nodes: list[tuple[int, str | int]], at: int, prefix: str) -> str:
+    parts: list[str | int] = []
+    while at:
+        at, key = nodes[at]
+        parts.append(key)
+    path = prefix
+    for key in reversed(parts):
+        path += f"[{key}]" if isinstance(key, int) else (f".{key}" if path else key)
+    return path
+
+
+def check_tree(root: Any, *, prefix: str = "", max_depth: int = MAX_TREE_DEPTH) -> None:
+    """Refuse, naming the path, JSON-shaped data that no later step may meet.
+
+    Checks, in document order: nesting deeper than ``max_depth`` (a cycle of Python
+    containers too), lone surrogates in strings and keys, numbers of more than
+    :data:`MAX_NUMBER_DIGITS` digits, ``NaN``/``Infinity`` and duplicate keys of
+    JSON text. The walk keeps its own stack: no depth can make it recurse.
+    """
+    nodes: list[tuple[int, str | int]] = [(0, "")]
+    stack: list[tuple[Any, int, int]] = [(root, 1, 0)]
+    while stack:
+        value, depth, node = stack.pop()
+        problem = _problem(value)
+        if problem is not None:
+            raise ScenarioError(_path(nodes, node, prefix), problem)
+        if isinstance(value, Mapping):
+            items: list[tuple[str | int, Any]] = list(value.items())
+            if type(value) is DuplicateKeys:
+                nodes.append((node, value.key))
+                raise ScenarioError(_path(nodes, len(nodes) - 1, prefix), "this key appears twice")
+        elif isinstance(value, list | tuple):
+            items = list(enumerate(value))
+        else:
+            continue
+        if not items:
+            continue
+        if depth > max_depth:
+            raise ScenarioError(
+                _path(nodes, node, prefix), f"nested more than {max_depth} levels deep"
+            )
+        for key, child in reversed(items):
+            if type(key) is str and not _is_unicode(key):
+                nodes.append((node, key.encode("utf-8", "backslashreplace").decode()))
+                raise ScenarioError(
+                    _path(nodes, len(nodes) - 1, prefix), "this key is not valid Unicode"
+                )
+            nodes.append((node, key))
+            stack.append((child, depth + 1, len(nodes) - 1))
+
+
+def depth_of(value: Any) -> int:
+    """Levels of containers in ``value`` (a scalar is 0), counting no deeper than the
+    display limit + 1 (enough to refuse; cycles end there too)."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, Mapping):
+            children = list(item.values())
+        elif isinstance(item, list | tuple):
+            children = list(item)
+        else:
+            continue
+        depth += 1
+        deepest = max(deepest, depth)
+        if depth > MAX_DISPLAY_DEPTH:
+            return depth
+        stack.extend((child, depth) for child in children)
+    return deepest
