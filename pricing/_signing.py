@@ -270,7 +270,7 @@ class VerificationKey:
 
     __slots__ = ("_algorithm", "_key", "_kid")
 
-    def __init__(self, kid: str, algorithm: str, key: _JoseKey) -> None:
+    def __init__(self, key: _JoseKey, *, kid: str, algorithm: str) -> None:
         """Wrap an already-built python-jose key object, checking it fits ``algorithm``."""
         self._kid = _check_kid(kid)
         expected: type[_JoseKey]
@@ -292,16 +292,17 @@ class VerificationKey:
         self._key = key
 
     @classmethod
-    def hs256(cls, kid: str, secret: bytes) -> VerificationKey:
+    def hs256(cls, secret: bytes, *, kid: str) -> VerificationKey:
         """An HS256 shared secret (at least 32 bytes) under ``kid``."""
         kid = _check_kid(kid)
-        return cls(kid, "HS256", _hmac_key(kid, secret))
+        return cls(_hmac_key(kid, secret), kid=kid, algorithm="HS256")
 
     @classmethod
-    def from_public_pem(cls, kid: str, algorithm: str, pem: bytes | str) -> VerificationKey:
+    def from_public_pem(cls, pem: bytes | str, *, kid: str, algorithm: str) -> VerificationKey:
         """An ES256 or RS256 public key (PEM SubjectPublicKeyInfo) under ``kid``."""
         kid = _check_kid(kid)
-        return cls(kid, algorithm, _asymmetric_key(kid, algorithm, pem, private=False))
+        key = _asymmetric_key(kid, algorithm, pem, private=False)
+        return cls(key, kid=kid, algorithm=algorithm)
 
     @property
     def kid(self) -> str:
@@ -351,7 +352,7 @@ class PriceSigner:
 
     __slots__ = ("_algorithm", "_key", "_kid")
 
-    def __init__(self, kid: str, algorithm: str, key: _JoseKey) -> None:
+    def __init__(self, key: _JoseKey, *, kid: str, algorithm: str) -> None:
         """Wrap a built key; prefer the `hs256` and `from_pem` constructors."""
         self._kid = _check_kid(kid)
         if algorithm not in ALGORITHMS:
@@ -370,13 +371,14 @@ class PriceSigner:
     def hs256(cls, secret: bytes, *, kid: str) -> PriceSigner:
         """A signer with an HS256 shared secret of at least 32 bytes."""
         kid = _check_kid(kid)
-        return cls(kid, "HS256", _hmac_key(kid, secret))
+        return cls(_hmac_key(kid, secret), kid=kid, algorithm="HS256")
 
     @classmethod
     def from_pem(cls, private_pem: bytes | str, *, kid: str, algorithm: str) -> PriceSigner:
         """A signer with an unencrypted ES256 (P-256) or RS256 private key in PEM."""
         kid = _check_kid(kid)
-        return cls(kid, algorithm, _asymmetric_key(kid, algorithm, private_pem, private=True))
+        key = _asymmetric_key(kid, algorithm, private_pem, private=True)
+        return cls(key, kid=kid, algorithm=algorithm)
 
     @property
     def kid(self) -> str:
@@ -391,7 +393,7 @@ class PriceSigner:
     def verification_key(self) -> VerificationKey:
         """The key a verifier needs for this signer's tokens (the public half for ES/RS)."""
         key = self._key if self._algorithm == "HS256" else self._key.public_key()
-        return VerificationKey(self._kid, self._algorithm, key)
+        return VerificationKey(key, kid=self._kid, algorithm=self._algorithm)
 
     def sign(
         self,
@@ -529,7 +531,7 @@ class PriceVerifier:
         cls, secrets_by_kid: Mapping[str, bytes], *, leeway: timedelta = DEFAULT_LEEWAY
     ) -> PriceVerifier:
         """A verifier for HS256 shared secrets, one per key id."""
-        keys = [VerificationKey.hs256(kid, secret) for kid, secret in secrets_by_kid.items()]
+        keys = [VerificationKey.hs256(secret, kid=kid) for kid, secret in secrets_by_kid.items()]
         return cls(keys, leeway=leeway)
 
     @classmethod
@@ -545,7 +547,7 @@ class PriceVerifier:
             if not isinstance(entry, tuple) or len(entry) != 2:
                 raise PricingConfigError(f"key {kid!r}: expected an (algorithm, pem) pair")
             algorithm, pem = entry
-            keys.append(VerificationKey.from_public_pem(kid, algorithm, pem))
+            keys.append(VerificationKey.from_public_pem(pem, kid=kid, algorithm=algorithm))
         return cls(keys, leeway=leeway)
 
     @property
@@ -727,7 +729,7 @@ def _load_key_entry(
         if field == "privateKeyPem":
             signer = PriceSigner.from_pem(material, kid=kid, algorithm=alg)
             return kid, signer.verification_key(), signer
-        return kid, VerificationKey.from_public_pem(kid, alg, material), None
+        return kid, VerificationKey.from_public_pem(material, kid=kid, algorithm=alg), None
     except PricingConfigError as exc:
         # The constructors' messages name the problem and never quote the material.
         raise PricingConfigError(f"{at}.{field}: {exc}") from None

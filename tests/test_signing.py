@@ -445,8 +445,8 @@ def test_algorithm_confusion_with_mixed_keys(rsa_key: rsa.RSAPrivateKey) -> None
     """With an HS256 and an RS256 key configured, neither accepts a public-key HMAC."""
     verifier = PriceVerifier(
         [
-            VerificationKey.hs256("h", SECRET),
-            VerificationKey.from_public_pem("r", "RS256", public_pem(rsa_key)),
+            VerificationKey.hs256(SECRET, kid="h"),
+            VerificationKey.from_public_pem(public_pem(rsa_key), kid="r", algorithm="RS256"),
         ]
     )
     pem = public_pem(rsa_key)
@@ -652,7 +652,7 @@ def test_error_is_a_pricing_value_error(hs_verifier: PriceVerifier) -> None:
     [
         pytest.param(lambda s: PriceSigner.hs256(s, kid="k"), id="signer"),
         pytest.param(lambda s: PriceVerifier.hs256({"k": s}), id="verifier"),
-        pytest.param(lambda s: VerificationKey.hs256("k", s), id="verification-key"),
+        pytest.param(lambda s: VerificationKey.hs256(s, kid="k"), id="verification-key"),
     ],
 )
 def test_short_secret_refused(build: Callable[[bytes], object]) -> None:
@@ -751,9 +751,9 @@ def test_verifier_configuration_checked(signers: dict[str, PriceSigner]) -> None
 
 def test_verification_key_needs_public_key(signers: dict[str, PriceSigner]) -> None:
     with pytest.raises(PricingConfigError, match="public"):
-        VerificationKey("es-1", "ES256", signers["ES256"]._key)
+        VerificationKey(signers["ES256"]._key, kid="es-1", algorithm="ES256")
     with pytest.raises(PricingConfigError, match="does not fit"):
-        VerificationKey("es-1", "RS256", signers["ES256"].verification_key()._key)
+        VerificationKey(signers["ES256"].verification_key()._key, kid="es-1", algorithm="RS256")
 
 
 # ---------------------------------------------------------------------------
@@ -834,7 +834,7 @@ def test_load_key_file(
     assert verifier.verify(own, at=AT, **BIND).kid == "es-new"
     old = PriceSigner.hs256(OTHER_SECRET, kid="hs-old").sign(price="4.00", at=AT, **BIND)
     assert verifier.verify(old, at=AT, **BIND).price == Decimal("4.00")
-    partner = PriceSigner("rs-partner", "RS256", signers["RS256"]._key).sign(
+    partner = PriceSigner(signers["RS256"]._key, kid="rs-partner", algorithm="RS256").sign(
         price="5.00", at=AT, **BIND
     )
     assert verifier.verify(partner, at=AT, **BIND).kid == "rs-partner"
