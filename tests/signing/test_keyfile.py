@@ -105,6 +105,8 @@ def _bad_documents(
     yield "entry-not-object", {"keys": ["x"]}, r"keys\[0\]: must be an object"
     yield "bad-kid", {"keys": [{"kid": "", "alg": "HS256", "secret": secret}]}, r"keys\[0\]\.kid"
     yield "bad-alg", {"keys": [{"kid": "a", "alg": "none", "secret": secret}]}, r"\.alg"
+    # Not hashable: once a TypeError from the set lookup, now refused like any bad alg.
+    yield "alg-list", {"keys": [{"kid": "a", "alg": [], "secret": secret}]}, r"\.alg"
     yield "no-material", {"keys": [{"kid": "a", "alg": "HS256"}]}, "exactly one of"
     yield (
         "two-materials",
@@ -192,7 +194,7 @@ def test_load_key_file_errors(
         assert message.startswith(f"key file {path}"), name
         assert not any(leak in message for leak in leaks), name
         seen.append(name)
-    assert len(seen) == 21
+    assert len(seen) == 22
 
 
 def test_load_key_file_missing(tmp_path: Path) -> None:
