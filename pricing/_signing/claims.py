@@ -17,6 +17,7 @@ from pydantic import model_validator as _model_validator
 from .._errors import PricingConfigError
 
 __all__ = [
+    "LAST_TIMESTAMP",
     "MAX_TOKEN_LENGTH",
     "ONE_SECOND",
     "Claims",
@@ -25,6 +26,7 @@ __all__ = [
     "describe_validation_error",
     "epoch_seconds",
     "from_epoch",
+    "since_epoch",
 ]
 
 MAX_TOKEN_LENGTH: Final = 4096
@@ -33,7 +35,9 @@ MAX_TOKEN_LENGTH: Final = 4096
 ONE_SECOND: Final = timedelta(seconds=1)
 """The unit of ``iat``, ``exp`` and token lifetimes."""
 
-_MAX_TIMESTAMP: Final = 253_402_300_799  # 9999-12-31T23:59:59Z, the last second datetime holds
+LAST_TIMESTAMP: Final = 253_402_300_799
+"""9999-12-31T23:59:59Z, the last whole second a ``datetime`` holds: the latest ``iat``/``exp``."""
+
 _EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 
 _PRICE_PATTERN: Final = r"^-?[0-9]+(\.[0-9]+)?$"  # [0-9], not \d: \d also matches non-ASCII digits
@@ -50,8 +54,8 @@ class Claims(BaseModel):
     price: Annotated[str, StringConstraints(pattern=_PRICE_PATTERN, max_length=64)]
     cur: Annotated[str, StringConstraints(pattern=_CURRENCY_PATTERN)]
     mkr: Annotated[str, StringConstraints(min_length=1, max_length=256)]
-    iat: Annotated[int, Field(ge=0, le=_MAX_TIMESTAMP)]
-    exp: Annotated[int, Field(ge=0, le=_MAX_TIMESTAMP)]
+    iat: Annotated[int, Field(ge=0, le=LAST_TIMESTAMP)]
+    exp: Annotated[int, Field(ge=0, le=LAST_TIMESTAMP)]
     jti: Annotated[str, StringConstraints(pattern=_JTI_PATTERN)]
 
     @_model_validator(mode="after")
@@ -105,9 +109,18 @@ def aware(at: object, what: str = "at") -> datetime:
     return at
 
 
+def since_epoch(at: datetime) -> timedelta:
+    """Time from the Unix epoch to ``at``: exact, and defined for every aware datetime.
+
+    Instants compared as such durations cannot overflow, while ``at + leeway`` can
+    near year 1 or 9999.
+    """
+    return at - _EPOCH
+
+
 def epoch_seconds(at: datetime) -> int:
     """Whole seconds since the Unix epoch, floored, computed exactly (no float)."""
-    return (at - _EPOCH) // ONE_SECOND
+    return since_epoch(at) // ONE_SECOND
 
 
 def from_epoch(seconds: int) -> datetime:

@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from .._errors import PricingConfigError
 from .backend import jws
 from .claims import (
+    LAST_TIMESTAMP,
     MAX_TOKEN_LENGTH,
     ONE_SECOND,
     Claims,
@@ -43,6 +44,17 @@ def _price_text(price: object) -> str:
             raise PricingConfigError("price must be a finite decimal")
         return format(price.copy_abs() if price.is_zero() else price, "f")
     raise PricingConfigError("price must be a Decimal or a decimal string")
+
+
+def _check_instants(iat: int, exp: int) -> None:
+    """Refuse ``iat``/``exp`` outside the instants a token carries (1970 to year 9999)."""
+    if iat < 0:
+        raise PricingConfigError("cannot sign: at is before 1970-01-01T00:00:00Z (Unix time 0)")
+    if exp > LAST_TIMESTAMP:
+        raise PricingConfigError(
+            "cannot sign: at + lifetime is after 9999-12-31T23:59:59Z, "
+            "the last instant a token can carry"
+        )
 
 
 class PriceSigner(KeyHolder, private=True):
@@ -86,13 +98,15 @@ class PriceSigner(KeyHolder, private=True):
         if not isinstance(lifetime, timedelta) or lifetime < ONE_SECOND:
             raise PricingConfigError("lifetime must be a timedelta of at least one second")
         iat = epoch_seconds(at)
+        exp = iat + lifetime // ONE_SECOND
+        _check_instants(iat, exp)
         claims: dict[str, Any] = {
             "pid": product_id,
             "price": _price_text(price),
             "cur": currency,
             "mkr": storage_marker,
             "iat": iat,
-            "exp": iat + lifetime // ONE_SECOND,
+            "exp": exp,
             "jti": secrets.token_hex(16) if jti is None else jti,
         }
         try:

@@ -22,6 +22,7 @@ from .claims import (
     aware,
     describe_validation_error,
     from_epoch,
+    since_epoch,
 )
 from .codec import b64url_decode, json_object
 from .keys import VerificationKey
@@ -220,10 +221,15 @@ class PriceVerifier:
         return key
 
     def _check_time(self, claims: Claims, at: datetime) -> None:
-        """Refuse a token that is not valid yet or has expired at ``at``."""
-        if at + self._leeway < from_epoch(claims.iat):
+        """Refuse a token that is not valid yet or has expired at ``at``.
+
+        Compared as durations since the epoch, so any aware ``at`` (even at year 1 or
+        9999) and any claims the model admits are judged without overflow.
+        """
+        elapsed = since_epoch(at)
+        if elapsed + self._leeway < timedelta(seconds=claims.iat):
             raise _refuse("not_yet_valid", "signed price token is not valid yet (iat is ahead)")
-        if at >= from_epoch(claims.exp) + self._leeway:
+        if elapsed >= timedelta(seconds=claims.exp) + self._leeway:
             raise _refuse("expired", "signed price token has expired")
 
     def __repr__(self) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 
@@ -11,6 +11,7 @@ import pytest
 
 from pricing._errors import PricingConfigError
 from pricing._signing import (
+    DEFAULT_LIFETIME,
     PriceSigner,
     PriceVerifier,
     SignedPrice,
@@ -21,6 +22,7 @@ from .support import (
     AT,
     BIND,
     IAT,
+    SECRET,
     unb64,
 )
 
@@ -129,3 +131,52 @@ def test_sign_refuses_bad_arguments(
     args: dict[str, Any] = {**BIND, "price": "1.00", "at": AT, **kwargs}
     with pytest.raises(PricingConfigError, match=match):
         signers["HS256"].sign(**args)
+
+
+# ---------------------------------------------------------------------------
+# Instants near the calendar's ends
+
+
+LATEST_AT = datetime(9999, 12, 31, 23, 49, 59, tzinfo=UTC)  # + 10 min = the last iat/exp second
+
+
+def test_sign_at_the_latest_instant_a_token_can_carry(signers: dict[str, PriceSigner]) -> None:
+    token = signers["HS256"].sign(price="1", at=LATEST_AT, **BIND)
+    verifier = PriceVerifier.hs256({"hs-1": SECRET})
+    got = verifier.verify(token, at=datetime.max.replace(tzinfo=UTC), **BIND)
+    assert got.expires_at == datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("at", "lifetime"),
+    [
+        pytest.param(LATEST_AT + timedelta(seconds=1), DEFAULT_LIFETIME, id="one-second-late"),
+        pytest.param(datetime.max.replace(tzinfo=UTC), DEFAULT_LIFETIME, id="datetime-max"),
+        pytest.param(
+            datetime.max.replace(tzinfo=timezone(timedelta(hours=-14))),
+            DEFAULT_LIFETIME,
+            id="datetime-max-minus-14h",
+        ),
+        pytest.param(AT, timedelta.max, id="longest-lifetime"),
+    ],
+)
+def test_sign_refuses_exp_past_the_calendar(
+    signers: dict[str, PriceSigner], at: datetime, lifetime: timedelta
+) -> None:
+    with pytest.raises(PricingConfigError, match="after 9999-12-31T23:59:59Z"):
+        signers["HS256"].sign(price="1", at=at, lifetime=lifetime, **BIND)
+
+
+@pytest.mark.parametrize(
+    "at",
+    [
+        pytest.param(
+            datetime(1969, 12, 31, 23, 59, 59, 999_999, tzinfo=UTC), id="just-before-1970"
+        ),
+        pytest.param(datetime.min.replace(tzinfo=UTC), id="datetime-min"),
+        pytest.param(datetime.min.replace(tzinfo=timezone(timedelta(hours=14))), id="min-plus-14h"),
+    ],
+)
+def test_sign_refuses_instants_before_1970(signers: dict[str, PriceSigner], at: datetime) -> None:
+    with pytest.raises(PricingConfigError, match="before 1970-01-01T00:00:00Z"):
+        signers["HS256"].sign(price="1", at=at, **BIND)

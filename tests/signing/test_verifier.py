@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from jose import jwk as jose_jwk
 from jose import jws as jose_jws
 from jose.backends.base import Key as JoseKey
 
-from pricing._errors import PricingConfigError, PricingError
+from pricing._errors import PricingConfigError, PricingError, SignedPriceError
 from pricing._signing import (
+    MAX_LEEWAY,
     MAX_TOKEN_LENGTH,
     PriceSigner,
     PriceVerifier,
@@ -358,6 +361,147 @@ def test_default_leeway_is_small_and_configurable() -> None:
     assert PriceVerifier.hs256({"k": SECRET}, leeway=timedelta(seconds=30)).leeway == timedelta(
         seconds=30
     )
+
+
+# ---------------------------------------------------------------------------
+# Instants near the calendar's ends (docs/signed-prices.md, "Verification")
+
+LAST = 253_402_300_799  # 9999-12-31T23:59:59Z as Unix seconds, the latest iat/exp
+FAR_EAST = timezone(timedelta(hours=14))
+FAR_WEST = timezone(timedelta(hours=-14))
+LEEWAYS = [timedelta(0), timedelta(seconds=5), MAX_LEEWAY]
+LEEWAY_IDS = ["no-leeway", "5s", "max-leeway"]
+
+
+def wide_verifier(leeway: timedelta) -> PriceVerifier:
+    """The HS256 verifier of ``hs-1`` with ``leeway``."""
+    return PriceVerifier.hs256({"hs-1": SECRET}, leeway=leeway)
+
+
+def token_with(**overrides: Any) -> str:
+    """A correctly signed HS256 token for ``BIND`` with the claims ``overrides``."""
+    return craft({"alg": "HS256", "kid": "hs-1"}, claims(**overrides), hs256(SECRET))
+
+
+@pytest.mark.parametrize("leeway", LEEWAYS, ids=LEEWAY_IDS)
+def test_exp_at_the_last_second_is_judged_without_overflow(leeway: timedelta) -> None:
+    """exp + leeway past year 9999 raised OverflowError; the token is valid until then."""
+    token = token_with(exp=LAST)
+    verifier = wide_verifier(leeway)
+    got = verifier.verify(token, at=AT, **BIND)
+    assert got.expires_at == datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC)
+    # The last instant a datetime holds is before exp + leeway unless the leeway is 0.
+    last_instant = datetime.max.replace(tzinfo=UTC)
+    if leeway:
+        assert verifier.verify(token, at=last_instant, **BIND) == got
+    else:
+        assert refused(verifier, token, at=last_instant).reason == "expired"
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        pytest.param({"exp": LAST + 1}, id="exp-one-second-past-9999"),
+        pytest.param({"exp": 10**15}, id="exp-huge"),
+        pytest.param({"exp": 10**400}, id="exp-hundreds-of-digits"),
+        pytest.param({"exp": -(10**11)}, id="exp-before-year-1"),
+        pytest.param({"exp": -1}, id="exp-before-1970"),
+        pytest.param({"iat": 10**15, "exp": 10**15 + 600}, id="iat-huge"),
+        pytest.param({"iat": LAST, "exp": LAST + 600}, id="iat-last-second-exp-past"),
+        pytest.param({"iat": -(10**11)}, id="iat-before-year-1"),
+        pytest.param({"iat": -(10**15), "exp": -(10**15) + 600}, id="both-far-before"),
+    ],
+)
+def test_instants_beyond_the_calendar_are_invalid_claims(overrides: dict[str, Any]) -> None:
+    token = token_with(**overrides)
+    for leeway in LEEWAYS:
+        for at in (AT, datetime.max.replace(tzinfo=UTC), datetime.min.replace(tzinfo=UTC)):
+            assert refused(wide_verifier(leeway), token, at=at).reason == "invalid_claims"
+
+
+def test_exp_far_ahead_within_the_calendar_is_a_valid_claim() -> None:
+    """exp = 10**11 is 5138-11-16: representable, so only the time checks judge it."""
+    token = token_with(exp=10**11)
+    verifier = wide_verifier(MAX_LEEWAY)
+    assert verifier.verify(token, at=AT, **BIND).expires_at.year == 5138
+    assert refused(verifier, token, at=datetime.max.replace(tzinfo=UTC)).reason == "expired"
+
+
+@pytest.mark.parametrize("leeway", LEEWAYS, ids=LEEWAY_IDS)
+@pytest.mark.parametrize("tz", [UTC, FAR_EAST, FAR_WEST], ids=["utc", "plus-14h", "minus-14h"])
+def test_at_at_the_calendar_ends_is_judged_without_overflow(
+    leeway: timedelta, tz: timezone
+) -> None:
+    """at + leeway past year 9999 raised OverflowError; at is never shifted now."""
+    token = token_with()
+    verifier = wide_verifier(leeway)
+    assert refused(verifier, token, at=datetime.max.replace(tzinfo=tz)).reason == "expired"
+    assert refused(verifier, token, at=datetime.min.replace(tzinfo=tz)).reason == "not_yet_valid"
+
+
+def test_iat_at_the_last_second_with_at_at_the_end() -> None:
+    """The latest token there can be is valid at the last instant, not before its iat."""
+    token = token_with(iat=LAST - 1, exp=LAST)
+    verifier = wide_verifier(MAX_LEEWAY)
+    got = verifier.verify(token, at=datetime.max.replace(tzinfo=UTC), **BIND)
+    assert got.issued_at == datetime(9999, 12, 31, 23, 59, 58, tzinfo=UTC)
+    assert refused(verifier, token, at=AT).reason == "not_yet_valid"
+
+
+_TIMESTAMPS = st.one_of(
+    st.integers(min_value=-(10**15), max_value=10**15),
+    st.integers(min_value=LAST - 1_000, max_value=LAST + 1_000),
+    st.integers(min_value=-1_000, max_value=1_000),
+)
+_ZONES = st.just(UTC) | st.builds(
+    timezone,
+    st.timedeltas(
+        min_value=-timedelta(hours=23, minutes=59), max_value=timedelta(hours=23, minutes=59)
+    ),
+)
+_AWARE_INSTANTS = st.one_of(
+    st.datetimes(min_value=datetime.min, max_value=datetime.max, timezones=_ZONES),
+    st.builds(
+        lambda naive, tz: naive.replace(tzinfo=tz),
+        st.sampled_from([datetime.min, datetime.max]),
+        _ZONES,
+    ),
+)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@settings(max_examples=300)
+@given(
+    iat=_TIMESTAMPS,
+    exp=_TIMESTAMPS,
+    at=_AWARE_INSTANTS,
+    leeway=st.sampled_from(LEEWAYS),
+)
+def test_any_instants_verify_or_refuse(iat: int, exp: int, at: datetime, leeway: timedelta) -> None:
+    """Any iat/exp and any aware at: a SignedPrice or a SignedPriceError, by the documented rule."""
+    token = token_with(iat=iat, exp=exp)
+    try:
+        got = wide_verifier(leeway).verify(token, at=at, **BIND)
+    except SignedPriceError as exc:
+        reason: str | None = exc.reason
+    else:
+        reason = None
+        assert (got.issued_at, got.expires_at) == (
+            _EPOCH + timedelta(seconds=iat),
+            _EPOCH + timedelta(seconds=exp),
+        )
+    # The rule in exact integers (microseconds): claims in range, then
+    # iat - leeway <= at < exp + leeway.
+    micro = timedelta(microseconds=1)
+    at_us, leeway_us = (at - _EPOCH) // micro, leeway // micro
+    if not (0 <= iat < exp <= LAST):
+        assert reason == "invalid_claims"
+    elif at_us + leeway_us < iat * 10**6:
+        assert reason == "not_yet_valid"
+    elif at_us >= exp * 10**6 + leeway_us:
+        assert reason == "expired"
+    else:
+        assert reason is None
 
 
 # ---------------------------------------------------------------------------
