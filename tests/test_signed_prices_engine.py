@@ -165,3 +165,24 @@ def test_cli_preview_at_the_calendar_end_exits_1_without_traceback(tmp_path: Pat
         "pricing: SignedPriceError (expired): "
         "order.products[0].signedPrice: signed price token has expired\n"
     )
+
+
+@pytest.mark.parametrize(
+    "lifetime",
+    [
+        pytest.param(str(300_000_000_000), id="exp-past-9999"),
+        pytest.param(str(10**17), id="beyond-timedelta"),
+        pytest.param(str(-(10**17)), id="negative-beyond-timedelta"),
+    ],
+)
+def test_cli_sign_with_a_lifetime_past_the_calendar_is_bad_input(
+    tmp_path: Path, lifetime: str
+) -> None:
+    argv = ["sign", "--key-file", str(_key_file(tmp_path)), "--product", "7", "--price", "1"]
+    argv += ["--currency", "USD", "--marker", "orders", "--lifetime", lifetime]
+    out, err = io.StringIO(), io.StringIO()
+    assert main(argv, out=out, err=err) == 2
+    assert out.getvalue() == ""
+    assert err.getvalue().startswith("pricing: bad input: ")
+    assert "9999-12-31T23:59:59Z" in err.getvalue()
+    assert len(err.getvalue().splitlines()) == 1
