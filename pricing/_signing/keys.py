@@ -67,7 +67,7 @@ def is_public(key: JoseKey) -> bool:
 
 def checked_key(key: JoseKey, *, kid: str, algorithm: str) -> JoseKey:
     """Return ``key`` if it is a key object of ``algorithm``'s type, else raise."""
-    expected = _KEY_TYPES.get(algorithm)
+    expected = _KEY_TYPES.get(algorithm) if isinstance(algorithm, str) else None
     if expected is None:
         raise PricingConfigError(
             f"key {kid!r}: algorithm must be one of HS256, ES256, RS256, got {algorithm!r}"

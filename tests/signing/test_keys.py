@@ -7,6 +7,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
@@ -93,6 +94,28 @@ def test_verification_key_needs_public_key(signers: dict[str, PriceSigner]) -> N
         VerificationKey(signers["ES256"]._key, kid="es-1", algorithm="ES256")
     with pytest.raises(PricingConfigError, match="does not fit"):
         VerificationKey(signers["ES256"].verification_key()._key, kid="es-1", algorithm="RS256")
+
+
+def test_signer_needs_private_key(signers: dict[str, PriceSigner]) -> None:
+    public = signers["ES256"].verification_key()._key
+    with pytest.raises(PricingConfigError, match="signing needs a private key"):
+        PriceSigner(public, kid="es-1", algorithm="ES256")
+
+
+@pytest.mark.parametrize(
+    "algorithm",
+    [
+        pytest.param("HS512", id="other"),
+        pytest.param("none", id="none"),
+        pytest.param(["HS256"], id="unhashable"),
+    ],
+)
+def test_wrapping_constructors_refuse_unknown_algorithms(
+    signers: dict[str, PriceSigner], algorithm: Any
+) -> None:
+    for cls in (PriceSigner, VerificationKey):
+        with pytest.raises(PricingConfigError, match="algorithm must be one of"):
+            cls(signers["HS256"]._key, kid="k", algorithm=algorithm)
 
 
 def test_reprs_hide_keys(
