@@ -1,6 +1,6 @@
 """The ``pricing`` command line: preview a scenario, sign a price.
 
-Exit codes (SPEC §10): 0 success, 2 bad input (one clear line on stderr, never a
+Exit codes (docs/errors.md, "The CLI"): 0 success, 2 bad input (one clear line on stderr, never a
 traceback), 1 anything else.
 """
 
@@ -68,6 +68,16 @@ def _cmd_preview(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
+def _lifetime(seconds: int) -> timedelta:
+    """``--lifetime`` as a timedelta; one no datetime holds is bad input, not an OverflowError."""
+    try:
+        return timedelta(seconds=seconds)
+    except OverflowError:
+        raise ScenarioError(
+            "--lifetime", "out of range: a token expires by 9999-12-31T23:59:59Z at the latest"
+        ) from None
+
+
 def _cmd_sign(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ._signing import load_key_file
 
@@ -84,7 +94,7 @@ def _cmd_sign(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         currency=args.currency,
         storage_marker=args.marker,
         at=datetime.now(UTC),
-        lifetime=timedelta(seconds=args.lifetime),
+        lifetime=_lifetime(args.lifetime),
     )
     out.write(token + "\n")
     return EXIT_OK
@@ -95,9 +105,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="pricing", description="Exact, explainable discount previews.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    p = sub.add_parser("preview", help="preview a scenario (SPEC §1) and print the result")
+    p = sub.add_parser("preview", help="preview a scenario (docs/scenario.md) and print the result")
     p.add_argument("scenario", help="scenario JSON file, or - for standard input")
-    p.add_argument("--json", action="store_true", help="print the SPEC §9 JSON document")
+    p.add_argument("--json", action="store_true", help="print the previewOrder JSON document")
     p.add_argument("--key-file", help="key file to verify signed prices with")
     p.set_defaults(handler=_cmd_preview)
 
@@ -168,7 +178,7 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], right: set[int
 
 
 def _bonus_limit(doc: Mapping[str, Any]) -> str:
-    """How ``maxBonusDiscount`` came about, in words (SPEC §8)."""
+    """How ``maxBonusDiscount`` came about, in words (docs/bonus.md)."""
     config = doc["discountConfig"]
     settings, bonus = config["settings"], config["bonus"]
     payable = config["totalSumWithDiscount"]

@@ -1,4 +1,7 @@
-"""Signed prices inside the engine and the CLI (SPEC §7): the token's price is charged."""
+"""Signed prices inside the engine and the CLI: the token's price is charged.
+
+The rules are in docs/signed-prices.md.
+"""
 
 from __future__ import annotations
 
@@ -129,3 +132,57 @@ def test_cli_preview_with_a_tampered_token_exits_1_without_traceback(tmp_path: P
     assert "bad_signature" in err.getvalue()
     assert "Traceback" not in err.getvalue()
     assert len(err.getvalue().strip().splitlines()) == 1
+
+
+# ---------------------------------------------------------------------------
+# Instants near the calendar's ends: refusals, never an OverflowError
+
+
+@pytest.mark.parametrize(
+    ("at", "reason"),
+    [
+        pytest.param("9999-12-31T23:59:59.999999Z", "expired", id="last-instant-utc"),
+        pytest.param("9999-12-31T23:59:59.999999-14:00", "expired", id="past-the-end-minus-14h"),
+        pytest.param("0001-01-01T00:00:00Z", "not_yet_valid", id="first-instant-utc"),
+        pytest.param("0001-01-01T00:00:00+14:00", "not_yet_valid", id="before-the-start-plus-14h"),
+    ],
+)
+def test_preview_at_the_calendar_ends_judges_the_token(at: str, reason: str) -> None:
+    data = {**scenario(sign()), "at": at}
+    with pytest.raises(pricing.SignedPriceError) as info:
+        pricing.preview(data, price_verifier=verifier())
+    assert info.value.reason == reason
+    assert info.value.path == "order.products[0].signedPrice"
+
+
+def test_cli_preview_at_the_calendar_end_exits_1_without_traceback(tmp_path: Path) -> None:
+    path = tmp_path / "s.json"
+    path.write_text(json.dumps({**scenario(sign()), "at": "9999-12-31T23:59:59.999999Z"}))
+    out, err = io.StringIO(), io.StringIO()
+    argv = ["preview", str(path), "--key-file", str(_key_file(tmp_path))]
+    assert main(argv, out=out, err=err) == 1
+    assert err.getvalue() == (
+        "pricing: SignedPriceError (expired): "
+        "order.products[0].signedPrice: signed price token has expired\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "lifetime",
+    [
+        pytest.param(str(300_000_000_000), id="exp-past-9999"),
+        pytest.param(str(10**17), id="beyond-timedelta"),
+        pytest.param(str(-(10**17)), id="negative-beyond-timedelta"),
+    ],
+)
+def test_cli_sign_with_a_lifetime_past_the_calendar_is_bad_input(
+    tmp_path: Path, lifetime: str
+) -> None:
+    argv = ["sign", "--key-file", str(_key_file(tmp_path)), "--product", "7", "--price", "1"]
+    argv += ["--currency", "USD", "--marker", "orders", "--lifetime", lifetime]
+    out, err = io.StringIO(), io.StringIO()
+    assert main(argv, out=out, err=err) == 2
+    assert out.getvalue() == ""
+    assert err.getvalue().startswith("pricing: bad input: ")
+    assert "9999-12-31T23:59:59Z" in err.getvalue()
+    assert len(err.getvalue().splitlines()) == 1

@@ -1,0 +1,1 @@
+"""Tests of pricing._signing, one module per module of the package."""
