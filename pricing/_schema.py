@@ -1,4 +1,4 @@
-"""Boundary models: the scenario as pydantic v2 validates it (SPEC §1, §3, §4, §11).
+"""Boundary models: the scenario as pydantic v2 validates it (docs/scenario.md, docs/taxes.md).
 
 Field names are OneEntry's camelCase; snake_case is accepted from Python. Unknown
 fields are rejected everywhere except inside discount objects, whose display-only
@@ -132,7 +132,7 @@ class Category(_Strict):
 
 
 class TaxRate(_Strict):
-    """A tax rate in percent (SPEC §11)."""
+    """A tax rate in percent (docs/taxes.md)."""
 
     id: Id
     name: str = ""
@@ -140,7 +140,7 @@ class TaxRate(_Strict):
 
 
 class Product(_Strict):
-    """A catalog entry (SPEC §1)."""
+    """A catalog entry (docs/scenario.md)."""
 
     id: Id
     title: str | None = None
@@ -171,7 +171,7 @@ class OrderProduct(_Strict):
 
 
 class ShippingLine(_Strict):
-    """A shipping charge (SPEC §11): never discounted, may be paid by bonus."""
+    """A shipping charge (docs/taxes.md): never discounted, may be paid by bonus."""
 
     id: Id
     name: str = ""
@@ -180,7 +180,7 @@ class ShippingLine(_Strict):
 
 
 class Surcharge(_Strict):
-    """A surcharge (SPEC §11); a negative amount is a one-off reduction."""
+    """A surcharge (docs/taxes.md); a negative amount is a one-off reduction."""
 
     description: str = ""
     amount: Amount
@@ -193,7 +193,7 @@ class Order(_Strict):
     products: list[OrderProduct]
     coupon_code: str | None = None
     additional_discounts_markers: list[str] = Field(default_factory=list)
-    # Money: a negative request is an error naming order.bonusAmount (SPEC §8, §10).
+    # Money: a negative request is an error naming order.bonusAmount (docs/bonus.md).
     bonus_amount: Money | None = None
     shipping_lines: list[ShippingLine] = Field(default_factory=list)
     surcharges: list[Surcharge] = Field(default_factory=list)
@@ -204,7 +204,7 @@ class Order(_Strict):
 
 
 class Settings(_Strict):
-    """OneEntry discount settings (SPEC §4) plus ``pricesIncludeTax`` (§11)."""
+    """OneEntry discount settings (docs/scenario.md) plus ``pricesIncludeTax`` (docs/taxes.md)."""
 
     allow_stacking: bool = True
     max_discount_value: Percent | None = None
@@ -276,7 +276,7 @@ class DiscountValue(_Lenient):
     """What a discount takes off, and where."""
 
     # discountType comes first so that the check of `value` can see it, and a
-    # percentage above 100 is an error naming discountValue.value (SPEC §10).
+    # percentage above 100 is an error naming discountValue.value (docs/errors.md).
     discount_type: Literal["PERCENTAGE", "PERCENT", "FIXED_AMOUNT", "FIXED_PRICE", "NONE"] = "NONE"
     value: Money = Decimal(0)
     max_amount: Money | None = None
@@ -291,7 +291,7 @@ class DiscountValue(_Lenient):
 
 
 class Discount(_Lenient):
-    """A OneEntry discount object (SPEC §3); unknown fields are kept for the echo."""
+    """A OneEntry discount object (docs/scenario.md); unknown fields are kept for the echo."""
 
     id: Id
     identifier: str | None = None

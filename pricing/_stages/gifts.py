@@ -1,4 +1,4 @@
-"""Stage 3 — gifts: gift lines of the applying discounts (SPEC §8).
+"""Stage 3 — gifts: gift lines of the applying discounts (docs/gifts.md).
 
 Gifts are settled before any amount is computed because ``giftsReplaceCartItems``
 turns paid units into gifts, and the spec decides eligibility on the cart as
