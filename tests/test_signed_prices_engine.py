@@ -1,4 +1,4 @@
-"""Signed prices inside the engine and the CLI (SPEC §7): the token's price is charged."""
+"""Signed prices in the engine and the CLI (docs/signed-prices.md): the token's price is charged."""
 
 from __future__ import annotations
 
