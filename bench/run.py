@@ -4,7 +4,7 @@ For each size (S, M, L; see bench/scenarios.py) it times
 
 * ``engine``: the compiled path, ``Engine.preview(order, customer=..., at=...)`` on a
   rule set compiled once, reading the totals;
-* ``+doc``: the same, also building the SPEC §9 document (``result.document``);
+* ``+doc``: the same, also building the previewOrder document (``result.document``);
 * ``json``: the one-call path, ``pricing.preview_json(text)``: parse, validate,
   compile, compute and serialise, as ``pricing preview --json`` does;
 * ``floor``: a plain loop that only sums price × quantity in ``Decimal`` over the
@@ -112,7 +112,7 @@ class Case:
         return one
 
     def document_fn(self) -> Callable[[int], object]:
-        """The compiled path, also building the SPEC §9 document."""
+        """The compiled path, also building the previewOrder document."""
         engine, carts, at = self.engine, self.carts, self.at
         n = len(carts)
 
@@ -123,7 +123,7 @@ class Case:
         return one
 
     def json_fn(self) -> Callable[[int], object]:
-        """The one-call path: scenario JSON text in, §9 JSON text out."""
+        """The one-call path: scenario JSON text in, previewOrder JSON text out."""
         texts = [
             pricing.dumps_json(
                 {**self.ruleset, "order": c["order"], "customer": c["customer"], "at": c["at"]}

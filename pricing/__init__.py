@@ -1,6 +1,6 @@
 """pricing: an exact, explainable, side-effect-free discount engine.
 
-``pricing.preview(scenario)`` prices one scenario (SPEC §1) and returns the
+``pricing.preview(scenario)`` prices one scenario (docs/scenario.md) and returns the
 OneEntry previewOrder breakdown plus every line's share of every discount and the
 reason each rule applied or not. ``pricing.Engine`` compiles a rule set once for
 pricing many carts.

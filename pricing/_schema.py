@@ -210,7 +210,7 @@ class TaxRate(_Strict):
 
 
 class Product(_Strict):
-    """A catalog entry (SPEC §1)."""
+    """A catalog entry (docs/scenario.md)."""
 
     id: Id
     title: str | None = None
@@ -250,7 +250,7 @@ class ShippingLine(_Strict):
 
 
 class Surcharge(_Strict):
-    """A surcharge (SPEC §11); a negative amount is a one-off reduction."""
+    """A surcharge (docs/taxes.md); a negative amount is a one-off reduction."""
 
     description: str = ""
     amount: Amount
@@ -263,7 +263,7 @@ class Order(_Strict):
     products: Annotated[list[OrderProduct], Field(max_length=MAX_LINES)]
     coupon_code: StrictStr | None = None
     additional_discounts_markers: list[StrictStr] = Field(default_factory=list)
-    # Money: a negative request is an error naming order.bonusAmount (SPEC §8, §10).
+    # Money: a negative request is an error naming order.bonusAmount (docs/bonus.md).
     bonus_amount: Money | None = None
     shipping_lines: Annotated[list[ShippingLine], Field(max_length=MAX_LINES)] = Field(
         default_factory=list
@@ -278,7 +278,7 @@ class Order(_Strict):
 
 
 class Settings(_Strict):
-    """OneEntry discount settings (SPEC §4) plus ``pricesIncludeTax`` (§11)."""
+    """OneEntry discount settings (docs/scenario.md) plus ``pricesIncludeTax`` (docs/taxes.md)."""
 
     allow_stacking: StrictBool = True
     max_discount_value: Percent | None = None
@@ -355,7 +355,7 @@ class DiscountValue(_Strict):
     """What a discount takes off, and where."""
 
     # discountType comes first so that the check of `value` can see it, and a
-    # percentage above 100 is an error naming discountValue.value (SPEC §10).
+    # percentage above 100 is an error naming discountValue.value (docs/errors.md).
     discount_type: Literal["PERCENTAGE", "PERCENT", "FIXED_AMOUNT", "FIXED_PRICE", "NONE"] = "NONE"
     value: Money = Decimal(0)
     max_amount: Money | None = None
@@ -372,7 +372,7 @@ class DiscountValue(_Strict):
 
 
 class Discount(_Lenient):
-    """A OneEntry discount object (SPEC §3); unknown fields are kept for the echo."""
+    """A OneEntry discount object (docs/scenario.md); unknown fields are kept for the echo."""
 
     id: Id
     identifier: StrictStr | None = None

@@ -2,7 +2,7 @@
 
 Each mutation is applied to a *scratch copy* of the project (the engine in the
 working tree is never touched); the property suite (and tests/test_amounts.py, the
-properties of SPEC §6's amount formulas) then runs against the copy
+properties of the amount formulas) then runs against the copy
 with the ``mutants`` profile (the ``ci`` examples, no shrinking). Usage, from the project root::
 
     .venv/bin/python -m property_tests.mutate            # all mutations
@@ -310,7 +310,7 @@ MUTATIONS = (
     ),
     Mutation(
         "window_end_inclusive",
-        "the rule index keeps a discount live from its endDate to the next date (SPEC: until it)",
+        "the rule index keeps a discount live from its endDate to the next date (docs: until it)",
         (
             (
                 "_ruleset/gates.py",
@@ -349,7 +349,7 @@ MUTATIONS = (
 )
 
 SUITES = ("property_tests", "tests/ruleset/test_formulas.py")
-"""The property suite, and the properties of the amount formulas (SPEC §6's table)."""
+"""The property suite, and the properties of the amount formulas (the amount table)."""
 PYTEST_ARGS = ("-q", "-rfE", "--tb=no", "-p", "no:cacheprovider")
 _FAILED = re.compile(r"^(?:FAILED|ERROR) (?:property_)?tests/(\S+?)(?: - .*)?$", re.MULTILINE)
 

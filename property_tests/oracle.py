@@ -1,12 +1,13 @@
-"""A reference oracle: SPEC.md (§1-§6, §8, §9) written out plainly, slowly and exactly.
+"""A reference oracle: the rules of docs/ written out plainly, slowly and exactly.
 
 This is deliberately *not* the engine: it shares no code with ``pricing/`` (not
 even the models; it reads the JSON-shaped scenario itself), keeps every amount
 as an exact ``fractions.Fraction`` of the major unit, and follows the text of
-the spec step by step, in the spec's words, rather than the engine's pipeline.
-Where the spec is silent it follows docs/decisions.md, and where both are silent
-it says so in a comment marked ``UNDOCUMENTED`` (these are listed in the
-property-testing report).
+the docs step by step, in their words, rather than the engine's pipeline (the
+scenario, eligibility, stacking and cap, rounding, gifts and bonus pages, and the
+result as docs/scenario.md gives it). It follows docs/decisions.md for the choices
+gathered there, and where the docs are silent it says so in a comment marked
+``UNDOCUMENTED`` (these are listed in the property-testing report).
 
 It only needs to understand the scenarios ``pricing.strategies`` generates (no
 signed prices, no tax), in camelCase.
@@ -23,12 +24,12 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any
 
-# ISO 4217 minor-unit exponents of the currencies the strategies draw (§1).
+# ISO 4217 minor-unit exponents of the currencies the strategies draw (scenario.md).
 EXPONENT = {"USD": 2, "EUR": 2, "JPY": 0, "KWD": 3}
 
 
 class OracleCouponError(Exception):
-    """The coupon error §5 says the preview must raise."""
+    """The coupon error docs/eligibility.md says the preview must raise."""
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
@@ -58,7 +59,7 @@ def round_half_up_to_unit(amount: Fraction, unit: Fraction) -> Fraction:
 def largest_remainder(
     whole: Fraction, weights: Sequence[Fraction], unit: Fraction
 ) -> list[Fraction]:
-    """Share ``whole`` in proportion to ``weights`` in minor units (§6).
+    """Share ``whole`` in proportion to ``weights`` in minor units (rounding-and-sharing.md).
 
     Every share starts as its exact quota rounded down to a minor unit; the minor
     units left over go one each to the largest remainders, earlier line first
@@ -110,7 +111,7 @@ def id_of(ref: Any) -> Any:
 
 
 # ---------------------------------------------------------------------------
-# attribute matching (§3 and decisions.md "Conditions")
+# attribute matching (eligibility.md and decisions.md "Conditions")
 
 
 def as_number(value: Any) -> Decimal | None:
@@ -131,7 +132,7 @@ def as_text(value: Any) -> str:
 
 def attribute_matches(attributes: Mapping[str, Any], name: str, test: Any) -> bool:
     if not (isinstance(test, Mapping) and "condition" in test):
-        # A plain value (or {value} alone): equality compared as strings, as SPEC §3
+        # A plain value (or {value} alone): equality compared as strings, as eligibility.md
         # says ("10.0" is not "10"); booleans as true/false (decisions.md).
         expected = test["value"] if isinstance(test, Mapping) and "value" in test else test
         return name in attributes and as_text(attributes[name]) == as_text(expected)
@@ -168,7 +169,7 @@ def attribute_matches(attributes: Mapping[str, Any], name: str, test: Any) -> bo
 
 @dataclass
 class Line:
-    """A paid line of the cart (§2)."""
+    """A paid line of the cart (scenario.md)."""
 
     product: Mapping[str, Any]
     quantity: int
@@ -202,7 +203,7 @@ class Outcome:
     @property
     def to_product(self) -> bool:
         value = self.discount.get("discountValue")
-        # applicability null (or no discountValue) means TO_ORDER (§3, decision)
+        # applicability null (or no discountValue) means TO_ORDER (scenario.md, decision)
         return value is not None and value.get("applicability") == "TO_PRODUCT"
 
     @property
@@ -250,7 +251,7 @@ class Oracle:
             return True
         return nested and any(str(category) in self.ancestors(c) for c in own)
 
-    # -- conditions (§3) ------------------------------------------------------
+    # -- conditions (eligibility.md) ------------------------------------------
 
     @staticmethod
     def entities(condition: Mapping[str, Any]) -> list[tuple[Any, bool]]:
@@ -340,7 +341,7 @@ class Oracle:
             return any(results)
         return all(results)
 
-    # -- eligibility (§5) -----------------------------------------------------
+    # -- eligibility (eligibility.md) -----------------------------------------
 
     def window(self, discount: Mapping[str, Any]) -> str | None:
         start, end = discount.get("startDate"), discount.get("endDate")
@@ -362,7 +363,7 @@ class Oracle:
         return a.strip().lower() == b.strip().lower()
 
     def gates(self, discount: Mapping[str, Any], code: str | None) -> str | None:
-        """Gates 2-6 of §5; the first failing one is the reason."""
+        """Gates 2-6 of eligibility.md; the first failing one is the reason."""
         reason = self.window(discount)
         if reason is not None:
             return reason
@@ -395,14 +396,14 @@ class Oracle:
         unit, exponent = self.unit, self.exponent
         out = lambda amount: money_out(amount, exponent)  # noqa: E731
 
-        # §2 lines, as requested
+        # lines, as requested (scenario.md)
         cart = []
         for req in self.order.get("products") or ():
             product = self.catalog[str(req["productId"])]
             cart.append(Line(product, req["quantity"], exact(product["price"])))
         requested_total = sum((line.amount for line in cart), Fraction(0))
 
-        # §6 priority: position ascending, null last, ties by id
+        # priority (stacking-and-cap.md): position ascending, null last, ties by id
         def priority(d: Mapping[str, Any]) -> tuple[Any, ...]:
             pos = d.get("position")
             # UNDOCUMENTED: ids of mixed types; the strategies only make integer ids.
@@ -410,7 +411,7 @@ class Oracle:
 
         discounts = sorted(self.s.get("discounts") or (), key=priority)
 
-        # §5 coupons
+        # coupons (eligibility.md)
         typed = self.order.get("couponCode")
         code = typed if typed is not None and typed.strip() else None  # blank = no code
         coupon_owner = None
@@ -428,7 +429,7 @@ class Oracle:
             if self.window(coupon_owner) is not None:
                 raise OracleCouponError("expired")
 
-        # §5 gates, in priority order
+        # gates (eligibility.md), in priority order
         outcomes = []
         accruing = []
         for d in discounts:
@@ -449,7 +450,7 @@ class Oracle:
             o.reason = reason
             outcomes.append(o)
 
-        # §6 stacking
+        # stacking (stacking-and-cap.md)
         stacking = self.settings.get("allowStacking", True)
         eligible = [o for o in outcomes if o.reason is None]
         if not stacking:
@@ -459,7 +460,7 @@ class Oracle:
         for o in eligible:
             o.applied = True
 
-        # §8 gifts of the applied discounts (before amounts: a replacing gift takes
+        # gifts.md: gifts of the applied discounts (before amounts: a replacing gift takes
         # paid units, and totals are computed on the result - decisions.md)
         givers = [o for o in eligible if o.discount.get("gifts")]
         if not self.settings.get("allowGiftStacking", False):
@@ -490,7 +491,8 @@ class Oracle:
 
         total_raw = sum((line.amount for line in cart), Fraction(0))
 
-        # §6 amounts: TO_PRODUCT ones first, then TO_ORDER ones, each in priority order
+        # amounts (stacking-and-cap.md): TO_PRODUCT ones first, then TO_ORDER ones, each in
+        # priority order
         current = [line.amount for line in cart]
         application = [o for o in eligible if o.to_product] + [
             o for o in eligible if not o.to_product
@@ -534,7 +536,7 @@ class Oracle:
             for i, share in o.shares.items():
                 current[i] -= share
 
-        # §6 cap
+        # cap (stacking-and-cap.md)
         cap_percent = self.settings.get("maxDiscountValue")
         if stacking and cap_percent is not None:
             limit = floor_to_unit(total_raw * exact(cap_percent) / 100, unit)
@@ -557,7 +559,7 @@ class Oracle:
         total_discount = sum((o.amount for o in applied), Fraction(0))
         total_with_discount = max(Fraction(0), total_raw - total_discount)
 
-        # §8 bonus
+        # bonus (bonus.md)
         c = self.customer
         balance = Fraction(0)
         if c is not None and c.get("bonusBalance") is not None:
@@ -591,7 +593,7 @@ class Oracle:
                 earned = min(earned, o.max_amount)
             accrual += earned
 
-        # §9 output
+        # output (scenario.md, the result)
         coupon = None
         if coupon_owner is not None and coupon_def is not None:
             owner = next(o for o in outcomes if o.discount is coupon_owner)
@@ -738,5 +740,5 @@ class Oracle:
 
 
 def expected(scenario: Mapping[str, Any]) -> dict[str, Any]:
-    """The SPEC §9 document for ``scenario`` (money as ``Decimal``), or OracleCouponError."""
+    """The result document for ``scenario`` (money as ``Decimal``), or OracleCouponError."""
     return Oracle(scenario).run()

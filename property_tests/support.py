@@ -40,7 +40,7 @@ def canon(value: Any) -> Any:
 
 
 def project(got: Any, want: Any) -> Any:
-    """``got`` cut down to the keys ``want`` has, on the §9 structural objects only.
+    """``got`` cut down to the keys ``want`` has, on the result's structural objects only.
 
     Extensions (tax, signed prices) may add keys to the top level, to
     ``discountConfig`` and to lines; echoed discount objects must match exactly.
@@ -60,7 +60,7 @@ def project(got: Any, want: Any) -> Any:
     return result
 
 
-# -- money fields of the §9 document ------------------------------------------------
+# -- money fields of the result document ---------------------------------------------
 
 TOP_MONEY = ("totalSum", "totalSumWithDiscount", "bonusApplied", "totalDue", "bonusAccrual")
 CONFIG_MONEY = ("totalRaw", "totalSumWithDiscount", "bonusApplied", "totalDue")

@@ -1,4 +1,4 @@
-"""Invariants of every preview (SPEC §6, §8, §9), one property each.
+"""Invariants of every preview (stacking and cap, gifts, bonus, the result), one property each.
 
 These hold whatever the rules say, so they need no oracle: they are what a user
 can assert about any rule set (see docs/property-testing.md).
@@ -327,7 +327,7 @@ def test_json_output_parses_back_to_an_equal_result(scenario: dict[str, Any]) ->
 
 @given(SCENARIOS)
 def test_the_typed_views_say_what_the_document_says(scenario: dict[str, Any]) -> None:
-    """``result.lines``/``explanation``/totals and the §9 document are written separately
+    """``result.lines``/``explanation``/totals and the document are written separately
     (the document needs no value objects); they must agree field for field."""
     result = pricing.preview(scenario)
     doc = result.document

@@ -36,7 +36,8 @@ def test_oneentry_example_totals():
     assert result.bonus_applied == D("0")
     assert result.total_due == D("285")
     doc = result.document
-    # SPEC §9: totalSum = totalRaw = 300 (the platform sample says 285; SPEC wins).
+    # totalSum: docs/scenario.md ("The result") makes it the sum after discounts (285, as
+    # the platform sample); this engine still writes totalRaw, and this line changes with it.
     assert doc["totalSum"] == D("300")
     assert doc["discountConfig"]["totalRaw"] == D("300")
     assert doc["discountConfig"]["totalSumWithDiscount"] == D("285")
@@ -66,7 +67,8 @@ def test_oneentry_example_discount_config_matches_platform_sample():
     )
     # … and the same values (the discount echoed as given plus "coupon": null).
     assert ours["discountConfig"] == sample["discountConfig"]
-    # The top level follows SPEC §9, not the sample: totalSum is totalRaw.
+    # totalSum: the sample's 285 is the documented rule (docs/scenario.md, "The result");
+    # this engine still writes totalRaw, and these lines change with it.
     assert sample["totalSum"] == 285
     assert ours["totalSum"] == 300
     assert (ours["bonusApplied"], ours["totalDue"], ours["currency"]) == (0, 285, "USD")
@@ -99,7 +101,7 @@ def test_personal_discount_in_example_refuses_a_guest():
     assert result.total_sum_with_discount == D("300")
     assert result.document["discountConfig"]["orderDiscounts"] == []
     assert result.explanation[0].reason == "guest"
-    # A guest without a bonus request has bonus null (SPEC §8).
+    # A guest without a bonus request has bonus null (docs/bonus.md).
     assert result.document["discountConfig"]["bonus"] is None
 
 
@@ -137,7 +139,7 @@ VALUE_CASES = [
 
 @pytest.mark.parametrize(("kind", "value", "applicability", "expected"), VALUE_CASES)
 def test_value_type_and_applicability(sb, kind, value, applicability, expected):
-    """Each discountType on each applicability, worked by hand (SPEC §6 table)."""
+    """Each discountType on each applicability, worked by hand (docs/stacking-and-cap.md table)."""
     scn = sb.scenario(
         LINES, catalog=CATALOG, discounts=[sb.discount(1, kind, value, applicability)]
     )
@@ -167,7 +169,7 @@ def test_value_type_and_applicability(sb, kind, value, applicability, expected):
 
 
 def test_null_applicability_means_to_order(sb):
-    """``applicability: null`` is TO_ORDER (decision in SPEC §3)."""
+    """``applicability: null`` is TO_ORDER (decision, docs/scenario.md)."""
     scn = sb.scenario(LINES, catalog=CATALOG, discounts=[sb.discount(1, "FIXED_AMOUNT", 21, None)])
     result = sb.run(scn)
     config = result.document["discountConfig"]
@@ -286,7 +288,7 @@ def test_line_shares_of_product_and_order_discounts(sb):
 
 
 def test_lines_are_not_merged_and_keep_request_order(sb):
-    """The same product twice gives two lines, in request order (SPEC §2)."""
+    """The same product twice gives two lines, in request order (docs/scenario.md)."""
     catalog = [{"id": 1, "price": "10.00"}, {"id": 2, "price": "5.00"}]
     result = sb.run(sb.scenario([(2, 1), (1, 1), (2, 3)], catalog=catalog))
     assert [(line.product_id, line.quantity) for line in result.lines] == [(2, 1), (1, 1), (2, 3)]

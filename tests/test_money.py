@@ -176,7 +176,7 @@ def test_naive_per_line_rounding_would_be_off_by_a_cent(sb):
 
 
 def test_to_product_percentages_round_per_line(sb):
-    """The same 10 % as TO_PRODUCT rounds each line: 3 × round(0.005) = 0.03 (SPEC §6 table)."""
+    """The same 10 % as TO_PRODUCT rounds each line: 3 × round(0.005) = 0.03 (amount table)."""
     catalog = [{"id": i, "price": "0.05"} for i in (1, 2, 3)]
     scn = sb.scenario(
         [(1, 1), (2, 1), (3, 1)],

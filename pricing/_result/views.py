@@ -88,7 +88,7 @@ class _built(Generic[T]):  # a decorator, lower case like cached_property
 class PreviewResult:
     """The outcome of one preview.
 
-    The typed attributes are for Python callers; :meth:`to_json` writes the SPEC §9
+    The typed attributes are for Python callers; :meth:`to_json` writes the previewOrder
     document, and :attr:`document` is that document with ``Decimal`` money.
 
     A result is an immutable view over what the pipeline decided (integers of minor
@@ -153,7 +153,7 @@ class PreviewResult:
     @_built
     def applied_ids(self) -> tuple[int | str, ...]:
         """Ids of the discounts that applied, in the order they applied (product-level
-        first, SPEC §6): the ``applied`` entries of :attr:`explanation`, without building it."""
+        first): the ``applied`` entries of :attr:`explanation`, without building it."""
         return tuple(a.rule.id for a in self._o.applied if not capped_out(a))
 
     @property
@@ -179,7 +179,7 @@ class PreviewResult:
 
     @_built
     def document(self) -> Mapping[str, Any]:
-        """The SPEC §9 document, money as ``Decimal``."""
+        """The previewOrder document, money as ``Decimal``."""
         return document(self._o, self._line_rows, self._explanation_rows)
 
     # The lines and the explanation in minor units, which both the value objects
@@ -215,11 +215,11 @@ class PreviewResult:
         return (_restored, (views, tuple(getattr(self, name) for name in views)))
 
     def to_dict(self) -> dict[str, Any]:
-        """A fresh copy of the §9 document (money as ``Decimal``)."""
+        """A fresh copy of the previewOrder document (money as ``Decimal``)."""
         return copy.deepcopy(dict(self.document))
 
     def to_json(self, *, indent: int | None = 2) -> str:
-        """The §9 JSON: exact numbers, fixed key order, byte-identical for the same input."""
+        """The JSON document: exact numbers, fixed key order, byte-identical for the same input."""
         return dumps(self.document, indent=indent)
 
 

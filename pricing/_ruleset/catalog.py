@@ -83,7 +83,7 @@ class CompiledCatalog:
         return mask
 
     def category_mask(self, cats: Iterable[tuple[str, bool]]) -> int:
-        """The products in any of ``cats`` (``(key, isNested)`` pairs), as SPEC §3 matches."""
+        """The products in any of ``cats`` (``(key, isNested)`` pairs), as conditions match them."""
         mask = 0
         for c, nested in cats:
             mask |= (self.nested_category_masks if nested else self.own_category_masks).get(c, 0)

@@ -69,7 +69,7 @@ def compile_matcher(spec: Any, path: str) -> AttributeMatcher:
         op = str(spec["condition"]).lower()
         expected = spec.get("value")
     else:
-        # A plain value (or ``{value}`` alone): equality compared as strings (SPEC §3).
+        # A plain value (or ``{value}`` alone): equality compared as strings (docs/eligibility.md).
         text = _as_text(spec["value"] if isinstance(spec, Mapping) and "value" in spec else spec)
         return lambda attrs, name: name in attrs and _as_text(attrs[name]) == text
 
@@ -144,7 +144,7 @@ class CartFacts(Protocol):
 
 
 def _cart_test(cond: CartCondition) -> Callable[[CartFacts], bool]:
-    """The test for one cart-level condition (SPEC §3), specialised to its kind."""
+    """The test for one cart-level condition (docs/eligibility.md), specialised to its kind."""
     kind = cond.kind
     if kind in ("PRODUCT_IN_CART", "CATEGORY_IN_CART"):
         mask = cond.mask

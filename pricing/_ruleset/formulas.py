@@ -1,4 +1,4 @@
-"""The amount formulas of SPEC §6, made into one function per rule when it is compiled.
+"""The amount formulas (docs/stacking-and-cap.md), made into one function per rule when compiled.
 
 A preview applies each rule's formula once per line or per order, so the kind of
 discount is looked at once, here, rather than on every call: :func:`order_taker`

@@ -77,15 +77,15 @@ class Rule:
     end_us: int | None
     """``end`` likewise."""
     take: OrderTaker
-    """What it takes off a ``TO_ORDER`` base (SPEC §6), ``maxAmount`` included."""
+    """What it takes off a ``TO_ORDER`` base (docs/stacking-and-cap.md), ``maxAmount`` included."""
     keep: OrderKeeper
     """How much of each line it leaves at least, for a ``TO_ORDER`` base in a range."""
     take_lines: LineTaker
-    """What it takes off each targeted line of a ``TO_PRODUCT`` rule (SPEC §6)."""
+    """What it takes off each targeted line of a ``TO_PRODUCT`` rule (docs/stacking-and-cap.md)."""
 
 
 def normalise_code(code: str) -> str:
-    """Coupon codes match case-insensitively after trimming (SPEC §5)."""
+    """Coupon codes match case-insensitively after trimming (docs/eligibility.md)."""
     return code.strip().casefold()
 
 

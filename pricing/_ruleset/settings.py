@@ -23,7 +23,7 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class CompiledSettings:
-    """Settings with money in minor units; ``echo`` is the §4 output object."""
+    """Settings with money in minor units; ``echo`` is the settings output object."""
 
     allow_stacking: bool
     cap_rate: Rate | None
@@ -36,7 +36,7 @@ class CompiledSettings:
 
 
 def compile_settings(cur: Currency, s: Settings) -> CompiledSettings:
-    """Settings ready for the pipeline, with the echo of §4 (defaults filled)."""
+    """Settings ready for the pipeline, with their echo (defaults filled)."""
     echo: dict[str, Any] = {
         "allowStacking": s.allow_stacking,
         "maxDiscountValue": s.max_discount_value,
@@ -67,7 +67,7 @@ def compile_settings(cur: Currency, s: Settings) -> CompiledSettings:
 
 
 def compile_tax_rates(rates: Sequence[TaxRate] | None) -> dict[str, TaxRate]:
-    """Tax rates by id (SPEC §11)."""
+    """Tax rates by id (docs/taxes.md)."""
     result: dict[str, TaxRate] = {}
     for i, r in enumerate(rates or ()):
         k = key_of(r.id)

@@ -1,4 +1,4 @@
-"""Stage 7 — bonus: loyalty points paying part of the order, and points accrued (SPEC §8).
+"""Stage 7 — bonus: loyalty points paying part of the order, and points accrued (docs/bonus.md).
 
 One point is one unit of the currency, so points are minor units here too.
 """
@@ -19,7 +19,7 @@ def settle_bonus(
 ) -> Bonus:
     """How much the customer's points may pay, and how much they do.
 
-    The payable total is ``totalSumWithDiscount`` plus shipping (SPEC §11: bonus
+    The payable total is ``totalSumWithDiscount`` plus shipping (docs/taxes.md: bonus
     may pay shipping; without shipping inputs it is just the former).
     """
     customer, requested = request.customer, request.bonus_requested

@@ -1,4 +1,4 @@
-"""Stage 6 — cap: ``maxDiscountValue`` limits the total discount (SPEC §6)."""
+"""Stage 6 — cap: ``maxDiscountValue`` limits the total discount (docs/stacking-and-cap.md)."""
 
 from __future__ import annotations
 

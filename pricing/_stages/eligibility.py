@@ -1,4 +1,4 @@
-"""Stage 2 — eligibility: the seven gates of SPEC §5, coupons, markers, stacking.
+"""Stage 2 — eligibility: the seven gates of docs/eligibility.md, coupons, markers, stacking.
 
 The first failing gate is the reason reported. Gates are decided on the cart as
 requested (before any gift replaces a paid unit).
@@ -88,7 +88,7 @@ class Eligibility:
         self.applying = applying
         """Price discounts that apply, with their targeted lines, in priority order."""
         self.to_product = to_product
-        """The ``TO_PRODUCT`` ones among them (applied first, SPEC §6)."""
+        """The ``TO_PRODUCT`` ones among them (applied first, docs/stacking-and-cap.md)."""
         self.to_order = to_order
         """The ``TO_ORDER`` ones (applied after)."""
         self.accruing = accruing
@@ -174,7 +174,8 @@ class _Cart:
         return tuple([i for i, bit in enumerate(self.bits) if bit & hits])
 
     def targets_of(self, rule: Rule) -> tuple[int, ...]:
-        """Positions of the lines ``rule`` targets: not excluded, conditions true (SPEC §3)."""
+        """Positions of the lines ``rule`` targets, not excluded and conditions true
+        (docs/eligibility.md)."""
         mask = self.mask
         if not rule.has_conditions:
             hits = rule.allowed_mask & mask

@@ -1,7 +1,7 @@
-"""Stage 3 — gifts: gift lines of the applying discounts (SPEC §8).
+"""Stage 3 — gifts: gift lines of the applying discounts (docs/gifts.md).
 
 Gifts are settled before any amount is computed because ``giftsReplaceCartItems``
-turns paid units into gifts, and the spec decides eligibility on the cart as
+turns paid units into gifts, and the rule decides eligibility on the cart as
 requested but totals on the result. Which discounts apply is known here (the
 gates and the stacking choice); only the cap is still to come, and it limits
 money, not gifts (decision, docs/gifts.md).

@@ -1,6 +1,6 @@
 """Stage 0 — intake: the order and the customer as the pipeline reads them.
 
-Validation is pydantic's (the boundary models, errors naming JSON paths, SPEC §10).
+Validation is pydantic's (the boundary models, errors naming JSON paths, docs/errors.md).
 Backends price every cart change, though, and nearly every cart is a plain
 JSON-shaped dict of the common form; building models for those costs a third of a
 small preview. So a direct reader takes the common form (camelCase keys, exact

@@ -1,4 +1,4 @@
-"""Stage 5 — order discounts: ``TO_ORDER`` rules on their targeted base (SPEC §6)."""
+"""Stage 5 — order discounts: ``TO_ORDER`` rules on their base (docs/stacking-and-cap.md)."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ def apply_order_discounts(
     ``current`` is brought up to date as rules apply (see the product stage).
     ``budget`` is how much more discount the cap allows (``None``: no cap). Once the
     rules applied have used it up, the cap stage will take every later rule back
-    whole (SPEC §6 reduces the last applied first), so those are settled without
+    whole (it reduces the last applied first), so those are settled without
     being shared (:func:`pricing._stages.cap.settle_past_cap`).
     """
     applied = []

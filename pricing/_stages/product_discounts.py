@@ -1,4 +1,4 @@
-"""Stage 4 — product discounts: ``TO_PRODUCT`` rules, line by line (SPEC §6)."""
+"""Stage 4 — product discounts: ``TO_PRODUCT`` rules, line by line (docs/stacking-and-cap.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Stage 8 — tax, shipping, surcharges and display prices (SPEC §11).
+"""Stage 8 — tax, shipping, surcharges and display prices (docs/taxes.md).
 
 Runs after the discount and bonus stages and changes none of their figures: it
 adds the ``taxes`` and ``displayPrice`` extensions. Tax is computed and rounded

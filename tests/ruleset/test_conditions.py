@@ -141,7 +141,7 @@ ATTRIBUTE_CASES = [
 
 @pytest.mark.parametrize(("name", "value", "want"), ATTRIBUTE_CASES)
 def test_attribute_condition(sb, name, value, want):
-    """ATTRIBUTE with each operator (SPEC §3 attribute matching, decisions page)."""
+    """ATTRIBUTE with each operator (docs/eligibility.md attribute operators, decisions page)."""
     assert _targets(sb, [_attr(name, value)]) == want
 
 
@@ -320,7 +320,7 @@ def test_to_order_base_is_the_targeted_lines_only(sb):
 
 
 def test_plain_attribute_value_compares_as_strings_but_eq_compares_numbers(sb):
-    """SPEC §3: a plain value is string equality; `{value, condition}` is numeric when both parse.
+    """A plain value is string equality; `{value, condition}` is numeric when both parse.
 
     Product 1 has size "10". Plain "10.0" ≠ "10" as strings → no line targeted;
     `{value: "10.0", condition: eq}` → 10.0 == 10 numerically → line 1 targeted.

@@ -1,7 +1,7 @@
-"""The SPEC §6 amount formulas, as the per-rule functions the stages call.
+"""The amount formulas (docs/stacking-and-cap.md), as the per-rule functions the stages call.
 
 Amounts are in minor units (cents for USD). The hand-worked cases pin the table of
-SPEC §6 one cell at a time; the properties hold every kind to a plain ``Decimal``
+docs/stacking-and-cap.md one cell at a time; the properties hold every kind to a plain ``Decimal``
 restatement of the same table, over bases and rates that hit the rounding edges.
 """
 

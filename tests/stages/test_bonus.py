@@ -1,4 +1,4 @@
-"""Bonus points (SPEC §8, docs/decisions.md "Bonus"): what the balance may pay, and
+"""Bonus points (docs/bonus.md, docs/decisions.md "Bonus"): what the balance may pay, and
 what the BONUS programs accrue.
 
 1 point = 1 unit of currency. Every expected figure is worked out by hand in the
@@ -316,7 +316,7 @@ def test_jpy_accrual_rounds_down_to_a_yen() -> None:
 
 
 def test_programs_date_windows_are_respected() -> None:
-    # at = 2026-11-22T12:00Z. Start inclusive, end exclusive (SPEC §5 gate 2).
+    # at = 2026-11-22T12:00Z. Start inclusive, end exclusive (gate 2, docs/eligibility.md).
     programs = [
         program(1, "FIXED_AMOUNT", "1.00", startDate="2026-12-01T00:00:00Z"),  # not started
         program(2, "FIXED_AMOUNT", "2.00", endDate="2026-11-22T12:00:00Z"),  # ended at `at`

@@ -69,7 +69,7 @@ def test_order_of_application_follows_priority_for_mixed_types(sb):
 
 
 def test_to_product_discounts_apply_before_to_order_whatever_their_priority(sb):
-    """TO_PRODUCT ones first (by priority), then TO_ORDER ones (SPEC §6)."""
+    """TO_PRODUCT ones first (by priority), then TO_ORDER ones (docs/stacking-and-cap.md)."""
     discounts = [
         sb.discount(1, "FIXED_AMOUNT", 10, "TO_ORDER", position=1),
         sb.discount(2, "PERCENTAGE", 50, "TO_PRODUCT", position=2),
@@ -325,7 +325,7 @@ def test_stacking_off_picks_a_zero_amount_discount_if_it_is_first(sb):
 
 
 def test_settings_are_echoed_with_defaults(sb):
-    """Output echoes the settings with defaults filled (SPEC §4)."""
+    """Output echoes the settings with defaults filled (docs/scenario.md, settings)."""
     result = sb.run(sb.scenario(settings={"maxDiscountValue": 30}))
     assert result.document["discountConfig"]["settings"] == {
         "allowStacking": True,
@@ -365,7 +365,8 @@ def test_rules_after_the_cap_is_reached_are_capped_out_or_applied_with_zero(sb):
 
 def test_a_rule_after_the_cap_whose_base_fell_under_its_fixed_price_stays_applied(sb):
     """After the cap, d3 (fixed price 87.00) is priced on what d2 left, though d2 is
-    capped out: 100 − 10 − 5 = 85.00 → it takes 0 and stays applied (SPEC §6). Were
+    capped out: 100 − 10 − 5 = 85.00 → it takes 0 and stays applied (the cap passes
+    over discounts already at 0, docs/stacking-and-cap.md). Were
     d2's 5.00 not counted, d3 would take 90 − 87 = 3.00 and be capped out."""
     discounts = [
         sb.discount(1, "PERCENTAGE", 10, position=1),  # 10.00: at the 10.00 cap

@@ -214,7 +214,7 @@ GATE_ORDER_CASES = [
 
 @pytest.mark.parametrize(("fields", "guest", "coupon", "reason"), GATE_ORDER_CASES)
 def test_first_failing_gate_is_reported(sb, fields, guest, coupon, reason):
-    """Several gates fail: the earliest one in SPEC §5's order is the reason."""
+    """Several gates fail: the earliest in the gate order is the reason (docs/eligibility.md)."""
     d = sb.discount(1, **fields)
     scn = sb.scenario(discounts=[d], buyer=None if guest else sb.customer(), coupon=coupon)
     assert _reason(sb, scn) == ("not_applied", reason)

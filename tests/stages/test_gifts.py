@@ -1,4 +1,4 @@
-"""Gifts (SPEC §8, docs/decisions.md "Gifts"): gift lines, gift stacking, unavailable
+"""Gifts (docs/gifts.md, docs/decisions.md "Gifts"): gift lines, gift stacking, unavailable
 gifts, gifts replacing cart items, and gift-only discounts under stacking.
 
 Every expected figure is worked out by hand in the comments; amounts are in USD.

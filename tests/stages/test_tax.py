@@ -1,4 +1,4 @@
-"""Tax, shipping, surcharges and display prices (SPEC §11).
+"""Tax, shipping, surcharges and display prices (docs/taxes.md).
 
 Every expected figure is worked out by hand in the comments, in minor units where
 rounding matters. Tax is per line, ROUND_HALF_UP:
@@ -74,7 +74,7 @@ def scenario(
     request: str | None = None,
     settings: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """A §11 scenario; ``products`` is ``[(productId, quantity), ...]``."""
+    """A scenario with tax inputs; ``products`` is ``[(productId, quantity), ...]``."""
     order: dict[str, Any] = {
         "products": [{"productId": p, "quantity": q} for p, q in products],
         "bonusAmount": request,
@@ -119,7 +119,7 @@ def row(rate_id: str, name: str, rate: Any, base: str, tax: str) -> dict[str, An
 
 
 def money_taxes(doc: dict[str, Any]) -> tuple[Decimal, ...]:
-    """The seven money fields of ``taxes`` in SPEC order."""
+    """The seven money fields of ``taxes`` in document order (docs/taxes.md)."""
     t = doc["taxes"]
     return tuple(t[k] for k in TAXES_KEYS[:-1])
 
@@ -162,7 +162,7 @@ def test_exclusive_20_and_7_25_percent_on_discounted_lines() -> None:
         row("std", "Standard", 20, "90.00", "18.00"),
         row("ca", "CA", "7.25", "36.00", "2.61"),
     ]
-    # Without prices including tax, §9 totals stay net.
+    # Without prices including tax, the order totals stay net.
     assert doc["totalSumWithDiscount"] == D("126.00")
     assert doc["totalDue"] == D("126.00")
     assert display(doc) == (14661, "$146.61", 12600, "$126.00")
@@ -339,7 +339,7 @@ def test_shipping_with_its_own_rate_is_not_discounted() -> None:
         row("std", "Standard", 20, "90.00", "18.00"),
         row("ca", "CA", "7.25", "9.99", "0.72"),
     ]
-    # Shipping is not part of §9's totals.
+    # Shipping is not part of the order totals.
     assert doc["totalSum"] == D("100.00")
     assert doc["totalSumWithDiscount"] == D("90.00")
     assert doc["totalDue"] == D("90.00")
@@ -431,7 +431,7 @@ def test_negative_surcharge_below_zero_clamps_the_total_at_zero() -> None:
         D("0.00"),
     )
     assert display(doc) == (0, "$0.00", 0, "$0.00")
-    # §9 figures are untouched by surcharges.
+    # The order totals are untouched by surcharges.
     assert doc["totalSumWithDiscount"] == D("10.00")
     assert doc["totalDue"] == D("10.00")
 
@@ -610,7 +610,7 @@ def test_tax_rate_over_100_is_an_error() -> None:
 
 
 # ---------------------------------------------------------------------------
-# when §11 is on, and the shape of the document
+# when tax output is on, and the shape of the document
 
 
 @pytest.mark.parametrize(
@@ -642,7 +642,7 @@ def test_without_section_11_inputs_there_is_no_extension() -> None:
 
 
 # ---------------------------------------------------------------------------
-# scenarios without §11 inputs: byte-for-byte the §9 output
+# scenarios without tax inputs: byte-for-byte the output without tax
 
 
 def _load(path: Path) -> dict[str, Any]:
