@@ -168,51 +168,6 @@ def test_value_type_and_applicability(sb, kind, value, applicability, expected):
         assert [line.product_discount for line in result.lines] == [D(0), D(0)]
 
 
-def test_null_applicability_means_to_order(sb):
-    """``applicability: null`` is TO_ORDER (decision, docs/scenario.md)."""
-    scn = sb.scenario(LINES, catalog=CATALOG, discounts=[sb.discount(1, "FIXED_AMOUNT", 21, None)])
-    result = sb.run(scn)
-    config = result.document["discountConfig"]
-    assert [d["id"] for d in config["orderDiscounts"]] == [1]
-    assert config["productDiscounts"] == []
-    # As TO_ORDER: min(21, 105) = 21 shared 80 : 25 → 16, 5. (As TO_PRODUCT it would be
-    # min(21×2, 80) + min(21, 25) = 42 + 21 = 63.)
-    assert [line.order_discount for line in result.lines] == [D(16), D(5)]
-    assert result.total_sum_with_discount == D("84.00")
-
-
-def test_discount_without_discount_value_is_gift_only_to_order(sb):
-    """No ``discountValue`` at all: a NONE TO_ORDER discount (decision)."""
-    d = {"id": 1, "identifier": "bare"}
-    result = sb.run(sb.scenario(LINES, catalog=CATALOG, discounts=[d]))
-    assert sb.status(result) == {"bare": ("applied", None)}
-    assert result.total_sum_with_discount == D("105.00")
-    assert [x["id"] for x in result.document["discountConfig"]["orderDiscounts"]] == [1]
-
-
-def test_max_amount_caps_to_product_shared_by_uncapped_amounts(sb):
-    """A capped TO_PRODUCT discount is shared in proportion to the uncapped line amounts."""
-    # FIXED_AMOUNT 10 per unit: line 1 min(10×2, 80) = 20, line 2 min(10×1, 25) = 10
-    # → uncapped 30, ratio 2 : 1. maxAmount 6 → 6×2/3 = 4.00, 6×1/3 = 2.00.
-    # (In proportion to the line amounts 80 : 25 it would be 4.57 / 1.43.)
-    d = sb.discount(1, "FIXED_AMOUNT", 10, "TO_PRODUCT", max_amount=6)
-    result = sb.run(sb.scenario(LINES, catalog=CATALOG, discounts=[d]))
-    assert sb.shares(result, "d1") == [D("4.00"), D("2.00")]
-    assert result.explanation[0].amount == D("6.00")
-    assert result.total_sum_with_discount == D("99.00")
-
-
-def test_max_amount_to_product_largest_remainder(sb):
-    """The capped TO_PRODUCT sharing rounds by largest remainder and sums exactly."""
-    # uncapped 20 : 10 (as above), maxAmount 10.00 = 1000 cents:
-    # 1000×20/30 = 666.67 → 666 (rem .67); 1000×10/30 = 333.33 → 333 (rem .33);
-    # 999 handed out, 1 cent left → the larger remainder (line 1) → 6.67, 3.33.
-    d = sb.discount(1, "FIXED_AMOUNT", 10, "TO_PRODUCT", max_amount=10)
-    result = sb.run(sb.scenario(LINES, catalog=CATALOG, discounts=[d]))
-    assert sb.shares(result, "d1") == [D("6.67"), D("3.33")]
-    assert result.total_sum_with_discount == D("95.00")
-
-
 def test_max_amount_caps_to_order(sb):
     """A capped TO_ORDER discount: the capped total shared by current line amounts."""
     # 50 % of 105 = 52.50 > maxAmount 20 → 20.00 = 2000 cents, shared 80 : 25:
@@ -234,57 +189,6 @@ def test_max_amount_not_reached_leaves_the_amount(sb):
 
 # ---------------------------------------------------------------------------
 # line shares
-
-
-def test_line_shares_of_product_and_order_discounts(sb):
-    """Product and order shares per line, totals per line, and the overall identity."""
-    catalog = [
-        {"id": 1, "price": "30.00"},
-        {"id": 2, "price": "20.00"},
-        {"id": 3, "price": "10.00"},
-    ]
-    # Lines: 1 × 2 = 60.00, 2 × 1 = 20.00, 3 × 3 = 30.00 → totalRaw 110.00.
-    # "p" TO_PRODUCT 10 % only on product 1 (PRODUCT condition): round(60 × .1) = 6.00.
-    #   currents after it: 54.00, 20.00, 30.00.
-    # "o" TO_ORDER FIXED_AMOUNT 10.40 on all lines, base 104.00, shares by current:
-    #   1040 × 5400/10400 = 540; 1040 × 2000/10400 = 200; 1040 × 3000/10400 = 300.
-    p = sb.discount(
-        1,
-        "PERCENTAGE",
-        10,
-        "TO_PRODUCT",
-        identifier="p",
-        conditions=[{"conditionType": "PRODUCT", "entityIds": [1]}],
-    )
-    o = sb.discount(2, "FIXED_AMOUNT", "10.40", "TO_ORDER", identifier="o")
-    result = sb.run(sb.scenario([(1, 2), (2, 1), (3, 3)], catalog=catalog, discounts=[p, o]))
-    rows = [
-        (line.total, line.product_discount, line.order_discount, line.total_with_discount)
-        for line in result.lines
-    ]
-    assert rows == [
-        (D("60.00"), D("6.00"), D("5.40"), D("48.60")),
-        (D("20.00"), D("0.00"), D("2.00"), D("18.00")),
-        (D("30.00"), D("0.00"), D("3.00"), D("27.00")),
-    ]
-    assert [[(d.identifier, d.amount) for d in line.discounts] for line in result.lines] == [
-        [("p", D("6.00")), ("o", D("5.40"))],
-        [("o", D("2.00"))],
-        [("o", D("3.00"))],
-    ]
-    # 110.00 − 6.00 − 10.40 = 93.60
-    assert result.total_sum_with_discount == D("93.60")
-    line_sum = sum(line.product_discount + line.order_discount for line in result.lines)
-    assert line_sum == result.total_raw - result.total_sum_with_discount
-    # The JSON lines carry the same numbers.
-    doc_line = result.document["lines"][0]
-    assert doc_line["productDiscount"] == D("6.00")
-    assert doc_line["orderDiscount"] == D("5.40")
-    assert doc_line["totalWithDiscount"] == D("48.60")
-    assert doc_line["discounts"] == [
-        {"identifier": "p", "amount": D("6.00")},
-        {"identifier": "o", "amount": D("5.40")},
-    ]
 
 
 def test_lines_are_not_merged_and_keep_request_order(sb):

@@ -1,0 +1,225 @@
+"""JSON in and out with exact numbers: reading, writing, and the errors of malformed input."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import UTC, date, datetime
+from decimal import Decimal as D
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import pricing
+from pricing._cli import main
+from pricing._json import dumps, format_decimal, loads
+
+
+def _base() -> dict[str, Any]:
+    return {
+        "at": "2026-11-22T12:00:00Z",
+        "currency": "USD",
+        "categories": [{"id": 10, "parentId": None}],
+        "catalog": [
+            {"id": 1, "title": "A", "price": "150.00", "categoryIds": [10]},
+            {"id": 2, "title": "B", "price": "10.00", "available": False},
+        ],
+        "customer": {"id": 42, "groupIds": [3], "attributes": {"tier": "gold"}},
+        "discounts": [
+            {
+                "id": 7,
+                "identifier": "ten",
+                "discountValue": {"value": 10, "discountType": "PERCENTAGE"},
+            }
+        ],
+        "settings": {"allowStacking": True},
+        "order": {"products": [{"productId": 1, "quantity": 2}]},
+    }
+
+
+def _set(path: str, value: Any):
+    """A mutation setting ``path`` (dots and ints) to ``value``."""
+    keys: list[str | int] = [int(k) if k.isdigit() else k for k in path.split(".")]
+
+    def mutate(s: dict[str, Any]) -> None:
+        target: Any = s
+        for k in keys[:-1]:
+            target = target[k]
+        target[keys[-1]] = value
+
+    return mutate
+
+
+def _cli(tmp_path: Path, text: str) -> tuple[int, str, str]:
+    file = tmp_path / "scenario.json"
+    file.write_text(text, encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["preview", str(file), "--json"], out=out, err=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def _assert_bad_input(code: int, out: str, err: str, path: str) -> None:
+    assert code == 2
+    assert out == ""
+    assert err.endswith("\n")
+    assert err.count("\n") == 1, err
+    assert "Traceback" not in err
+    assert err.startswith("pricing: bad input: ")
+    assert path in err
+
+
+def _text_with(placeholder_path: str, literal: str) -> str:
+    """The base scenario as JSON text with a raw ``literal`` at ``placeholder_path``."""
+    scn = _base()
+    _set(placeholder_path, "@@HERE@@")(scn)
+    return json.dumps(scn).replace('"@@HERE@@"', literal)
+
+
+# ---------------------------------------------------------------------------
+# reading
+
+
+JSON_CONSTANT_CASES = [
+    ("catalog.0.price", "NaN", "catalog[0].price"),
+    ("catalog.0.price", "Infinity", "catalog[0].price"),
+    ("order.products.0.quantity", "-Infinity", "order.products[0].quantity"),
+    ("order.bonusAmount", "NaN", "order.bonusAmount"),
+    ("customer.attributes.tier", "NaN", "customer.attributes.tier"),
+]
+
+
+@pytest.mark.parametrize(("where", "literal", "path"), JSON_CONSTANT_CASES)
+def test_json_nan_and_infinity_constants_name_the_field(tmp_path, where, literal, path):
+    """``NaN``/``Infinity`` as JSON constants are refused, naming where they are."""
+    text = _text_with(where, literal)
+    with pytest.raises(pricing.ScenarioError) as info:
+        pricing.preview_json(text)
+    assert info.value.path == path
+    _assert_bad_input(*_cli(tmp_path, text), path)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['{"currency": "USD", "order": ', "{'currency': 'USD'}", "", "[1, 2", '{"a": 1}}'],
+)
+def test_malformed_json(tmp_path, text):
+    """Malformed JSON: a ScenarioError about the document as a whole, CLI exit 2."""
+    with pytest.raises(pricing.ScenarioError) as info:
+        pricing.loads_json(text)
+    assert info.value.path == ""
+    assert "malformed JSON" in str(info.value)
+    _assert_bad_input(*_cli(tmp_path, text), "malformed JSON")
+
+
+def test_malformed_json_says_where():
+    with pytest.raises(pricing.ScenarioError) as info:
+        loads('{\n  "a": 1,\n  "b": }')
+    assert "line 3 column 8" in str(info.value)
+
+
+def test_nan_path_inside_lists_and_at_the_top():
+    with pytest.raises(pricing.ScenarioError) as info:
+        loads('{"a": [1, {"b": [0, Infinity]}]}')
+    assert info.value.path == "a[1].b[1]"
+    assert "Infinity is not a number JSON allows" in str(info.value)
+    with pytest.raises(pricing.ScenarioError) as info:
+        loads("NaN")
+    assert info.value.path == ""
+
+
+def test_numbers_are_read_exactly():
+    data = loads('{"f": 0.1, "i": 12345678901234567890123, "e": 1.5e3, "b": true, "n": null}')
+    assert data["f"] == D("0.1")
+    assert isinstance(data["f"], D)
+    assert data["i"] == 12345678901234567890123
+    assert isinstance(data["i"], int)
+    assert data["e"] == D("1500")
+    assert data["b"] is True
+    assert data["n"] is None
+    assert list(data) == ["f", "i", "e", "b", "n"]  # the order written
+    assert loads(b'{"x": "caf\\u00e9"}') == {"x": "café"}
+
+
+# ---------------------------------------------------------------------------
+# writing
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (D("300.00"), "300"),  # integral: no fraction
+        (D("284.50"), "284.5"),  # no trailing zeros
+        (D("0.00"), "0"),
+        (D("-0.00"), "0"),  # no negative zero
+        (D("1E+2"), "100"),  # no exponent
+        (D("1.0E-7"), "0.0000001"),
+        (D("-12.340"), "-12.34"),
+        (D("0.001"), "0.001"),
+    ],
+)
+def test_decimals_are_written_as_plain_exact_numbers(value, text):
+    assert format_decimal(value) == text
+    assert dumps(value) == text
+
+
+def test_compact_and_indented_output():
+    value = {"b": [1, D("2.50"), {"c": None}], "a": {}, "e": [], "t": True, "f": False}
+    assert dumps(value) == '{"b":[1,2.5,{"c":null}],"a":{},"e":[],"t":true,"f":false}'
+    assert dumps({"k": [1, {"x": 1}]}, indent=2) == (
+        '{\n  "k": [\n    1,\n    {\n      "x": 1\n    }\n  ]\n}'
+    )
+
+
+def test_other_values_written():
+    # Booleans are not numbers; text is not escaped to ASCII; dates are ISO text;
+    # tuples are lists; keys are text.
+    assert dumps([True, False, 1]) == "[true,false,1]"
+    assert dumps({"s": 'café "q"'}) == '{"s":"café \\"q\\""}'
+    assert dumps(datetime(2026, 11, 22, 12, tzinfo=UTC)) == '"2026-11-22T12:00:00+00:00"'
+    assert dumps(date(2026, 11, 22)) == '"2026-11-22"'
+    assert dumps((1, 2)) == "[1,2]"
+    assert dumps({1: "a"}) == '{"1":"a"}'
+    assert dumps(0.5) == "0.5"
+
+
+def test_a_value_json_cannot_hold_is_refused():
+    with pytest.raises(TypeError):
+        dumps({"s": {1, 2}})
+    with pytest.raises(TypeError):
+        dumps(object())
+
+
+_leaves = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.text(max_size=8)
+    | st.decimals(allow_nan=False, allow_infinity=False, places=3)
+)
+_values = st.recursive(
+    _leaves,
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=5), inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=50, deadline=None)
+@given(value=_values, indent=st.sampled_from([None, 2]))
+def test_what_is_written_reads_back_equal(value, indent):
+    """Exact both ways: Decimal never passes through float, ints stay ints."""
+    back = loads(dumps(value, indent=indent))
+    assert back == value
+    assert not _has_float(back)
+
+
+def _has_float(value: Any) -> bool:
+    if isinstance(value, dict):
+        return any(_has_float(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_float(v) for v in value)
+    return isinstance(value, float)
