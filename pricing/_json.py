@@ -6,7 +6,7 @@ import codecs
 import json
 from collections.abc import Mapping
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import MAX_EMAX, MIN_EMIN, Context, Decimal
 from typing import Any
 
 from ._errors import ScenarioError, quote
@@ -98,8 +98,10 @@ def format_decimal(value: Decimal) -> str:
     """A JSON number for ``value``: integral values without a fraction, no exponent."""
     if not value:
         return "0"
-    text = format(value.normalize(), "f")
-    return text
+    # A context as wide as the number: normalize() must never round (the default
+    # context keeps 28 digits).
+    exact = Context(prec=max(28, len(value.as_tuple().digits)), Emax=MAX_EMAX, Emin=MIN_EMIN)
+    return format(value.normalize(exact), "f")
 
 
 def _encode(value: Any, indent: str | None, level: int, out: list[str]) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Context, Decimal
 from functools import cache
 from operator import itemgetter
 
@@ -26,6 +26,10 @@ __all__ = [
     "round_half_up_div",
     "to_minor",
 ]
+
+
+_EXACT = Context(prec=60)
+"""Wide enough for any bounded amount in minor units (at most 26 digits) with room."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +53,9 @@ class Currency:
 
     def to_decimal(self, minor: int) -> Decimal:
         """Minor units back to a ``Decimal`` with exactly the currency's exponent."""
-        return Decimal(minor).scaleb(-self.exponent)
+        # (scaleb rounds to the context's precision; bounded amounts have far fewer
+        # digits than _EXACT keeps, so this is exact)
+        return Decimal(minor).scaleb(-self.exponent, _EXACT)
 
 
 @cache

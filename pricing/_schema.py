@@ -475,6 +475,7 @@ class Scenario(RuleSet):
 
 _UNION_TAGS = frozenset(
     {"int", "str", "bool", "decimal", "float", "list", "dict", "EntityRef", "UserRef"}
+    | {"constrained-int", "constrained-str"}
     | {"GiftRef", "CouponDef", "DiscountValue", "Condition", "Exclusion"}
 )
 

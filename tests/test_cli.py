@@ -36,8 +36,10 @@ def test_json_output_is_the_preview_document():
     expected = pricing.preview(pricing.loads_json(EXAMPLE.read_text(encoding="utf-8"))).to_json()
     assert out == expected + "\n"
     doc = json.loads(out)
-    # The OneEntry example: 300 raw, 15 off → 285.
-    assert (doc["totalSum"], doc["totalSumWithDiscount"], doc["totalDue"]) == (300, 285, 285)
+    # The OneEntry example: 300 raw, 15 off → 285; totalSum is after discounts, as
+    # OneEntry's createOrder response shows it.
+    assert doc["discountConfig"]["totalRaw"] == 300
+    assert (doc["totalSum"], doc["totalSumWithDiscount"], doc["totalDue"]) == (285, 285, 285)
 
 
 def test_json_output_from_standard_input(monkeypatch):
@@ -54,7 +56,9 @@ def test_summary_shows_totals_and_every_rule(sb, tmp_path):
     discounts = [
         sb.discount(1, "PERCENTAGE", 10, position=1, identifier="ten_off"),
         sb.discount(2, "FIXED_AMOUNT", 20, position=2, identifier="twenty_off"),
-        sb.discount(3, "PERCENTAGE", 5, position=3, identifier="old", endDate="2020-01-01"),
+        sb.discount(
+            3, "PERCENTAGE", 5, position=3, identifier="old", endDate="2020-01-01T00:00:00Z"
+        ),
         sb.discount(4, "PERCENTAGE", 5, position=4, identifier="vip", userGroups=[99]),
     ]
     scn = sb.scenario(

@@ -36,9 +36,8 @@ def test_oneentry_example_totals():
     assert result.bonus_applied == D("0")
     assert result.total_due == D("285")
     doc = result.document
-    # totalSum: docs/scenario.md ("The result") makes it the sum after discounts (285, as
-    # the platform sample); this engine still writes totalRaw, and this line changes with it.
-    assert doc["totalSum"] == D("300")
+    # totalSum is the sum after discounts, before bonus (285, as the platform sample).
+    assert doc["totalSum"] == D("285")
     assert doc["discountConfig"]["totalRaw"] == D("300")
     assert doc["discountConfig"]["totalSumWithDiscount"] == D("285")
     assert doc["discountConfig"]["totalDue"] == D("285")
@@ -67,10 +66,8 @@ def test_oneentry_example_discount_config_matches_platform_sample():
     )
     # … and the same values (the discount echoed as given plus "coupon": null).
     assert ours["discountConfig"] == sample["discountConfig"]
-    # totalSum: the sample's 285 is the documented rule (docs/scenario.md, "The result");
-    # this engine still writes totalRaw, and these lines change with it.
-    assert sample["totalSum"] == 285
-    assert ours["totalSum"] == 300
+    # totalSum: after discounts, before bonus, as the sample has it.
+    assert ours["totalSum"] == sample["totalSum"] == 285
     assert (ours["bonusApplied"], ours["totalDue"], ours["currency"]) == (0, 285, "USD")
 
 

@@ -26,7 +26,8 @@ def test_jpy_has_no_minor_units_and_rounds_half_up(sb):
     assert result.total_sum_with_discount == D(849)
     assert result.total_sum_with_discount.as_tuple().exponent == 0
     doc = json.loads(result.to_json())
-    assert (doc["totalSum"], doc["totalSumWithDiscount"], doc["currency"]) == (999, 849, "JPY")
+    assert doc["discountConfig"]["totalRaw"] == 999
+    assert (doc["totalSum"], doc["totalSumWithDiscount"], doc["currency"]) == (849, 849, "JPY")
 
 
 def test_jpy_exact_half_rounds_up(sb):
@@ -222,7 +223,8 @@ def test_money_is_written_as_exact_json_numbers(sb):
     result = sb.run(scn)
     # 300.00 − 15.50 = 284.50
     text = result.to_json()
-    assert '"totalSum": 300,' in text
+    assert '"totalRaw": 300,' in text
+    assert '"totalSum": 284.5,' in text
     assert '"totalSumWithDiscount": 284.5,' in text
     assert result.document["totalSumWithDiscount"] == D("284.50")
     assert isinstance(result.document["totalSumWithDiscount"], D)

@@ -110,7 +110,7 @@ def test_tax_output_follows_the_warnings(sb):
 # totals
 
 
-def test_total_sum_is_the_raw_total_and_the_config_repeats_the_totals(sb):
+def test_total_sum_is_after_discounts_and_the_config_repeats_the_totals(sb):
     scn = sb.scenario(
         [(1, 2)],
         catalog=CATALOG,
@@ -119,8 +119,9 @@ def test_total_sum_is_the_raw_total_and_the_config_repeats_the_totals(sb):
         bonus_amount=5,
     )
     doc = sb.run(scn).document
-    # 2 × 60.00 = 120.00; 15.00 off → 105.00; 5.00 of points → 100.00 due.
-    assert (doc["totalSum"], doc["totalSumWithDiscount"]) == (D("120.00"), D("105.00"))
+    # 2 × 60.00 = 120.00; 15.00 off → 105.00; 5.00 of points → 100.00 due. totalSum is
+    # the sum after discounts, before bonus (as OneEntry's createOrder shows it).
+    assert (doc["totalSum"], doc["totalSumWithDiscount"]) == (D("105.00"), D("105.00"))
     assert (doc["bonusApplied"], doc["totalDue"]) == (D("5.00"), D("100.00"))
     config = doc["discountConfig"]
     assert (config["totalRaw"], config["totalSumWithDiscount"]) == (D("120.00"), D("105.00"))

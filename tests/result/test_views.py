@@ -190,8 +190,8 @@ def test_to_json_indent(sb):
     result = sb.run(_two_lines(sb))
     compact = result.to_json(indent=None)
     assert "\n" not in compact
-    assert compact.startswith('{"totalSum":105,"totalSumWithDiscount":89.5,')
-    assert result.to_json().startswith('{\n  "totalSum": 105,\n  "totalSumWithDiscount": 89.5,')
+    assert compact.startswith('{"totalSum":89.5,"totalSumWithDiscount":89.5,')
+    assert result.to_json().startswith('{\n  "totalSum": 89.5,\n  "totalSumWithDiscount": 89.5,')
     assert pricing.loads_json(compact) == pricing.loads_json(result.to_json())
 
 

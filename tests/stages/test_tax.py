@@ -339,8 +339,9 @@ def test_shipping_with_its_own_rate_is_not_discounted() -> None:
         row("std", "Standard", 20, "90.00", "18.00"),
         row("ca", "CA", "7.25", "9.99", "0.72"),
     ]
-    # Shipping is not part of the order totals.
-    assert doc["totalSum"] == D("100.00")
+    # Shipping is not part of the order totals (totalSum is after discounts).
+    assert doc["discountConfig"]["totalRaw"] == D("100.00")
+    assert doc["totalSum"] == D("90.00")
     assert doc["totalSumWithDiscount"] == D("90.00")
     assert doc["totalDue"] == D("90.00")
     assert display(doc) == (11871, "$118.71", 9999, "$99.99")
@@ -737,7 +738,8 @@ def test_example_tax_inclusive_eu() -> None:
     # totalRaw = 238.00 + 2 × 12.99 = 263.98; 10 % = round(2639.8) = 2640 = 26.40,
     # shared 23800:2598 → quotas 2380.18 and 259.82 → 2380 + 259, the spare cent to
     # the larger remainder (259.82) → 23.80 and 2.60 → gross lines 214.20 and 23.38.
-    assert doc["totalSum"] == D("263.98")
+    assert doc["discountConfig"]["totalRaw"] == D("263.98")
+    assert doc["totalSum"] == D("237.58")
     assert [x["orderDiscount"] for x in doc["lines"]] == [D("23.8"), D("2.6")]
     assert doc["totalSumWithDiscount"] == D("237.58")
     assert doc["totalDue"] == D("237.58")
@@ -767,8 +769,8 @@ def test_example_tax_exclusive_us() -> None:
     # Lamps 2 × 49.99 = 99.98 − 2 × 5.00 = 89.98; gift card 25.00 untaxed.
     # totalRaw 124.98, with discount 114.98. Bonus: payable 114.98 + 8.50 = 123.48,
     # max min(10.00, 123.48) = 10.00, applied 10.00 → totalDue 104.98.
-    assert doc["totalSum"] == D("124.98")
-    assert doc["totalSumWithDiscount"] == D("114.98")
+    assert doc["discountConfig"]["totalRaw"] == D("124.98")
+    assert doc["totalSum"] == doc["totalSumWithDiscount"] == D("114.98")
     assert doc["bonusApplied"] == D("10")
     assert doc["totalDue"] == D("104.98")
     # 7.25 %: 8998 × 7.25 % = 652.355 → 6.52. Shipping 8.50 @ 6 % = 0.51.
