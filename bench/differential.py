@@ -12,7 +12,9 @@ must be equal. Usage, with the baseline in a worktree::
     .venv/bin/python bench/differential.py /tmp/base . --corpus /tmp/corpus.jsonl
 
 ``--ignore KEY`` leaves a top-level key out of the comparison (for a deliberate change
-of one field, such as ``totalSum``).
+of one field, such as ``totalSum``); ``--leave-out FEATURE`` makes a corpus without a
+feature of the strategies (``input_variants`` draws forms that stricter input rules
+refuse).
 """
 
 from __future__ import annotations
@@ -35,17 +37,21 @@ def load(tree: Path, name: str, into: Path) -> Any:
     return importlib.import_module(name)
 
 
-def make_corpus(package: Any, count: int) -> list[Any]:
-    """``count`` derandomized scenarios from ``package.strategies``, then the examples."""
+def make_corpus(package: Any, count: int, leave_out: frozenset[str] = frozenset()) -> list[Any]:
+    """``count`` derandomized scenarios from ``package.strategies`` (without the features
+    ``leave_out``), then the examples."""
     from hypothesis import HealthCheck, given, settings
     from hypothesis import strategies as st
 
     strategies = importlib.import_module(package.__name__ + ".strategies")
     drawn: list[Any] = []
+    every = strategies.FEATURES - leave_out
     mixed = st.one_of(
-        strategies.scenarios(),
-        strategies.scenarios(max_discounts=10, max_lines=8),
-        strategies.scenarios(features={"gifts", "unavailable", "markers", "input_variants"}),
+        strategies.scenarios(features=every),
+        strategies.scenarios(features=every, max_discounts=10, max_lines=8),
+        strategies.scenarios(
+            features={"gifts", "unavailable", "markers", "input_variants"} - leave_out
+        ),
     )
 
     @settings(
@@ -84,13 +90,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--from", dest="source", type=Path, default=ROOT)
     parser.add_argument("--count", type=int, default=3000)
     parser.add_argument("--ignore", action="append", default=[])
+    parser.add_argument(
+        "--leave-out", action="append", default=[], help="a strategies feature not to draw"
+    )
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory() as scratch:
         sys.path.insert(0, scratch)
         if args.make_corpus:
             package = load(args.source.resolve(), "pricing_src", Path(scratch))
-            corpus = make_corpus(package, args.count)
+            corpus = make_corpus(package, args.count, frozenset(args.leave_out))
             with args.make_corpus.open("w") as f:
                 for scenario in corpus:
                     f.write(json.dumps(scenario) + "\n")
