@@ -32,7 +32,7 @@ from .._models import (
     validate,
 )
 
-__all__ = ["Cart", "RuleSet", "parse_cart", "read_carts", "read_text", "reading"]
+__all__ = ["Cart", "RuleSet", "parse_cart", "parse_json", "read_carts", "read_text", "reading"]
 
 
 # ---------------------------------------------------------------------------
@@ -77,12 +77,19 @@ def _prefixed(exc: ScenarioError, prefix: str) -> ScenarioError:
     return ScenarioError(problems[0][0], problems[0][1], problems)
 
 
-def _parsed(text: str, where: str) -> Any:
-    """JSON ``text``; malformed JSON names ``where`` (a file, a file and line)."""
+def parse_json(text: str, where: str = "") -> Any:
+    """JSON ``text`` with exact numbers; bad JSON is bad input naming ``where`` (if given).
+
+    Nesting too deep for the parser is malformed JSON like any other, not a
+    ``RecursionError``.
+    """
     try:
         return loads(text)
+    except RecursionError:
+        problem = ScenarioError("", "malformed JSON: nested too deeply")
     except ScenarioError as exc:
-        raise _prefixed(exc, where) from None
+        problem = exc
+    raise (_prefixed(problem, where) if where else problem) from None
 
 
 # ---------------------------------------------------------------------------
@@ -136,7 +143,7 @@ class RuleSet:
     def load(cls, path: str | os.PathLike[str]) -> RuleSet:
         """Read a rule set JSON file (bad input names the file)."""
         name = os.fspath(path)
-        return cls(_parsed(read_text(name), name), name=name)
+        return cls(parse_json(read_text(name), name), name=name)
 
     def _compile(self) -> Engine:
         return Engine.from_rule_set(self._model)
@@ -226,5 +233,5 @@ def _carts_from_lines(lines: Iterable[str], name: str) -> list[Cart]:
         if not text.strip():
             continue
         where = f"{name}:{lineno}"
-        carts.append(parse_cart(_parsed(text, where), default_id=lineno, where=where))
+        carts.append(parse_cart(parse_json(text, where), default_id=lineno, where=where))
     return carts
