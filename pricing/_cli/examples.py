@@ -28,6 +28,7 @@ def _folder() -> Traversable | None:
 
 
 def _files() -> dict[str, Traversable]:
+    """The example files by name, sorted (none when neither place has them)."""
     folder = _folder()
     if folder is None:
         return {}

@@ -112,6 +112,7 @@ def _read_scenario(name: str) -> str:
 
 
 def _load_verifier(key_file: str | None) -> Any:
+    """The price verifier of ``--key-file`` (signing is imported only when used)."""
     if key_file is None:
         return None
     from .._signing import load_key_file
@@ -181,7 +182,10 @@ def _cmd_sign(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors read ``pricing: error: ...`` and exit 2 (bad input)."""
+
     def error(self, message: str) -> NoReturn:
+        """Print the usage and the problem on stderr, and exit 2."""
         self.print_usage(sys.stderr)
         self.exit(EXIT_BAD_INPUT, f"pricing: error: {message}\n")
 
@@ -195,6 +199,7 @@ class _Version(argparse.Action):
 
 
 def _preview_arguments(p: argparse.ArgumentParser) -> None:
+    """The arguments of ``pricing preview``: where the scenario comes from, the output."""
     source = p.add_mutually_exclusive_group(required=True)
     source.add_argument("scenario", nargs="?", metavar="FILE", help="scenario JSON file, or -")
     source.add_argument("--example", metavar="NAME", help="a bundled example (pricing example)")
@@ -203,6 +208,7 @@ def _preview_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def _sign_arguments(s: argparse.ArgumentParser) -> None:
+    """The arguments of ``pricing sign``: the key file and what the token vouches for."""
     s.add_argument("--key-file", required=True, metavar="KEYS", help="key file with a signing key")
     s.add_argument("--product", required=True, metavar="ID", help="product id")
     s.add_argument("--price", required=True, metavar="AMOUNT", help="price, e.g. 149.90")

@@ -33,6 +33,7 @@ def table(
         widths = [max(w, len(c)) for w, c in zip(widths, row, strict=True)]
 
     def fmt(row: Sequence[str]) -> str:
+        """One row, each cell padded to its column."""
         cells = [
             c.rjust(w) if i in right else c.ljust(w)
             for i, (c, w) in enumerate(zip(row, widths, strict=True))
@@ -44,6 +45,7 @@ def table(
 
 
 def _indented(lines: Sequence[str]) -> list[str]:
+    """``lines`` indented by two spaces (a section's body)."""
     return ["  " + line for line in lines]
 
 

@@ -54,6 +54,7 @@ def add_arguments(w: argparse.ArgumentParser) -> None:
 
 
 def _parse_at(text: str) -> datetime:
+    """``--at`` as an aware datetime; a bad or zoneless instant is bad input."""
     try:
         at = datetime.fromisoformat(text)
     except ValueError:
@@ -64,6 +65,7 @@ def _parse_at(text: str) -> datetime:
 
 
 def _row_format(out: str, fmt: str | None) -> str:
+    """The row format: ``--format``, else from the extension of ``--out``."""
     if fmt is not None:
         return fmt
     suffix = Path(out).suffix.lower()
@@ -75,6 +77,7 @@ def _row_format(out: str, fmt: str | None) -> str:
 
 
 def _cell(value: Any) -> str:
+    """A CSV cell: empty for ``None``, ``true``/``false``, exact decimals as written."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -95,6 +98,7 @@ def write_rows(study: batch.WhatIf, stream: TextIO, fmt: str) -> None:
 
 
 def _signed(value: Decimal) -> str:
+    """A difference with its sign: ``+5.00``, ``-5.00``, ``0.00``."""
     return f"+{value}" if value > 0 else str(value)
 
 

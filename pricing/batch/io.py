@@ -146,6 +146,7 @@ class RuleSet:
         return cls(parse_json(read_text(name), name), name=name)
 
     def _compile(self) -> Engine:
+        """The rule set compiled into an engine (again after unpickling)."""
         return Engine.from_rule_set(self._model)
 
     @property
@@ -192,6 +193,8 @@ class Cart:
 
 
 class _CartModel(_Strict):
+    """The JSON form of one cart (only ``order`` is required)."""
+
     id: int | str | None = None
     order: Order
     customer: Customer | None = None
@@ -227,6 +230,7 @@ def read_carts(source: str | os.PathLike[str] | IO[str] | Iterable[str]) -> list
 
 
 def _carts_from_lines(lines: Iterable[str], name: str) -> list[Cart]:
+    """One cart per non-blank line (a byte-order mark on the first is dropped)."""
     carts = []
     for lineno, line in enumerate(lines, start=1):
         text = line.removeprefix("\ufeff") if lineno == 1 else line

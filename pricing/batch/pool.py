@@ -55,6 +55,7 @@ class Priced:
 
 
 def _price_one(engine: Engine, cart: Cart, at: datetime | None) -> Priced:
+    """One cart under one engine; a refusal becomes a row with ``error`` set."""
     when = cart.at or at
     if when is None:
         raise ScenarioError(
@@ -90,6 +91,7 @@ def _start_worker(rulesets: tuple[RuleSet, ...]) -> None:
 
 
 def _sendable(cart: Cart) -> tuple[int | str, Mapping[str, Any] | Cart]:
+    """What goes to a worker for ``cart``: its JSON form (cheap to pickle), else itself."""
     return (cart.id, cart if cart.source is None else cart.source)
 
 
@@ -102,16 +104,19 @@ def _price_chunk(
 
 
 def _as_ruleset(value: RuleSet | Engine | Mapping[str, Any], name: str) -> RuleSet | Engine:
+    """``value`` as a rule set, unless it already is one or a compiled engine."""
     if isinstance(value, RuleSet | Engine):
         return value
     return RuleSet(value, name=name)
 
 
 def _engine_of(value: RuleSet | Engine) -> Engine:
+    """The compiled engine of a rule set (or the engine itself)."""
     return value.engine if isinstance(value, RuleSet) else value
 
 
 def _workers(processes: int | None, count: int, sendable: bool) -> int:
+    """How many processes to price ``count`` carts with (1: this process only)."""
     if processes is not None:
         if processes < 1:
             raise PricingConfigError(f"processes must be at least 1, got {processes}")
@@ -153,6 +158,7 @@ class _Progress:
             self._bar = tqdm(total=total, desc=label, unit="cart", file=stream)
 
     def update(self, n: int) -> None:
+        """Count ``n`` more carts priced."""
         self._done += n
         if self._bar is not None:
             self._bar.update(n)
@@ -161,6 +167,7 @@ class _Progress:
             sys.stderr.flush()
 
     def close(self) -> None:
+        """End the bar (a plain counter ends its line)."""
         if self._bar is not None:
             self._bar.close()
         elif self._plain:
@@ -172,6 +179,7 @@ class _Progress:
 
 
 def _chunks(items: Sequence[Cart], size: int) -> Iterator[Sequence[Cart]]:
+    """``items`` in consecutive slices of at most ``size``."""
     for start in range(0, len(items), size):
         yield items[start : start + size]
 

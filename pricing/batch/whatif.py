@@ -167,9 +167,11 @@ class Aggregate:
 
 
 def _aggregate(currency: str, rows: Sequence[WhatIfRow], zero: Decimal) -> Aggregate:
+    """The sums over the rows both rule sets priced (``zero``: the currency's 0)."""
     ok = [r for r in rows if r.error is None]
 
     def total(values: Iterable[Decimal | None]) -> Decimal:
+        """The sum of the values that are not ``None``."""
         return sum((v for v in values if v is not None), zero)
 
     return Aggregate(

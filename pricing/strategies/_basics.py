@@ -114,11 +114,13 @@ _BOOLEANS: Final = st.booleans()
 
 @lru_cache(maxsize=4096)
 def _ints(lo: int, hi: int) -> SearchStrategy[int]:
+    """``st.integers(lo, hi)``, built once per bounds."""
     return st.integers(lo, hi)
 
 
 @lru_cache(maxsize=4096)
 def _one_of(values: tuple[Any, ...]) -> SearchStrategy[Any]:
+    """``st.sampled_from(values)``, built once per tuple."""
     return st.sampled_from(values)
 
 
@@ -143,6 +145,7 @@ def _fixed_or(value: T | SearchStrategy[T] | None, default: SearchStrategy[T]) -
 
 
 def _features(features: Collection[str] | None) -> frozenset[str]:
+    """The features asked for (default: all), checked against :data:`FEATURES`."""
     chosen = FEATURES if features is None else frozenset(features)
     unknown = chosen - FEATURES
     if unknown:
@@ -151,6 +154,7 @@ def _features(features: Collection[str] | None) -> frozenset[str]:
 
 
 def _check_choice(name: str, chosen: Collection[str], allowed: Sequence[str]) -> tuple[str, ...]:
+    """``chosen`` as a tuple, checked to be a non-empty subset of ``allowed``."""
     values = tuple(chosen)
     if not values or any(v not in allowed for v in values):
         raise ValueError(f"{name} must be a non-empty subset of {allowed}, got {values}")
@@ -169,6 +173,7 @@ def _iso(moment: datetime, zone: timezone | None) -> str:
 
 
 def _parse_instant(value: Any) -> datetime | None:
+    """An instant given as a datetime or ISO 8601 text; no zone is read as UTC."""
     if value is None:
         return None
     moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
@@ -183,6 +188,7 @@ def _get(obj: Mapping[str, Any], camel: str, snake: str | None = None) -> Any:
 
 
 def _as_mapping(obj: Any) -> Mapping[str, Any]:
+    """A JSON object given as a mapping or as a model (dumped by alias)."""
     if isinstance(obj, Mapping):
         return obj
     dump = getattr(obj, "model_dump", None)

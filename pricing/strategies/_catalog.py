@@ -25,6 +25,7 @@ from ._scalars import _exponent, _money_minor, _to_minor
 
 @st.composite
 def _category_tree(draw: DrawFn, max_size: int) -> list[Json]:
+    """Up to ``max_size`` categories, each parent declared before its children."""
     ids = draw(st.lists(_ints(1, 40), unique=True, max_size=max_size))
     result: list[Json] = []
     for i, cid in enumerate(ids):
@@ -47,6 +48,7 @@ def _product(
     max_price_minor: int,
     available: bool | None,
 ) -> Json:
+    """One product: price, categories, some attributes, maybe unavailable (``available=None``)."""
     attributes = {
         name: _pick(draw, values)
         for name, values in _PRODUCT_ATTRIBUTES.items()
@@ -82,6 +84,7 @@ def _catalog(
     max_price: Decimal | int | str,
     unavailable: bool,
 ) -> list[Json]:
+    """Products with unique ids, the first always available."""
     exponent = _exponent(currency)
     declared = [c["id"] for c in cats]
     category_ids = declared + ([] if draw(_BOOLEANS) else list(_UNDECLARED_CATEGORIES))

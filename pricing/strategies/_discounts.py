@@ -80,6 +80,7 @@ def _space(
 
 
 def _variant(draw: DrawFn, space: _DiscountSpace) -> bool:
+    """Whether to write this part in another accepted input form (``input_variants``)."""
     return "input_variants" in space.features and draw(_BOOLEANS)
 
 
@@ -122,6 +123,7 @@ def _category_condition(draw: DrawFn, space: _DiscountSpace, head: Json, legacy:
 
 @st.composite
 def _condition(draw: DrawFn, space: _DiscountSpace) -> Json:
+    """One condition of any type, in the current or the older ``{type, value}`` form."""
     kind = _pick(draw, CONDITION_TYPES)
     legacy = _variant(draw, space)
     head: Json = {"type": kind} if legacy else {"conditionType": kind}
@@ -265,6 +267,7 @@ def _coupons(draw: DrawFn) -> list[Any]:
 
 @st.composite
 def _discount(draw: DrawFn, space: _DiscountSpace, did: int) -> Json:
+    """One discount with id ``did``: its parts in a fixed order, each as the features allow."""
     f = space.features
     discount = _head(draw, space, did)
     kind = _pick(draw, space.types)
@@ -288,6 +291,7 @@ def _discount(draw: DrawFn, space: _DiscountSpace, did: int) -> Json:
 
 @st.composite
 def _discount_list(draw: DrawFn, space: _DiscountSpace, min_size: int, max_size: int) -> list[Json]:
+    """Discounts with unique ids (rarely none at all)."""
     if min_size == 0 and max_size > 0 and not _sometimes(draw, 10):
         min_size = 1  # no discounts at all is an edge case, not the usual one
     ids = draw(st.lists(_ints(1, 30), unique=True, min_size=min_size, max_size=max_size))

@@ -31,6 +31,7 @@ from ._vocabulary import _Vocabulary, _vocabulary
 
 @st.composite
 def _settings(draw: DrawFn, exponent: int, features: frozenset[str], max_price_minor: int) -> Json:
+    """Discount settings; each key only sometimes (left out: its default)."""
     result: Json = {}
     if "no_stacking" in features:
         stacking = draw(_BOOLEANS)
@@ -74,6 +75,7 @@ def _near(draw: DrawFn, exponent: int, thresholds: Sequence[int], limit: int) ->
 
 @st.composite
 def _customer(draw: DrawFn, vocab: _Vocabulary, guests: bool) -> Json | None:
+    """A customer in the groups, with the ids and attributes the rules test (or a guest)."""
     f = vocab.features
     if guests and "audience" in f and _sometimes(draw):
         return None
@@ -112,6 +114,7 @@ def _order(
     max_quantity: int,
     coupon_errors: bool,
 ) -> Json:
+    """An order: lines of available products, maybe a coupon code, markers, bonus."""
     f = vocab.features
     quantities = st.integers(1, min(3, max_quantity)) | st.integers(1, max_quantity)
     lines = []

@@ -17,10 +17,12 @@ from ._scenarios import scenarios
 
 
 def _register(model: type[Any], build: Callable[[], SearchStrategy[Any]]) -> None:
+    """Register ``model`` for ``st.from_type``: its JSON form validated into it."""
     st.register_type_strategy(model, lambda _: build().map(model.model_validate))
 
 
 def _product_for(code: str) -> SearchStrategy[Json]:
+    """One product priced in ``code``."""
     exponent = _exponent(code)
     return st.integers(1, 60).flatmap(
         lambda pid: _product(pid, exponent, (1, 2), _to_minor(200, exponent), None)
@@ -28,10 +30,12 @@ def _product_for(code: str) -> SearchStrategy[Json]:
 
 
 def _order_for(code: str) -> SearchStrategy[Json]:
+    """An order for a catalog in ``code``."""
     return catalogs(code, unavailable=False).flatmap(lambda c: orders(code, catalog=c))
 
 
 def _discounts_for(code: str) -> SearchStrategy[Json]:
+    """One discount about a catalog in ``code``."""
     return catalogs(code).flatmap(
         lambda c: discounts(code, catalog=c, min_size=1, max_size=1).map(lambda d: d[0])
     )

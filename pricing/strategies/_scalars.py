@@ -23,6 +23,7 @@ _EPOCH_MAX: Final = datetime(2030, 12, 31, tzinfo=UTC)
 
 
 def _exponent(code: str) -> int:
+    """The minor-unit exponent of ISO 4217 ``code``; an unknown code is a ValueError."""
     try:
         return _lookup_currency(code).exponent
     except KeyError:
@@ -30,6 +31,7 @@ def _exponent(code: str) -> int:
 
 
 def _to_minor(amount: Any, exponent: int) -> int:
+    """``amount`` (major units) in minor units; it must fit the exponent."""
     value = Decimal(str(amount)).scaleb(exponent)
     if value != value.to_integral_value():
         raise ValueError(f"{amount!r} does not fit a currency exponent of {exponent}")
@@ -72,6 +74,7 @@ def money(
 def _money_minor(lo: int, hi: int, exponent: int) -> SearchStrategy[str | int]:
     # Small amounts too: with them, percentages land exactly on half a minor unit
     # (and largest-remainder sharing has ties) often enough to matter.
+    """Money between ``lo`` and ``hi`` minor units, as JSON money."""
     minor = st.integers(lo, hi) | st.integers(lo, min(hi, lo + 40))
     return st.builds(_format_money, minor, st.just(exponent), st.booleans())
 

@@ -36,6 +36,7 @@ from ._vocabulary import _vocabulary
 
 @st.composite
 def _instant_near(draw: DrawFn, moments: Sequence[datetime]) -> datetime:
+    """An instant, often on or next to one of ``moments`` (the rules' dates)."""
     if len(moments) > 0 and draw(_BOOLEANS):
         base = _pick(draw, tuple(moments))
         return base + _pick(draw, _DATE_OFFSETS)
@@ -90,6 +91,7 @@ def _scenario(
     max_price: Decimal | int | str,
     coupon_errors: bool,
 ) -> Json:
+    """One whole scenario: each part drawn, or taken from the strategy given for it."""
     code = draw(currency)
     exponent = _exponent(code)
     max_price_minor = _to_minor(max_price, exponent)

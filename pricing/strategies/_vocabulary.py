@@ -55,15 +55,18 @@ class _Vocabulary(_Shop):
 
 
 def _id_order(value: Any) -> tuple[int, Any]:
+    """Ids sort numbers first, then the rest as text (as the engine orders them)."""
     return (0, value) if isinstance(value, int) and not isinstance(value, bool) else (1, str(value))
 
 
 def _priority(discount: Mapping[str, Any]) -> tuple[int, int, tuple[int, Any]]:
+    """The engine's priority order: by position (none last), then by id."""
     position = discount.get("position")
     return (1 if position is None else 0, position or 0, _id_order(discount.get("id")))
 
 
 def _normalise(code: str) -> str:
+    """A coupon code as compared: trimmed, case-folded."""
     return code.strip().casefold()
 
 
@@ -81,6 +84,7 @@ def _codes(discount: Mapping[str, Any]) -> list[tuple[str, bool]]:
 
 
 def _ref_id(ref: Any) -> Any:
+    """The id of a reference given as an id, ``{id}`` or a model."""
     if isinstance(ref, Mapping):
         return ref.get("id")
     return getattr(ref, "id", ref)
