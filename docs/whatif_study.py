@@ -23,7 +23,7 @@ sys.path.insert(0, str(HERE.parent))
 
 import pricing  # noqa: E402
 from pricing import batch  # noqa: E402
-from pricing._whatif_cli import render_aggregate  # noqa: E402
+from pricing._cli.whatif import render_aggregate  # noqa: E402
 
 STUDY = HERE / "whatif"
 PLOT = HERE / "img" / "whatif-discount-spend.png"

@@ -160,3 +160,22 @@ run()
 """
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
+
+
+def test_importing_the_strategies_before_hypothesis_works() -> None:
+    """``from pricing import strategies`` as a script's first import: the entry point that
+    importing Hypothesis runs finds its hook on the half-imported package."""
+    code = """
+import warnings
+warnings.simplefilter("error")
+from pricing import strategies as ps
+from hypothesis import given, settings, strategies as st
+import pricing
+@settings(max_examples=5, database=None)
+@given(ps.scenarios(), st.from_type(pricing.Customer))
+def run(s, c):
+    pricing.preview(s)
+run()
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr

@@ -216,3 +216,58 @@ def test_missing_carts_file_exits_2(files: dict[str, str]) -> None:
     code, _, err = _run([*argv, files["carts"] + ".nope", "--at", AT])
     assert code == 2
     assert "no such file" in err
+
+
+BROKEN = {
+    "binary garbage": bytes(range(256)) * 4,
+    "invalid UTF-8": b'{"currency": "caf\xe9"}\n',
+    "deeply nested": b"[" * 100_000 + b"]" * 100_000,
+    "empty": b"",
+}
+
+
+@pytest.mark.parametrize("content", BROKEN.values(), ids=BROKEN.keys())
+@pytest.mark.parametrize("which", ["A.json", "carts"])
+def test_broken_files_exit_2_with_one_line(
+    files: dict[str, str], which: str, content: bytes
+) -> None:
+    Path(files[which]).write_bytes(content)
+    code, out, err = _whatif(files)
+    if which == "carts" and not content:
+        assert code == 0  # no carts: an empty study
+        return
+    assert (code, out) == (2, "")
+    assert err.startswith(f"pricing: bad input: {files[which]}")
+    assert err.count("\n") == 1
+    assert "Traceback" not in err
+
+
+def test_a_directory_as_a_file_exits_2(files: dict[str, str]) -> None:
+    argv = ["whatif", "--baseline", files["dir"], "--candidate", files["B.json"]]
+    code, _, err = _run([*argv, files["carts"], "--at", AT])
+    assert code == 2
+    assert err == f"pricing: bad input: {files['dir']}: is a directory, not a file\n"
+
+
+def test_carts_from_standard_input(files: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    carts = Path(files["carts"]).read_bytes()
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b"\xef\xbb\xbf" + carts)))
+    argv = ["whatif", "--baseline", files["A.json"], "--candidate", files["B.json"], "-"]
+    assert _run([*argv, "--at", AT, "--no-progress"]) == _whatif(files)
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b"\xff\xfe\x00")))
+    code, _, err = _run([*argv, "--at", AT])
+    assert code == 2
+    assert err.startswith("pricing: bad input: standard input: is not UTF-8 text")
+
+
+def test_rows_keep_lone_surrogates_as_escapes(files: dict[str, str]) -> None:
+    """A cart id read from ``"\\ud800"`` is written back as that escape: valid JSON Lines."""
+    cart = {"id": "c\ud800", "order": CARTS[0]["order"], "at": AT}
+    Path(files["carts"]).write_text(json.dumps(cart) + "\n", encoding="ascii")
+    target = Path(files["dir"]) / "rows.jsonl"
+    code, _, _ = _whatif(files, "--out", str(target))
+    assert code == 0
+    assert json.loads(target.read_text(encoding="utf-8"))["id"] == "c\ud800"
+    code, out, _ = _whatif(files, "--out", "-", "--format", "csv")
+    assert code == 0
+    assert "c\ud800" in out  # a StringIO takes any text; a real stdout gets the escape

@@ -19,27 +19,20 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, TextIO
 
-from . import batch
-from ._errors import ScenarioError
-from ._json import dumps
+from .. import batch
+from .._errors import ScenarioError
+from .._json import dumps
+from ..batch.io import reading
+from .summary import table
 
-__all__ = ["add_whatif_command", "render_aggregate"]
+__all__ = ["add_arguments", "render_aggregate", "run", "write_rows"]
 
 FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 
 
-def add_whatif_command(sub: Any) -> None:
-    """Register ``whatif`` on the ``pricing`` command's subparsers."""
-    w = sub.add_parser(
-        "whatif",
-        help="compare two rule sets over many carts: per-cart rows and the aggregate",
-        description=(
-            "Price every cart under a baseline and a candidate rule set and compare. "
-            "A rule set file is a scenario without order, customer and at; the carts "
-            "file has one JSON object per line: {order, customer?, at?, id?}."
-        ),
-    )
-    w.add_argument("carts", help="carts as JSON Lines, or - for standard input")
+def add_arguments(w: argparse.ArgumentParser) -> None:
+    """The arguments of ``pricing whatif``."""
+    w.add_argument("carts", metavar="CARTS", help="carts as JSON Lines, or - for standard input")
     w.add_argument("--baseline", required=True, metavar="A.json", help="rule set now")
     w.add_argument("--candidate", required=True, metavar="B.json", help="rule set to try")
     w.add_argument(
@@ -48,18 +41,20 @@ def add_whatif_command(sub: Any) -> None:
     w.add_argument("--format", choices=("csv", "jsonl"), help="row format (default: from --out)")
     w.add_argument(
         "--at",
+        metavar="INSTANT",
         help="instant for carts without their own 'at' (ISO 8601 with a zone; default: now)",
     )
     w.add_argument(
         "--processes",
         type=int,
+        metavar="N",
         help="worker processes (default: one per core for batches of 2000 carts or more)",
     )
     w.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
-    w.set_defaults(handler=_cmd_whatif)
 
 
 def _parse_at(text: str) -> datetime:
+    """``--at`` as an aware datetime; a bad or zoneless instant is bad input."""
     try:
         at = datetime.fromisoformat(text)
     except ValueError:
@@ -70,6 +65,7 @@ def _parse_at(text: str) -> datetime:
 
 
 def _row_format(out: str, fmt: str | None) -> str:
+    """The row format: ``--format``, else from the extension of ``--out``."""
     if fmt is not None:
         return fmt
     suffix = Path(out).suffix.lower()
@@ -81,6 +77,7 @@ def _row_format(out: str, fmt: str | None) -> str:
 
 
 def _cell(value: Any) -> str:
+    """A CSV cell: empty for ``None``, ``true``/``false``, exact decimals as written."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -101,6 +98,7 @@ def write_rows(study: batch.WhatIf, stream: TextIO, fmt: str) -> None:
 
 
 def _signed(value: Decimal) -> str:
+    """A difference with its sign: ``+5.00``, ``-5.00``, ``0.00``."""
     return f"+{value}" if value > 0 else str(value)
 
 
@@ -111,23 +109,14 @@ def render_aggregate(agg: batch.Aggregate) -> str:
         f"rule sets, {agg.errors} refused",
         "",
     ]
-    table = [
+    figures = [
         ("revenue (totalDue)", agg.revenue_baseline, agg.revenue_candidate),
         ("discount spend", agg.discount_baseline, agg.discount_candidate),
         ("bonus applied", agg.bonus_baseline, agg.bonus_candidate),
     ]
-    cells = [(label, str(b), str(c), _signed(c - b)) for label, b, c in table]
-    widths = [
-        max(len(row[i]) for row in [("", "baseline", "candidate", "delta"), *cells])
-        for i in range(4)
-    ]
+    cells = [(label, str(b), str(c), _signed(c - b)) for label, b, c in figures]
     header = ("", "baseline", "candidate", "delta")
-    for row in [header, *cells]:
-        lines.append(
-            "  "
-            + row[0].ljust(widths[0])
-            + "".join("  " + cell.rjust(w) for cell, w in zip(row[1:], widths[1:], strict=True))
-        )
+    lines.extend("  " + row for row in table(header, cells, {1, 2, 3}, rule=False))
     lines.append("")
     lines.append(
         f"carts affected: {agg.carts_affected} of {agg.priced} "
@@ -136,13 +125,23 @@ def render_aggregate(agg: batch.Aggregate) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _cmd_whatif(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Compare two rule sets over many carts: per-cart rows and the aggregate.
+
+    Price every cart under a baseline and a candidate rule set and compare. A rule
+    set file is a scenario without order, customer and at; the carts file has one
+    JSON object per line: {order, customer?, at?, id?}.
+    """
     baseline = batch.RuleSet.load(args.baseline)
     candidate = batch.RuleSet.load(args.candidate)
     fmt = None if args.out is None else _row_format(args.out, args.format)
     if args.out is None and args.format is not None:
         raise ScenarioError("--format", "rows are written only with --out FILE")
-    carts = batch.read_carts(sys.stdin if args.carts == "-" else args.carts)
+    if args.carts == "-":
+        with reading("standard input"):
+            carts = batch.read_carts(sys.stdin)
+    else:
+        carts = batch.read_carts(args.carts)
 
     if args.processes is not None and args.processes < 1:
         raise ScenarioError("--processes", f"must be at least 1, got {args.processes}")
@@ -170,7 +169,11 @@ def _cmd_whatif(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.out is not None:
         assert fmt is not None
         try:
-            with open(args.out, "w", encoding="utf-8", newline="") as stream:
+            # backslashreplace: a lone surrogate read from a \ud800 escape is written
+            # as that escape again (valid JSON), not a UnicodeEncodeError.
+            with open(
+                args.out, "w", encoding="utf-8", errors="backslashreplace", newline=""
+            ) as stream:
                 write_rows(study, stream, fmt)
         except OSError as exc:
             raise ScenarioError("--out", f"cannot write {args.out}: {exc.strerror}") from None

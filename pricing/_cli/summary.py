@@ -1,0 +1,190 @@
+"""The readable summary of a preview: totals, lines, every rule's status, bonus and tax.
+
+What the ``pricing preview`` command prints without ``--json``. Every line fits 80
+columns for the bundled examples; figures are the document's, never recomputed
+except the one sum it labels (what the shopper pays, with tax, after the bonus).
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from .._json import dumps
+from .._result.views import PreviewResult
+
+__all__ = ["render_summary", "table"]
+
+
+def table(
+    headers: Sequence[str], rows: Sequence[Sequence[str]], right: set[int], *, rule: bool = True
+) -> list[str]:
+    """Rows as aligned text columns, the header first (then a dashed rule, if asked).
+
+    Args:
+        headers: the column titles.
+        rows: the cells, as text.
+        right: the indexes of the columns to right-align (numbers).
+        rule: whether a line of dashes separates the header from the rows.
+    """
+    widths = [len(h) for h in headers]
+    for row in rows:
+        widths = [max(w, len(c)) for w, c in zip(widths, row, strict=True)]
+
+    def fmt(row: Sequence[str]) -> str:
+        """One row, each cell padded to its column."""
+        cells = [
+            c.rjust(w) if i in right else c.ljust(w)
+            for i, (c, w) in enumerate(zip(row, widths, strict=True))
+        ]
+        return "  ".join(cells).rstrip()
+
+    dashes = ["  ".join("-" * w for w in widths)] if rule else []
+    return [fmt(headers), *dashes, *(fmt(r) for r in rows)]
+
+
+def _indented(lines: Sequence[str]) -> list[str]:
+    """``lines`` indented by two spaces (a section's body)."""
+    return ["  " + line for line in lines]
+
+
+def _figures(pairs: Sequence[tuple[str, Any]], width: int = 14) -> list[str]:
+    """``label  value`` lines, the labels padded to one column, the values right-aligned."""
+    column = max(len(label) for label, _ in pairs) + 2
+    return [f"  {label:<{column}}{value:>{width}}" for label, value in pairs]
+
+
+def _totals(result: PreviewResult) -> list[str]:
+    """The order totals; with tax, which total is net or gross, and what the shopper pays."""
+    pairs: list[tuple[str, Any]] = [
+        ("total raw", result.total_raw),
+        ("discount", -result.total_discount),
+        ("with discount", result.total_sum_with_discount),
+        ("bonus applied", -result.bonus_applied),
+    ]
+    taxes = result.document.get("taxes")
+    if taxes is None:
+        pairs.append(("total due", result.total_due))  # no tax, no shipping: what is paid
+    else:
+        gross = result.document["discountConfig"]["settings"].get("pricesIncludeTax")
+        pairs.append((f"total due (goods, {'with' if gross else 'before'} tax)", result.total_due))
+        pairs.append(
+            ("to pay (with tax, after bonus)", taxes["totalWithTax"] - result.bonus_applied)
+        )
+    return [f"Order total ({result.currency})", *_figures(pairs), ""]
+
+
+def _lines(result: PreviewResult) -> list[str]:
+    """One row per line: quantity, amounts, and each discount's share of it (one a row)."""
+    rows = []
+    for line in result.lines:
+        shares = [f"{d.identifier}: -{d.amount}" for d in line.discounts if d.amount] or ["-"]
+        name = str(line.product_id) + (" (gift)" if line.is_gift else "")
+        if line.price_locked:
+            name += " (signed price)"
+        discount = line.product_discount + line.order_discount
+        amounts = (line.quantity, line.unit_price, line.total, discount, line.total_with_discount)
+        rows.append([name, *map(str, amounts), shares[0]])
+        rows.extend(["", "", "", "", "", "", share] for share in shares[1:])
+    headers = ["product", "qty", "unit", "total", "discount", "to pay", "discount shares"]
+    return ["Lines", *_indented(table(headers, rows, {1, 2, 3, 4, 5})), ""]
+
+
+def _rules(result: PreviewResult) -> list[str]:
+    """Every rule in priority order: applied or not, why, and how much."""
+    rows = []
+    for e in result.explanation:
+        status = e.status + (" (capped)" if e.capped and e.status == "applied" else "")
+        rows.append([str(e.id), e.identifier or "", status, e.reason or "", str(e.amount)])
+    headers = ["id", "identifier", "status", "reason", "amount"]
+    return ["Rules (priority order)", *_indented(table(headers, rows, {4}))]
+
+
+def _bonus_limit(doc: Mapping[str, Any]) -> str:
+    """How ``maxBonusDiscount`` came about, in words (docs/bonus.md)."""
+    config = doc["discountConfig"]
+    settings, bonus = config["settings"], config["bonus"]
+    payable = config["totalSumWithDiscount"]
+    if "taxes" in doc:
+        shipping = "shippingWithTax" if settings.get("pricesIncludeTax") else "shipping"
+        payable += doc["taxes"][shipping]
+    floor_order = settings["minOrderAmountForBonus"]
+    floor_balance = settings["minBonusAmount"]
+    if floor_order is not None and payable < floor_order:
+        return f"0: order {payable} is below minOrderAmountForBonus {floor_order}"
+    if floor_balance is not None and bonus["availableBalance"] < floor_balance:
+        return f"0: balance is below minBonusAmount {floor_balance}"
+    terms = [f"balance {bonus['availableBalance']}", f"payable {payable}"]
+    percent = settings["maxBonusPaymentPercent"]
+    if percent is not None:
+        terms.append(f"{percent}% of {payable}, rounded down")
+    return "the least of " + ", ".join(terms)
+
+
+def _coupon_and_bonus(result: PreviewResult) -> list[str]:
+    """Whether the coupon applied; the bonus balance, its limit and the points accrued."""
+    doc = result.document
+    config = doc["discountConfig"]
+    out: list[str] = []
+    coupon = config.get("coupon")
+    if coupon:
+        state = "applied" if coupon["applied"] else "not applied"
+        out += [
+            "",
+            f"Coupon {coupon['code']}: valid, {state} (discount {coupon['discountIdentifier']})",
+        ]
+    bonus = config.get("bonus")
+    if bonus is not None:
+        out += [
+            "",
+            "Bonus",
+            f"  available balance   {bonus['availableBalance']}",
+            f"  max bonus discount  {bonus['maxBonusDiscount']}",
+            *textwrap.wrap(_bonus_limit(doc), 80, initial_indent="    ", subsequent_indent="    "),
+            f"  applied             {bonus['bonusApplied']}  (requested, up to the maximum)",
+        ]
+    if result.bonus_accrual:
+        out.append(f"  points to accrue    {result.bonus_accrual}")
+    return out
+
+
+_TAX_FIGURES = (
+    ("goods", "subTotal"),
+    ("goods with tax", "subTotalWithTax"),
+    ("shipping", "shipping"),
+    ("shipping with tax", "shippingWithTax"),
+    ("surcharges", "surcharges"),
+    ("total", "total"),
+    ("total with tax", "totalWithTax"),
+)
+
+
+def _tax(doc: Mapping[str, Any]) -> list[str]:
+    """The tax totals, one row per rate used, and the display prices."""
+    taxes = doc.get("taxes")
+    if taxes is None:
+        return []
+    out = ["", "Tax", *_figures([(label, taxes[key]) for label, key in _TAX_FIGURES])]
+    rows = [
+        [str(r["name"] or r["taxRateId"]), f"{r['rate']}%", str(r["base"]), str(r["tax"])]
+        for r in taxes["taxSummary"]
+    ]
+    if rows:
+        out += _indented(table(["rate", "%", "base", "tax"], rows, {1, 2, 3}))
+    display = doc["displayPrice"]
+    with_tax, without = display["withTax"]["formatted"], display["withoutTax"]["formatted"]
+    return [*out, f"  display price: {with_tax} with tax, {without} without"]
+
+
+def render_summary(result: PreviewResult) -> str:
+    """A person's view of a preview: totals, lines with their discounts, every rule's status."""
+    doc = result.document
+    out = [*_totals(result), *_lines(result), *_rules(result)]
+    out += _coupon_and_bonus(result)
+    out += _tax(doc)
+    excluded = doc["discountConfig"].get("excludedGiftProductIds")
+    if excluded:
+        out += ["", "Gifts left out (missing or unavailable): " + ", ".join(excluded)]
+    out += [f"warning: {dumps(dict(w))}" for w in result.warnings]
+    return "\n".join(out) + "\n"

@@ -1,0 +1,216 @@
+"""Batch inputs: rule-set files, and carts read from JSON Lines.
+
+A rule set is a scenario without ``order``, ``customer`` and ``at``; a cart is
+``{"order", "customer"?, "at"?, "id"?}``. Bad input is a
+:class:`~pricing.ScenarioError` whose path names the file (and the line).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import IO, Any
+
+from pydantic import AwareDatetime, Field
+
+from .._engine import Engine
+from .._errors import ScenarioError
+from .._json import loads
+from .._schema import Customer, Order, _Strict, validate
+from .._schema import RuleSet as _RuleSetModel
+
+__all__ = ["Cart", "RuleSet", "parse_cart", "parse_json", "read_carts", "read_text", "reading"]
+
+
+# ---------------------------------------------------------------------------
+# files
+
+
+@contextmanager
+def reading(name: str) -> Iterator[None]:
+    """Turn a failure to read ``name`` as UTF-8 text into bad input naming it.
+
+    Args:
+        name: the file name (or ``"standard input"``) the messages give.
+    """
+    try:
+        yield
+    except FileNotFoundError:
+        raise ScenarioError(name, "no such file") from None
+    except IsADirectoryError:
+        raise ScenarioError(name, "is a directory, not a file") from None
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(name, f"is not UTF-8 text (byte {exc.start})") from None
+    except OSError as exc:
+        raise ScenarioError(name, f"cannot read: {exc.strerror or exc}") from None
+
+
+def read_text(path: str | os.PathLike[str]) -> str:
+    """The text of a UTF-8 file; a leading byte-order mark is dropped.
+
+    Raises:
+        ScenarioError: the file is missing, unreadable or not UTF-8 (names the file).
+    """
+    name = os.fspath(path)
+    with reading(name):
+        return Path(name).read_text(encoding="utf-8-sig")
+
+
+def _prefixed(exc: ScenarioError, prefix: str) -> ScenarioError:
+    """``exc`` with ``prefix`` (a file name, a line) before each path."""
+    problems = tuple(
+        (f"{prefix}: {path}" if path else prefix, message) for path, message in exc.problems
+    )
+    return ScenarioError(problems[0][0], problems[0][1], problems)
+
+
+def parse_json(text: str, where: str = "") -> Any:
+    """JSON ``text`` with exact numbers; bad JSON is bad input naming ``where`` (if given).
+
+    Nesting too deep for the parser is malformed JSON like any other, not a
+    ``RecursionError``.
+    """
+    try:
+        return loads(text)
+    except RecursionError:
+        problem = ScenarioError("", "malformed JSON: nested too deeply")
+    except ScenarioError as exc:
+        problem = exc
+    raise (_prefixed(problem, where) if where else problem) from None
+
+
+# ---------------------------------------------------------------------------
+# rule sets
+
+
+_NOT_IN_A_RULE_SET = {
+    "order": "carts come from the carts file",
+    "customer": "customers come with the carts",
+    "at": "the instant comes with the carts (or --at)",
+}
+
+
+class RuleSet:
+    """A rule set: its (validated) data, compiled into an :class:`~pricing.Engine` once.
+
+    Unlike an engine, a rule set can be sent to worker processes (it travels as
+    data and is compiled again there).
+    """
+
+    def __init__(self, data: Mapping[str, Any], *, name: str = "rule set") -> None:
+        if not isinstance(data, Mapping):
+            raise ScenarioError(name, "a rule set is a JSON object")
+        for key, why in _NOT_IN_A_RULE_SET.items():
+            if key in data:
+                raise ScenarioError(f"{name}: {key}", f"a rule set has no {key!r} ({why})")
+        try:
+            self._model = validate(_RuleSetModel, data)
+            self._engine = self._compile()
+        except ScenarioError as exc:
+            raise _prefixed(exc, name) from None
+        self.name = name
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> RuleSet:
+        """Read a rule set JSON file (bad input names the file)."""
+        name = os.fspath(path)
+        return cls(parse_json(read_text(name), name), name=name)
+
+    def _compile(self) -> Engine:
+        """The rule set compiled into an engine (again after unpickling)."""
+        return Engine.from_rule_set(self._model)
+
+    @property
+    def engine(self) -> Engine:
+        """The compiled rule set."""
+        return self._engine
+
+    @property
+    def currency(self) -> str:
+        """The rule set's ISO 4217 currency code."""
+        return self._model.currency
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"model": self._model, "name": self.name}  # the engine is compiled again
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self._model = state["model"]
+        self.name = state["name"]
+        self._engine = self._compile()
+
+    def __repr__(self) -> str:
+        return (
+            f"RuleSet({self.name!r}, currency={self.currency!r}, "
+            f"discounts={len(self._model.discounts)}, catalog={len(self._model.catalog)})"
+        )
+
+
+# ---------------------------------------------------------------------------
+# carts
+
+
+@dataclass(frozen=True)
+class Cart:
+    """One cart to price: its order, customer (``None``: a guest) and instant."""
+
+    id: int | str
+    order: Order
+    customer: Customer | None = None
+    at: datetime | None = None
+    """``None``: the batch's ``at`` is used."""
+    source: Mapping[str, Any] | None = field(default=None, compare=False, repr=False)
+    """The JSON form it was read from: what is sent to worker processes (validated
+    models are much slower to pickle than the plain data they came from)."""
+
+
+class _CartModel(_Strict):
+    """The JSON form of one cart (only ``order`` is required)."""
+
+    id: int | str | None = None
+    order: Order
+    customer: Customer | None = None
+    at: AwareDatetime | None = None
+
+
+def parse_cart(data: Any, *, default_id: int | str = 0, where: str = "cart") -> Cart:
+    """A cart from its JSON form ``{"order", "customer"?, "at"?, "id"?}``.
+
+    ``where`` prefixes the paths of bad input (e.g. ``carts.jsonl:3``).
+    """
+    if isinstance(data, Cart):
+        return data
+    try:
+        m = validate(_CartModel, data)
+    except ScenarioError as exc:
+        raise _prefixed(exc, where) from None
+    source = data if isinstance(data, Mapping) else None
+    return Cart(default_id if m.id is None else m.id, m.order, m.customer, m.at, source)
+
+
+def read_carts(source: str | os.PathLike[str] | IO[str] | Iterable[str]) -> list[Cart]:
+    """Carts from JSON Lines: a file name, an open text file or lines of text.
+
+    One JSON object per line; blank lines are skipped. A cart without ``id`` gets
+    its line number. Bad input names the line (``carts.jsonl:3: order: ...``).
+    """
+    if isinstance(source, str | os.PathLike):
+        name = os.fspath(source)
+        with reading(name), open(name, encoding="utf-8-sig") as handle:
+            return _carts_from_lines(handle, name)
+    return _carts_from_lines(source, getattr(source, "name", "carts"))
+
+
+def _carts_from_lines(lines: Iterable[str], name: str) -> list[Cart]:
+    """One cart per non-blank line (a byte-order mark on the first is dropped)."""
+    carts = []
+    for lineno, line in enumerate(lines, start=1):
+        text = line.removeprefix("\ufeff") if lineno == 1 else line
+        if not text.strip():
+            continue
+        where = f"{name}:{lineno}"
+        carts.append(parse_cart(parse_json(text, where), default_id=lineno, where=where))
+    return carts

@@ -1,0 +1,107 @@
+"""Hypothesis strategies for pricing scenarios: property-test your own rule sets.
+
+Install the extra (``pip install "pricing[hypothesis]"``) and import this module
+explicitly; ``import pricing`` never imports Hypothesis.
+
+Every strategy draws *JSON-shaped* values: plain ``dict``/``list``/``str``/``int``/
+``bool``/``None``, money as decimal strings that fit the currency's exponent (or
+integers when whole), exactly what :func:`pricing.preview` and
+:class:`pricing.Engine` accept and what ``json.dumps`` can write. Generated
+scenarios are valid: the engine never raises :class:`pricing.ScenarioError` on
+them, and with ``coupon_errors=False`` (the default) never a
+:class:`pricing.CouponError` either.
+
+The main entry point is :func:`scenarios`. Any part of a scenario can be fixed
+(your catalog, your discounts, your settings) while the rest is generated; the
+generated customers, carts, coupon codes, markers and instants are then drawn
+from the vocabulary of the fixed parts (the codes your discounts define, the
+groups and attributes they test, the dates they start and end on), so that your
+rules are exercised and not just skipped::
+
+    import pricing
+    from hypothesis import given
+    from pricing import strategies as ps
+
+    @given(ps.scenarios(currency="USD", catalog=MY_CATALOG, discounts=MY_RULES))
+    def test_never_more_than_half_off(scenario):
+        result = pricing.preview(scenario)
+        assert result.total_sum_with_discount * 2 >= result.total_raw
+
+Knobs: sizes (``max_products``, ``max_lines``, ``max_discounts``, ``max_quantity``,
+``max_price``), which discount types and applicabilities, and ``features``: a
+subset of :data:`FEATURES` (default: all of them):
+
+==================  ==============================================================
+feature             what it adds
+==================  ==============================================================
+``conditions``      discount conditions of every type, ``AND``/``OR`` logic
+``exclusions``      discount exclusions (products, categories, nested)
+``dates``           ``startDate``/``endDate`` around the preview instant
+``audience``        ``userGroups``, ``userExclusions``, ``PERSONAL_DISCOUNT``, guests
+``coupons``         coupon codes on discounts and presented in the order
+``markers``         ``ON_REQUEST`` activation and ``additionalDiscountsMarkers``
+``gifts``           gifts, ``giftsReplaceCartItems``, ``allowGiftStacking``
+``bonus``           bonus balance, bonus settings, ``bonusAmount``, ``BONUS`` programs
+``max_amount``      ``discountValue.maxAmount``
+``cap``             ``settings.maxDiscountValue``
+``no_stacking``     ``allowStacking: false``
+``unavailable``     unavailable catalog products, gift products missing from the catalog
+``input_variants``  the other accepted input forms: ``PERCENT``, older ``{type, value}``
+                    conditions, ``null`` applicability, discounts without
+                    ``discountValue``, ids as strings, ``{id}`` objects, coupon
+                    objects, codes typed in another case, dates without a zone
+==================  ==============================================================
+
+Signed prices and tax are not generated (not part of these strategies yet).
+
+Importing this module with Hypothesis installed also makes ``st.from_type`` work
+for the public models (:class:`pricing.Scenario`, :class:`pricing.Discount`, ...):
+the package registers a ``hypothesis`` entry point that calls
+:func:`_hypothesis_setup_hook`.
+"""
+
+from __future__ import annotations
+
+
+def _hypothesis_setup_hook() -> None:
+    """Register ``st.from_type`` strategies for the public models.
+
+    Called by Hypothesis through the ``hypothesis`` entry point when it is
+    imported (pyproject.toml names this function).
+    """
+    from ._registry import register_types
+
+    register_types()
+
+
+# Hypothesis is imported before any module of this package: importing it runs the
+# entry points, which look up the hook above on this half-imported package and
+# call it, importing the other modules whole. Imported the other way round, a
+# module would be half-imported when the hook needs it.
+import hypothesis  # noqa: E402, F401
+
+from ._basics import APPLICABILITIES, CONDITION_TYPES, CURRENCIES, DISCOUNT_TYPES, FEATURES  # noqa: E402
+from ._catalog import catalogs, categories  # noqa: E402
+from ._discounts import discounts  # noqa: E402
+from ._orders import customers, discount_settings, orders  # noqa: E402
+from ._scalars import currencies, instants, money, percentages  # noqa: E402
+from ._scenarios import scenarios  # noqa: E402
+
+__all__ = [
+    "APPLICABILITIES",
+    "CONDITION_TYPES",
+    "CURRENCIES",
+    "DISCOUNT_TYPES",
+    "FEATURES",
+    "catalogs",
+    "categories",
+    "currencies",
+    "customers",
+    "discount_settings",
+    "discounts",
+    "instants",
+    "money",
+    "orders",
+    "percentages",
+    "scenarios",
+]

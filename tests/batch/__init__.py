@@ -1,0 +1,1 @@
+"""Tests of pricing.batch, one module a module."""

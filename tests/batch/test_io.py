@@ -1,0 +1,90 @@
+"""``pricing.batch`` inputs: rule-set files and carts as JSON Lines, bad input named."""
+
+from __future__ import annotations
+
+import copy
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+import pricing
+from pricing import batch
+
+from .support import BASELINE, CARTS
+
+
+def test_read_carts_jsonl_names_lines_and_defaults_ids(tmp_path: Path) -> None:
+    file = tmp_path / "carts.jsonl"
+    file.write_text(
+        "\n".join(json.dumps(c) for c in CARTS[:3])
+        + "\n\n"
+        + json.dumps({"order": CARTS[3]["order"]}),
+        encoding="utf-8",
+    )
+    carts = batch.read_carts(file)
+    assert [c.id for c in carts] == ["c0", "c1", "c2", 5]  # no id: the line number
+    assert carts[3].customer is None
+    assert carts[3].at is None
+
+    file.write_text('{"order": {"products": []}}\n{"order": {"products": [{"productId": 1}]}}\n')
+    with pytest.raises(pricing.ScenarioError) as err:
+        batch.read_carts(file)
+    assert err.value.path == f"{file}:2: order.products[0].quantity"
+
+    with pytest.raises(pricing.ScenarioError, match="malformed JSON"):
+        batch.read_carts(io.StringIO('{"order": \n'))
+    with pytest.raises(pricing.ScenarioError, match="unknown field"):
+        batch.read_carts(['{"order": {"products": []}, "oder": 1}'])
+    with pytest.raises(pricing.ScenarioError, match="no such file"):
+        batch.read_carts(tmp_path / "missing.jsonl")
+
+
+def test_rule_set_format_refuses_order_customer_at_and_typos(tmp_path: Path) -> None:
+    for key in ("order", "customer", "at"):
+        with pytest.raises(pricing.ScenarioError, match=f"a rule set has no '{key}'"):
+            batch.RuleSet({**BASELINE, key: None})
+    with pytest.raises(pricing.ScenarioError) as err:
+        batch.RuleSet({**BASELINE, "discount": []}, name="B.json")
+    assert err.value.path == "B.json: discount"
+    bad = copy.deepcopy(BASELINE)
+    bad["catalog"][0]["price"] = "1.005"
+    file = tmp_path / "A.json"
+    file.write_text(pricing.dumps_json(bad), encoding="utf-8")
+    with pytest.raises(pricing.ScenarioError) as err:
+        batch.RuleSet.load(file)
+    assert err.value.path == f"{file}: catalog[0].price"
+
+
+def test_files_with_a_byte_order_mark_are_read(tmp_path: Path) -> None:
+    """A UTF-8 byte-order mark (as some editors write) is dropped, not an error."""
+    rules = tmp_path / "A.json"
+    rules.write_bytes(b"\xef\xbb\xbf" + pricing.dumps_json(BASELINE).encode())
+    assert batch.RuleSet.load(rules).currency == "USD"
+    carts = tmp_path / "carts.jsonl"
+    carts.write_bytes(b"\xef\xbb\xbf" + "".join(json.dumps(c) + "\n" for c in CARTS[:2]).encode())
+    assert [c.id for c in batch.read_carts(carts)] == ["c0", "c1"]
+    assert [c.id for c in batch.read_carts(["\ufeff" + json.dumps(CARTS[0])])] == ["c0"]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "is a directory"),
+        (b"\xff\xfe{\x00}\x00", "is not UTF-8 text"),
+        (b'{"order": {"products": []}}\n\x80\n', "is not UTF-8 text"),
+    ],
+)
+def test_unreadable_files_are_bad_input_naming_them(
+    tmp_path: Path, content: bytes | None, message: str
+) -> None:
+    file = tmp_path / "input"
+    if content is None:
+        file.mkdir()
+    else:
+        file.write_bytes(content)
+    for read in (batch.RuleSet.load, batch.read_carts):
+        with pytest.raises(pricing.ScenarioError, match=message) as err:
+            read(file)
+        assert err.value.path == str(file)

@@ -1,0 +1,123 @@
+"""``pricing.batch`` pricing many carts: every figure equals a single preview's."""
+
+from __future__ import annotations
+
+import pickle
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+import pricing
+from pricing import batch
+from pricing.batch import pool
+
+from .support import (
+    AT_DT,
+    BASELINE,
+    CANDIDATE,
+    CARTS,
+    EXAMPLES,
+    PRICED_CART,
+    assert_same,
+    one_preview,
+    scenario_of,
+)
+
+
+def test_price_many_equals_single_previews() -> None:
+    priced = batch.price_many(CARTS, BASELINE, at=AT_DT, processes=1)
+    assert [p.id for p in priced] == [c["id"] for c in CARTS]
+    outcomes = [one_preview(BASELINE, c) for c in CARTS]
+    for p, single in zip(priced, outcomes, strict=True):
+        assert_same(p, single)
+    # The generator reaches both priced and refused carts.
+    assert any(isinstance(s, str) for s in outcomes)
+    assert sum(1 for s in outcomes if not isinstance(s, str)) > 100
+
+
+def test_price_many_with_a_compiled_engine_equals_engine_preview() -> None:
+    engine = batch.RuleSet(BASELINE).engine
+    priced = batch.price_many(CARTS[:40], engine, at=AT_DT)
+    for p, cart in zip(priced, CARTS[:40], strict=True):
+        try:
+            r = engine.preview(cart["order"], customer=cart["customer"], at=AT_DT)
+        except pricing.PricingError:
+            assert p.error is not None
+            continue
+        assert (p.total_raw, p.total_due, p.applied) == (r.total_raw, r.total_due, r.applied_ids)
+
+
+def test_worker_processes_give_the_same_rows() -> None:
+    one = batch.whatif(CARTS, baseline=BASELINE, candidate=CANDIDATE, at=AT_DT, processes=1)
+    two = batch.whatif(CARTS, baseline=BASELINE, candidate=CANDIDATE, at=AT_DT, processes=2)
+    assert two.rows == one.rows
+    assert two.aggregate == one.aggregate
+
+
+@pytest.mark.parametrize("example", sorted(EXAMPLES.glob("*.json")), ids=lambda p: p.stem)
+def test_examples_as_rule_set_and_cart(example: Path) -> None:
+    scenario = pricing.loads_json(example.read_text(encoding="utf-8"))
+    ruleset = {k: v for k, v in scenario.items() if k not in ("order", "customer", "at")}
+    cart = {"order": scenario["order"], "customer": scenario.get("customer"), "at": scenario["at"]}
+    (priced,) = batch.price_many([cart], ruleset)
+    assert_same(priced, pricing.preview(scenario))
+
+
+def test_cart_without_any_instant_is_bad_input() -> None:
+    with pytest.raises(pricing.ScenarioError, match="at"):
+        batch.price_many([{"id": "x", "order": CARTS[0]["order"]}], BASELINE)
+
+
+def test_an_engine_cannot_go_to_worker_processes() -> None:
+    engine = batch.RuleSet(BASELINE).engine
+    with pytest.raises(pricing.PricingConfigError, match="worker processes"):
+        batch.price_many(CARTS[:2], engine, at=AT_DT, processes=2)
+
+
+def test_progress_without_tqdm_is_a_plain_counter(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setitem(sys.modules, "tqdm", None)
+    batch.price_many(CARTS[:10], BASELINE, at=AT_DT, progress=True)
+    assert "10/10 carts" in capsys.readouterr().err
+    batch.price_many(CARTS[:10], BASELINE, at=AT_DT, progress=False)
+    assert capsys.readouterr().err == ""
+
+
+def test_rule_set_and_results_survive_pickling() -> None:
+    """Rule sets travel to workers as data; a result pickles with its built views."""
+    ruleset = pickle.loads(pickle.dumps(batch.RuleSet(BASELINE)))
+    cart = PRICED_CART
+    result = ruleset.engine.preview(cart["order"], customer=cart["customer"], at=AT_DT)
+    copy_ = pickle.loads(pickle.dumps(result))
+    assert copy_ == result
+    assert copy_.to_json() == result.to_json()
+    assert (copy_.lines, copy_.explanation) == (result.lines, result.explanation)
+
+
+def test_result_views_are_built_on_demand_and_kept() -> None:
+    engine = batch.RuleSet(BASELINE).engine
+    cart = PRICED_CART
+    result = engine.preview(cart["order"], customer=cart["customer"], at=AT_DT)
+    assert result.document is result.document
+    assert result.to_json() == pricing.preview(scenario_of(BASELINE, cart)).to_json()
+    with pytest.raises(AttributeError):
+        result.total_due = Decimal(0)  # type: ignore[misc]
+
+
+def test_ctrl_c_during_a_pooled_batch_stops_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An interrupt while workers price propagates as is (the CLI turns it into exit 130)."""
+
+    def interrupted(self: object, n: int) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pool._Progress, "update", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        batch.price_many(CARTS, BASELINE, at=AT_DT, processes=2, progress=False)
+    # Nothing is left behind: the next pooled batch runs as usual.
+    monkeypatch.undo()
+    assert batch.price_many(CARTS[:3], BASELINE, at=AT_DT, processes=2) == batch.price_many(
+        CARTS[:3], BASELINE, at=AT_DT, processes=1
+    )

@@ -1,0 +1,1 @@
+"""Tests of the pricing command line, one module a module."""

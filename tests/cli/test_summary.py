@@ -1,0 +1,72 @@
+"""The readable summary explains the bonus arithmetic (issue: CLI shows the bonus limits)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import pricing
+from pricing._cli import render_summary
+
+
+def _scenario(settings: dict[str, Any]) -> dict[str, Any]:
+    # One line of 100.00, no discount; the customer has 50.00 of points and asks for 40.00.
+    return {
+        "at": "2026-11-22T12:00:00Z",
+        "currency": "USD",
+        "catalog": [{"id": 1, "price": "100.00"}],
+        "customer": {"id": 9, "bonusBalance": "50.00"},
+        "settings": settings,
+        "order": {"products": [{"productId": 1, "quantity": 1}], "bonusAmount": "40.00"},
+    }
+
+
+def test_summary_names_the_three_limits_of_the_bonus() -> None:
+    # max = min(balance 50.00, payable 100.00, floor(100.00 × 30 %) = 30.00) = 30.00;
+    # applied = min(requested 40.00, 30.00) = 30.00.
+    text = render_summary(pricing.preview(_scenario({"maxBonusPaymentPercent": 30})))
+    assert "max bonus discount  30.00" in text
+    assert "balance 50.00, payable 100.00, 30% of 100.00, rounded down" in text
+    assert "applied             30.00" in text
+
+
+def test_summary_says_why_the_bonus_is_zero_below_the_minimum_order() -> None:
+    # payable 100.00 < minOrderAmountForBonus 150 → maxBonusDiscount 0.
+    text = render_summary(pricing.preview(_scenario({"minOrderAmountForBonus": 150})))
+    assert "max bonus discount  0.00" in text
+    assert "below minOrderAmountForBonus 150" in text
+
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+def _example(name: str) -> str:
+    return render_summary(pricing.preview(pricing.loads_json((EXAMPLES / name).read_text("utf-8"))))
+
+
+def test_the_totals_say_which_is_net_and_what_the_shopper_pays() -> None:
+    """Tax exclusive: totalDue is net goods; the shopper pays total with tax − bonus."""
+    text = _example("tax-exclusive-us.json")
+    totals = text.split("\n\n")[0].splitlines()
+    assert totals[-2].split() == ["total", "due", "(goods,", "before", "tax)", "104.98"]
+    assert totals[-1].split() == ["to", "pay", "(with", "tax,", "after", "bonus)", "120.51"]
+    assert "shopper pays" not in text  # one figure for it, labelled once
+
+
+def test_prices_with_tax_say_total_due_includes_it() -> None:
+    totals = _example("tax-inclusive-eu.json").split("\n\n")[0].splitlines()
+    assert "total due (goods, with tax)" in totals[-2]
+    assert totals[-1].split()[-1] == "242.48"  # with shipping: taxes.totalWithTax − bonus 0
+
+
+def test_without_tax_total_due_is_what_is_paid() -> None:
+    totals = _example("bonus.json").split("\n\n")[0].splitlines()
+    assert totals[-1].split() == ["total", "due", "141.63"]
+
+
+@pytest.mark.parametrize("example", sorted(p.name for p in EXAMPLES.glob("*.json")))
+def test_every_summary_line_fits_80_columns(example: str) -> None:
+    lines = _example(example).splitlines()
+    assert max(len(line) for line in lines) <= 80, "\n".join(lines)
