@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
-from pydantic import AwareDatetime, Field
+from pydantic import AwareDatetime
 
 from .._engine import Engine
 from .._errors import ScenarioError

@@ -260,14 +260,10 @@ def test_carts_from_standard_input(files: dict[str, str], monkeypatch: pytest.Mo
     assert err.startswith("pricing: bad input: standard input: is not UTF-8 text")
 
 
-def test_rows_keep_lone_surrogates_as_escapes(files: dict[str, str]) -> None:
-    """A cart id read from ``"\\ud800"`` is written back as that escape: valid JSON Lines."""
+def test_a_cart_with_a_lone_surrogate_is_bad_input(files: dict[str, str]) -> None:
+    """A cart id read from ``"\\ud800"`` is no Unicode text: exit 2 naming the line."""
     cart = {"id": "c\ud800", "order": CARTS[0]["order"], "at": AT}
     Path(files["carts"]).write_text(json.dumps(cart) + "\n", encoding="ascii")
-    target = Path(files["dir"]) / "rows.jsonl"
-    code, _, _ = _whatif(files, "--out", str(target))
-    assert code == 0
-    assert json.loads(target.read_text(encoding="utf-8"))["id"] == "c\ud800"
-    code, out, _ = _whatif(files, "--out", "-", "--format", "csv")
-    assert code == 0
-    assert "c\ud800" in out  # a StringIO takes any text; a real stdout gets the escape
+    code, _, err = _whatif(files)
+    assert code == 2
+    assert "carts.jsonl:1: id: " in err and "surrogate" in err
