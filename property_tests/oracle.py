@@ -701,7 +701,7 @@ class Oracle:
                 warnings.append(entry)
 
         return {
-            "totalSum": out(total_raw),
+            "totalSum": out(total_with_discount),
             "totalSumWithDiscount": out(total_with_discount),
             "bonusApplied": out(bonus_applied),
             "totalDue": out(total_due),

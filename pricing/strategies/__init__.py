@@ -48,8 +48,8 @@ feature             what it adds
 ``unavailable``     unavailable catalog products, gift products missing from the catalog
 ``input_variants``  the other accepted input forms: ``PERCENT``, older ``{type, value}``
                     conditions, ``null`` applicability, discounts without
-                    ``discountValue``, ids as strings, ``{id}`` objects, coupon
-                    objects, codes typed in another case, dates without a zone
+                    ``discountValue``, ``{id}`` objects, coupon objects, codes
+                    typed in another case, dates in other zone offsets
 ==================  ==============================================================
 
 Signed prices and tax are not generated (not part of these strategies yet).

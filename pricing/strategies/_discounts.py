@@ -37,6 +37,7 @@ from ._basics import (
     _ints,
     _iso,
     _one_of,
+    _parse_instant,
     _pick,
     _sometimes,
 )
@@ -85,10 +86,8 @@ def _variant(draw: DrawFn, space: _DiscountSpace) -> bool:
 
 
 def _id_ref(draw: DrawFn, space: _DiscountSpace, value: Any) -> Any:
-    """An id as given: the id, its string form, or ``{id}``."""
-    if not _variant(draw, space):
-        return value
-    return _pick(draw, (str(value), {"id": value}))
+    """An id as given: the id, or ``{id}``."""
+    return {"id": value} if _variant(draw, space) else value
 
 
 # ---------------------------------------------------------------------------
@@ -206,8 +205,11 @@ def _dates(draw: DrawFn, space: _DiscountSpace, discount: Json) -> None:
             )
             if _pick(draw, (True, True, False)):
                 offset = sign * abs(offset)  # mostly inside the window
-            zone = None if _variant(draw, space) else _pick(draw, _ZONES)
-            discount[key] = _iso(space.at + offset, zone)
+            discount[key] = _iso(space.at + offset, _pick(draw, _ZONES))
+    start, end = discount.get("startDate"), discount.get("endDate")
+    start, end = _parse_instant(start), _parse_instant(end)
+    if start is not None and end is not None and end <= start:
+        del discount["endDate"]  # an end not after the start is refused
 
 
 def _conditions_and_exclusions(draw: DrawFn, space: _DiscountSpace, discount: Json) -> None:
@@ -246,7 +248,7 @@ def _gifts(draw: DrawFn, space: _DiscountSpace, discount: Json) -> None:
         if draw(_BOOLEANS):
             gifts.append({"productId": pid, "quantity": draw(_ints(1, 3))})
         else:
-            gifts.append(str(pid) if _variant(draw, space) else pid)
+            gifts.append(pid)
     discount["gifts"] = gifts
     discount["giftsReplaceCartItems"] = draw(_BOOLEANS)
 

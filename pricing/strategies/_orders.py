@@ -123,8 +123,7 @@ def _order(
     for pid in draw(
         st.lists(_one_of(tuple(vocab.available_ids)), min_size=least, max_size=max_lines)
     ):
-        ref = str(pid) if "input_variants" in f and draw(_BOOLEANS) else pid
-        lines.append({"productId": ref, "quantity": draw(quantities)})
+        lines.append({"productId": pid, "quantity": draw(quantities)})
     order: Json = {"products": lines}
     codes = vocab.codes if coupon_errors else vocab.good_codes
     if coupon_errors and _sometimes(draw, 6):

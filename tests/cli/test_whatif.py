@@ -266,4 +266,5 @@ def test_a_cart_with_a_lone_surrogate_is_bad_input(files: dict[str, str]) -> Non
     Path(files["carts"]).write_text(json.dumps(cart) + "\n", encoding="ascii")
     code, _, err = _whatif(files)
     assert code == 2
-    assert "carts.jsonl:1: id: " in err and "surrogate" in err
+    assert "carts.jsonl:1: id: " in err
+    assert "surrogate" in err
