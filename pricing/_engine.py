@@ -12,7 +12,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from ._errors import ScenarioError
+from ._errors import ScenarioError, quote
 from ._json import loads
 from ._limits import check_tree
 from ._money import currency as lookup_currency
@@ -69,7 +69,8 @@ class Engine:
             cur = lookup_currency(currency)
         except (KeyError, TypeError):
             raise ScenarioError(
-                "currency", f"unknown ISO 4217 currency {currency!r} (or one without minor units)"
+                "currency",
+                f"unknown ISO 4217 currency {quote(currency)} (or one without minor units)",
             ) from None
         self._rs: CompiledRuleSet = compile_rule_set(
             cur,

@@ -65,6 +65,7 @@ __all__ = [
     "ShippingLine",
     "Surcharge",
     "TaxRate",
+    "money",
     "to_decimal",
     "unknown_fields",
     "validate",
@@ -117,6 +118,11 @@ def _non_negative(value: Decimal) -> Decimal:
     if value < 0:
         raise ValueError("must not be negative")
     return _bounded(value)
+
+
+def money(value: Any) -> Decimal:
+    """A non-negative bounded money amount read as :data:`Money` reads it (``ValueError``)."""
+    return _non_negative(to_decimal(value))
 
 
 def _percent(value: Decimal) -> Decimal:

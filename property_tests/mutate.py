@@ -1,7 +1,7 @@
 """Mutation check: break the engine on purpose and see which properties notice.
 
 Each mutation is applied to a *scratch copy* of the project (the engine in the
-working tree is never touched); the property suite (and tests/test_amounts.py, the
+working tree is never touched); the property suite (and tests/ruleset/test_formulas.py, the
 properties of the amount formulas) then runs against the copy
 with the ``mutants`` profile (the ``ci`` examples, no shrinking). Usage, from the project root::
 

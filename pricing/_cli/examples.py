@@ -13,7 +13,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import TextIO
 
-from .._errors import ScenarioError
+from .._errors import ScenarioError, quote
 
 __all__ = ["add_arguments", "example_names", "example_text", "run"]
 
@@ -50,7 +50,7 @@ def example_text(name: str) -> str:
     files = _files()
     if name not in files:
         known = ", ".join(files) or "none are installed"
-        raise ScenarioError("", f"no example {name!r} (examples: {known})")
+        raise ScenarioError("", f"no example {quote(name)} (examples: {known})")
     return files[name].read_text(encoding="utf-8")
 
 

@@ -141,10 +141,7 @@ def _cmd_preview(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             f"pricing: note: the scenario has no 'at'; using the current time {now.isoformat()}\n"
         )
         data = {**data, "at": now}
-    try:
-        result = preview(data, price_verifier=_load_verifier(args.key_file))
-    except RecursionError:
-        raise ScenarioError("", "the scenario is nested too deeply") from None
+    result = preview(data, price_verifier=_load_verifier(args.key_file), strict=args.strict)
     out.write(result.to_json() + "\n" if args.json else render_summary(result))
     return EXIT_OK
 
@@ -215,6 +212,11 @@ def _preview_arguments(p: argparse.ArgumentParser) -> None:
     source.add_argument("--example", metavar="NAME", help="a bundled example (pricing example)")
     p.add_argument("--json", action="store_true", help="print the JSON document")
     p.add_argument("--key-file", metavar="KEYS", help="key file to verify signed prices with")
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        help="an unknown key of a discount or coupon object is an error, not a warning",
+    )
 
 
 def _sign_arguments(s: argparse.ArgumentParser) -> None:

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from .. import batch
-from .._errors import ScenarioError
+from .._errors import ScenarioError, quote
 from .._json import dumps
 from ..batch.io import reading
 from .summary import table
@@ -58,7 +58,7 @@ def _parse_at(text: str) -> datetime:
     try:
         at = datetime.fromisoformat(text)
     except ValueError:
-        raise ScenarioError("--at", f"not an ISO 8601 instant: {text!r}") from None
+        raise ScenarioError("--at", f"not an ISO 8601 instant: {quote(text)}") from None
     if at.tzinfo is None or at.utcoffset() is None:
         raise ScenarioError("--at", "must carry a time zone (e.g. 2026-11-22T12:00:00Z)")
     return at
@@ -71,7 +71,7 @@ def _row_format(out: str, fmt: str | None) -> str:
     suffix = Path(out).suffix.lower()
     if suffix not in FORMATS:
         raise ScenarioError(
-            "--out", f"cannot tell the row format of {out!r}; use --format csv|jsonl"
+            "--out", f"cannot tell the row format of {quote(out)}; use --format csv|jsonl"
         )
     return FORMATS[suffix]
 

@@ -76,8 +76,10 @@ def compile_rule_set(
         _validated_list(Category, categories, "categories"),
         _validated_list(Product, catalog, "catalog"),
     )
-    rules = compile_rules(cur, _validated_list(Discount, discounts, "discounts"), compiled_catalog)
-    index = index_rules(rules, compiled_catalog)
+    discount_models = _validated_list(Discount, discounts, "discounts")
+    warnings = _unknown_field_warnings(discount_models, strict)
+    rules = compile_rules(cur, discount_models, compiled_catalog)
+    index = index_rules(rules, compiled_catalog, warnings)
     if settings is not None and not isinstance(settings, Settings):
         check_tree(settings, prefix="settings")
     settings_m = validate(Settings, settings if settings is not None else {}, "settings")

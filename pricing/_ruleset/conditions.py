@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, Protocol
 
-from .._errors import ScenarioError
+from .._errors import ScenarioError, quote
 from .._money import Currency, to_minor
-from .._schema import Condition, EntityRef
+from .._schema import Condition, EntityRef, money
 from .catalog import CompiledCatalog, key_of
 
 __all__ = [
@@ -83,7 +83,7 @@ def compile_matcher(spec: Any, path: str) -> AttributeMatcher:
     if op not in _ORDERINGS:
         raise ScenarioError(
             f"{path}.condition",
-            f"unknown attribute operator {op!r} (eq neq gt gte lt lte lke exs nex)",
+            f"unknown attribute operator {quote(op)} (eq neq gt gte lt lte lke exs nex)",
         )
     compare = _ORDERINGS[op]
     expected_text = _as_text(expected)
@@ -165,6 +165,8 @@ def _cart_test(cond: CartCondition) -> Callable[[CartFacts], bool]:
     return some_attribute
 
 
+_MATCHER_KEYS = frozenset({"value", "condition"})
+_AMOUNT_KEYS = frozenset({"amount", "value"})
 LINE_KINDS = frozenset({"PRODUCT", "CATEGORY", "ATTRIBUTE"})
 CART_KINDS = frozenset(
     {"PRODUCT_IN_CART", "CATEGORY_IN_CART", "MIN_CART_AMOUNT", "USER_LTV", "USER_ATTRIBUTE"}
@@ -195,15 +197,28 @@ def _entity_refs(cond: Condition, path: str) -> list[tuple[str, bool]]:
     return refs
 
 
+def _value_keys(cond: Condition, path: str, allowed: frozenset[str]) -> None:
+    """A condition's ``value`` object has only the keys its kind reads (typos are errors)."""
+    if isinstance(cond.value, Mapping):
+        for key in cond.value:
+            if key not in allowed:
+                raise ScenarioError(
+                    f"{path}.value.{key}",
+                    f"unknown field of a {cond.kind} value (one of {', '.join(sorted(allowed))})",
+                )
+
+
 def _condition_amount(cur: Currency, cond: Condition, path: str) -> int:
+    _value_keys(cond, path, _AMOUNT_KEYS)
     value = cond.value
     if isinstance(value, Mapping):
         value = value.get("amount", value.get("value"))
     if value is None or isinstance(value, bool):
         raise ScenarioError(f"{path}.value.amount", f"a {cond.kind} condition needs an amount")
-    number = _as_number(value)
-    if number is None or number < 0:
-        raise ScenarioError(f"{path}.value.amount", f"must be a non-negative amount, got {value!r}")
+    try:
+        number = money(value)
+    except ValueError as exc:
+        raise ScenarioError(f"{path}.value.amount", str(exc)) from None
     return to_minor(cur, number, f"{path}.value.amount")
 
 
@@ -223,6 +238,7 @@ def compile_conditions(
             line_masks.append(catalog.category_mask(_entity_refs(cond, cpath)))
         elif kind_name == "ATTRIBUTE":
             names = tuple(k for k, _ in _entity_refs(cond, cpath))
+            _value_keys(cond, cpath, _MATCHER_KEYS)
             matcher = compile_matcher(cond.value, f"{cpath}.value")
             line_masks.append(catalog.attribute_mask(names, matcher))
         elif kind_name == "PRODUCT_IN_CART":
@@ -235,13 +251,14 @@ def compile_conditions(
             cart_conds.append(CartCondition(kind_name, amount=_condition_amount(cur, cond, cpath)))
         elif kind_name == "USER_ATTRIBUTE":
             names = tuple(k for k, _ in _entity_refs(cond, cpath))
+            _value_keys(cond, cpath, _MATCHER_KEYS)
             matcher = compile_matcher(cond.value, f"{cpath}.value")
             cart_conds.append(CartCondition(kind_name, names=names, matcher=matcher))
         else:
             field_name = "conditionType" if cond.condition_type is not None else "type"
             raise ScenarioError(
                 f"{cpath}.{field_name}",
-                f"unknown condition type {kind_name!r} (one of "
+                f"unknown condition type {quote(kind_name)} (one of "
                 + ", ".join(sorted(LINE_KINDS | CART_KINDS))
                 + ")",
             )

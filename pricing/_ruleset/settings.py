@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from .._errors import ScenarioError
+from .._errors import ScenarioError, quote
 from .._money import Currency, Rate, round_half_up_div, to_minor
 from .._schema import Settings, TaxRate
 from .catalog import key_of
@@ -102,7 +102,7 @@ class TaxTable:
             return None
         k = key_of(rate_id)
         if k not in self.rates:
-            raise ScenarioError(path, f"unknown tax rate {rate_id!r}")
+            raise ScenarioError(path, f"unknown tax rate {quote(rate_id)}")
         return k
 
     def split(self, amount: int, rate_key: str | None) -> tuple[int, int]:
@@ -125,5 +125,5 @@ def check_locale(name: str) -> str:
     try:
         Locale.parse(name)
     except (UnknownLocaleError, ValueError, TypeError):
-        raise ScenarioError("locale", f"unknown locale {name!r} (e.g. en_US, de_DE)") from None
+        raise ScenarioError("locale", f"unknown locale {quote(name)} (e.g. en_US, de_DE)") from None
     return name

@@ -13,7 +13,7 @@ from functools import reduce
 from operator import or_
 from typing import Any
 
-from .._errors import CouponError
+from .._errors import CouponError, quote
 from .._ruleset.gates import in_window, reason
 from .._ruleset.index import RuleIndex
 from .._ruleset.rules import Rule, micros, normalise_code
@@ -203,14 +203,14 @@ def _match_coupon(index: RuleIndex, code: str | None, now: int) -> CouponMatch |
     norm = normalise_code(code)
     owner = index.coupon_owners.get(norm)  # the first owner in priority order
     if owner is None:
-        raise CouponError("not_found", code, f"coupon {code.strip()!r} does not exist")
+        raise CouponError("not_found", code, f"coupon {quote(code.strip())} does not exist")
     rule = index.rules[owner]
     cdef = rule.coupons[norm]
     if cdef.is_used and not cdef.is_reusable:
-        raise CouponError("already_used", code, f"coupon {code.strip()!r} was already used")
+        raise CouponError("already_used", code, f"coupon {quote(code.strip())} was already used")
     if in_window(rule, now) is not None:
         raise CouponError(
-            "expired", code, f"coupon {code.strip()!r} is outside its discount's dates"
+            "expired", code, f"coupon {quote(code.strip())} is outside its discount's dates"
         )
     return CouponMatch(cdef.code, norm, rule)
 
