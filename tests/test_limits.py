@@ -1,0 +1,101 @@
+"""The input limits: within them every amount is exact; beyond them, a named refusal."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from decimal import Decimal as D
+
+import pytest
+
+import pricing
+from pricing._limits import (
+    MAX_LINES,
+    MAX_MONEY_DIGITS,
+    MAX_QUANTITY,
+    check_tree,
+    depth_of,
+)
+
+AT = datetime(2026, 11, 22, 12, tzinfo=UTC)
+
+
+def test_the_largest_order_is_exact_to_the_last_digit() -> None:
+    """The bound that makes every amount exact, worked at its extreme.
+
+    KWD has 3 decimals, so the largest price 10^12 − 0.001 is 10^15 − 1 fils.
+    10,000 lines of 1,000,000 units: totalRaw = 10^4 × 10^6 × (10^15 − 1) fils
+    = 10^25 − 10^10 fils: 25 digits, within the 28 a default Decimal context keeps,
+    and the engine converts with a wider one anyway. A 33.333 % discount then takes
+    round(totalRaw × 33.333 / 100) fils, worked here with integers.
+    """
+    price_fils = 10 ** (MAX_MONEY_DIGITS + 3) - 1
+    engine = pricing.Engine(
+        currency="KWD",
+        catalog=[{"id": 1, "price": "999999999999.999"}],
+        discounts=[
+            {
+                "id": 1,
+                "discountValue": {
+                    "value": "33.333",
+                    "discountType": "PERCENTAGE",
+                    "applicability": "TO_ORDER",
+                },
+            }
+        ],
+    )
+    order = {"products": [{"productId": 1, "quantity": MAX_QUANTITY}] * MAX_LINES}
+    result = engine.preview(order, at=AT)
+    raw_fils = MAX_LINES * MAX_QUANTITY * price_fils
+    # 33.333 % = 33333 / 100000; half up: floor((2·raw·33333 + 100000) / 200000)
+    off_fils = (2 * raw_fils * 33333 + 100_000) // 200_000
+    assert result.total_raw == D(raw_fils).scaleb(-3)
+    assert result.total_discount == D(off_fils).scaleb(-3)
+    assert sum(line.order_discount for line in result.lines) == result.total_discount
+    doc = json.loads(result.to_json(), parse_float=D)
+    assert doc["discountConfig"]["totalRaw"] == D(raw_fils).scaleb(-3)
+    assert doc["totalSum"] == D(raw_fils - off_fils).scaleb(-3)
+
+
+@pytest.mark.parametrize(
+    ("price", "ok"),
+    [("1000000000000", True), ("1000000000000.01", False), (10**12, True), (10**12 + 1, False)],
+)
+def test_money_is_at_most_ten_to_the_twelfth(price: object, ok: bool) -> None:
+    make = lambda: pricing.Engine(currency="USD", catalog=[{"id": 1, "price": price}])  # noqa: E731
+    if ok:
+        make()
+    else:
+        with pytest.raises(pricing.ScenarioError) as info:
+            make()
+        assert info.value.path == "catalog[0].price"
+
+
+def test_more_lines_than_the_limit_is_refused() -> None:
+    engine = pricing.Engine(currency="USD", catalog=[{"id": 1, "price": 1}])
+    order = {"products": [{"productId": 1, "quantity": 1}] * (MAX_LINES + 1)}
+    with pytest.raises(pricing.ScenarioError) as info:
+        engine.preview(order, at=AT)
+    assert info.value.path == "order.products"
+
+
+def test_check_tree_names_the_first_problem_in_document_order() -> None:
+    with pytest.raises(pricing.ScenarioError) as info:
+        check_tree({"a": [1, {"b": "\ud800"}], "c": 10**50})
+    assert info.value.path == "a[1].b"
+    with pytest.raises(pricing.ScenarioError) as info:
+        check_tree({"a": [1, 2], "c": 10**50}, prefix="order")
+    assert info.value.path == "order.c"
+
+
+def test_check_tree_stops_a_cycle_without_recursing() -> None:
+    loop: dict[str, object] = {}
+    loop["self"] = loop
+    with pytest.raises(pricing.ScenarioError, match="levels deep"):
+        check_tree(loop)
+
+
+def test_depth_of_counts_containers() -> None:
+    assert depth_of(1) == 0
+    assert depth_of({"a": [1]}) == 2
+    assert depth_of([[[]]]) == 3
