@@ -307,7 +307,8 @@ def test_without_replace_the_gift_is_an_extra_unit() -> None:
 def test_replace_eligibility_on_requested_cart_totals_on_result() -> None:
     # d2: 10 % TO_ORDER when the cart is ≥ 100.00. Requested cart 102.00 → eligible,
     # even though after the mug is replaced totalRaw is 90.00.
-    # d2 = 10 % of 90.00 = 9.00 → totalSumWithDiscount 81.00.
+    # d2 = 10 % of 90.00 = 9.00 → totalSumWithDiscount 81.00, and totalSum (the sum
+    # after discounts) is the same 81.00; totalRaw stays 90.00.
     # Shares in proportion to 60 : 12 : 18 → 6.00, 1.20, 1.80 (exact).
     d2 = discount(
         2,
@@ -318,7 +319,8 @@ def test_replace_eligibility_on_requested_cart_totals_on_result() -> None:
     )
     doc = run([replacing_mug(), d2], [(1, 1), (2, 2), (3, 1)])
     assert status(doc) == {1: ("applied", None), 2: ("applied", None)}
-    assert doc["totalSum"] == D("90.00")
+    assert doc["discountConfig"]["totalRaw"] == D("90.00")
+    assert doc["totalSum"] == D("81.00")
     assert doc["totalSumWithDiscount"] == D("81.00")
     assert [(r["productId"], r["orderDiscount"]) for r in doc["lines"]] == [
         (1, D("6.00")),
@@ -443,8 +445,24 @@ def test_discount_capped_out_keeps_its_gifts() -> None:
     assert preview_rows(doc)[-1] == (5, D("0.00"), 1, True)
 
 
-@pytest.mark.parametrize("gift", [5, "5", {"productId": "5"}])
-def test_gift_ids_compare_as_strings(gift: Any) -> None:
-    # decisions.md: ids compare as strings; the gift line carries the catalog's id (int 5).
+@pytest.mark.parametrize("gift", [5, {"productId": 5}])
+def test_a_gift_is_an_id_or_an_object_naming_one(gift: Any) -> None:
+    # Either form names product 5; the gift line carries the catalog's id (int 5).
     doc = run([discount(1, 1, gifts=[gift])], [(1, 1)])
     assert preview_rows(doc)[-1] == (5, D("0.00"), 1, True)
+
+
+@pytest.mark.parametrize(
+    ("gift", "path"),
+    [
+        ("5", "discounts[0].gifts[0]"),
+        ({"productId": "5"}, "discounts[0].gifts[0].productId"),
+        ({"productId": 5, "quantity": "2"}, "discounts[0].gifts[0].quantity"),
+        ({"productId": 5, "qty": 2}, "discounts[0].gifts[0].qty"),
+    ],
+)
+def test_a_gift_id_or_quantity_that_is_not_an_integer_is_refused(gift: Any, path: str) -> None:
+    # A string no longer names product 5; an unknown key in a gift object is a typo.
+    with pytest.raises(pricing.ScenarioError) as info:
+        run([discount(1, 1, gifts=[gift])], [(1, 1)])
+    assert path in [p for p, _ in info.value.problems]
