@@ -312,12 +312,11 @@ def test_snake_case_is_accepted_from_python():
     assert pricing.preview(scn).total_raw == D("300.00")
 
 
-def test_unknown_fields_inside_discounts_are_accepted_and_echoed_verbatim():
-    """Display-only fields of a OneEntry discount object are kept and echoed as given."""
+def test_display_fields_of_a_discount_are_echoed_verbatim():
+    """Display-only fields of a OneEntry discount object are kept and echoed as given,
+    without a warning."""
     sample = json.loads(SAMPLE_DISCOUNT.read_text(encoding="utf-8"))
-    # Unknown fields nested in the discount's own objects too.
-    sample["discountValue"]["note"] = {"shown": "in admin"}
-    sample["conditions"] = [{"conditionType": "PRODUCT", "entityIds": [1], "label": "A only"}]
+    sample["conditions"] = [{"conditionType": "PRODUCT", "entityIds": [1]}]
     scn = _base()
     scn["at"] = "2026-05-01T00:00:00Z"  # inside the sample's dates
     scn["discounts"] = [copy.deepcopy(sample)]
@@ -328,6 +327,26 @@ def test_unknown_fields_inside_discounts_are_accepted_and_echoed_verbatim():
     assert echo == {**sample, "coupon": None}
     assert echo["attributeValues"] == sample["attributeValues"]
     assert (echo["version"], echo["total"], echo["bonusEvent"]) == (0, "1", None)
+    assert result.warnings == ()
+
+
+def test_unknown_keys_inside_a_discounts_own_objects_are_errors():
+    """Inside discountValue and conditions an unknown key can only be a typo: an error
+    naming each such key, strict option or not."""
+    sample = json.loads(SAMPLE_DISCOUNT.read_text(encoding="utf-8"))
+    sample["discountValue"]["note"] = {"shown": "in admin"}
+    sample["conditions"] = [{"conditionType": "PRODUCT", "entityIds": [1], "label": "A only"}]
+    scn = _base()
+    scn["at"] = "2026-05-01T00:00:00Z"
+    scn["discounts"] = [sample]
+    with pytest.raises(pricing.ScenarioError) as info:
+        pricing.preview(scn)
+    assert info.value.path == "discounts[0].discountValue.note"
+    assert [p for p, _ in info.value.problems] == [
+        "discounts[0].discountValue.note",
+        "discounts[0].conditions[0].label",
+    ]
+    assert "unknown field" in info.value.message
 
 
 @pytest.mark.parametrize(("percent", "want"), [(0, "300.00"), (100, "0.00"), ("99.99", "0.03")])
