@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import io
 import json
+import time
 from datetime import datetime
 from decimal import Decimal as D
 from pathlib import Path
@@ -157,6 +158,69 @@ CASES = [
     # at
     ("at-naive", _set("at", "2026-11-22T12:00:00"), "at"),
     ("at-not-a-date", _set("at", "tomorrow"), "at"),
+    ("at-a-date-alone", _set("at", "2026-11-22"), "at"),
+    # ids are integers: a string (even of digits) or a boolean names nothing
+    ("product-id-string", _set("catalog.0.id", "1"), "catalog[0].id"),
+    (
+        "order-productId-string",
+        _set("order.products.0.productId", "1"),
+        "order.products[0].productId",
+    ),
+    ("customer-id-string", _set("customer.id", "42"), "customer.id"),
+    ("customer-groupId-string", _set("customer.groupIds", ["3"]), "customer.groupIds[0]"),
+    ("category-id-string", _set("categories.0.id", "10"), "categories[0].id"),
+    ("category-parentId-bool", _set("categories.0.parentId", False), "categories[0].parentId"),
+    (
+        "product-categoryId-string",
+        _set("catalog.0.categoryIds", ["10"]),
+        "catalog[0].categoryIds[0]",
+    ),
+    ("discount-id-string", _set("discounts.0.id", "7"), "discounts[0].id"),
+    (
+        "discount-userGroup-string",
+        _set("discounts.0.userGroups", ["3"]),
+        "discounts[0].userGroups[0]",
+    ),
+    (
+        "discount-exclusion-id-string",
+        _set("discounts.0.exclusions", [{"id": "1"}]),
+        "discounts[0].exclusions[0].id",
+    ),
+    # other strict types
+    ("quantity-digits", _set("order.products.0.quantity", "2"), "order.products[0].quantity"),
+    ("quantity-true", _set("order.products.0.quantity", True), "order.products[0].quantity"),
+    ("available-string", _set("catalog.1.available", "false"), "catalog[1].available"),
+    ("available-one", _set("catalog.1.available", 1), "catalog[1].available"),
+    (
+        "discount-naive-start-date",
+        _set("discounts.0.startDate", "2026-11-22T12:00:00"),
+        "discounts[0].startDate",
+    ),
+    ("discount-unix-end-date", _set("discounts.0.endDate", 1764000000), "discounts[0].endDate"),
+    (
+        "discount-end-not-after-start",
+        _set(
+            "discounts.0",
+            {"id": 7, "startDate": "2026-11-22T12:00:00Z", "endDate": "2026-11-22T12:00:00Z"},
+        ),
+        "discounts[0].endDate",
+    ),
+    # unknown keys inside a discount's own objects
+    (
+        "unknown-in-discountValue",
+        _set("discounts.0.discountValue.maxAmmount", 5),
+        "discounts[0].discountValue.maxAmmount",
+    ),
+    (
+        "unknown-in-condition",
+        _set("discounts.0.conditions", [{"conditionType": "PRODUCT", "entityIds": [1], "x": 1}]),
+        "discounts[0].conditions[0].x",
+    ),
+    (
+        "unknown-in-exclusion",
+        _set("discounts.0.exclusions", [{"id": 1, "nested": True}]),
+        "discounts[0].exclusions[0].nested",
+    ),
 ]
 
 
@@ -356,3 +420,194 @@ def test_percentage_bounds_are_inclusive(percent, want):
     scn["discounts"][0]["discountValue"]["value"] = percent
     # 300.00 × 99.99 % = 299.97 → 0.03 left.
     assert pricing.preview(scn).total_sum_with_discount == D(want)
+
+
+# ---------------------------------------------------------------------------
+# hostile input: one regression test per refusal class
+
+
+def _json_with(old: str, new: str) -> str:
+    """The base scenario as JSON text, with ``old`` (which must occur) replaced by ``new``."""
+    text = json.dumps(_base())
+    assert old in text
+    return text.replace(old, new, 1)
+
+
+def _mutated(*mutations: Any) -> dict[str, Any]:
+    scn = _base()
+    for mutate in mutations:
+        mutate(scn)
+    return scn
+
+
+def _chain(depth: int) -> list[dict[str, Any]]:
+    """Categories 1 ← 2 ← … ← depth, root first: ``categories[i]`` is at level i + 1."""
+    return [{"id": 1, "parentId": None}] + [{"id": i + 1, "parentId": i} for i in range(1, depth)]
+
+
+def _nested_dict(levels: int) -> dict[str, Any]:
+    """``{"x": {"x": … {}}}``: ``levels`` objects, one inside the other."""
+    value: dict[str, Any] = {}
+    for _ in range(levels - 1):
+        value = {"x": value}
+    return value
+
+
+_PRICE = '"price": "150.00"'
+
+# (id, a function giving the input: a scenario for pricing.preview, or JSON text for
+# pricing.preview_json, and the path the ScenarioError must name)
+REFUSALS = [
+    ("true-as-product-id", lambda: _mutated(_set("catalog.0.id", True)), "catalog[0].id"),
+    (
+        "true-as-order-productId",
+        lambda: _json_with('"productId": 1', '"productId": true'),
+        "order.products[0].productId",
+    ),
+    (
+        "string-false-as-allowStacking",
+        lambda: _mutated(_set("settings.allowStacking", "false")),
+        "settings.allowStacking",
+    ),
+    ("at-as-unix-seconds", lambda: _json_with('"2026-11-22T12:00:00Z"', "1764000000"), "at"),
+    (
+        "duplicate-json-key",
+        lambda: _json_with(_PRICE, f'{_PRICE}, "price": "0.01"'),
+        "catalog[0].price",
+    ),
+    ("money-underscore", lambda: _json_with(_PRICE, '"price": "1_000"'), "catalog[0].price"),
+    # "２" is FULLWIDTH DIGIT TWO (U+FF12), written here as a JSON escape
+    ("money-fullwidth-digit", lambda: _json_with(_PRICE, '"price": "\\uff12"'), "catalog[0].price"),
+    ("money-leading-space", lambda: _json_with(_PRICE, '"price": " 5"'), "catalog[0].price"),
+    ("money-plus-sign", lambda: _json_with(_PRICE, '"price": "+5"'), "catalog[0].price"),
+    ("money-exponent-string", lambda: _json_with(_PRICE, '"price": "1e3"'), "catalog[0].price"),
+    ("money-exponent-number", lambda: _json_with(_PRICE, '"price": 1E+3'), "catalog[0].price"),
+    (
+        "money-over-10^12",
+        lambda: _mutated(_set("catalog.0.price", "12345678901234567890123456789.12")),
+        "catalog[0].price",
+    ),
+    (
+        "money-just-over-10^12",
+        lambda: _mutated(_set("catalog.0.price", "1000000000000.01")),
+        "catalog[0].price",
+    ),
+    (
+        "percent-with-21-decimals",
+        lambda: _mutated(_set("settings.maxDiscountValue", "0." + "0" * 20 + "1")),
+        "settings.maxDiscountValue",
+    ),
+    (
+        "quantity-of-5000-digits",
+        lambda: _json_with('"quantity": 2', '"quantity": ' + "9" * 5000),
+        "order.products[0].quantity",
+    ),
+    (
+        "lone-surrogate-in-title",
+        lambda: _json_with('"title": "A"', '"title": "\\ud800"'),
+        "catalog[0].title",
+    ),
+    (
+        "category-chain-2000-deep",
+        lambda: _mutated(_set("categories", _chain(2000))),
+        # categories[63] is the 64th level, the deepest allowed; categories[64] is one more
+        "categories[64].parentId",
+    ),
+    (
+        "category-cycle",
+        lambda: _mutated(_set("categories", [{"id": 1, "parentId": 2}, {"id": 2, "parentId": 1}])),
+        "categories[0].parentId",
+    ),
+    (
+        "order-of-10001-lines",
+        lambda: _mutated(_set("order.products", [{"productId": 1, "quantity": 1}] * 10_001)),
+        "order.products",
+    ),
+]
+
+
+@pytest.mark.parametrize(("make", "path"), [c[1:] for c in REFUSALS], ids=[c[0] for c in REFUSALS])
+def test_hostile_input_is_refused_naming_the_field(make, path):
+    data = make()
+    call = pricing.preview_json if isinstance(data, str) else pricing.preview
+    with pytest.raises(pricing.ScenarioError) as info:
+        call(data)
+    assert info.value.path == path
+    assert str(info.value).startswith(f"{path}: ")
+    assert len(str(info.value)) < 300  # input is quoted briefly, if at all
+
+
+@pytest.mark.parametrize(("make", "path"), [c[1:] for c in REFUSALS], ids=[c[0] for c in REFUSALS])
+def test_hostile_input_is_bad_input_to_the_cli(tmp_path, make, path):
+    data = make()
+    text = data if isinstance(data, str) else json.dumps(data)
+    _assert_bad_input(*_cli(tmp_path, text), path)
+
+
+def test_the_limits_themselves_are_accepted():
+    """Just inside each limit: 10^12, 20 decimals of a percentage, 64 levels of
+    categories, 10,000 lines, 32 levels of a display field."""
+    scn = _mutated(
+        _set("catalog.0.price", "1000000000000"),
+        _set("settings.maxDiscountValue", "0." + "0" * 19 + "1"),
+        _set("categories", _chain(64)),
+        _set("order.products", [{"productId": 1, "quantity": 1}] * 10_000),
+        _set("discounts.0.localizeInfos", _nested_dict(32)),
+    )
+    result = pricing.preview(scn)
+    # 10,000 × 10^12 = 10^16 raw; the cap 10^-20 % of it is 10^-6, less than a cent:
+    # floor to 0, so the 10 % discount is capped out entirely.
+    assert result.total_raw == D(10**16)
+    assert result.total_sum_with_discount == D(10**16)
+
+
+def test_json_nested_100000_deep_is_a_scenario_error_not_a_recursion_error():
+    text = _json_with(
+        '"quantity": 2}]', '"quantity": 2}], "formData": ' + "[" * 100_000 + "]" * 100_000
+    )
+    with pytest.raises(pricing.ScenarioError) as info:
+        pricing.preview_json(text)
+    assert "nested more than" in info.value.message
+
+
+def test_a_display_field_2000_deep_from_python_names_a_path_in_the_discount():
+    scn = _mutated(_set("discounts.0.localizeInfos", _nested_dict(2000)))
+    with pytest.raises(pricing.ScenarioError) as info:
+        pricing.preview(scn)
+    assert info.value.path.startswith("discounts[0].localizeInfos")
+    assert "nested more than" in info.value.message
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        _json_with(
+            '"settings": {"allowStacking": true}',
+            '"settings": {"maxDiscountValue": "1E-999999999"}',
+        ),
+        _json_with(
+            '"settings": {"allowStacking": true}', '"settings": {"maxDiscountValue": 1E-999999999}'
+        ),
+    ],
+    ids=["string", "number"],
+)
+def test_a_huge_exponent_is_refused_at_once(data):
+    """``1E-999999999`` would be a billion-digit exact fraction: it is refused, quickly."""
+    start = time.perf_counter()
+    with pytest.raises(pricing.ScenarioError) as info:
+        pricing.preview_json(data)
+    assert time.perf_counter() - start < 1.0
+    assert info.value.path == "settings.maxDiscountValue"
+    assert "exponent" in info.value.message
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the CouponError message quotes the whole code: 1,000,024 characters for a 1 MB code",
+)
+def test_a_megabyte_coupon_code_gives_a_short_message():
+    scn = _mutated(_set("order.couponCode", "A" * 1_000_000))
+    with pytest.raises(pricing.CouponError) as info:
+        pricing.preview(scn)
+    assert info.value.reason == "not_found"
+    assert len(str(info.value)) < 300
