@@ -15,6 +15,7 @@ import pytest
 
 import pricing
 from pricing._cli import main
+from pricing._schema import Discount, unknown_fields
 
 SAMPLE_DISCOUNT = Path("/work/shared/samples/oneentry-discount.json")
 
@@ -611,3 +612,202 @@ def test_a_megabyte_coupon_code_gives_a_short_message():
         pricing.preview(scn)
     assert info.value.reason == "not_found"
     assert len(str(info.value)) < 300
+
+
+# ---------------------------------------------------------------------------
+# unknown keys at the top level of a discount or coupon object: warned of, or with
+# the strict option refused
+
+
+def _with_typos() -> dict[str, Any]:
+    """Two discounts on 2 × 150.00 = 300.00, each with a misspelt top-level key that
+    must change nothing:
+
+    - discounts[0]: 10 % TO_ORDER, position 2, ``maxAmmount: 5`` (not a cap);
+    - discounts[1]: 20.00 off TO_ORDER, position 1, ``userGroup: [9]`` (no audience).
+
+    Priority order is discounts[1] then discounts[0]: 300 − 20 = 280, then 10 % of
+    280 = 28 → 252.00. (Read as maxAmount 5 it would be 275.00; read as userGroups
+    [9] the 20.00 would not apply: 270.00.)
+    """
+    scn = _base()
+    scn["discounts"] = [
+        {
+            "id": 7,
+            "identifier": "ten",
+            "position": 2,
+            "discountValue": {"value": 10, "discountType": "PERCENTAGE"},
+            "maxAmmount": 5,
+        },
+        {
+            "id": 8,
+            "identifier": "twenty",
+            "position": 1,
+            "discountValue": {"value": "20.00", "discountType": "FIXED_AMOUNT"},
+            "userGroup": [9],
+        },
+    ]
+    scn["order"]["additionalDiscountsMarkers"] = ["nope"]
+    return scn
+
+
+def test_a_top_level_unknown_key_of_a_discount_is_kept_echoed_and_changes_nothing():
+    result = pricing.preview(_with_typos())
+    assert result.total_sum_with_discount == D("252.00")
+    echoes = json.loads(result.to_json())["discountConfig"]["orderDiscounts"]
+    assert [(e["id"], e.get("maxAmmount"), e.get("userGroup")) for e in echoes] == [
+        (8, None, [9]),
+        (7, 5, None),
+    ]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="unknown_field warnings are never reported: compile_rule_set does not pass them on",
+)
+def test_a_top_level_unknown_key_of_a_discount_is_warned_of_in_document_order():
+    result = pricing.preview(_with_typos())
+    assert result.warnings == (
+        {"code": "unknown_field", "path": "discounts[0].maxAmmount"},
+        {"code": "unknown_field", "path": "discounts[1].userGroup"},
+        {"code": "unknown_marker", "marker": "nope"},
+    )
+    assert json.loads(result.to_json())["warnings"][0] == {
+        "code": "unknown_field",
+        "path": "discounts[0].maxAmmount",
+    }
+
+
+@pytest.mark.xfail(
+    strict=True, reason="the strict option never refuses: unknown_field is never reported"
+)
+def test_with_the_strict_option_a_top_level_unknown_key_is_an_error():
+    with pytest.raises(pricing.ScenarioError) as info:
+        pricing.preview(_with_typos(), strict=True)
+    assert info.value.path == "discounts[0].maxAmmount"
+    assert "unknown field" in info.value.message
+
+
+@pytest.mark.xfail(
+    strict=True, reason="the strict option never refuses: unknown_field is never reported"
+)
+def test_with_the_strict_option_an_engine_refuses_a_top_level_unknown_key():
+    with pytest.raises(pricing.ScenarioError) as info:
+        pricing.Engine(currency="USD", discounts=[{"id": 1, "maxAmmount": 5}], strict=True)
+    assert info.value.path == "discounts[0].maxAmmount"
+
+
+def test_an_unknown_key_inside_discount_value_is_an_error_even_without_strict():
+    scn = _base()
+    scn["discounts"][0]["discountValue"]["maxAmmount"] = 5
+    with pytest.raises(pricing.ScenarioError) as info:
+        pricing.preview(scn)
+    assert info.value.path == "discounts[0].discountValue.maxAmmount"
+    assert "unknown field" in info.value.message
+
+
+_DISPLAY_COUPON = {"code": "X", "id": 3, "discountId": 7, "usedAt": None, "orderId": None}
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="unknown_field warnings are never reported: compile_rule_set does not pass them on",
+)
+def test_an_unknown_key_of_a_coupon_object_is_warned_of():
+    scn = _base()
+    scn["discounts"][0]["coupons"] = [{"code": "X", "foo": 1}]
+    result = pricing.preview(scn)
+    assert result.warnings == ({"code": "unknown_field", "path": "discounts[0].coupons[0].foo"},)
+    with pytest.raises(pricing.ScenarioError) as info:
+        pricing.preview(scn, strict=True)
+    assert info.value.path == "discounts[0].coupons[0].foo"
+
+
+def test_the_display_keys_of_a_coupon_object_are_not_warned_of():
+    scn = _base()
+    scn["discounts"][0]["coupons"] = [dict(_DISPLAY_COUPON)]
+    scn["order"]["couponCode"] = "X"
+    assert pricing.preview(scn).warnings == ()
+    assert pricing.preview(scn, strict=True).total_sum_with_discount == D("270.00")
+
+
+def test_which_top_level_keys_are_unknown():
+    """What the warnings are made of: every key neither read nor a display field, in
+    document order, coupon objects included, indexed as the input list is."""
+    discount = Discount.model_validate(
+        {
+            "maxAmmount": 5,
+            "id": 1,
+            "localizeInfos": {"title": "x"},
+            "coupons": ["PLAIN", {**_DISPLAY_COUPON, "foo": 1, "isUsed": False}],
+            "version": 0,
+            "userGroup": [9],
+        }
+    )
+    assert unknown_fields(discount, 3) == [
+        "discounts[3].maxAmmount",
+        "discounts[3].coupons[1].foo",
+        "discounts[3].userGroup",
+    ]
+
+
+# ---------------------------------------------------------------------------
+# ids in conditions, and the path of a bad field inside an object of a list
+
+
+@pytest.mark.parametrize(
+    ("condition", "path"),
+    [
+        ({"conditionType": "PRODUCT", "entityIds": ["1"]}, "entityIds[0]"),
+        ({"conditionType": "PRODUCT", "entityIds": [{"id": "1"}]}, "entityIds[0].id"),
+        ({"conditionType": "PRODUCT_IN_CART", "entityIds": ["1"]}, "entityIds[0]"),
+        ({"conditionType": "CATEGORY", "entityIds": ["10"]}, "entityIds[0]"),
+        ({"conditionType": "CATEGORY_IN_CART", "entityIds": [{"id": "10"}]}, "entityIds[0].id"),
+        ({"type": "PRODUCT", "value": ["1"]}, "value[0]"),
+        ({"type": "PRODUCT", "value": [True]}, "value[0]"),
+    ],
+)
+@pytest.mark.xfail(
+    strict=True,
+    reason="a string product or category id in a condition is accepted and matches the "
+    "integer id ('1' names product 1); true in the older value form is accepted too",
+)
+def test_a_product_or_category_id_in_a_condition_must_be_an_integer(condition, path):
+    scn = _base()
+    scn["discounts"][0]["conditions"] = [condition]
+    with pytest.raises(pricing.ScenarioError) as info:
+        pricing.preview(scn)
+    assert info.value.path == f"discounts[0].conditions[0].{path}"
+
+
+def test_attribute_names_in_entity_ids_are_strings():
+    scn = _base()
+    scn["discounts"][0]["conditions"] = [
+        {"conditionType": "USER_ATTRIBUTE", "entityIds": ["tier"], "value": "gold"},
+        {"conditionType": "ATTRIBUTE", "entityIds": [{"id": "color"}], "value": {"exs": True}},
+    ]
+    scn["discounts"][0]["conditionLogic"] = "OR"
+    # The customer's tier is gold: the first condition holds; 300 − 10 % = 270.
+    assert pricing.preview(scn).total_sum_with_discount == D("270.00")
+
+
+@pytest.mark.parametrize(
+    ("field", "entry", "path"),
+    [
+        ("gifts", {"productId": 1, "qty": 2}, "discounts[0].gifts[0].qty"),
+        ("gifts", {"productId": "1"}, "discounts[0].gifts[0].productId"),
+        ("userGroups", {"id": "3"}, "discounts[0].userGroups[0].id"),
+        ("coupons", {"code": "X", "isUsed": 1}, "discounts[0].coupons[0].isUsed"),
+    ],
+)
+@pytest.mark.xfail(
+    strict=True,
+    reason="for an entry that may be a scalar or an object, the first problem named is the "
+    "entry itself ('Input should be a valid integer'), not the bad field of the object",
+)
+def test_a_bad_field_of_an_object_entry_is_the_path_named(field, entry, path):
+    scn = _base()
+    scn["discounts"][0][field] = [entry]
+    with pytest.raises(pricing.ScenarioError) as info:
+        pricing.preview(scn)
+    assert info.value.path == path
