@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import io
 import json
+import time
 from datetime import datetime
 from decimal import Decimal as D
 from pathlib import Path
@@ -14,6 +15,7 @@ import pytest
 
 import pricing
 from pricing._cli import main
+from pricing._schema import Discount, unknown_fields
 
 SAMPLE_DISCOUNT = Path("/work/shared/samples/oneentry-discount.json")
 
@@ -157,6 +159,69 @@ CASES = [
     # at
     ("at-naive", _set("at", "2026-11-22T12:00:00"), "at"),
     ("at-not-a-date", _set("at", "tomorrow"), "at"),
+    ("at-a-date-alone", _set("at", "2026-11-22"), "at"),
+    # ids are integers: a string (even of digits) or a boolean names nothing
+    ("product-id-string", _set("catalog.0.id", "1"), "catalog[0].id"),
+    (
+        "order-productId-string",
+        _set("order.products.0.productId", "1"),
+        "order.products[0].productId",
+    ),
+    ("customer-id-string", _set("customer.id", "42"), "customer.id"),
+    ("customer-groupId-string", _set("customer.groupIds", ["3"]), "customer.groupIds[0]"),
+    ("category-id-string", _set("categories.0.id", "10"), "categories[0].id"),
+    ("category-parentId-bool", _set("categories.0.parentId", False), "categories[0].parentId"),
+    (
+        "product-categoryId-string",
+        _set("catalog.0.categoryIds", ["10"]),
+        "catalog[0].categoryIds[0]",
+    ),
+    ("discount-id-string", _set("discounts.0.id", "7"), "discounts[0].id"),
+    (
+        "discount-userGroup-string",
+        _set("discounts.0.userGroups", ["3"]),
+        "discounts[0].userGroups[0]",
+    ),
+    (
+        "discount-exclusion-id-string",
+        _set("discounts.0.exclusions", [{"id": "1"}]),
+        "discounts[0].exclusions[0].id",
+    ),
+    # other strict types
+    ("quantity-digits", _set("order.products.0.quantity", "2"), "order.products[0].quantity"),
+    ("quantity-true", _set("order.products.0.quantity", True), "order.products[0].quantity"),
+    ("available-string", _set("catalog.1.available", "false"), "catalog[1].available"),
+    ("available-one", _set("catalog.1.available", 1), "catalog[1].available"),
+    (
+        "discount-naive-start-date",
+        _set("discounts.0.startDate", "2026-11-22T12:00:00"),
+        "discounts[0].startDate",
+    ),
+    ("discount-unix-end-date", _set("discounts.0.endDate", 1764000000), "discounts[0].endDate"),
+    (
+        "discount-end-not-after-start",
+        _set(
+            "discounts.0",
+            {"id": 7, "startDate": "2026-11-22T12:00:00Z", "endDate": "2026-11-22T12:00:00Z"},
+        ),
+        "discounts[0].endDate",
+    ),
+    # unknown keys inside a discount's own objects
+    (
+        "unknown-in-discountValue",
+        _set("discounts.0.discountValue.maxAmmount", 5),
+        "discounts[0].discountValue.maxAmmount",
+    ),
+    (
+        "unknown-in-condition",
+        _set("discounts.0.conditions", [{"conditionType": "PRODUCT", "entityIds": [1], "x": 1}]),
+        "discounts[0].conditions[0].x",
+    ),
+    (
+        "unknown-in-exclusion",
+        _set("discounts.0.exclusions", [{"id": 1, "nested": True}]),
+        "discounts[0].exclusions[0].nested",
+    ),
 ]
 
 
@@ -312,12 +377,11 @@ def test_snake_case_is_accepted_from_python():
     assert pricing.preview(scn).total_raw == D("300.00")
 
 
-def test_unknown_fields_inside_discounts_are_accepted_and_echoed_verbatim():
-    """Display-only fields of a OneEntry discount object are kept and echoed as given."""
+def test_display_fields_of_a_discount_are_echoed_verbatim():
+    """Display-only fields of a OneEntry discount object are kept and echoed as given,
+    without a warning."""
     sample = json.loads(SAMPLE_DISCOUNT.read_text(encoding="utf-8"))
-    # Unknown fields nested in the discount's own objects too.
-    sample["discountValue"]["note"] = {"shown": "in admin"}
-    sample["conditions"] = [{"conditionType": "PRODUCT", "entityIds": [1], "label": "A only"}]
+    sample["conditions"] = [{"conditionType": "PRODUCT", "entityIds": [1]}]
     scn = _base()
     scn["at"] = "2026-05-01T00:00:00Z"  # inside the sample's dates
     scn["discounts"] = [copy.deepcopy(sample)]
@@ -328,6 +392,26 @@ def test_unknown_fields_inside_discounts_are_accepted_and_echoed_verbatim():
     assert echo == {**sample, "coupon": None}
     assert echo["attributeValues"] == sample["attributeValues"]
     assert (echo["version"], echo["total"], echo["bonusEvent"]) == (0, "1", None)
+    assert result.warnings == ()
+
+
+def test_unknown_keys_inside_a_discounts_own_objects_are_errors():
+    """Inside discountValue and conditions an unknown key can only be a typo: an error
+    naming each such key, strict option or not."""
+    sample = json.loads(SAMPLE_DISCOUNT.read_text(encoding="utf-8"))
+    sample["discountValue"]["note"] = {"shown": "in admin"}
+    sample["conditions"] = [{"conditionType": "PRODUCT", "entityIds": [1], "label": "A only"}]
+    scn = _base()
+    scn["at"] = "2026-05-01T00:00:00Z"
+    scn["discounts"] = [sample]
+    with pytest.raises(pricing.ScenarioError) as info:
+        pricing.preview(scn)
+    assert info.value.path == "discounts[0].discountValue.note"
+    assert [p for p, _ in info.value.problems] == [
+        "discounts[0].discountValue.note",
+        "discounts[0].conditions[0].label",
+    ]
+    assert "unknown field" in info.value.message
 
 
 @pytest.mark.parametrize(("percent", "want"), [(0, "300.00"), (100, "0.00"), ("99.99", "0.03")])
@@ -337,3 +421,393 @@ def test_percentage_bounds_are_inclusive(percent, want):
     scn["discounts"][0]["discountValue"]["value"] = percent
     # 300.00 × 99.99 % = 299.97 → 0.03 left.
     assert pricing.preview(scn).total_sum_with_discount == D(want)
+
+
+# ---------------------------------------------------------------------------
+# hostile input: one regression test per refusal class
+
+
+def _json_with(old: str, new: str) -> str:
+    """The base scenario as JSON text, with ``old`` (which must occur) replaced by ``new``."""
+    text = json.dumps(_base())
+    assert old in text
+    return text.replace(old, new, 1)
+
+
+def _mutated(*mutations: Any) -> dict[str, Any]:
+    scn = _base()
+    for mutate in mutations:
+        mutate(scn)
+    return scn
+
+
+def _chain(depth: int) -> list[dict[str, Any]]:
+    """Categories 1 ← 2 ← … ← depth, root first: ``categories[i]`` is at level i + 1."""
+    return [{"id": 1, "parentId": None}] + [{"id": i + 1, "parentId": i} for i in range(1, depth)]
+
+
+def _nested_dict(levels: int) -> dict[str, Any]:
+    """``{"x": {"x": … {}}}``: ``levels`` objects, one inside the other."""
+    value: dict[str, Any] = {}
+    for _ in range(levels - 1):
+        value = {"x": value}
+    return value
+
+
+_PRICE = '"price": "150.00"'
+
+# (id, a function giving the input: a scenario for pricing.preview, or JSON text for
+# pricing.preview_json, and the path the ScenarioError must name)
+REFUSALS = [
+    ("true-as-product-id", lambda: _mutated(_set("catalog.0.id", True)), "catalog[0].id"),
+    (
+        "true-as-order-productId",
+        lambda: _json_with('"productId": 1', '"productId": true'),
+        "order.products[0].productId",
+    ),
+    (
+        "string-false-as-allowStacking",
+        lambda: _mutated(_set("settings.allowStacking", "false")),
+        "settings.allowStacking",
+    ),
+    ("at-as-unix-seconds", lambda: _json_with('"2026-11-22T12:00:00Z"', "1764000000"), "at"),
+    (
+        "duplicate-json-key",
+        lambda: _json_with(_PRICE, f'{_PRICE}, "price": "0.01"'),
+        "catalog[0].price",
+    ),
+    ("money-underscore", lambda: _json_with(_PRICE, '"price": "1_000"'), "catalog[0].price"),
+    # "２" is FULLWIDTH DIGIT TWO (U+FF12), written here as a JSON escape
+    ("money-fullwidth-digit", lambda: _json_with(_PRICE, '"price": "\\uff12"'), "catalog[0].price"),
+    ("money-leading-space", lambda: _json_with(_PRICE, '"price": " 5"'), "catalog[0].price"),
+    ("money-plus-sign", lambda: _json_with(_PRICE, '"price": "+5"'), "catalog[0].price"),
+    ("money-exponent-string", lambda: _json_with(_PRICE, '"price": "1e3"'), "catalog[0].price"),
+    ("money-exponent-number", lambda: _json_with(_PRICE, '"price": 1E+3'), "catalog[0].price"),
+    (
+        "money-over-10^12",
+        lambda: _mutated(_set("catalog.0.price", "12345678901234567890123456789.12")),
+        "catalog[0].price",
+    ),
+    (
+        "money-just-over-10^12",
+        lambda: _mutated(_set("catalog.0.price", "1000000000000.01")),
+        "catalog[0].price",
+    ),
+    (
+        "percent-with-21-decimals",
+        lambda: _mutated(_set("settings.maxDiscountValue", "0." + "0" * 20 + "1")),
+        "settings.maxDiscountValue",
+    ),
+    (
+        "quantity-of-5000-digits",
+        lambda: _json_with('"quantity": 2', '"quantity": ' + "9" * 5000),
+        "order.products[0].quantity",
+    ),
+    (
+        "lone-surrogate-in-title",
+        lambda: _json_with('"title": "A"', '"title": "\\ud800"'),
+        "catalog[0].title",
+    ),
+    (
+        "category-chain-2000-deep",
+        lambda: _mutated(_set("categories", _chain(2000))),
+        # categories[63] is the 64th level, the deepest allowed; categories[64] is one more
+        "categories[64].parentId",
+    ),
+    (
+        "category-cycle",
+        lambda: _mutated(_set("categories", [{"id": 1, "parentId": 2}, {"id": 2, "parentId": 1}])),
+        "categories[0].parentId",
+    ),
+    (
+        "order-of-10001-lines",
+        lambda: _mutated(_set("order.products", [{"productId": 1, "quantity": 1}] * 10_001)),
+        "order.products",
+    ),
+]
+
+
+@pytest.mark.parametrize(("make", "path"), [c[1:] for c in REFUSALS], ids=[c[0] for c in REFUSALS])
+def test_hostile_input_is_refused_naming_the_field(make, path):
+    data = make()
+    call = pricing.preview_json if isinstance(data, str) else pricing.preview
+    with pytest.raises(pricing.ScenarioError) as info:
+        call(data)
+    assert info.value.path == path
+    assert str(info.value).startswith(f"{path}: ")
+    assert len(str(info.value)) < 300  # input is quoted briefly, if at all
+
+
+@pytest.mark.parametrize(("make", "path"), [c[1:] for c in REFUSALS], ids=[c[0] for c in REFUSALS])
+def test_hostile_input_is_bad_input_to_the_cli(tmp_path, make, path):
+    data = make()
+    text = data if isinstance(data, str) else json.dumps(data)
+    _assert_bad_input(*_cli(tmp_path, text), path)
+
+
+def test_the_limits_themselves_are_accepted():
+    """Just inside each limit: 10^12, 20 decimals of a percentage, 64 levels of
+    categories, 10,000 lines, 32 levels of a display field."""
+    scn = _mutated(
+        _set("catalog.0.price", "1000000000000"),
+        _set("settings.maxDiscountValue", "0." + "0" * 19 + "1"),
+        _set("categories", _chain(64)),
+        _set("order.products", [{"productId": 1, "quantity": 1}] * 10_000),
+        _set("discounts.0.localizeInfos", _nested_dict(32)),
+    )
+    result = pricing.preview(scn)
+    # 10,000 × 10^12 = 10^16 raw; the cap 10^-20 % of it is 10^-6, less than a cent:
+    # floor to 0, so the 10 % discount is capped out entirely.
+    assert result.total_raw == D(10**16)
+    assert result.total_sum_with_discount == D(10**16)
+
+
+def test_json_nested_100000_deep_is_a_scenario_error_not_a_recursion_error():
+    text = _json_with(
+        '"quantity": 2}]', '"quantity": 2}], "formData": ' + "[" * 100_000 + "]" * 100_000
+    )
+    with pytest.raises(pricing.ScenarioError) as info:
+        pricing.preview_json(text)
+    assert "nested more than" in info.value.message
+
+
+def test_a_display_field_2000_deep_from_python_names_a_path_in_the_discount():
+    scn = _mutated(_set("discounts.0.localizeInfos", _nested_dict(2000)))
+    with pytest.raises(pricing.ScenarioError) as info:
+        pricing.preview(scn)
+    assert info.value.path.startswith("discounts[0].localizeInfos")
+    assert "nested more than" in info.value.message
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        _json_with(
+            '"settings": {"allowStacking": true}',
+            '"settings": {"maxDiscountValue": "1E-999999999"}',
+        ),
+        _json_with(
+            '"settings": {"allowStacking": true}', '"settings": {"maxDiscountValue": 1E-999999999}'
+        ),
+    ],
+    ids=["string", "number"],
+)
+def test_a_huge_exponent_is_refused_at_once(data):
+    """``1E-999999999`` would be a billion-digit exact fraction: it is refused, quickly."""
+    start = time.perf_counter()
+    with pytest.raises(pricing.ScenarioError) as info:
+        pricing.preview_json(data)
+    assert time.perf_counter() - start < 1.0
+    assert info.value.path == "settings.maxDiscountValue"
+    assert "exponent" in info.value.message
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the CouponError message quotes the whole code: 1,000,024 characters for a 1 MB code",
+)
+def test_a_megabyte_coupon_code_gives_a_short_message():
+    scn = _mutated(_set("order.couponCode", "A" * 1_000_000))
+    with pytest.raises(pricing.CouponError) as info:
+        pricing.preview(scn)
+    assert info.value.reason == "not_found"
+    assert len(str(info.value)) < 300
+
+
+# ---------------------------------------------------------------------------
+# unknown keys at the top level of a discount or coupon object: warned of, or with
+# the strict option refused
+
+
+def _with_typos() -> dict[str, Any]:
+    """Two discounts on 2 × 150.00 = 300.00, each with a misspelt top-level key that
+    must change nothing:
+
+    - discounts[0]: 10 % TO_ORDER, position 2, ``maxAmmount: 5`` (not a cap);
+    - discounts[1]: 20.00 off TO_ORDER, position 1, ``userGroup: [9]`` (no audience).
+
+    Priority order is discounts[1] then discounts[0]: 300 − 20 = 280, then 10 % of
+    280 = 28 → 252.00. (Read as maxAmount 5 it would be 275.00; read as userGroups
+    [9] the 20.00 would not apply: 270.00.)
+    """
+    scn = _base()
+    scn["discounts"] = [
+        {
+            "id": 7,
+            "identifier": "ten",
+            "position": 2,
+            "discountValue": {"value": 10, "discountType": "PERCENTAGE"},
+            "maxAmmount": 5,
+        },
+        {
+            "id": 8,
+            "identifier": "twenty",
+            "position": 1,
+            "discountValue": {"value": "20.00", "discountType": "FIXED_AMOUNT"},
+            "userGroup": [9],
+        },
+    ]
+    scn["order"]["additionalDiscountsMarkers"] = ["nope"]
+    return scn
+
+
+def test_a_top_level_unknown_key_of_a_discount_is_kept_echoed_and_changes_nothing():
+    result = pricing.preview(_with_typos())
+    assert result.total_sum_with_discount == D("252.00")
+    echoes = json.loads(result.to_json())["discountConfig"]["orderDiscounts"]
+    assert [(e["id"], e.get("maxAmmount"), e.get("userGroup")) for e in echoes] == [
+        (8, None, [9]),
+        (7, 5, None),
+    ]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="unknown_field warnings are never reported: compile_rule_set does not pass them on",
+)
+def test_a_top_level_unknown_key_of_a_discount_is_warned_of_in_document_order():
+    result = pricing.preview(_with_typos())
+    assert result.warnings == (
+        {"code": "unknown_field", "path": "discounts[0].maxAmmount"},
+        {"code": "unknown_field", "path": "discounts[1].userGroup"},
+        {"code": "unknown_marker", "marker": "nope"},
+    )
+    assert json.loads(result.to_json())["warnings"][0] == {
+        "code": "unknown_field",
+        "path": "discounts[0].maxAmmount",
+    }
+
+
+@pytest.mark.xfail(
+    strict=True, reason="the strict option never refuses: unknown_field is never reported"
+)
+def test_with_the_strict_option_a_top_level_unknown_key_is_an_error():
+    with pytest.raises(pricing.ScenarioError) as info:
+        pricing.preview(_with_typos(), strict=True)
+    assert info.value.path == "discounts[0].maxAmmount"
+    assert "unknown field" in info.value.message
+
+
+@pytest.mark.xfail(
+    strict=True, reason="the strict option never refuses: unknown_field is never reported"
+)
+def test_with_the_strict_option_an_engine_refuses_a_top_level_unknown_key():
+    with pytest.raises(pricing.ScenarioError) as info:
+        pricing.Engine(currency="USD", discounts=[{"id": 1, "maxAmmount": 5}], strict=True)
+    assert info.value.path == "discounts[0].maxAmmount"
+
+
+def test_an_unknown_key_inside_discount_value_is_an_error_even_without_strict():
+    scn = _base()
+    scn["discounts"][0]["discountValue"]["maxAmmount"] = 5
+    with pytest.raises(pricing.ScenarioError) as info:
+        pricing.preview(scn)
+    assert info.value.path == "discounts[0].discountValue.maxAmmount"
+    assert "unknown field" in info.value.message
+
+
+_DISPLAY_COUPON = {"code": "X", "id": 3, "discountId": 7, "usedAt": None, "orderId": None}
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="unknown_field warnings are never reported: compile_rule_set does not pass them on",
+)
+def test_an_unknown_key_of_a_coupon_object_is_warned_of():
+    scn = _base()
+    scn["discounts"][0]["coupons"] = [{"code": "X", "foo": 1}]
+    result = pricing.preview(scn)
+    assert result.warnings == ({"code": "unknown_field", "path": "discounts[0].coupons[0].foo"},)
+    with pytest.raises(pricing.ScenarioError) as info:
+        pricing.preview(scn, strict=True)
+    assert info.value.path == "discounts[0].coupons[0].foo"
+
+
+def test_the_display_keys_of_a_coupon_object_are_not_warned_of():
+    scn = _base()
+    scn["discounts"][0]["coupons"] = [dict(_DISPLAY_COUPON)]
+    scn["order"]["couponCode"] = "X"
+    assert pricing.preview(scn).warnings == ()
+    assert pricing.preview(scn, strict=True).total_sum_with_discount == D("270.00")
+
+
+def test_which_top_level_keys_are_unknown():
+    """What the warnings are made of: every key neither read nor a display field, in
+    document order, coupon objects included, indexed as the input list is."""
+    discount = Discount.model_validate(
+        {
+            "maxAmmount": 5,
+            "id": 1,
+            "localizeInfos": {"title": "x"},
+            "coupons": ["PLAIN", {**_DISPLAY_COUPON, "foo": 1, "isUsed": False}],
+            "version": 0,
+            "userGroup": [9],
+        }
+    )
+    assert unknown_fields(discount, 3) == [
+        "discounts[3].maxAmmount",
+        "discounts[3].coupons[1].foo",
+        "discounts[3].userGroup",
+    ]
+
+
+# ---------------------------------------------------------------------------
+# ids in conditions, and the path of a bad field inside an object of a list
+
+
+@pytest.mark.parametrize(
+    ("condition", "path"),
+    [
+        ({"conditionType": "PRODUCT", "entityIds": ["1"]}, "entityIds[0]"),
+        ({"conditionType": "PRODUCT", "entityIds": [{"id": "1"}]}, "entityIds[0].id"),
+        ({"conditionType": "PRODUCT_IN_CART", "entityIds": ["1"]}, "entityIds[0]"),
+        ({"conditionType": "CATEGORY", "entityIds": ["10"]}, "entityIds[0]"),
+        ({"conditionType": "CATEGORY_IN_CART", "entityIds": [{"id": "10"}]}, "entityIds[0].id"),
+        ({"type": "PRODUCT", "value": ["1"]}, "value[0]"),
+        ({"type": "PRODUCT", "value": [True]}, "value[0]"),
+    ],
+)
+@pytest.mark.xfail(
+    strict=True,
+    reason="a string product or category id in a condition is accepted and matches the "
+    "integer id ('1' names product 1); true in the older value form is accepted too",
+)
+def test_a_product_or_category_id_in_a_condition_must_be_an_integer(condition, path):
+    scn = _base()
+    scn["discounts"][0]["conditions"] = [condition]
+    with pytest.raises(pricing.ScenarioError) as info:
+        pricing.preview(scn)
+    assert info.value.path == f"discounts[0].conditions[0].{path}"
+
+
+def test_attribute_names_in_entity_ids_are_strings():
+    scn = _base()
+    scn["discounts"][0]["conditions"] = [
+        {"conditionType": "USER_ATTRIBUTE", "entityIds": ["tier"], "value": "gold"},
+        {"conditionType": "ATTRIBUTE", "entityIds": [{"id": "color"}], "value": {"exs": True}},
+    ]
+    scn["discounts"][0]["conditionLogic"] = "OR"
+    # The customer's tier is gold: the first condition holds; 300 − 10 % = 270.
+    assert pricing.preview(scn).total_sum_with_discount == D("270.00")
+
+
+@pytest.mark.parametrize(
+    ("field", "entry", "path"),
+    [
+        ("gifts", {"productId": 1, "qty": 2}, "discounts[0].gifts[0].qty"),
+        ("gifts", {"productId": "1"}, "discounts[0].gifts[0].productId"),
+        ("userGroups", {"id": "3"}, "discounts[0].userGroups[0].id"),
+        ("coupons", {"code": "X", "isUsed": 1}, "discounts[0].coupons[0].isUsed"),
+    ],
+)
+@pytest.mark.xfail(
+    strict=True,
+    reason="for an entry that may be a scalar or an object, the first problem named is the "
+    "entry itself ('Input should be a valid integer'), not the bad field of the object",
+)
+def test_a_bad_field_of_an_object_entry_is_the_path_named(field, entry, path):
+    scn = _base()
+    scn["discounts"][0][field] = [entry]
+    with pytest.raises(pricing.ScenarioError) as info:
+        pricing.preview(scn)
+    assert info.value.path == path

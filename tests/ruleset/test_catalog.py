@@ -85,7 +85,7 @@ def test_an_undeclared_category_is_a_root():
 
 def test_duplicate_category_id_names_the_second():
     with pytest.raises(pricing.ScenarioError) as info:
-        _catalog([], [{"id": 5}, {"id": 6}, {"id": "5", "parentId": 6}])
+        _catalog([], [{"id": 5}, {"id": 6}, {"id": 5, "parentId": 6}])
     assert info.value.path == "categories[2].id"
     assert "duplicate category id" in str(info.value)
 
@@ -135,44 +135,67 @@ def test_prices_in_minor_units_of_the_currency():
 
 
 def test_bits_and_positions_follow_catalog_order():
-    cat = _catalog([{"id": "b", "price": "1"}, {"id": 7, "price": "1"}, {"id": "a", "price": "1"}])
-    assert cat.order == ("b", "7", "a")
+    # Catalog order, not id order: 30, 7, 10.
+    cat = _catalog([{"id": 30, "price": "1"}, {"id": 7, "price": "1"}, {"id": 10, "price": "1"}])
+    assert cat.order == ("30", "7", "10")
     assert [(cat.items[k].index, cat.items[k].bit) for k in cat.order] == [(0, 1), (1, 2), (2, 4)]
     assert cat.all_mask == 0b111
     # A product mask of keys; keys not in the catalog name nothing.
-    assert cat.product_mask(["a", "b", "nope"]) == 0b101
+    assert cat.product_mask(["10", "30", "nope"]) == 0b101
 
 
-def test_number_and_string_ids_name_the_same_product():
-    """``2957`` and ``"2957"`` are one key; the item is found under both, if available."""
-    assert key_of(2957) == key_of("2957") == "2957"
+def test_available_products_are_found_by_their_integer_id():
+    """``by_id`` finds an available product by its integer id; ``items`` is keyed by text."""
+    assert key_of(2957) == "2957"
     cat = _catalog(
         [
-            {"id": "2957", "price": "1.00"},
-            {"id": "007", "price": "1.00"},  # not how 7 is spelled: only under "007"
+            {"id": 2957, "price": "1.00"},
             {"id": 8, "price": "1.00", "available": False},
         ]
     )
-    assert cat.by_id[2957] is cat.by_id["2957"] is cat.items["2957"]
-    assert "007" in cat.by_id
-    assert 7 not in cat.by_id
+    assert cat.by_id[2957] is cat.items["2957"]
+    assert "2957" not in cat.by_id  # a string never finds a product
     # An unavailable product is in the catalog but not found for an order.
     assert "8" in cat.items
     assert 8 not in cat.by_id
-    assert "8" not in cat.by_id
 
 
-def test_a_string_id_in_the_catalog_is_ordered_by_number(sb):
-    scn = sb.scenario([(2957, 2)], catalog=[{"id": "2957", "price": "1.50"}])
-    result = sb.run(scn)
-    assert result.total_raw == D("3.00")  # 1.50 × 2
-
-
-def test_duplicate_product_id_as_number_and_string():
+@pytest.mark.parametrize("pid", ["2957", "007", True, 2957.0])
+def test_a_product_id_that_is_not_an_integer_is_refused(pid):
+    """Product ids are JSON integers: ``"2957"`` no longer names product 2957."""
+    scn = {
+        "at": "2026-11-22T12:00:00Z",
+        "currency": "USD",
+        "catalog": [{"id": pid, "price": "1.00"}],
+        "order": {"products": [{"productId": 2957, "quantity": 1}]},
+    }
     with pytest.raises(pricing.ScenarioError) as info:
-        _catalog([{"id": 3, "price": "1.00"}, {"id": "3", "price": "2.00"}])
+        pricing.preview(scn)
+    assert info.value.path == "catalog[0].id"
+    assert "integer" in info.value.message
+
+
+def test_a_string_product_id_in_the_order_is_refused(sb):
+    """The catalog has 2957; an order line asking for ``"2957"`` is refused, not matched."""
+    scn = sb.scenario([("2957", 2)], catalog=[sb.product(2957, "1.50")])
+    with pytest.raises(pricing.ScenarioError) as info:
+        sb.run(scn)
+    assert info.value.path == "order.products[0].productId"
+    assert "integer" in info.value.message
+    # The integer id is ordered as usual: 1.50 × 2 = 3.00.
+    scn["order"]["products"][0]["productId"] = 2957
+    assert sb.run(scn).total_raw == D("3.00")
+
+
+def test_a_string_twin_of_a_product_id_is_a_type_error_not_a_duplicate():
+    """``3`` then ``"3"``: the second is refused for its type, naming ``catalog[1].id``."""
+    with pytest.raises(pricing.ScenarioError) as info:
+        pricing.Engine(
+            currency="USD", catalog=[{"id": 3, "price": "1.00"}, {"id": "3", "price": "2.00"}]
+        )
     assert info.value.path == "catalog[1].id"
-    assert "duplicate product id" in str(info.value)
+    assert "integer" in info.value.message
+    assert "duplicate" not in str(info.value)
 
 
 def test_attribute_mask_groups_products_by_value():

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+import pricing
 from pricing._money import currency
 from pricing._ruleset import compile_rule_set
 from pricing._ruleset.index import RuleIndex, bits_of
@@ -60,40 +61,42 @@ def test_a_rule_is_live_from_its_start_inclusive_to_its_end_exclusive(sb, at, ex
 
 
 def test_windows_give_the_live_rules_between_dates():
-    """Rules: 0 open-ended, 1 from START, 2 until END, 3 from START to END, 4 empty."""
+    """Rules: 0 open-ended, 1 from START, 2 until END, 3 from START to END, 4 one
+    microsecond long (from START to START + 1 µs, the shortest window there is)."""
     index = _index(
         [
             {"id": 0, "position": 0},
             {"id": 1, "position": 1, "startDate": START},
             {"id": 2, "position": 2, "endDate": END},
             {"id": 3, "position": 3, "startDate": START, "endDate": END},
-            {"id": 4, "position": 4, "startDate": END, "endDate": START},  # ends before it starts
-            {"id": 5, "position": 5, "startDate": START, "endDate": START},  # ends as it starts
+            {"id": 4, "position": 4, "startDate": START, "endDate": "2026-11-22T12:00:00.000001Z"},
         ]
     )
     start, end = _us(START), _us(END)
     live = index.windows.live
-    assert live(start - 1) == 0b000101  # 0 and 2
-    assert live(start) == 0b001111  # 0, 1, 2, 3
-    assert live(end - 1) == 0b001111
-    assert live(end) == 0b000011  # 0 and 1: 2 and 3 have ended
-    assert live(end + 10**12) == 0b000011
-    # The empty windows are never live.
-    for now in (start - 1, start, end - 1, end, end + 1):
-        assert live(now) & 0b110000 == 0
+    assert live(start - 1) == 0b00101  # 0 and 2
+    assert live(start) == 0b11111  # 0, 1, 2, 3 and 4
+    assert live(start + 1) == 0b01111  # 4 has ended: its end instant is outside
+    assert live(end - 1) == 0b01111
+    assert live(end) == 0b00011  # 0 and 1: 2 and 3 have ended
+    assert live(end + 10**12) == 0b00011
 
 
-def test_an_empty_window_is_explained_by_the_date_it_misses(sb):
-    d = sb.discount(1, startDate=END, endDate=START)
-    # Before both dates: not started; between them (after its end): not started either,
-    # since it has not reached its start; after both: expired.
-    for at, reason in [
-        ("2026-11-22T00:00:00Z", "not_started"),
-        ("2026-11-23T00:00:00Z", "not_started"),
-        ("2026-11-24T00:00:00Z", "expired"),
-    ]:
-        result = sb.run(sb.scenario(catalog=[{"id": 1, "price": "1.00"}], discounts=[d], at=at))
-        assert sb.status(result) == {"d1": ("not_applied", reason)}
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        (END, START),  # ends before it starts
+        (START, START),  # ends as it starts: no instant is inside
+        (START, "2026-11-22T13:00:00+01:00"),  # the same instant, written in another zone
+    ],
+)
+def test_an_end_date_not_after_the_start_date_is_refused(sb, start, end):
+    """An empty window is refused, naming ``endDate``, instead of never being live."""
+    d = sb.discount(1, startDate=start, endDate=end)
+    with pytest.raises(pricing.ScenarioError) as info:
+        sb.run(sb.scenario(catalog=[{"id": 1, "price": "1.00"}], discounts=[d]))
+    assert info.value.path == "discounts[0].endDate"
+    assert info.value.message == "must be after startDate"
 
 
 def test_windows_agree_with_the_explanation_across_the_dates(sb):
@@ -118,10 +121,10 @@ def test_reach_of_a_rule_whose_conditions_name_one_product():
     a rule without conditions reaches every product."""
     index = _index(
         [
-            {"id": "only1", "position": 0, "conditions": [
+            {"id": 10, "position": 0, "conditions": [
                 {"conditionType": "PRODUCT", "entityIds": [1]}
             ]},
-            {"id": "all", "position": 1},
+            {"id": 20, "position": 1},
         ]
     )  # fmt: skip
     assert index.reach_all == 0b10
@@ -134,16 +137,16 @@ def test_reach_under_or_logic_and_exclusions():
     index = _index(
         [
             {
-                "id": "or",
+                "id": 10,
                 "position": 0,
                 "conditionLogic": "OR",
                 "conditions": [{"conditionType": "PRODUCT", "entityIds": [1]}],
             },
-            {"id": "no2", "position": 1, "exclusions": [{"id": 2}]},
+            {"id": 20, "position": 1, "exclusions": [{"id": 2}]},
         ]
     )
     assert index.reach_all == 0b01
-    # "no2" reaches products 1 and 3, not 2.
+    # Rule 20 (excluding product 2) reaches products 1 and 3, not 2.
     assert index.reach == (0b10, 0, 0b10)
 
 

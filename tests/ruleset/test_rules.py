@@ -44,21 +44,30 @@ def _rules(*discounts: dict[str, Any]) -> tuple[Rule, ...]:
 # priority
 
 
-def test_priority_position_first_null_last_numbers_before_strings():
+def test_priority_position_first_null_last_then_ids_numerically():
     rules = _rules(
-        {"id": "b"},
+        {"id": 20},
         {"id": 12},
-        {"id": "a"},
+        {"id": 100},
         {"id": 5},
         {"id": 3, "position": 7},
-        {"id": "z", "position": 0},
+        {"id": 40, "position": 0},
     )
-    # position 0: "z"; position 7: 3; then null positions by id: numbers numerically
-    # (5 before 12), then strings ("a" before "b").
-    assert [r.id for r in rules] == ["z", 3, 5, 12, "a", "b"]
+    # position 0: 40; position 7: 3; then null positions by id, numerically: 5, 12, 20,
+    # 100 (as text they would sort "100" < "12" < "20" < "5").
+    assert [r.id for r in rules] == [40, 3, 5, 12, 20, 100]
     # Each rule still knows its place in the list (for error paths).
-    assert [r.index for r in rules] == [5, 4, 3, 1, 2, 0]
+    assert [r.index for r in rules] == [5, 4, 3, 1, 0, 2]
     assert [r.priority for r in rules] == [(0, 0), (0, 7), (1, 0), (1, 0), (1, 0), (1, 0)]
+
+
+def test_a_string_discount_id_is_refused():
+    """Discount ids are integers: ``"b"`` and ``"7"`` are refused, naming the id."""
+    for bad in ("b", "7", True):
+        with pytest.raises(pricing.ScenarioError) as info:
+            pricing.Engine(currency="USD", discounts=[{"id": 1}, {"id": bad}])
+        assert info.value.path == "discounts[1].id"
+        assert "integer" in info.value.message
 
 
 def test_priority_ties_do_not_depend_on_list_order(sb):
@@ -76,7 +85,7 @@ def test_priority_ties_do_not_depend_on_list_order(sb):
 
 def test_duplicate_discount_id_names_the_second():
     with pytest.raises(pricing.ScenarioError) as info:
-        _rules({"id": 7}, {"id": 8}, {"id": "7"})
+        _rules({"id": 7}, {"id": 8}, {"id": 7})
     assert info.value.path == "discounts[2].id"
     assert "duplicate discount id" in str(info.value)
 
@@ -223,9 +232,9 @@ def test_gifts_groups_and_activation_are_read():
     (rule,) = _rules(
         {
             "id": 1,
-            "gifts": [2, {"productId": "3", "quantity": 2}],
+            "gifts": [2, {"productId": 3, "quantity": 2}],
             "giftsReplaceCartItems": True,
-            "userGroups": [3, {"id": "4"}],
+            "userGroups": [3, {"id": 4}],
             "userExclusions": [{"id": 42}],
             "activation": "ON_REQUEST",
         }
@@ -237,28 +246,73 @@ def test_gifts_groups_and_activation_are_read():
     assert rule.on_request
 
 
+@pytest.mark.parametrize(
+    ("fields", "path"),
+    [
+        ({"gifts": [2, "3"]}, "discounts[0].gifts[1]"),
+        ({"gifts": [{"productId": "3", "quantity": 2}]}, "discounts[0].gifts[0].productId"),
+        ({"gifts": [{"productId": True}]}, "discounts[0].gifts[0].productId"),
+        ({"userGroups": [3, "4"]}, "discounts[0].userGroups[1]"),
+        ({"userGroups": [{"id": "4"}]}, "discounts[0].userGroups[0].id"),
+        ({"userExclusions": ["42"]}, "discounts[0].userExclusions[0]"),
+        ({"userExclusions": [{"id": "42"}]}, "discounts[0].userExclusions[0].id"),
+        ({"exclusions": [{"id": "2"}]}, "discounts[0].exclusions[0].id"),
+        ({"exclusions": [{"id": 2, "isNested": "true"}]}, "discounts[0].exclusions[0].isNested"),
+    ],
+)
+def test_gift_group_and_exclusion_ids_that_are_not_integers_are_refused(fields, path):
+    """A string (or boolean) where an id belongs is refused; the object form's field is
+    among the problems named (the first path may be the list entry itself)."""
+    with pytest.raises(pricing.ScenarioError) as info:
+        pricing.Engine(
+            currency="USD", catalog=[{"id": 3, "price": "1.00"}], discounts=[{"id": 1, **fields}]
+        )
+    assert path in [p for p, _ in info.value.problems]
+    assert info.value.path.startswith(path.removesuffix(".productId").removesuffix(".id"))
+
+
 # ---------------------------------------------------------------------------
 # dates
 
 
-def test_dates_without_a_zone_are_utc():
-    naive, offset = _rules(
-        {"id": 1, "startDate": "2026-11-22T12:00:00"},
+def test_a_date_with_an_offset_is_the_same_instant_in_utc():
+    utc, offset = _rules(
+        {"id": 1, "startDate": "2026-11-22T12:00:00Z"},
         {"id": 2, "startDate": "2026-11-22T14:00:00+02:00", "endDate": "2026-11-23T00:00:00Z"},
     )
     noon = datetime(2026, 11, 22, 12, tzinfo=UTC)
-    assert naive.start == noon
-    assert naive.start_us == micros(noon)
-    assert naive.end is None
-    assert naive.end_us is None
+    assert utc.start == noon
+    assert utc.start_us == micros(noon)
+    assert utc.end is None
+    assert utc.end_us is None
     assert offset.start_us == micros(noon)  # 14:00 at +02:00 is 12:00 UTC
 
 
-def test_a_naive_start_date_is_read_as_utc_in_a_preview(sb):
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("startDate", "2026-11-22T12:00:00"),  # no zone: no longer read as UTC
+        ("startDate", "2026-11-22"),  # a date alone has no zone either
+        ("endDate", "2026-11-23T12:00:00"),
+        ("startDate", 1764000000),  # Unix seconds are no instant here
+    ],
+)
+def test_a_discount_date_without_a_zone_is_refused(field, value):
+    with pytest.raises(pricing.ScenarioError) as info:
+        pricing.Engine(currency="USD", discounts=[{"id": 1, field: value}])
+    assert info.value.path == f"discounts[0].{field}"
+    assert "zone offset" in info.value.message
+
+
+def test_a_naive_start_date_is_refused_in_a_preview(sb):
     d = sb.discount(1, startDate="2026-11-22T12:00:00")
+    with pytest.raises(pricing.ScenarioError) as info:
+        sb.run(sb.scenario(discounts=[d]))
+    assert info.value.path == "discounts[0].startDate"
+    # With its zone given it is read as that instant; 13:00 at +01:00 is 12:00 UTC.
+    d = sb.discount(1, startDate="2026-11-22T12:00:00Z")
     for at, want in [("2026-11-22T11:59:59Z", "not_applied"), ("2026-11-22T12:00:00Z", "applied")]:
         assert sb.status(sb.run(sb.scenario(discounts=[d], at=at)))["d1"][0] == want
-    # The same instant seen from another zone: 13:00 at +01:00 is 12:00 UTC.
     result = sb.run(sb.scenario(discounts=[d], at="2026-11-22T12:59:59+01:00"))
     assert sb.status(result)["d1"] == ("not_applied", "not_started")
 

@@ -281,7 +281,9 @@ def test_stacking_off_only_the_highest_priority_eligible_applies(sb):
 def test_stacking_off_skips_ineligible_and_keeps_their_own_reason(sb):
     """The top discount failing a gate keeps its reason; the next eligible one applies."""
     discounts = [
-        sb.discount(1, "PERCENTAGE", 50, position=1, identifier="expired", endDate="2020-01-01"),
+        sb.discount(
+            1, "PERCENTAGE", 50, position=1, identifier="expired", endDate="2020-01-01T00:00:00Z"
+        ),
         sb.discount(2, "PERCENTAGE", 20, position=2, identifier="second"),
         sb.discount(3, "PERCENTAGE", 10, position=3, identifier="third"),
     ]

@@ -46,8 +46,6 @@ def test_bonus_program_is_never_a_price_discount(sb):
         # The same instant written in another zone: 13:00+01:00 = 12:00Z.
         ("2026-11-22T13:00:00+01:00", None, ("applied", None)),
         (None, "2026-11-22T13:00:00+01:00", ("not_applied", "expired")),
-        # A date without a zone is read as UTC (decision).
-        ("2026-11-22T12:00:01", None, ("not_applied", "not_started")),
     ],
 )
 def test_date_window_and_its_boundaries(sb, start, end, want):
@@ -56,11 +54,27 @@ def test_date_window_and_its_boundaries(sb, start, end, want):
     assert _reason(sb, sb.scenario(discounts=[d])) == want
 
 
-@pytest.mark.parametrize("exclusions", [[{"id": 42}], [42], ["42"]])
+def test_a_date_without_a_zone_is_refused_not_read_as_utc(sb):
+    """Gate 2 never sees a naive date: it is refused, naming the field."""
+    d = sb.discount(1, startDate="2026-11-22T12:00:01")
+    with pytest.raises(pricing.ScenarioError) as info:
+        sb.run(sb.scenario(discounts=[d]))
+    assert info.value.path == "discounts[0].startDate"
+
+
+@pytest.mark.parametrize("exclusions", [[{"id": 42}], [42]])
 def test_user_excluded(sb, exclusions):
-    """Gate 3: userExclusions holding the customer (as ``{id}``, an id, or its string)."""
+    """Gate 3: userExclusions holding the customer (as ``{id}`` or as an id)."""
     d = sb.discount(1, userExclusions=exclusions)
     assert _reason(sb, sb.scenario(discounts=[d])) == ("not_applied", "user_excluded")
+
+
+def test_a_string_customer_id_in_user_exclusions_is_refused(sb):
+    """``"42"`` does not name customer 42: it is refused, naming the entry."""
+    d = sb.discount(1, userExclusions=["42"])
+    with pytest.raises(pricing.ScenarioError) as info:
+        sb.run(sb.scenario(discounts=[d]))
+    assert info.value.path == "discounts[0].userExclusions[0]"
 
 
 def test_user_exclusions_of_someone_else_do_not_matter(sb):

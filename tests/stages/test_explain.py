@@ -94,7 +94,9 @@ def test_rows_follow_priority_order_with_each_rules_reason(sb):
     each with its status and the reason of the first gate it failed."""
     catalog = [{"id": 1, "price": "100.00"}, {"id": 2, "price": "5.00"}]
     discounts = [
-        sb.discount(1, "PERCENTAGE", 10, position=5, identifier="late", startDate="2027-01-01"),
+        sb.discount(
+            1, "PERCENTAGE", 10, position=5, identifier="late", startDate="2027-01-01T00:00:00Z"
+        ),
         sb.discount(2, "PERCENTAGE", 10, position=1, identifier="coupon", coupons=["X"]),
         sb.discount(3, "PERCENTAGE", 10, "TO_PRODUCT", position=3, identifier="prod"),
         sb.discount(4, "FIXED_AMOUNT", 5, position=2, identifier="ord"),

@@ -115,7 +115,8 @@ def test_gift_lines_come_after_paid_lines_with_price_zero() -> None:
     assert gift["orderDiscount"] == 0
     assert doc["orderPreview"][2]["title"] == "Sample"
     assert doc["orderPreview"][2]["sku"] == "SMP-5"
-    assert doc["totalSum"] == D("78.00")
+    # No price discount: totalSum (after discounts) is totalRaw.
+    assert doc["discountConfig"]["totalRaw"] == doc["totalSum"] == D("78.00")
     assert doc["totalSumWithDiscount"] == D("78.00")
     assert doc["totalDue"] == D("78.00")
     # A gift-only discount is applied with amount 0.
@@ -156,7 +157,7 @@ def test_gift_as_product_id_and_quantity() -> None:
         (2, D("0.00"), 1, True),
     ]
     # totalRaw = 18.00 × 2 = 36.00; the 4 gift units cost nothing.
-    assert doc["totalSum"] == D("36.00")
+    assert doc["discountConfig"]["totalRaw"] == doc["totalSum"] == D("36.00")
 
 
 def test_gifts_of_a_discount_that_does_not_apply_are_not_given() -> None:
@@ -255,7 +256,8 @@ def test_missing_and_unavailable_gifts_are_listed_as_strings() -> None:
     assert excluded == ["4", "999"]
     assert all(isinstance(x, str) for x in excluded)
     # Neither an unavailable gift nor a missing one is an error, and totals ignore them.
-    assert doc["totalSum"] == D("60.00")
+    # No price discount: totalSum (after discounts) is totalRaw.
+    assert doc["discountConfig"]["totalRaw"] == doc["totalSum"] == D("60.00")
     assert (
         '"excludedGiftProductIds": [\n      "4",\n      "999"\n    ]'
         in pricing.preview(scenario([discount(1, 1, gifts=[4, 999])], [(1, 1)])).to_json()
@@ -301,13 +303,15 @@ def test_without_replace_the_gift_is_an_extra_unit() -> None:
     doc = run([d], [(1, 1), (2, 2), (3, 1)])
     assert preview_rows(doc)[1] == (2, D("12.00"), 2, False)
     assert preview_rows(doc)[-1] == (2, D("0.00"), 1, True)
-    assert doc["totalSum"] == D("102.00")
+    # No price discount: totalSum (after discounts) is totalRaw.
+    assert doc["discountConfig"]["totalRaw"] == doc["totalSum"] == D("102.00")
 
 
 def test_replace_eligibility_on_requested_cart_totals_on_result() -> None:
     # d2: 10 % TO_ORDER when the cart is ≥ 100.00. Requested cart 102.00 → eligible,
     # even though after the mug is replaced totalRaw is 90.00.
-    # d2 = 10 % of 90.00 = 9.00 → totalSumWithDiscount 81.00.
+    # d2 = 10 % of 90.00 = 9.00 → totalSumWithDiscount 81.00, and totalSum (the sum
+    # after discounts) is the same 81.00; totalRaw stays 90.00.
     # Shares in proportion to 60 : 12 : 18 → 6.00, 1.20, 1.80 (exact).
     d2 = discount(
         2,
@@ -318,7 +322,8 @@ def test_replace_eligibility_on_requested_cart_totals_on_result() -> None:
     )
     doc = run([replacing_mug(), d2], [(1, 1), (2, 2), (3, 1)])
     assert status(doc) == {1: ("applied", None), 2: ("applied", None)}
-    assert doc["totalSum"] == D("90.00")
+    assert doc["discountConfig"]["totalRaw"] == D("90.00")
+    assert doc["totalSum"] == D("81.00")
     assert doc["totalSumWithDiscount"] == D("81.00")
     assert [(r["productId"], r["orderDiscount"]) for r in doc["lines"]] == [
         (1, D("6.00")),
@@ -334,7 +339,8 @@ def test_paid_line_reduced_to_zero_units_disappears() -> None:
     doc = run([replacing_mug()], [(1, 1), (2, 1)])
     assert preview_rows(doc) == [(1, D("60.00"), 1, False), (2, D("0.00"), 1, True)]
     assert [(r["productId"], r["isGift"]) for r in doc["lines"]] == [(1, False), (2, True)]
-    assert doc["totalSum"] == D("60.00")
+    # No price discount: totalSum (after discounts) is totalRaw.
+    assert doc["discountConfig"]["totalRaw"] == doc["totalSum"] == D("60.00")
 
 
 def test_replace_takes_what_the_cart_holds_then_adds_the_rest() -> None:
@@ -345,7 +351,8 @@ def test_replace_takes_what_the_cart_holds_then_adds_the_rest() -> None:
         [(1, 1), (2, 1)],
     )
     assert preview_rows(doc) == [(1, D("60.00"), 1, False), (2, D("0.00"), 3, True)]
-    assert doc["totalSum"] == D("60.00")
+    # No price discount: totalSum (after discounts) is totalRaw.
+    assert doc["discountConfig"]["totalRaw"] == doc["totalSum"] == D("60.00")
 
 
 def test_replace_takes_several_units_from_one_line() -> None:
@@ -360,7 +367,8 @@ def test_replace_takes_several_units_from_one_line() -> None:
         (2, D("12.00"), 1, False),
         (2, D("0.00"), 2, True),
     ]
-    assert doc["totalSum"] == D("72.00")
+    # No price discount: totalSum (after discounts) is totalRaw.
+    assert doc["discountConfig"]["totalRaw"] == doc["totalSum"] == D("72.00")
 
 
 def test_replace_takes_units_from_paid_lines_in_request_order() -> None:
@@ -376,7 +384,8 @@ def test_replace_takes_units_from_paid_lines_in_request_order() -> None:
         (2, D("12.00"), 1, False),
         (2, D("0.00"), 2, True),
     ]
-    assert doc["totalSum"] == D("72.00")
+    # No price discount: totalSum (after discounts) is totalRaw.
+    assert doc["discountConfig"]["totalRaw"] == doc["totalSum"] == D("72.00")
 
 
 # ---------------------------------------------------------------------------
@@ -443,8 +452,24 @@ def test_discount_capped_out_keeps_its_gifts() -> None:
     assert preview_rows(doc)[-1] == (5, D("0.00"), 1, True)
 
 
-@pytest.mark.parametrize("gift", [5, "5", {"productId": "5"}])
-def test_gift_ids_compare_as_strings(gift: Any) -> None:
-    # decisions.md: ids compare as strings; the gift line carries the catalog's id (int 5).
+@pytest.mark.parametrize("gift", [5, {"productId": 5}])
+def test_a_gift_is_an_id_or_an_object_naming_one(gift: Any) -> None:
+    # Either form names product 5; the gift line carries the catalog's id (int 5).
     doc = run([discount(1, 1, gifts=[gift])], [(1, 1)])
     assert preview_rows(doc)[-1] == (5, D("0.00"), 1, True)
+
+
+@pytest.mark.parametrize(
+    ("gift", "path"),
+    [
+        ("5", "discounts[0].gifts[0]"),
+        ({"productId": "5"}, "discounts[0].gifts[0].productId"),
+        ({"productId": 5, "quantity": "2"}, "discounts[0].gifts[0].quantity"),
+        ({"productId": 5, "qty": 2}, "discounts[0].gifts[0].qty"),
+    ],
+)
+def test_a_gift_id_or_quantity_that_is_not_an_integer_is_refused(gift: Any, path: str) -> None:
+    # A string no longer names product 5; an unknown key in a gift object is a typo.
+    with pytest.raises(pricing.ScenarioError) as info:
+        run([discount(1, 1, gifts=[gift])], [(1, 1)])
+    assert path in [p for p, _ in info.value.problems]

@@ -9,6 +9,7 @@ path's: the same document, or the same error naming the same field.
 from __future__ import annotations
 
 import math
+import re
 from datetime import datetime
 from decimal import Decimal
 from types import MappingProxyType
@@ -29,7 +30,7 @@ ENGINE = pricing.Engine(
     catalog=[
         {"id": 1, "price": "10.00", "attributes": {"brand": "acme"}},
         {"id": 2, "price": "3.35"},
-        {"id": "a", "price": "7.10"},
+        {"id": 3, "price": "7.10"},
         {"id": 4, "price": "1.00", "available": False},
     ],
     discounts=[
@@ -87,7 +88,7 @@ def plain(order: Any, customer: Any = None) -> Any:
     [
         ({"products": [{"productId": 1, "quantity": 2}]}, None),
         ({"products": []}, None),
-        ({"products": [{"quantity": 1, "productId": "a"}, {"productId": 2, "quantity": 3}]}, None),
+        ({"products": [{"quantity": 1, "productId": 3}, {"productId": 2, "quantity": 3}]}, None),
         (
             {
                 "products": [{"productId": 1, "quantity": 1}],
@@ -97,13 +98,13 @@ def plain(order: Any, customer: Any = None) -> Any:
             },
             {
                 "id": 5,
-                "groupIds": [7, "8"],
+                "groupIds": [7, 8],
                 "attributes": {"tier": "gold"},
                 "ltv": 100,
-                "bonusBalance": Decimal("12.5"),
+                "bonusBalance": "12.50",
             },
         ),
-        ({"products": [{"productId": 1, "quantity": 1}], "couponCode": None}, {"id": "x"}),
+        ({"products": [{"productId": 1, "quantity": 1}], "couponCode": None}, {"id": 6}),
     ],
 )
 def test_common_form_is_read_directly_and_as_pydantic_reads_it(order: Any, customer: Any) -> None:
@@ -132,6 +133,8 @@ def test_common_form_is_read_directly_and_as_pydantic_reads_it(order: Any, custo
         ({"products": [{"productId": 1, "quantity": True}]}, None),
         ({"products": [{"productId": True, "quantity": 1}]}, None),
         ({"products": [{"productId": 1.0, "quantity": 1}]}, None),
+        ({"products": [{"productId": "1", "quantity": 1}]}, None),  # a string id: refused
+        ({"products": [{"productId": 1, "quantity": "2"}]}, None),
         ({"products": [{"productId": 99, "quantity": 1}]}, None),  # unknown
         ({"products": [{"productId": 4, "quantity": 1}]}, None),  # unavailable
         ({"products": ({"productId": 1, "quantity": 1},)}, None),  # a tuple
@@ -146,9 +149,13 @@ def test_common_form_is_read_directly_and_as_pydantic_reads_it(order: Any, custo
         ({"products": []}, {"groupIds": []}),  # no id
         ({"products": []}, {"id": 1, "groupIds": None}),
         ({"products": []}, {"id": 1, "groupIds": [1.5]}),
+        ({"products": []}, {"id": "x"}),  # string ids are refused by the validating path
+        ({"products": []}, {"id": True}),
+        ({"products": []}, {"id": 1, "groupIds": [7, "8"]}),
         ({"products": []}, {"id": 1, "attributes": {1: "x"}}),
         ({"products": []}, {"id": 1, "ltv": "-1"}),
         ({"products": []}, {"id": 1, "bonus_balance": 1}),
+        ({"products": []}, {"id": 1, "bonusBalance": Decimal("12.5")}),  # not JSON-shaped
     ],
 )
 def test_anything_else_goes_the_validating_way(order: Any, customer: Any) -> None:
@@ -177,7 +184,8 @@ def _field(usual: list[Any], odd: list[Any]) -> st.SearchStrategy[Any]:
     )
 
 
-_IDS = _field([1, 2, "a"], ["1", 4, 99, True, 1.0, None, "x"])
+# Ids are integers: a string ("1", "x"), a bool or a float is always refused.
+_IDS = _field([1, 2, 3], ["1", "3", 4, 99, True, 1.0, None, "x"])
 _QUANTITIES = _field([1, 2, 3], [0, -1, 1_000_000, 1_000_001, True, 2.0, "2", None])
 _MONEY = _field(
     [None, "5", "5.00", 0, 5, Decimal("2.5")],
@@ -223,7 +231,11 @@ def _customers(draw: Any) -> dict[str, Any] | None:
         return None
     c: dict[str, Any] = {}
     _put(c, "id", draw(_IDS))
-    _put(c, "groupIds", draw(_field([_MISSING, [], [7], ["7", 8]], [None, [1.5], (7,)])))
+    _put(
+        c,
+        "groupIds",
+        draw(_field([_MISSING, [], [7], [7, 8]], [None, [1.5], (7,), ["7", 8], [True]])),
+    )
     _put(
         c,
         "attributes",
@@ -253,18 +265,35 @@ def test_plain_dicts_price_exactly_as_validated_input(order: Any, customer: Any)
     assert _outcome(order, customer) == validated
 
 
+_ENGINES = {code: pricing.Engine(currency=code) for code in ("USD", "JPY", "KWD")}
+
+
+def _validated_minor(code: str, text: str) -> int | None:
+    """``text`` as ``order.bonusAmount`` through the validating path: its minor units,
+    or ``None`` when that path refuses it."""
+    order = MappingProxyType({"products": [], "bonusAmount": text})
+    try:
+        request = read_request(_ENGINES[code]._rs, order, None, verifier=None, at=AT)
+    except pricing.ScenarioError:
+        return None
+    return request.bonus_requested
+
+
 @pytest.mark.parametrize("code", ["USD", "JPY", "KWD"])
 @given(text=st.from_regex(r"\A[ +\-]?[0-9٣_]{0,4}(\.[0-9٣_]{0,5})?([eE][0-9])?\Z"))
-def test_money_text_is_read_as_decimal_reads_it(code: str, text: str) -> None:
-    """Plain digit strings are read without ``Decimal``; any string reads the same either way."""
+def test_money_text_is_read_as_the_validating_path_reads_it(code: str, text: str) -> None:
+    """The common form (ASCII digits, at most the currency's decimals) is read without
+    ``Decimal``; any other string is handed on, never read differently: money text of
+    any other form (spaces, ``+``, ``_``, exponents, non-ASCII digits) is refused there."""
     cur = currency(code)
-    try:
-        number = Decimal(text)
-    except ArithmeticError:
-        expected = None
-    else:
-        expected = _minor_or_none(cur, number)
-    assert _minor_or_none(cur, text) == expected
+    direct = _minor_or_none(cur, text)
+    decimals = "" if cur.exponent == 0 else rf"(\.[0-9]{{1,{cur.exponent}}})?"
+    if re.fullmatch(r"[0-9]{1,12}" + decimals, text, re.ASCII):
+        assert direct is not None
+    if direct is not None:
+        assert direct == _validated_minor(code, text)
+    if not re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", text, re.ASCII):
+        assert _validated_minor(code, text) is None
 
 
 def test_money_text_examples() -> None:
@@ -278,5 +307,13 @@ def test_money_text_examples() -> None:
     ]
     # too many decimals for the currency, negative, not a number → None
     assert [_minor_or_none(usd, t) for t in ("1.005", "-1", "abc")] == [None, None, None]
-    # ¥150 has no minor unit: "150" → 150, "150.0" → 150 (a zero decimal), "150.5" → None
-    assert [_minor_or_none(jpy, t) for t in ("150", "150.0", "150.5")] == [150, 150, None]
+    # ¥150 has no minor unit: "150" → 150; "150.5" → None (the validating path refuses it)
+    assert [_minor_or_none(jpy, t) for t in ("150", "150.5")] == [150, None]
+    # "150.0" is a valid JPY amount (a zero decimal: 150), but not of the direct form:
+    # it goes the validating way, which reads it as 150
+    assert _minor_or_none(jpy, "150.0") is None
+    assert _validated_minor("JPY", "150.0") == 150
+    # money text of any other form is refused, never read: "1_000", "1e3", " 5", "+5", "٣"
+    for text in ("1_000", "1e3", " 5", "+5", "٣", "12.", ".5"):
+        assert _minor_or_none(usd, text) is None
+        assert _validated_minor("USD", text) is None
