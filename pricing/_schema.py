@@ -510,7 +510,12 @@ _MESSAGES = {
 
 
 def problems_of(error: ValidationError, prefix: str = "") -> tuple[tuple[str, str], ...]:
-    """Each distinct ``(path, message)`` of a pydantic error, paths under ``prefix``."""
+    """Each distinct ``(path, message)`` of a pydantic error, paths under ``prefix``.
+
+    When one alternative of a union (``id`` or ``{id}``) fails as a whole and another
+    at a field inside it, the field is the better name: a path that merely holds
+    another failing path is dropped.
+    """
     seen: dict[str, str] = {}
     for item in error.errors(include_url=False):
         path = json_path(tuple(item["loc"]))
@@ -519,7 +524,16 @@ def problems_of(error: ValidationError, prefix: str = "") -> tuple[tuple[str, st
         message = _MESSAGES.get(item["type"], item["msg"])
         message = message.removeprefix("Value error, ")
         seen.setdefault(path, message)
-    return tuple(seen.items())
+    return tuple(
+        (path, message)
+        for path, message in seen.items()
+        if not any(_holds(path, other) for other in seen)
+    )
+
+
+def _holds(outer: str, inner: str) -> bool:
+    """Whether ``inner`` is a field inside ``outer`` (``a[0]`` holds ``a[0].b``)."""
+    return inner.startswith(outer) and inner[len(outer) : len(outer) + 1] in (".", "[")
 
 
 def validate(model: type[M], data: Any, prefix: str = "") -> M:

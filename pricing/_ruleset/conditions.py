@@ -173,27 +173,35 @@ CART_KINDS = frozenset(
 )
 
 
-def _entity_refs(cond: Condition, path: str) -> list[tuple[str, bool]]:
-    """``entityIds`` (or the older ``value``) as ``(key, isNested)`` pairs."""
+def _entity_refs(cond: Condition, path: str, ids: bool = True) -> list[tuple[str, bool]]:
+    """``entityIds`` (or the older ``value``) as ``(key, isNested)`` pairs.
+
+    ``ids``: they name products or categories, whose ids are integers (attribute
+    conditions name attributes, by any text).
+    """
     raw: Iterable[Any]
+    field = "entityIds"
     if cond.entity_ids is not None:
         raw = cond.entity_ids
     elif isinstance(cond.value, list):
-        raw = cond.value
+        raw, field = cond.value, "value"
     elif cond.value is not None and not isinstance(cond.value, Mapping):
-        raw = [cond.value]
+        raw, field = [cond.value], ""  # one scalar: the value itself
     else:
         raise ScenarioError(f"{path}.entityIds", f"a {cond.kind} condition needs entityIds")
     default_nested = bool(cond.is_nested)
     refs = []
-    for item in raw:
+    for k, item in enumerate(raw):
+        where = f"{path}.{field}[{k}]" if field else f"{path}.value"
         if isinstance(item, EntityRef):
-            nested = default_nested if item.is_nested is None else item.is_nested
-            refs.append((key_of(item.id), nested))
+            ref, nested, where = item.id, item.is_nested, f"{where}.id"
         elif isinstance(item, Mapping) and "id" in item:
-            refs.append((key_of(item["id"]), bool(item.get("isNested", default_nested))))
+            ref, nested, where = item["id"], item.get("isNested"), f"{where}.id"
         else:
-            refs.append((key_of(item), default_nested))
+            ref, nested = item, None
+        if ids and (type(ref) is not int or ref.bit_length() > 133):
+            raise ScenarioError(where, f"a {cond.kind} condition names ids: integers")
+        refs.append((key_of(ref), default_nested if nested is None else bool(nested)))
     return refs
 
 
@@ -204,7 +212,8 @@ def _value_keys(cond: Condition, path: str, allowed: frozenset[str]) -> None:
             if key not in allowed:
                 raise ScenarioError(
                     f"{path}.value.{key}",
-                    f"unknown field of a {cond.kind} value (one of {', '.join(sorted(allowed))})",
+                    f"unknown field of the {cond.kind} condition's value"
+                    f" (one of {', '.join(sorted(allowed))})",
                 )
 
 
@@ -237,7 +246,7 @@ def compile_conditions(
         elif kind_name == "CATEGORY":
             line_masks.append(catalog.category_mask(_entity_refs(cond, cpath)))
         elif kind_name == "ATTRIBUTE":
-            names = tuple(k for k, _ in _entity_refs(cond, cpath))
+            names = tuple(k for k, _ in _entity_refs(cond, cpath, ids=False))
             _value_keys(cond, cpath, _MATCHER_KEYS)
             matcher = compile_matcher(cond.value, f"{cpath}.value")
             line_masks.append(catalog.attribute_mask(names, matcher))
@@ -250,7 +259,7 @@ def compile_conditions(
         elif kind_name in ("MIN_CART_AMOUNT", "USER_LTV"):
             cart_conds.append(CartCondition(kind_name, amount=_condition_amount(cur, cond, cpath)))
         elif kind_name == "USER_ATTRIBUTE":
-            names = tuple(k for k, _ in _entity_refs(cond, cpath))
+            names = tuple(k for k, _ in _entity_refs(cond, cpath, ids=False))
             _value_keys(cond, cpath, _MATCHER_KEYS)
             matcher = compile_matcher(cond.value, f"{cpath}.value")
             cart_conds.append(CartCondition(kind_name, names=names, matcher=matcher))

@@ -80,9 +80,9 @@ def test_no_conditions_targets_every_line(sb):
 
 
 def test_product_condition(sb):
-    """PRODUCT: the line's product id is in entityIds (ids as numbers or strings)."""
+    """PRODUCT: the line's product id is in entityIds (ids, or ``{id}`` objects)."""
     assert _targets(sb, [_cond("PRODUCT", [1, 3])]) == {1, 3}
-    assert _targets(sb, [_cond("PRODUCT", [{"id": "2"}])]) == {2}
+    assert _targets(sb, [_cond("PRODUCT", [{"id": 2}])]) == {2}
     assert _targets(sb, [_cond("PRODUCT", [4])]) == set()
 
 
