@@ -98,6 +98,10 @@ def format_decimal(value: Decimal) -> str:
     """A JSON number for ``value``: integral values without a fraction, no exponent."""
     if not value:
         return "0"
+    if abs(value.adjusted()) > MAX_NUMBER_DIGITS:
+        # With its exponent (JSON has them): 1E+999999 as a million digits would be a
+        # megabyte of output, and more digits than any reader takes.
+        return str(value)
     # A context as wide as the number: normalize() must never round (the default
     # context keeps 28 digits).
     exact = Context(prec=max(28, len(value.as_tuple().digits)), Emax=MAX_EMAX, Emin=MIN_EMIN)
