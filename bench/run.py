@@ -5,6 +5,8 @@ For each size (S, M, L; see bench/scenarios.py) it times
 * ``engine``: the compiled path, ``Engine.preview(order, customer=..., at=...)`` on a
   rule set compiled once, reading the totals;
 * ``+doc``: the same, also building the previewOrder document (``result.document``);
+* ``backend``: what a web handler does: the order and customer as JSON text in,
+  ``Engine.preview_json`` on the rule set compiled once, the JSON text out;
 * ``json``: the one-call path, ``pricing.preview_json(text)``: parse, validate,
   compile, compute and serialise, as ``pricing preview --json`` does;
 * ``floor``: a plain loop that only sums price × quantity in ``Decimal`` over the
@@ -122,6 +124,20 @@ class Case:
 
         return one
 
+    def backend_fn(self) -> Callable[[int], object]:
+        """The backend path: order and customer JSON text in, JSON text out."""
+        engine, at = self.engine, self.at
+        texts = [
+            (pricing.dumps_json(c["order"]), pricing.dumps_json(c["customer"])) for c in self.carts
+        ]
+        n = len(texts)
+
+        def one(i: int) -> object:
+            order, customer = texts[i % n]
+            return engine.preview_json(order, customer, at=at)
+
+        return one
+
     def json_fn(self) -> Callable[[int], object]:
         """The one-call path: scenario JSON text in, previewOrder JSON text out."""
         texts = [
@@ -176,14 +192,19 @@ def main(argv: list[str] | None = None) -> int:
     print()
     header = (
         f"{'size':<5}{'lines':>6}{'disc':>6}{'compile ms':>12}{'engine/s':>11}{'+doc/s':>10}"
-        f"{'json/s':>9}{'floor/s':>11}{'engine/floor':>14}"
+        f"{'backend/s':>11}{'json/s':>9}{'floor/s':>11}{'engine/floor':>14}{'backend/engine':>16}"
     )
     print(header)
     print("-" * len(header))
     growth: list[tuple[str, float, float]] = []
     for size in sizes:
         base = Case(size, lines=size.lines, discounts=size.discounts)
-        fns = {"engine": base.engine_fn(), "doc": base.document_fn(), "floor": base.floor_fn()}
+        fns = {
+            "engine": base.engine_fn(),
+            "doc": base.document_fn(),
+            "backend": base.backend_fn(),
+            "floor": base.floor_fn(),
+        }
         if size.name != "S":  # the growth cases take turns with the base case
             lines2 = Case(size, lines=size.lines * 2, discounts=size.discounts)
             disc2 = Case(size, lines=size.lines, discounts=size.discounts * 2)
@@ -198,8 +219,10 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"{size.name:<5}{size.lines:>6}{size.discounts:>6}"
             f"{base.compile_seconds * 1000:>12.1f}{fmt_rate(rate['engine']):>11}"
-            f"{fmt_rate(rate['doc']):>10}{fmt_rate(json_rate):>9}{fmt_rate(rate['floor']):>11}"
-            f"{rate['floor'] / rate['engine']:>13.0f}×",
+            f"{fmt_rate(rate['doc']):>10}{fmt_rate(rate['backend']):>11}"
+            f"{fmt_rate(json_rate):>9}{fmt_rate(rate['floor']):>11}"
+            f"{rate['floor'] / rate['engine']:>13.0f}×"
+            f"{rate['engine'] / rate['backend']:>15.1f}×",
             flush=True,
         )
         if size.name != "S":

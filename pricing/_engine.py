@@ -161,6 +161,25 @@ class Engine:
             )
         )
 
+    def preview_json(
+        self,
+        order: str | bytes,
+        customer: str | bytes | None = None,
+        *,
+        at: datetime,
+        indent: int | None = None,
+    ) -> str:
+        """The backend's path: the order (and the customer) as JSON text in, the
+        previewOrder JSON text out (compact unless ``indent`` is given).
+
+        Bad text is a :class:`ScenarioError` naming the field, as for :meth:`preview`;
+        ``customer`` ``None`` (or the text ``null``) is a guest.
+        """
+        order_data = loads(order)
+        customer_data = None if customer is None else loads(customer)
+        result = self.preview(order_data, customer=customer_data, at=at)
+        return result.to_json(indent=indent)
+
 
 def preview(
     scenario: Scenario | Mapping[str, Any],
