@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import codecs
 import json
+import re
 from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import MAX_EMAX, MIN_EMIN, Context, Decimal
+from functools import lru_cache
 from typing import Any
 
 from ._errors import ScenarioError, quote
@@ -74,13 +76,37 @@ def loads(text: str | bytes) -> Any:
             raise ScenarioError("", f"not UTF-8 text (bad byte at offset {exc.start})") from None
     else:
         text = text.removeprefix("\ufeff")
+    odd: list[object] = []  # stand-ins made while parsing: then the walk names them
+
+    def number(token: str) -> Decimal | LongNumber:
+        value = _number(token)
+        if type(value) is LongNumber:
+            odd.append(value)
+        return value
+
+    def integer(token: str) -> int | LongNumber:
+        value = _integer(token)
+        if type(value) is LongNumber:
+            odd.append(value)
+        return value
+
+    def constant(name: str) -> NotANumber:
+        odd.append(name)
+        return NotANumber(name)
+
+    def mapping(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        value = _object(pairs)
+        if type(value) is DuplicateKeys:
+            odd.append(value)
+        return value
+
     try:
         data = json.loads(
             text,
-            parse_float=_number,
-            parse_int=_integer,
-            parse_constant=NotANumber,
-            object_pairs_hook=_object,
+            parse_float=number,
+            parse_int=integer,
+            parse_constant=constant,
+            object_pairs_hook=mapping,
         )
     except json.JSONDecodeError as exc:
         raise ScenarioError(
@@ -90,8 +116,32 @@ def loads(text: str | bytes) -> Any:
         raise ScenarioError("", f"nested more than {MAX_TREE_DEPTH} levels deep") from None
     except ValueError as exc:
         raise ScenarioError("", f"malformed JSON: {quote(str(exc))}") from None
-    check_tree(data)
+    if odd or _may_break_limits(text):
+        check_tree(data)
     return data
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abcdefABCDEF]")
+
+
+def _may_break_limits(text: str) -> bool:
+    """Whether parsed ``text`` needs the walk of :func:`check_tree`: it may nest deeper
+    than the limit or hold a lone surrogate. (Most cart texts need not: walking every
+    one would cost as much as parsing it.)"""
+    if text.count("[") + text.count("{") > MAX_TREE_DEPTH:
+        return True
+    if _SURROGATE_ESCAPE.search(text) is not None:
+        return True
+    if text.isascii():
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True  # a lone surrogate in the text itself (a str given from Python)
+    return False
+
+
+_WIDE = Context(prec=60, Emax=MAX_EMAX, Emin=MIN_EMIN)
 
 
 def format_decimal(value: Decimal) -> str:
@@ -102,67 +152,46 @@ def format_decimal(value: Decimal) -> str:
         # With its exponent (JSON has them): 1E+999999 as a million digits would be a
         # megabyte of output, and more digits than any reader takes.
         return str(value)
-    # A context as wide as the number: normalize() must never round (the default
-    # context keeps 28 digits).
-    exact = Context(prec=max(28, len(value.as_tuple().digits)), Emax=MAX_EMAX, Emin=MIN_EMIN)
+    # A context as wide as the number: normalize() must never round.
+    digits = len(value.as_tuple().digits)
+    exact = _WIDE if digits <= _WIDE.prec else Context(prec=digits, Emax=MAX_EMAX, Emin=MIN_EMIN)
     return format(value.normalize(exact), "f")
 
 
-def _encode(value: Any, indent: str | None, level: int, out: list[str]) -> None:
-    if value is None:
-        out.append("null")
-    elif value is True:
-        out.append("true")
-    elif value is False:
-        out.append("false")
-    elif isinstance(value, str):
-        out.append(json.dumps(value, ensure_ascii=False))
-    elif isinstance(value, int):
-        out.append(str(value))
-    elif isinstance(value, Decimal):
-        out.append(format_decimal(value))
-    elif isinstance(value, float):
-        out.append(repr(value))
-    elif isinstance(value, datetime | date):
-        out.append(json.dumps(value.isoformat()))
-    elif isinstance(value, Mapping):
-        if not value:
-            out.append("{}")
-            return
-        out.append("{")
-        first = True
-        for k, v in value.items():
-            if not first:
-                out.append(",")
-            first = False
-            if indent is not None:
-                out.append("\n" + indent * (level + 1))
-            out.append(json.dumps(str(k), ensure_ascii=False))
-            out.append(": " if indent is not None else ":")
-            _encode(v, indent, level + 1, out)
-        if indent is not None:
-            out.append("\n" + indent * level)
-        out.append("}")
-    elif isinstance(value, list | tuple):
-        if not value:
-            out.append("[]")
-            return
-        out.append("[")
-        for n, v in enumerate(value):
-            if n:
-                out.append(",")
-            if indent is not None:
-                out.append("\n" + indent * (level + 1))
-            _encode(v, indent, level + 1, out)
-        if indent is not None:
-            out.append("\n" + indent * level)
-        out.append("]")
-    else:
-        raise TypeError(f"cannot write {type(value).__name__} as JSON")
+# Numbers are written by the C encoder of :mod:`json` as strings marked with a lone
+# surrogate, then unquoted by one regular expression: the C encoder is ten times the
+# speed of a Python one, and no input string can hold a lone surrogate (they are
+# refused where input enters, see _limits), so a mark cannot be forged.
+_MARK = "\udc80"
+
+
+@lru_cache(maxsize=1 << 12)
+def _number_text(value: Decimal) -> str:
+    return _MARK + format_decimal(value) + _MARK
+
+
+def _default(value: Any) -> Any:
+    """What the C encoder cannot write itself: exact numbers, instants, other mappings."""
+    if isinstance(value, Decimal):
+        return _number_text(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return dict(value)
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
 
 def dumps(value: Any, *, indent: int | None = None) -> str:
     """Serialise ``value``; ``Decimal`` is written as an exact JSON number."""
-    out: list[str] = []
-    _encode(value, None if indent is None else " " * indent, 0, out)
-    return "".join(out)
+    text = json.dumps(
+        value,
+        ensure_ascii=False,
+        check_circular=False,
+        allow_nan=False,
+        indent=indent,
+        separators=(",", ":") if indent is None else (",", ": "),
+        default=_default,
+    )
+    if _MARK not in text:
+        return text
+    return text.replace(f'"{_MARK}', "").replace(f'{_MARK}"', "")

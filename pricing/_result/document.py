@@ -32,10 +32,13 @@ def _fresh(value: Any) -> Any:
     return copy.deepcopy(value)
 
 
-def _discount_echo(raw: Mapping[str, Any], coupon: Mapping[str, Any] | None) -> dict[str, Any]:
+def _discount_echo(
+    raw: Mapping[str, Any], coupon: Mapping[str, Any] | None, copies: bool
+) -> dict[str, Any]:
     # A deep copy: the raw object belongs to the compiled rule set, which later
-    # previews echo too; a caller editing this document must not reach it.
-    echo: dict[str, Any] = _fresh(dict(raw))
+    # previews echo too; a caller editing this document must not reach it. A document
+    # written straight to text (``copies`` false) is never seen: no copy is needed.
+    echo: dict[str, Any] = _fresh(dict(raw)) if copies else {**raw}
     echo["coupon"] = coupon
     return echo
 
@@ -77,7 +80,7 @@ def _coupon(o: Outcome, by_rule: Mapping[int, Applied]) -> dict[str, Any] | None
 
 
 def _discount_echoes(
-    o: Outcome, by_rule: Mapping[int, Applied], coupon_obj: dict[str, Any] | None
+    o: Outcome, by_rule: Mapping[int, Applied], coupon_obj: dict[str, Any] | None, copies: bool
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The applied discounts as given, ``coupon`` set: ``(orderDiscounts, productDiscounts)``."""
     coupon = o.eligibility.coupon
@@ -92,7 +95,7 @@ def _discount_echoes(
             coupon_obj if coupon is not None and coupon.normalised in rule.coupons else None
         )
         (product_discounts if rule.to_product else order_discounts).append(
-            _discount_echo(rule.raw, own_coupon)
+            _discount_echo(rule.raw, own_coupon, copies)
         )
     return order_discounts, product_discounts
 
@@ -155,13 +158,21 @@ def _explanation(o: Outcome, rows: Sequence[ExplanationRow]) -> list[dict[str, A
 
 
 def document(
-    o: Outcome, line_rows: Sequence[LineRow], explanation: Sequence[ExplanationRow]
+    o: Outcome,
+    line_rows: Sequence[LineRow],
+    explanation: Sequence[ExplanationRow],
+    *,
+    copies: bool = True,
 ) -> dict[str, Any]:
-    """The whole document, money as ``Decimal``, keys in the order they are written."""
+    """The whole document, money as ``Decimal``, keys in the order they are written.
+
+    ``copies`` false: the echoed discount objects share their insides with the rule set
+    (for a document that is written to text at once and never handed out).
+    """
     money = o.money
     by_rule = {id(a.rule): a for a in o.applied}
     coupon_obj = _coupon(o, by_rule)
-    order_discounts, product_discounts = _discount_echoes(o, by_rule, coupon_obj)
+    order_discounts, product_discounts = _discount_echoes(o, by_rule, coupon_obj, copies)
     total_raw = money(o.total_raw)
     total_with_discount = money(o.total_with_discount)
     bonus_applied = money(o.bonus.applied)
