@@ -21,7 +21,7 @@ from ._limits import (
     check_tree,
 )
 
-__all__ = ["ExponentDecimal", "dumps", "format_decimal", "loads"]
+__all__ = ["ExponentDecimal", "dumps", "format_decimal", "loads", "raw_number"]
 
 
 class ExponentDecimal(Decimal):
@@ -165,9 +165,14 @@ def format_decimal(value: Decimal) -> str:
 _MARK = "\udc80"
 
 
+def raw_number(text: str) -> str:
+    """A JSON number's text, to be written by :func:`dumps` as a number, unquoted."""
+    return _MARK + text + _MARK
+
+
 @lru_cache(maxsize=1 << 12)
 def _number_text(value: Decimal) -> str:
-    return _MARK + format_decimal(value) + _MARK
+    return raw_number(format_decimal(value))
 
 
 def _default(value: Any) -> Any:

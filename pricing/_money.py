@@ -51,6 +51,17 @@ class Currency:
             return None
         return int(scaled)
 
+    def to_text(self, minor: int) -> str:
+        """Minor units as the shortest JSON number (``30000`` cents → ``300``, ``28450`` →
+        ``284.5``): what the document's ``Decimal`` is written as, without making one."""
+        if not self.exponent:
+            return str(minor)
+        whole, cents = divmod(abs(minor), self.scale)
+        sign = "-" if minor < 0 else ""
+        if not cents:
+            return f"{sign}{whole}"
+        return f"{sign}{whole}.{str(cents).rjust(self.exponent, '0').rstrip('0')}"
+
     def to_decimal(self, minor: int) -> Decimal:
         """Minor units back to a ``Decimal`` with exactly the currency's exponent."""
         # (scaleb rounds to the context's precision; bounded amounts have far fewer

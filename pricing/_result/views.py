@@ -221,8 +221,9 @@ class PreviewResult:
     def to_json(self, *, indent: int | None = 2) -> str:
         """The JSON document: exact numbers, fixed key order, byte-identical for the same input."""
         built = self.__dict__.get("document")
-        if built is None:  # written at once, so built without copies, and not kept
-            built = document(self._o, self._line_rows, self._explanation_rows, copies=False)
+        if built is None:  # written at once: no copies, no Decimal, and not kept
+            o = self._o._replace(money=self._o.money_text)
+            built = document(o, self._line_rows, self._explanation_rows, copies=False)
         return dumps(built, indent=indent)
 
 

@@ -177,3 +177,6 @@ class Outcome(NamedTuple):
     total_with_discount: int
     money: Callable[[int], Decimal]
     """Minor units → ``Decimal`` in ``cur``."""
+    money_text: Callable[[int], Any]
+    """Minor units → the JSON number, ready for :func:`pricing._json.dumps` (what
+    ``money`` gives when the document is written to text at once)."""
