@@ -71,14 +71,22 @@ def make_corpus(package: Any, count: int, leave_out: frozenset[str] = frozenset(
 
 
 def outcome(package: Any, scenario: Any, ignore: list[str]) -> str:
-    """The scenario's JSON under ``package``, or its error's class and message."""
+    """The scenario's JSON under ``package``, indented and compact, or its error's class
+    and message. Numbers keep their text: the comparison is byte for byte."""
     try:
-        doc = json.loads(package.preview_json(json.dumps(scenario)))
+        result = package.preview(package.loads_json(json.dumps(scenario)))
+        texts = [result.to_json(), result.to_json(indent=None)]
     except package.PricingError as exc:
         return f"{type(exc).__name__}: {exc}"
-    for key in ignore:
-        doc.pop(key, None)
-    return json.dumps(doc, sort_keys=False)
+    if not ignore:
+        return "\n".join(texts)
+    docs = [
+        json.loads(t, parse_float=lambda s: f"F{s}", parse_int=lambda s: f"I{s}") for t in texts
+    ]
+    for doc in docs:
+        for key in ignore:
+            doc.pop(key, None)
+    return "\n".join(json.dumps(doc) for doc in docs)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -160,6 +160,7 @@ class Engine:
                 total_with_discount,
                 self._money,
                 self._money_text,
+                rs.index.echoes,
             )
         )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import codecs
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from decimal import MAX_EMAX, MIN_EMIN, Context, Decimal
 from functools import lru_cache
@@ -21,7 +21,7 @@ from ._limits import (
     check_tree,
 )
 
-__all__ = ["ExponentDecimal", "dumps", "format_decimal", "loads", "raw_number"]
+__all__ = ["ExponentDecimal", "dumps", "format_decimal", "loads", "raw_json", "raw_number"]
 
 
 class ExponentDecimal(Decimal):
@@ -165,6 +165,14 @@ def format_decimal(value: Decimal) -> str:
 _MARK = "\udc80"
 
 
+def raw_json(index: int) -> str:
+    """Stands for ``fragments[index]`` of :func:`dumps`: JSON text written as it is."""
+    return f"{_MARK}#{index}{_MARK}"
+
+
+_FRAGMENT = re.compile(f'"{_MARK}#([0-9]+){_MARK}"')
+
+
 def raw_number(text: str) -> str:
     """A JSON number's text, to be written by :func:`dumps` as a number, unquoted."""
     return _MARK + text + _MARK
@@ -186,8 +194,11 @@ def _default(value: Any) -> Any:
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
 
-def dumps(value: Any, *, indent: int | None = None) -> str:
-    """Serialise ``value``; ``Decimal`` is written as an exact JSON number."""
+def dumps(value: Any, *, indent: int | None = None, fragments: Sequence[str] = ()) -> str:
+    """Serialise ``value``; ``Decimal`` is written as an exact JSON number.
+
+    ``fragments``: JSON texts that :func:`raw_json` markers in ``value`` stand for.
+    """
     text = json.dumps(
         value,
         ensure_ascii=False,
@@ -199,4 +210,6 @@ def dumps(value: Any, *, indent: int | None = None) -> str:
     )
     if _MARK not in text:
         return text
+    if fragments:
+        text = _FRAGMENT.sub(lambda m: fragments[int(m.group(1))], text)
     return text.replace(f'"{_MARK}', "").replace(f'{_MARK}"', "")

@@ -7,6 +7,8 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
+from .._json import raw_json
+from .._ruleset.rules import Rule
 from .._stages.explain import ExplanationRow, LineRow, capped_out
 from .._stages.records import Applied, Outcome
 
@@ -32,13 +34,15 @@ def _fresh(value: Any) -> Any:
     return copy.deepcopy(value)
 
 
-def _discount_echo(
-    raw: Mapping[str, Any], coupon: Mapping[str, Any] | None, copies: bool
-) -> dict[str, Any]:
+def _discount_echo(rule: Rule, coupon: Mapping[str, Any] | None, copies: bool | None) -> Any:
+    """The discount object as given, ``coupon`` set (``copies``: see :func:`document`)."""
+    if copies is None and coupon is None:
+        return raw_json(rule.index)  # the same text for every cart: written once
+    if not copies:
+        return {**rule.raw, "coupon": coupon}
     # A deep copy: the raw object belongs to the compiled rule set, which later
-    # previews echo too; a caller editing this document must not reach it. A document
-    # written straight to text (``copies`` false) is never seen: no copy is needed.
-    echo: dict[str, Any] = _fresh(dict(raw)) if copies else {**raw}
+    # previews echo too; a caller editing this document must not reach it.
+    echo: dict[str, Any] = _fresh(dict(rule.raw))
     echo["coupon"] = coupon
     return echo
 
@@ -80,12 +84,15 @@ def _coupon(o: Outcome, by_rule: Mapping[int, Applied]) -> dict[str, Any] | None
 
 
 def _discount_echoes(
-    o: Outcome, by_rule: Mapping[int, Applied], coupon_obj: dict[str, Any] | None, copies: bool
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    o: Outcome,
+    by_rule: Mapping[int, Applied],
+    coupon_obj: dict[str, Any] | None,
+    copies: bool | None,
+) -> tuple[list[Any], list[Any]]:
     """The applied discounts as given, ``coupon`` set: ``(orderDiscounts, productDiscounts)``."""
     coupon = o.eligibility.coupon
-    order_discounts: list[dict[str, Any]] = []
-    product_discounts: list[dict[str, Any]] = []
+    order_discounts: list[Any] = []
+    product_discounts: list[Any] = []
     for verdict in o.eligibility.verdicts:
         rule = verdict.rule
         done = by_rule.get(id(rule))
@@ -95,7 +102,7 @@ def _discount_echoes(
             coupon_obj if coupon is not None and coupon.normalised in rule.coupons else None
         )
         (product_discounts if rule.to_product else order_discounts).append(
-            _discount_echo(rule.raw, own_coupon, copies)
+            _discount_echo(rule, own_coupon, copies)
         )
     return order_discounts, product_discounts
 
@@ -162,12 +169,15 @@ def document(
     line_rows: Sequence[LineRow],
     explanation: Sequence[ExplanationRow],
     *,
-    copies: bool = True,
+    copies: bool | None = True,
 ) -> dict[str, Any]:
     """The whole document, money as ``Decimal``, keys in the order they are written.
 
-    ``copies`` false: the echoed discount objects share their insides with the rule set
-    (for a document that is written to text at once and never handed out).
+    ``copies``: ``True`` for a document handed out (the echoed discount objects are
+    copies, which a caller may edit); ``False`` for one written to text at once (they
+    share their insides with the rule set); ``None`` for one written compact at once
+    (an echo without coupon is its rule's :attr:`~pricing._ruleset.rules.Rule.echo_text`,
+    placed by :func:`pricing._json.dumps`).
     """
     money = o.money
     by_rule = {id(a.rule): a for a in o.applied}

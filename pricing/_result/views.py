@@ -221,10 +221,16 @@ class PreviewResult:
     def to_json(self, *, indent: int | None = 2) -> str:
         """The JSON document: exact numbers, fixed key order, byte-identical for the same input."""
         built = self.__dict__.get("document")
-        if built is None:  # written at once: no copies, no Decimal, and not kept
-            o = self._o._replace(money=self._o.money_text)
-            built = document(o, self._line_rows, self._explanation_rows, copies=False)
-        return dumps(built, indent=indent)
+        if built is not None:
+            return dumps(built, indent=indent)
+        # Written at once, and not kept: no copies and no Decimal; compact, each echo
+        # without coupon is its rule's text, written once per rule set.
+        o = self._o._replace(money=self._o.money_text)
+        compact = indent is None
+        built = document(
+            o, self._line_rows, self._explanation_rows, copies=None if compact else False
+        )
+        return dumps(built, indent=indent, fragments=o.echoes if compact else ())
 
 
 def _views() -> tuple[str, ...]:

@@ -180,3 +180,5 @@ class Outcome(NamedTuple):
     money_text: Callable[[int], Any]
     """Minor units → the JSON number, ready for :func:`pricing._json.dumps` (what
     ``money`` gives when the document is written to text at once)."""
+    echoes: Sequence[str]
+    """Each rule's echo as JSON text, by rule index (for the document written at once)."""
