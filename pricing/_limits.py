@@ -7,7 +7,9 @@ docs/errors.md lists them with the error each refusal gives.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from ._errors import ScenarioError
@@ -94,6 +96,10 @@ def _problem(value: Any) -> str | None:
         return None if _is_unicode(value) else "not valid Unicode (a lone surrogate)"
     if kind is int:
         return None if value.bit_length() <= _MAX_INT_BITS else _too_long()
+    if kind is float and not math.isfinite(value):
+        return f"{value} is not a number JSON allows"
+    if kind is Decimal and not value.is_finite():
+        return f"{value} is not a number JSON allows"
     if kind is NotANumber:
         return f"{value.name} is not a number JSON allows"
     if kind is LongNumber:

@@ -12,38 +12,38 @@ the rule set is compiled, where the currency is known.
 from __future__ import annotations
 
 import copy
-import math
-import re
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, Literal
 
 from pydantic import (
-    AfterValidator,
     BaseModel,
-    BeforeValidator,
     ConfigDict,
     Field,
     PrivateAttr,
     StrictBool,
     StrictInt,
     StrictStr,
-    ValidationError,
     ValidationInfo,
     field_validator,
     model_validator,
 )
 from pydantic.alias_generators import to_camel
 
-from ._errors import ScenarioError, quote
-from ._json import ExponentDecimal
-from ._limits import (
-    MAX_DISPLAY_DEPTH,
-    MAX_LINES,
-    MAX_MONEY_DIGITS,
-    MAX_PERCENT_DECIMALS,
-    MAX_QUANTITY,
-    depth_of,
+from ._limits import MAX_LINES
+from ._validation import json_path, problems_of, validate
+from ._values import (
+    Amount,
+    Display,
+    Id,
+    Instant,
+    Key,
+    Money,
+    Percent,
+    Quantity,
+    few_decimals,
+    money,
+    to_decimal,
 )
 
 __all__ = [
@@ -65,121 +65,13 @@ __all__ = [
     "ShippingLine",
     "Surcharge",
     "TaxRate",
+    "json_path",
     "money",
+    "problems_of",
     "to_decimal",
     "unknown_fields",
     "validate",
 ]
-
-
-_PLAIN_DECIMAL = re.compile(r"-?[0-9]+(\.[0-9]+)?", re.ASCII)
-_MAX_INT_BITS = 133  # more bits than this: more than 40 digits
-
-
-def to_decimal(value: Any) -> Decimal:
-    """Money and percentages: a JSON number without exponent, a plain decimal string
-    (``-?[0-9]+(.[0-9]+)?``), or from Python an ``int``, finite ``Decimal`` or ``float``."""
-    if isinstance(value, bool):
-        raise ValueError("must be a number, not a boolean")
-    if isinstance(value, ExponentDecimal):
-        raise ValueError("must be written without an exponent (150.5, not 1.505E+2)")
-    if isinstance(value, Decimal):
-        result = value
-    elif isinstance(value, int):
-        if value.bit_length() > _MAX_INT_BITS:
-            raise ValueError("a number may have at most 40 digits")
-        result = Decimal(value)
-    elif isinstance(value, float):
-        if not math.isfinite(value):
-            raise ValueError("must be a finite number (NaN and Infinity are not amounts)")
-        # repr() is the shortest string that round-trips: what the caller typed.
-        result = Decimal(repr(value))
-    elif isinstance(value, str):
-        if len(value) > 60 or not _PLAIN_DECIMAL.fullmatch(value):
-            raise ValueError(
-                f"must be a plain decimal number like 12.50 (got {quote(value)}: "
-                "digits with an optional point and sign, no exponent or spaces)"
-            )
-        result = Decimal(value)
-    else:
-        raise ValueError(f"must be a decimal number, got {type(value).__name__}")
-    if not result.is_finite():
-        raise ValueError("must be a finite number (NaN and Infinity are not amounts)")
-    return result
-
-
-def _bounded(value: Decimal) -> Decimal:
-    if value.adjusted() >= MAX_MONEY_DIGITS and abs(value) > 10**MAX_MONEY_DIGITS:
-        raise ValueError(f"must be at most 10^{MAX_MONEY_DIGITS} in absolute value")
-    return value
-
-
-def _non_negative(value: Decimal) -> Decimal:
-    if value < 0:
-        raise ValueError("must not be negative")
-    return _bounded(value)
-
-
-def money(value: Any) -> Decimal:
-    """A non-negative bounded money amount read as :data:`Money` reads it (``ValueError``)."""
-    return _non_negative(to_decimal(value))
-
-
-def _percent(value: Decimal) -> Decimal:
-    if not 0 <= value <= 100:
-        raise ValueError("must be a percentage between 0 and 100")
-    return _few_decimals(value)
-
-
-def _few_decimals(value: Decimal) -> Decimal:
-    exponent = value.normalize().as_tuple().exponent
-    if isinstance(exponent, int) and exponent < -MAX_PERCENT_DECIMALS:
-        raise ValueError(f"a percentage may have at most {MAX_PERCENT_DECIMALS} decimals")
-    return value
-
-
-def _instant(value: Any) -> datetime:
-    if isinstance(value, datetime):
-        moment = value
-    elif isinstance(value, str) and len(value) <= 64:
-        try:
-            moment = datetime.fromisoformat(value)
-        except ValueError:
-            raise ValueError(
-                f"must be an ISO 8601 date-time with a zone offset, got {quote(value)}"
-            ) from None
-    else:
-        raise ValueError(
-            "must be an ISO 8601 date-time string with a zone offset "
-            "(e.g. 2026-11-22T12:00:00Z), not " + type(value).__name__
-        )
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        raise ValueError("needs a zone offset (e.g. Z or +01:00)")
-    return moment
-
-
-def _display_depth(value: Any) -> Any:
-    if depth_of(value) > MAX_DISPLAY_DEPTH:
-        raise ValueError(f"nested more than {MAX_DISPLAY_DEPTH} levels deep")
-    return value
-
-
-Amount = Annotated[Decimal, BeforeValidator(to_decimal), AfterValidator(_bounded)]
-"""Any bounded decimal (sign checked where it matters)."""
-Money = Annotated[Decimal, BeforeValidator(to_decimal), AfterValidator(_non_negative)]
-"""A non-negative bounded money amount."""
-Percent = Annotated[Decimal, BeforeValidator(to_decimal), AfterValidator(_percent)]
-"""A percentage 0..100, decimals allowed (a bounded number of them)."""
-Id = Annotated[StrictInt, Field(gt=-(10**40), lt=10**40)]
-"""Product, category, discount, customer and group ids: integers."""
-Key = Annotated[StrictInt, Field(gt=-(10**40), lt=10**40)] | StrictStr
-"""Other ids (tax rates, shipping lines) and names (attributes): integers or strings."""
-Quantity = Annotated[StrictInt, Field(ge=1, le=MAX_QUANTITY)]
-Instant = Annotated[datetime, BeforeValidator(_instant)]
-"""An aware instant: an ISO 8601 string with a zone offset (or an aware ``datetime``)."""
-Display = Annotated[Any, AfterValidator(_display_depth)]
-"""A display-only value: kept and echoed, at most 32 levels deep."""
-M = TypeVar("M", bound=BaseModel)
 
 
 class _Strict(BaseModel):
@@ -373,7 +265,7 @@ class DiscountValue(_Strict):
         if info.data.get("discount_type") in ("PERCENTAGE", "PERCENT"):
             if value > 100:
                 raise ValueError("a percentage value must be between 0 and 100")
-            _few_decimals(value)
+            few_decimals(value)
         return value
 
 
@@ -477,71 +369,3 @@ class Scenario(RuleSet):
     at: Instant | None = None
     customer: Customer | None = None
     order: Order
-
-
-_UNION_TAGS = frozenset(
-    {"int", "str", "bool", "decimal", "float", "list", "dict", "EntityRef", "UserRef"}
-    | {"constrained-int", "constrained-str"}
-    | {"GiftRef", "CouponDef", "DiscountValue", "Condition", "Exclusion"}
-)
-
-
-def json_path(loc: tuple[int | str, ...]) -> str:
-    """``('order', 'products', 0, 'quantity')`` → ``order.products[0].quantity``.
-
-    Pydantic puts the tried member of a union into ``loc`` (``int``, ``EntityRef``,
-    ``function-after[...]``); those are not JSON keys and are left out.
-    """
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        elif part in _UNION_TAGS or "[" in part or "(" in part:
-            continue
-        else:
-            out += f".{part}" if out else part
-    return out
-
-
-_MESSAGES = {
-    "missing": "field required",
-    "extra_forbidden": "unknown field (typos must not silently change prices)",
-}
-
-
-def problems_of(error: ValidationError, prefix: str = "") -> tuple[tuple[str, str], ...]:
-    """Each distinct ``(path, message)`` of a pydantic error, paths under ``prefix``.
-
-    When one alternative of a union (``id`` or ``{id}``) fails as a whole and another
-    at a field inside it, the field is the better name: a path that merely holds
-    another failing path is dropped.
-    """
-    seen: dict[str, str] = {}
-    for item in error.errors(include_url=False):
-        path = json_path(tuple(item["loc"]))
-        if prefix:
-            path = f"{prefix}.{path}" if path and not path.startswith("[") else prefix + path
-        message = _MESSAGES.get(item["type"], item["msg"])
-        message = message.removeprefix("Value error, ")
-        seen.setdefault(path, message)
-    return tuple(
-        (path, message)
-        for path, message in seen.items()
-        if not any(_holds(path, other) for other in seen)
-    )
-
-
-def _holds(outer: str, inner: str) -> bool:
-    """Whether ``inner`` is a field inside ``outer`` (``a[0]`` holds ``a[0].b``)."""
-    return inner.startswith(outer) and inner[len(outer) : len(outer) + 1] in (".", "[")
-
-
-def validate(model: type[M], data: Any, prefix: str = "") -> M:
-    """Validate ``data`` as ``model``; failures become a :class:`ScenarioError`."""
-    if isinstance(data, model):
-        return data
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        problems = problems_of(exc, prefix)
-        raise ScenarioError(problems[0][0], problems[0][1], problems) from None

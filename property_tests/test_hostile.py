@@ -17,6 +17,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from decimal import Decimal
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
@@ -56,6 +57,11 @@ _ODD_VALUES: tuple[Any, ...] = (
     {},
     [1, 2],
     {"id": 1},
+    Decimal("1E-999999999"),
+    Decimal("1E+999999"),
+    Decimal("NaN"),
+    float("nan"),
+    float("inf"),
 )
 
 

@@ -1,0 +1,153 @@
+"""Single values as the boundary reads them: money, percentages, ids, instants, display data.
+
+Each is a pydantic annotated type with the strict reading and the bounds the input
+limits set (docs/scenario.md), so that every model field of one kind reads alike.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BeforeValidator, Field, StrictInt, StrictStr
+
+from ._errors import quote
+from ._json import ExponentDecimal
+from ._limits import (
+    MAX_DISPLAY_DEPTH,
+    MAX_MONEY_DIGITS,
+    MAX_PERCENT_DECIMALS,
+    MAX_QUANTITY,
+    depth_of,
+)
+
+__all__ = [
+    "Amount",
+    "Display",
+    "Id",
+    "Instant",
+    "Key",
+    "Money",
+    "Percent",
+    "Quantity",
+    "few_decimals",
+    "money",
+    "to_decimal",
+]
+
+
+_PLAIN_DECIMAL = re.compile(r"-?[0-9]+(\.[0-9]+)?", re.ASCII)
+_MAX_INT_BITS = 133  # more bits than this: more than 40 digits
+
+
+def to_decimal(value: Any) -> Decimal:
+    """Money and percentages: a JSON number without exponent, a plain decimal string
+    (``-?[0-9]+(.[0-9]+)?``), or from Python an ``int``, finite ``Decimal`` or ``float``."""
+    if isinstance(value, bool):
+        raise ValueError("must be a number, not a boolean")
+    if isinstance(value, ExponentDecimal):
+        raise ValueError("must be written without an exponent (150.5, not 1.505E+2)")
+    if isinstance(value, Decimal):
+        result = value
+    elif isinstance(value, int):
+        if value.bit_length() > _MAX_INT_BITS:
+            raise ValueError("a number may have at most 40 digits")
+        result = Decimal(value)
+    elif isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError("must be a finite number (NaN and Infinity are not amounts)")
+        # repr() is the shortest string that round-trips: what the caller typed.
+        result = Decimal(repr(value))
+    elif isinstance(value, str):
+        if len(value) > 60 or not _PLAIN_DECIMAL.fullmatch(value):
+            raise ValueError(
+                f"must be a plain decimal number like 12.50 (got {quote(value)}: "
+                "digits with an optional point and sign, no exponent or spaces)"
+            )
+        result = Decimal(value)
+    else:
+        raise ValueError(f"must be a decimal number, got {type(value).__name__}")
+    if not result.is_finite():
+        raise ValueError("must be a finite number (NaN and Infinity are not amounts)")
+    return result
+
+
+def _bounded(value: Decimal) -> Decimal:
+    if value.adjusted() >= MAX_MONEY_DIGITS and abs(value) > 10**MAX_MONEY_DIGITS:
+        raise ValueError(f"must be at most 10^{MAX_MONEY_DIGITS} in absolute value")
+    return value
+
+
+def _non_negative(value: Decimal) -> Decimal:
+    if value < 0:
+        raise ValueError("must not be negative")
+    return _bounded(value)
+
+
+def money(value: Any) -> Decimal:
+    """A non-negative bounded money amount read as :data:`Money` reads it (``ValueError``)."""
+    return _non_negative(to_decimal(value))
+
+
+def _percent(value: Decimal) -> Decimal:
+    if not 0 <= value <= 100:
+        raise ValueError("must be a percentage between 0 and 100")
+    return few_decimals(value)
+
+
+def few_decimals(value: Decimal) -> Decimal:
+    """``value`` if it has at most :data:`MAX_PERCENT_DECIMALS` decimals, trailing zeros
+    aside (counted on its digits: ``normalize()`` would underflow 1E-999999999 to 0)."""
+    _, digits, exponent = value.as_tuple()
+    if not isinstance(exponent, int) or not any(digits):
+        return value
+    trailing = len(digits) - len("".join(map(str, digits)).rstrip("0"))
+    if exponent + trailing < -MAX_PERCENT_DECIMALS:
+        raise ValueError(f"a percentage may have at most {MAX_PERCENT_DECIMALS} decimals")
+    return value
+
+
+def _instant(value: Any) -> datetime:
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, str) and len(value) <= 64:
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            raise ValueError(
+                f"must be an ISO 8601 date-time with a zone offset, got {quote(value)}"
+            ) from None
+    else:
+        raise ValueError(
+            "must be an ISO 8601 date-time string with a zone offset "
+            "(e.g. 2026-11-22T12:00:00Z), not " + type(value).__name__
+        )
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError("needs a zone offset (e.g. Z or +01:00)")
+    return moment
+
+
+def _display_depth(value: Any) -> Any:
+    if depth_of(value) > MAX_DISPLAY_DEPTH:
+        raise ValueError(f"nested more than {MAX_DISPLAY_DEPTH} levels deep")
+    return value
+
+
+Amount = Annotated[Decimal, BeforeValidator(to_decimal), AfterValidator(_bounded)]
+"""Any bounded decimal (sign checked where it matters)."""
+Money = Annotated[Decimal, BeforeValidator(to_decimal), AfterValidator(_non_negative)]
+"""A non-negative bounded money amount."""
+Percent = Annotated[Decimal, BeforeValidator(to_decimal), AfterValidator(_percent)]
+"""A percentage 0..100, decimals allowed (a bounded number of them)."""
+Id = Annotated[StrictInt, Field(gt=-(10**40), lt=10**40)]
+"""Product, category, discount, customer and group ids: integers."""
+Key = Annotated[StrictInt, Field(gt=-(10**40), lt=10**40)] | StrictStr
+"""Other ids (tax rates, shipping lines) and names (attributes): integers or strings."""
+Quantity = Annotated[StrictInt, Field(ge=1, le=MAX_QUANTITY)]
+Instant = Annotated[datetime, BeforeValidator(_instant)]
+"""An aware instant: an ISO 8601 string with a zone offset (or an aware ``datetime``)."""
+Display = Annotated[Any, AfterValidator(_display_depth)]
+"""A display-only value: kept and echoed, at most 32 levels deep."""

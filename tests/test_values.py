@@ -1,0 +1,70 @@
+"""The value types of the boundary: money, percentages and instants read strictly."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal as D
+
+import pytest
+
+from pricing._json import loads
+from pricing._values import few_decimals, money, to_decimal
+
+
+@pytest.mark.parametrize(
+    ("given", "read"),
+    [
+        ("150.00", D("150.00")),
+        ("-2.5", D("-2.5")),
+        (7, D(7)),
+        (D("1.10"), D("1.10")),
+        (0.1, D("0.1")),
+    ],
+)
+def test_the_plain_forms_are_read_exactly(given: object, read: D) -> None:
+    value = to_decimal(given)
+    assert value == read
+    assert str(value) == str(read)  # the exponent as written: no rounding, no float
+
+
+@pytest.mark.parametrize(
+    "given", ["1E+3", "1_000", "\uff12", " 5", "+5", "5.", ".5", "", True, None, [1], "NaN"]
+)
+def test_anything_else_is_refused(given: object) -> None:
+    with pytest.raises(ValueError, match="must be"):
+        to_decimal(given)
+
+
+def test_a_json_number_with_an_exponent_is_refused_as_money() -> None:
+    (number,) = loads("[1.5E+2]")
+    with pytest.raises(ValueError, match="exponent"):
+        to_decimal(number)
+
+
+def test_money_is_non_negative_and_bounded() -> None:
+    assert money("1000000000000") == D(10**12)
+    with pytest.raises(ValueError, match="10\\^12"):
+        money("1000000000000.01")
+    with pytest.raises(ValueError, match="negative"):
+        money("-0.01")
+
+
+def test_a_percentage_has_at_most_twenty_decimals() -> None:
+    # Trailing zeros do not count: 12.5 written with 30 decimals is still 12.5.
+    assert few_decimals(D("12.5" + "0" * 29)) == D("12.5" + "0" * 29)
+    assert few_decimals(D("0." + "0" * 19 + "1"))  # 20 decimals
+    for tiny in (D("1E-999999999"), D("0." + "0" * 20 + "1")):
+        with pytest.raises(ValueError, match="20 decimals"):
+            few_decimals(tiny)
+
+
+def test_instants_need_a_zone() -> None:
+    from pydantic import TypeAdapter
+
+    from pricing._values import Instant
+
+    adapter = TypeAdapter(Instant)
+    assert adapter.validate_python("2026-11-22T12:00:00Z") == datetime(2026, 11, 22, 12, tzinfo=UTC)
+    for bad in ("2026-11-22T12:00:00", 1764000000, "yesterday"):
+        with pytest.raises(ValueError, match="zone"):
+            adapter.validate_python(bad)
