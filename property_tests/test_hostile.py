@@ -16,8 +16,8 @@ import json
 import subprocess
 import sys
 from collections.abc import Iterator
-from pathlib import Path
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
