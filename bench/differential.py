@@ -101,6 +101,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--leave-out", action="append", default=[], help="a strategies feature not to draw"
     )
+    parser.add_argument(
+        "--within-limits",
+        action="store_true",
+        help="count apart the scenarios B refuses as bad input and A priced (new input rules)",
+    )
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory() as scratch:
@@ -117,11 +122,14 @@ def main(argv: list[str] | None = None) -> int:
             parser.error("give A, B and --corpus (or --make-corpus)")
         a = load(args.a.resolve(), "pricing_a", Path(scratch))
         b = load(args.b.resolve(), "pricing_b", Path(scratch))
-        same = differ = errors = 0
+        same = differ = errors = refused = 0
         for n, text in enumerate(args.corpus.read_text().splitlines(), 1):
             scenario = json.loads(text)
             ra, rb = outcome(a, scenario, args.ignore), outcome(b, scenario, args.ignore)
             errors += not ra.startswith("{")
+            if args.within_limits and ra.startswith("{") and rb.startswith("ScenarioError"):
+                refused += 1
+                continue
             if ra == rb:
                 same += 1
                 continue
@@ -129,6 +137,8 @@ def main(argv: list[str] | None = None) -> int:
             if differ <= 5:
                 print(f"scenario {n} differs:\n  A {ra[:300]}\n  B {rb[:300]}", file=sys.stderr)
     print(f"{same} identical, {differ} different ({errors} of them errors in A)")
+    if args.within_limits:
+        print(f"{refused} priced by A and refused by B as bad input (outside the limits)")
     return 1 if differ else 0
 
 
