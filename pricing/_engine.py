@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Any
 
 from ._errors import ScenarioError, quote
-from ._json import loads, raw_number
+from ._json import dumps, json_number, loads
 from ._limits import check_tree
 from ._money import currency as lookup_currency
 from ._result.views import PreviewResult
@@ -85,7 +85,8 @@ class Engine:
         )
         # Minor units → Decimal, memoised: results of one rule set share many amounts.
         self._money = lru_cache(maxsize=1 << 14)(cur.to_decimal)
-        self._money_text = lru_cache(maxsize=1 << 14)(lambda minor: raw_number(cur.to_text(minor)))
+        self._money_text = lru_cache(maxsize=1 << 14)(lambda minor: json_number(cur.to_text(minor)))
+        self._fragments = (*self._rs.index.echoes, dumps(dict(self._rs.settings.echo)))
         self._verifier = price_verifier
 
     @classmethod
@@ -160,7 +161,7 @@ class Engine:
                 total_with_discount,
                 self._money,
                 self._money_text,
-                rs.index.echoes,
+                self._fragments,
             )
         )
 

@@ -197,7 +197,10 @@ def document(
             "orderDiscounts": order_discounts,
             "productDiscounts": product_discounts,
             "coupon": coupon_obj,
-            "settings": dict(o.settings.echo),
+            # (written compact at once: the same text for every cart, the last fragment)
+            "settings": dict(o.settings.echo)
+            if copies is not None
+            else raw_json(len(o.echoes) - 1),
             "additionalDiscountsMarkers": list(o.markers),
             "totalRaw": total_raw,
             "totalSumWithDiscount": total_with_discount,

@@ -181,4 +181,5 @@ class Outcome(NamedTuple):
     """Minor units → the JSON number, ready for :func:`pricing._json.dumps` (what
     ``money`` gives when the document is written to text at once)."""
     echoes: Sequence[str]
-    """Each rule's echo as JSON text, by rule index (for the document written at once)."""
+    """Each rule's echo as JSON text, by rule index, then the settings echo: the parts
+    of the document that are the same for every cart (when it is written compact)."""
