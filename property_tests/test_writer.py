@@ -10,8 +10,8 @@ and indented.
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
