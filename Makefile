@@ -4,12 +4,16 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck nightly bench clean
+.PHONY: demo test lint typecheck docs nightly bench clean
 
+# dev: the test tools; docs: the site builder (make test builds the site too).
+# A .venv made before the distribution was renamed still holds it as "pricing":
+# that one is removed first, so one distribution owns the package and the command.
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@$(BIN)/python -m pip uninstall --quiet --yes pricing >/dev/null 2>&1 || true
+	$(BIN)/python -m pip install --quiet -e ".[dev,docs]"
 	touch $(STAMP)
 
 demo: $(STAMP)
@@ -26,7 +30,12 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy pricing
 
-test: lint typecheck
+# The documentation site (mkdocs.yml) into site/. --strict: a broken link, anchor or
+# API reference fails the build.
+docs: $(STAMP)
+	$(BIN)/mkdocs build --strict --quiet --site-dir site
+
+test: lint typecheck docs
 	$(BIN)/pytest
 
 nightly: $(STAMP)
@@ -36,4 +45,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) site .mypy_cache .pytest_cache .ruff_cache .hypothesis

@@ -205,13 +205,13 @@ class WhatIf:
     def to_dataframe(self) -> Any:
         """The rows as a pandas DataFrame (money columns hold exact ``Decimal``).
 
-        Needs pandas: ``pip install "pricing[notebook]"``.
+        Needs pandas: ``pip install "exact-discounts[notebook]"``.
         """
         try:
             pd = importlib.import_module("pandas")
         except ImportError:
             raise ImportError(
-                'to_dataframe() needs pandas: pip install "pricing[notebook]"'
+                'to_dataframe() needs pandas: pip install "exact-discounts[notebook]"'
             ) from None
         return pd.DataFrame.from_records(self.records(), columns=list(COLUMNS))
 

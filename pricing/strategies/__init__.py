@@ -1,6 +1,6 @@
 """Hypothesis strategies for pricing scenarios: property-test your own rule sets.
 
-Install the extra (``pip install "pricing[hypothesis]"``) and import this module
+Install the extra (``pip install "exact-discounts[hypothesis]"``) and import this module
 explicitly; ``import pricing`` never imports Hypothesis.
 
 Every strategy draws *JSON-shaped* values: plain ``dict``/``list``/``str``/``int``/
