@@ -24,8 +24,8 @@ demo: $(STAMP)
 	done
 
 lint: $(STAMP)
-	$(BIN)/ruff check pricing tests property_tests bench
-	$(BIN)/ruff format --check pricing tests property_tests bench
+	$(BIN)/ruff check pricing tests property_tests bench conftest.py
+	$(BIN)/ruff format --check pricing tests property_tests bench conftest.py
 
 typecheck: $(STAMP)
 	$(BIN)/mypy pricing

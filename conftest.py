@@ -1,0 +1,64 @@
+"""Every Python example in README.md and docs/ runs as part of the test suite (Sybil).
+
+A ```python block of ``>>>`` lines is a doctest: each shown output is compared with
+what the line gives (``...`` stands for a part left out, and runs of whitespace
+compare equal). A ```python block without prompts is run as it is: it must not
+raise. The blocks of one page run in order in one namespace, with the repository
+root as the working directory, so a page can use the files it names
+(``examples/oneentry.json``, ``docs/whatif/carts.jsonl``).
+
+A page can set up what its examples need without showing it, in an HTML comment
+(``<!-- invisible-code-block: python ... -->``), and a block that cannot run here
+is marked ``<!-- skip: next "the reason" -->``.
+"""
+
+from __future__ import annotations
+
+import os
+from doctest import ELLIPSIS, NORMALIZE_WHITESPACE
+from pathlib import Path
+from typing import Any
+
+from _pytest._code.code import ExceptionInfo, Traceback
+from sybil import Sybil
+from sybil.integration import pytest as sybil_pytest
+from sybil.parsers.markdown import PythonCodeBlockParser, SkipParser
+
+ROOT = Path(__file__).resolve().parent
+
+_sybil_traceback_filter = sybil_pytest.SybilItem._traceback_filter
+
+
+def _traceback_filter(
+    self: sybil_pytest.SybilItem, excinfo: ExceptionInfo[BaseException]
+) -> Traceback:
+    # Sybil re-roots the traceback one frame below the example's own, and fails
+    # with an IndexError (a pytest INTERNALERROR that hides which example failed)
+    # when the example's line is where the exception was raised, as for a NameError
+    # (simplistix/sybil#118, #171). Then the traceback is shown as it is.
+    if len(excinfo.traceback.cut(path=sybil_pytest.example_module_path)) < 2:
+        return excinfo.traceback
+    return _sybil_traceback_filter(self, excinfo)
+
+
+sybil_pytest.SybilItem._traceback_filter = _traceback_filter  # type: ignore[method-assign]
+
+
+def _enter_root(namespace: dict[str, Any]) -> None:
+    namespace["__previous_cwd__"] = os.getcwd()
+    os.chdir(ROOT)
+
+
+def _leave_root(namespace: dict[str, Any]) -> None:
+    os.chdir(namespace["__previous_cwd__"])
+
+
+pytest_collect_file = Sybil(
+    parsers=[
+        PythonCodeBlockParser(doctest_optionflags=ELLIPSIS | NORMALIZE_WHITESPACE),
+        SkipParser(),
+    ],
+    patterns=["README.md", "docs/*.md", "docs/*/*.md"],
+    setup=_enter_root,
+    teardown=_leave_root,
+).pytest()
