@@ -62,3 +62,16 @@ def test_python_examples_are_fenced_as_python(page: Path) -> None:
     ``py``, ``python3``, ``pycon`` or ``pytb`` would be shown but never run."""
     languages = {lang.lower() for lang in FENCE.findall(page.read_text())}
     assert not languages & {"py", "python3", "pycon", "pytb", "ipython", "py3"}
+
+
+def test_docstrings_name_doc_pages_without_relative_links() -> None:
+    """The API reference renders docstrings, but mkdocs checks no link inside them: a
+    docstring names a page as plain text (docs/taxes.md) and links only objects,
+    with [`X`][pricing.X] cross-references that `mkdocs build --strict` resolves."""
+    relative = re.compile(r"\]\((?![a-z]+://)[^)\s]*\.md\b")
+    found = [
+        f"{path.relative_to(ROOT)}: {match.group()}"
+        for path in sorted((ROOT / "pricing").rglob("*.py"))
+        for match in relative.finditer(path.read_text())
+    ]
+    assert not found, "\n".join(found)

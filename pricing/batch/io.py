@@ -2,7 +2,7 @@
 
 A rule set is a scenario without ``order``, ``customer`` and ``at``; a cart is
 ``{"order", "customer"?, "at"?, "id"?}``. Bad input is a
-:class:`~pricing.ScenarioError` whose path names the file (and the line).
+[`ScenarioError`][pricing.ScenarioError] whose path names the file (and the line).
 """
 
 from __future__ import annotations
@@ -95,7 +95,7 @@ _NOT_IN_A_RULE_SET = {
 
 
 class RuleSet:
-    """A rule set: its (validated) data, compiled into an :class:`~pricing.Engine` once.
+    """A rule set: its (validated) data, compiled into an [`Engine`][pricing.Engine] once.
 
     Unlike an engine, a rule set can be sent to worker processes (it travels as
     data and is compiled again there).

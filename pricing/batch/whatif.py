@@ -109,7 +109,7 @@ COLUMNS = (
     "candidate_applied",
     "error",
 )
-"""The columns of :meth:`WhatIfRow.as_dict`, in order."""
+"""The columns of [`WhatIfRow.as_dict`][pricing.batch.WhatIfRow.as_dict], in order."""
 
 
 @dataclass(frozen=True)
@@ -199,7 +199,7 @@ class WhatIf:
     aggregate: Aggregate
 
     def records(self) -> list[dict[str, Any]]:
-        """The rows as flat records (see :meth:`WhatIfRow.as_dict`)."""
+        """The rows as flat records (see [`WhatIfRow.as_dict`][pricing.batch.WhatIfRow.as_dict])."""
         return [r.as_dict() for r in self.rows]
 
     def to_dataframe(self) -> Any:
@@ -227,8 +227,9 @@ def whatif(
 ) -> WhatIf:
     """Price every cart under both rule sets: per-cart totals and deltas, and the aggregate.
 
-    The arguments are as for :func:`price_many`; both rule sets must use the same
-    currency. Each cart is validated once and priced at the same instant under both.
+    The arguments are as for [`price_many`][pricing.batch.price_many]; both rule sets
+    must use the same currency. Each cart is validated once and priced at the same
+    instant under both.
     """
     (base, cand), (base_engine, cand_engine) = as_engines(
         {"baseline": baseline, "candidate": candidate}
