@@ -158,8 +158,11 @@ class Cart:
     """One cart to price: its order, customer (``None``: a guest) and instant."""
 
     id: int | str
+    """The cart's id: its `id`, or its line number in the file."""
     order: Order
+    """The validated order."""
     customer: Customer | None = None
+    """The shopper; `None`: a guest."""
     at: datetime | None = None
     """``None``: the batch's ``at`` is used."""
     source: Mapping[str, Any] | None = field(default=None, compare=False, repr=False)

@@ -37,10 +37,15 @@ class Priced:
     """One cart priced under one rule set (money as in the preview, exact)."""
 
     id: int | str
+    """The cart's id."""
     total_raw: Decimal | None
+    """`totalRaw`; `None` when the engine refused the cart (so for the others)."""
     total_sum_with_discount: Decimal | None
+    """`totalSumWithDiscount`."""
     bonus_applied: Decimal | None
+    """`bonusApplied`."""
     total_due: Decimal | None
+    """`totalDue`: what the shopper pays."""
     applied: tuple[int | str, ...] = ()
     """Ids of the discounts that applied, in the order they applied."""
     error: str | None = None
