@@ -1,10 +1,11 @@
 """Every Python example in README.md and docs/ runs as part of the test suite (Sybil).
 
-A ```python block of ``>>>`` lines is a doctest: each shown output is compared with
-what the line gives (``...`` stands for a part left out, and runs of whitespace
-compare equal). A ```python block without prompts is run as it is: it must not
-raise. The blocks of one page run in order in one namespace, with the repository
-root as the working directory, so a page can use the files it names
+A ```pycon block (``>>>`` lines, as an interactive session shows them) is a
+doctest: each shown output is compared with what the line gives (``...`` stands
+for a part left out, and runs of whitespace compare equal). A ```python block is
+run as it is: it must not raise (one that starts with ``>>>`` is a doctest too).
+The blocks of one page run in order in one namespace, with the repository root as
+the working directory, so a page can use the files it names
 (``examples/oneentry.json``, ``docs/whatif/carts.jsonl``).
 
 A page can set up what its examples need without showing it, in an HTML comment
@@ -21,8 +22,9 @@ from typing import Any
 
 from _pytest._code.code import ExceptionInfo, Traceback
 from sybil import Sybil
+from sybil.evaluators.python import PythonEvaluator
 from sybil.integration import pytest as sybil_pytest
-from sybil.parsers.markdown import PythonCodeBlockParser, SkipParser
+from sybil.parsers.markdown import CodeBlockParser, PythonCodeBlockParser, SkipParser
 
 ROOT = Path(__file__).resolve().parent
 
@@ -53,9 +55,20 @@ def _leave_root(namespace: dict[str, Any]) -> None:
     os.chdir(namespace["__previous_cwd__"])
 
 
+class PyconCodeBlockParser(PythonCodeBlockParser):
+    """```pycon blocks, which Sybil's parser (```python only) would leave out."""
+
+    def __init__(self, doctest_optionflags: int = 0) -> None:
+        super().__init__(doctest_optionflags=doctest_optionflags)
+        self.codeblock_parser = CodeBlockParser("pycon", PythonEvaluator(()))
+
+
+FLAGS = ELLIPSIS | NORMALIZE_WHITESPACE
+
 pytest_collect_file = Sybil(
     parsers=[
-        PythonCodeBlockParser(doctest_optionflags=ELLIPSIS | NORMALIZE_WHITESPACE),
+        PythonCodeBlockParser(doctest_optionflags=FLAGS),
+        PyconCodeBlockParser(doctest_optionflags=FLAGS),
         SkipParser(),
     ],
     patterns=["README.md", "docs/*.md", "docs/*/*.md"],

@@ -57,11 +57,15 @@ FENCE = re.compile(r"^[ \t]*(?:`{3,}|~{3,})[ \t]*([^\s`]*)", re.MULTILINE)
     [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))],
     ids=lambda p: str(p.relative_to(ROOT)),
 )
-def test_python_examples_are_fenced_as_python(page: Path) -> None:
-    """Sybil (conftest.py) runs ```python blocks only: a Python example fenced as
-    ``py``, ``python3``, ``pycon`` or ``pytb`` would be shown but never run."""
-    languages = {lang.lower() for lang in FENCE.findall(page.read_text())}
-    assert not languages & {"py", "python3", "pycon", "pytb", "ipython", "py3"}
+def test_python_examples_are_fenced_so_that_they_run(page: Path) -> None:
+    """Sybil (conftest.py) runs ```python blocks, and ```pycon blocks as doctests: a
+    Python example fenced as ``py``, ``python3``, ``pytb``... would be shown but never
+    run, and a ```pycon block without ``>>>`` would check nothing."""
+    text = page.read_text()
+    languages = {lang.lower() for lang in FENCE.findall(text)}
+    assert not languages & {"py", "python3", "pytb", "ipython", "py3", "doctest"}
+    pycon = re.findall(r"^```pycon\n(.*?)^```", text, re.MULTILINE | re.DOTALL)
+    assert all(block.startswith(">>> ") for block in pycon)
 
 
 def test_docstrings_name_doc_pages_without_relative_links() -> None:
