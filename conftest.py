@@ -36,14 +36,16 @@ def _traceback_filter(
 ) -> Traceback:
     # Sybil re-roots the traceback one frame below the example's own, and fails
     # with an IndexError (a pytest INTERNALERROR that hides which example failed)
-    # when the example's line is where the exception was raised, as for a NameError
-    # (simplistix/sybil#118, #171). Then the traceback is shown as it is.
+    # when the cut traceback has a single entry, as for an exception raised in an
+    # `except` clause of the example (simplistix/sybil#118, #171). Then the
+    # traceback is shown as it is. tests/test_doc_examples.py checks this.
     if len(excinfo.traceback.cut(path=sybil_pytest.example_module_path)) < 2:
         return excinfo.traceback
     return _sybil_traceback_filter(self, excinfo)
 
 
-sybil_pytest.SybilItem._traceback_filter = _traceback_filter  # type: ignore[method-assign]
+if hasattr(sybil_pytest, "example_module_path"):  # the internals this relies on
+    sybil_pytest.SybilItem._traceback_filter = _traceback_filter  # type: ignore[method-assign]
 
 
 def _enter_root(namespace: dict[str, Any]) -> None:
