@@ -4,12 +4,16 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck nightly bench clean
+.PHONY: demo test lint typecheck docs nightly bench clean
 
+# dev: the test tools; docs: the site builder (make test builds the site too).
+# A .venv made before the distribution was renamed still holds it as "pricing":
+# that one is removed first, so one distribution owns the package and the command.
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@$(BIN)/python -m pip uninstall --quiet --yes pricing >/dev/null 2>&1 || true
+	$(BIN)/python -m pip install --quiet -e ".[dev,docs]"
 	touch $(STAMP)
 
 demo: $(STAMP)
@@ -20,13 +24,20 @@ demo: $(STAMP)
 	done
 
 lint: $(STAMP)
-	$(BIN)/ruff check pricing tests property_tests bench
-	$(BIN)/ruff format --check pricing tests property_tests bench
+	$(BIN)/ruff check pricing tests property_tests bench conftest.py docs/_ext docs/whatif_study.py
+	$(BIN)/ruff format --check pricing tests property_tests bench conftest.py docs/_ext docs/whatif_study.py
 
 typecheck: $(STAMP)
 	$(BIN)/mypy pricing
 
-test: lint typecheck
+# The documentation site (mkdocs.yml) into site/. --strict: a broken link, anchor or
+# API reference fails the build. Never add --quiet: it hides the warnings from
+# --strict, which then passes whatever they say. NO_MKDOCS_2_WARNING silences
+# Material's notice about MkDocs 2 printed on every build.
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site
+
+test: lint typecheck docs
 	$(BIN)/pytest
 
 nightly: $(STAMP)
@@ -36,4 +47,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) site .mypy_cache .pytest_cache .ruff_cache .hypothesis

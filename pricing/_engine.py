@@ -44,11 +44,38 @@ __all__ = ["Engine", "preview", "preview_json"]
 
 
 class Engine:
-    """A rule set compiled once; :meth:`preview` does only the per-cart work.
+    """A rule set compiled once; [`preview`][pricing.Engine.preview] does only the per-cart work.
+
+    The rule set is validated and compiled when the engine is made; an engine is
+    immutable and can price any number of carts, from any number of threads.
+    Every argument takes the validated model or its JSON form (camelCase keys, or
+    snake_case), as in a scenario (docs/scenario.md).
+
+    Args:
+        currency: ISO 4217 code of every amount (`"USD"`, `"JPY"`, `"KWD"`).
+        catalog: the products, with their prices.
+        discounts: the discount rules, in any order (priority decides).
+        settings: the OneEntry discount settings (`allowStacking`,
+            `maxDiscountValue`, ...); `None` for the defaults.
+        categories: the category tree that conditions and exclusions match on.
+        storage_marker: the order storage marker signed prices must be made for.
+        tax_rates: tax rates, for taxes and display prices (docs/taxes.md).
+        locale: the CLDR locale of display prices (`"en_US"`, `"de_DE"`).
+        price_verifier: verifies the lines' `signedPrice` tokens (a
+            [`PriceVerifier`][pricing.PriceVerifier]); without it a line that
+            carries one is refused.
+        strict: an unknown key of a discount or coupon object is an error
+            instead of an `unknown_field` warning.
+
+    Raises:
+        ScenarioError: the rule set is invalid; `path` names the field.
 
     Example:
-        >>> engine = Engine(currency="USD", catalog=[...], discounts=[...])
-        >>> engine.preview({"products": [{"productId": 1, "quantity": 2}]}, at=now)
+        ```python
+        engine = pricing.Engine(currency="USD", catalog=catalog, discounts=discounts)
+        for cart in carts:
+            result = engine.preview(cart, customer=customer, at=now)
+        ```
     """
 
     def __init__(
@@ -97,7 +124,13 @@ class Engine:
         price_verifier: PriceVerifierLike | None = None,
         strict: bool = False,
     ) -> Engine:
-        """Compile a validated rule set (a :class:`Scenario` is one, with a cart)."""
+        """Compile a validated rule set (a [`Scenario`][pricing.Scenario] is one, with a cart).
+
+        Args:
+            rules: the validated rule set.
+            price_verifier: as for the constructor.
+            strict: as for the constructor.
+        """
         return cls(
             currency=rules.currency,
             catalog=rules.catalog,
@@ -123,7 +156,25 @@ class Engine:
         at: datetime,
         customer: Customer | Mapping[str, Any] | None = None,
     ) -> PreviewResult:
-        """Price one cart for ``customer`` at the instant ``at`` (timezone-aware)."""
+        """Price one cart for `customer` at the instant `at`.
+
+        Args:
+            order: the order body (`products`, `couponCode`,
+                `additionalDiscountsMarkers`, `bonusAmount`, ...).
+            at: the instant the preview is for, timezone-aware: dates, coupon
+                windows and signed prices are checked against it. The engine
+                never reads a clock.
+            customer: the shopper; `None` is a guest.
+
+        Returns:
+            The previewOrder breakdown, each line's share of each discount, and
+                the reason each rule applied or did not.
+
+        Raises:
+            ScenarioError: the order or customer is invalid (`path` names the field).
+            CouponError: the presented coupon code cannot be used.
+            SignedPriceError: a line's signed price is refused.
+        """
         if not isinstance(at, datetime) or at.tzinfo is None or at.utcoffset() is None:
             raise ScenarioError("at", "must be a timezone-aware datetime")
         rs = self._rs
@@ -193,8 +244,22 @@ def preview(
 ) -> PreviewResult:
     """Price one whole scenario in one call: compile its rule set, then preview its cart.
 
-    ``strict=True`` makes an unknown key of a discount or coupon object an error
-    instead of an ``unknown_field`` warning.
+    Args:
+        scenario: the whole input (docs/scenario.md): a
+            JSON-shaped `dict` (as [`loads_json`][pricing.loads_json] returns)
+            or a [`Scenario`][pricing.Scenario]. It must have `at`.
+        price_verifier: verifies the lines' `signedPrice` tokens.
+        strict: an unknown key of a discount or coupon object is an error
+            instead of an `unknown_field` warning.
+
+    Returns:
+        The result; [`to_json`][pricing.PreviewResult.to_json] writes the
+            previewOrder document.
+
+    Raises:
+        ScenarioError: the scenario is invalid; `path` names the field.
+        CouponError: the presented coupon code cannot be used.
+        SignedPriceError: a line's signed price is refused.
     """
     if not isinstance(scenario, Scenario):
         check_tree(scenario)
@@ -208,5 +273,22 @@ def preview(
 def preview_json(
     text: str | bytes, *, price_verifier: PriceVerifierLike | None = None, strict: bool = False
 ) -> str:
-    """JSON in, previewOrder JSON out: the path the CLI takes."""
+    """JSON in, previewOrder JSON out: the path the CLI takes.
+
+    Numbers are read and written exactly (never through `float`), and the same
+    input always gives the same bytes.
+
+    Args:
+        text: the scenario as JSON text (UTF-8 when `bytes`).
+        price_verifier: verifies the lines' `signedPrice` tokens.
+        strict: as for [`preview`][pricing.preview].
+
+    Returns:
+        The result document as JSON text, indented by two spaces.
+
+    Raises:
+        ScenarioError: malformed JSON or an invalid scenario.
+        CouponError: the presented coupon code cannot be used.
+        SignedPriceError: a line's signed price is refused.
+    """
     return preview(loads(text), price_verifier=price_verifier, strict=strict).to_json()

@@ -36,16 +36,24 @@ def quote(value: object) -> str:
 
 
 class PricingError(Exception):
-    """Root of every error raised by :mod:`pricing`."""
+    """Root of every error the library raises: `except pricing.PricingError` catches them all.
+
+    Every subclass is also a `ValueError`, so callers that do not know this
+    library still catch its refusals as bad values.
+    """
 
 
 class ScenarioError(PricingError, ValueError):
     """The scenario (or part of it) is invalid.
 
+    `str(error)` lists every problem as `path: message`, separated by `; `.
+
     Attributes:
-        path: JSON path of the offending field (``order.products[0].quantity``), or
-            ``""`` when the problem is with the document as a whole.
-        problems: every ``(path, message)`` found, the first one also in ``path``.
+        path: JSON path of the offending field (`order.products[0].quantity`), or
+            `""` when the problem is with the document as a whole.
+        message: what is wrong there.
+        problems: every `(path, message)` found; the first is also in `path`
+            and `message`.
     """
 
     def __init__(self, path: str, message: str, problems: tuple[tuple[str, str], ...] = ()):
@@ -63,7 +71,7 @@ class CouponError(PricingError, ValueError):
     """A presented coupon code cannot be used.
 
     Attributes:
-        reason: ``not_found`` | ``already_used`` | ``expired``.
+        reason: `not_found`, `already_used` or `expired`.
         code: the code as presented.
     """
 
@@ -76,11 +84,12 @@ class CouponError(PricingError, ValueError):
 class SignedPriceError(PricingError, ValueError):
     """A signed price token was refused.
 
-    Attributes:
-        reason: machine-readable reason (``bad_signature``, ``expired``, ...).
-        path: JSON path of the line's ``signedPrice`` when known, else ``""``.
-
     The message never contains key material nor the token itself.
+
+    Attributes:
+        reason: machine-readable reason (`bad_signature`, `expired`, ...; the
+            list is in docs/signed-prices.md).
+        path: JSON path of the line's `signedPrice` when known, else `""`.
     """
 
     def __init__(self, reason: str, message: str, path: str = ""):
@@ -90,4 +99,7 @@ class SignedPriceError(PricingError, ValueError):
 
 
 class PricingConfigError(PricingError, ValueError):
-    """A library object was configured wrongly (not a scenario problem)."""
+    """A library object was configured wrongly (not a scenario problem).
+
+    For example a signing key that is too short, or a key file that is malformed.
+    """

@@ -113,11 +113,23 @@ def _parse(text: str, odd: list[object]) -> Any:
 
 
 def loads(text: str | bytes) -> Any:
-    """Parse JSON keeping every number exact; malformed input is a :class:`ScenarioError`.
+    """Parse JSON keeping every number exact (`pricing.loads_json`).
 
-    A UTF-8 byte-order mark is skipped. Refused with the path of the field: ``NaN``
-    and ``Infinity``, numbers of more than 40 digits, a key given twice in one
-    object, lone surrogates, nesting deeper than the limit (see :mod:`._limits`).
+    A number with a fraction becomes a `Decimal`, never a `float`. A UTF-8
+    byte-order mark is skipped.
+
+    Args:
+        text: JSON text (UTF-8 when `bytes`).
+
+    Returns:
+        The JSON-shaped value: `dict`, `list`, `str`, `int`, `Decimal`, `bool`
+            or `None`.
+
+    Raises:
+        ScenarioError: malformed JSON, or, with the path of the field: `NaN`
+            and `Infinity`, numbers of more than 40 digits, a key given twice in
+            one object, lone surrogates, nesting deeper than the limit
+            (docs/scenario.md, input limits).
     """
     if isinstance(text, bytes | bytearray):
         raw = bytes(text).removeprefix(codecs.BOM_UTF8)
@@ -233,9 +245,20 @@ def _default(value: Any) -> Any:
 
 
 def dumps(value: Any, *, indent: int | None = None, fragments: Sequence[str] = ()) -> str:
-    """Serialise ``value``; ``Decimal`` is written as an exact JSON number.
+    """Serialise `value` as JSON (`pricing.dumps_json`); a `Decimal` is an exact number.
 
-    ``fragments``: JSON texts that :func:`raw_json` markers in ``value`` stand for.
+    Keys keep their order; a `Decimal` is written without exponent and without
+    trailing zeros (`Decimal("285.00")` as `285`); `datetime` and `date` as ISO
+    8601 strings.
+
+    Args:
+        value: a JSON-shaped value (`Mapping`, `list`, `tuple`, `str`, `int`,
+            `Decimal`, `bool`, `None`).
+        indent: spaces per level; `None` writes one line without spaces.
+        fragments: JSON texts that `raw_json` markers in `value` stand for.
+
+    Returns:
+        The JSON text.
     """
     text = json.dumps(
         value,

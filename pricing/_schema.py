@@ -93,7 +93,12 @@ class _Lenient(_Strict):
 
 
 class Category(_Strict):
-    """A catalog category; ``parentId`` builds the tree used by nested matching."""
+    """A catalog category; `parentId` builds the tree used by nested matching.
+
+    Attributes:
+        id: the category id (an integer).
+        parent_id: the parent category, or `None` for a root (`parentId`).
+    """
 
     id: Id
     parent_id: Id | None = None
@@ -108,7 +113,18 @@ class TaxRate(_Strict):
 
 
 class Product(_Strict):
-    """A catalog entry (docs/scenario.md)."""
+    """A catalog entry (docs/scenario.md).
+
+    Attributes:
+        id: the product id (an integer).
+        title: shown in `orderPreview`.
+        sku: shown in `orderPreview`.
+        price: the unit price, with at most the currency's decimals.
+        category_ids: the categories the product is in (`categoryIds`).
+        attributes: attribute values that `ATTRIBUTE` conditions test.
+        available: an unavailable product cannot be ordered or given as a gift.
+        tax_rate_id: its tax rate, an id of the scenario's `taxRates` (`taxRateId`).
+    """
 
     id: Id
     title: str | None = None
@@ -121,7 +137,15 @@ class Product(_Strict):
 
 
 class Customer(_Strict):
-    """The shopper; ``None`` in a scenario is a guest."""
+    """The shopper; `None` in a scenario is a guest.
+
+    Attributes:
+        id: the customer id, matched by a discount's `userExclusions`.
+        group_ids: the customer's groups (`groupIds`), matched by `userGroups`.
+        attributes: attribute values that `USER_ATTRIBUTE` conditions test.
+        ltv: lifetime value, tested by `USER_LTV` conditions.
+        bonus_balance: loyalty points available to pay with (`bonusBalance`).
+    """
 
     id: Id
     group_ids: list[Id] = Field(default_factory=list)
@@ -131,7 +155,14 @@ class Customer(_Strict):
 
 
 class OrderProduct(_Strict):
-    """One requested cart line."""
+    """One requested cart line (an entry of `order.products`).
+
+    Attributes:
+        product_id: a product of the catalog (`productId`).
+        quantity: units, at least 1.
+        signed_price: a signed price token fixing the unit price (`signedPrice`,
+            docs/signed-prices.md).
+    """
 
     product_id: Id
     quantity: Quantity
@@ -156,7 +187,21 @@ class Surcharge(_Strict):
 
 
 class Order(_Strict):
-    """The OneEntry createOrder/previewOrder body."""
+    """The OneEntry createOrder/previewOrder body.
+
+    Attributes:
+        products: the cart lines, in order.
+        coupon_code: the presented coupon code (`couponCode`).
+        additional_discounts_markers: markers that activate `ON_REQUEST`
+            discounts (`additionalDiscountsMarkers`).
+        bonus_amount: the loyalty points the customer asks to pay with
+            (`bonusAmount`).
+        shipping_lines: shipping charges (`shippingLines`, docs/taxes.md).
+        surcharges: surcharges and one-off reductions (docs/taxes.md).
+        form_identifier: accepted and ignored (does not affect prices).
+        payment_account_identifier: accepted and ignored.
+        form_data: accepted and ignored.
+    """
 
     products: Annotated[list[OrderProduct], Field(max_length=MAX_LINES)]
     coupon_code: StrictStr | None = None
@@ -176,7 +221,23 @@ class Order(_Strict):
 
 
 class Settings(_Strict):
-    """OneEntry discount settings (docs/scenario.md) plus ``pricesIncludeTax`` (docs/taxes.md)."""
+    """OneEntry discount settings (docs/scenario.md) plus `pricesIncludeTax` (docs/taxes.md).
+
+    Attributes:
+        allow_stacking: several discounts may apply to one order (`allowStacking`).
+        max_discount_value: the cap, in percent of `totalRaw`, on the total
+            discount (`maxDiscountValue`).
+        allow_gift_stacking: every applied discount gives its gifts; when
+            false, only the highest-priority one with gifts (`allowGiftStacking`).
+        max_bonus_payment_percent: the most of an order points may pay, in
+            percent (`maxBonusPaymentPercent`).
+        min_bonus_amount: the smallest balance that may pay (`minBonusAmount`).
+        min_order_amount_for_bonus: the smallest order points may pay for
+            (`minOrderAmountForBonus`).
+        gift_refund_policy: echoed only; it does not affect a preview
+            (`giftRefundPolicy`).
+        prices_include_tax: catalog prices include tax (`pricesIncludeTax`).
+    """
 
     allow_stacking: StrictBool = True
     max_discount_value: Percent | None = None
@@ -270,7 +331,29 @@ class DiscountValue(_Strict):
 
 
 class Discount(_Lenient):
-    """A OneEntry discount object (docs/scenario.md); unknown fields are kept for the echo."""
+    """A OneEntry discount object (docs/scenario.md); unknown fields are kept for the echo.
+
+    Attributes:
+        id: the discount id.
+        identifier: its name in results (`lines[].discounts`, `explanation`).
+        type: `DISCOUNT`, `PERSONAL_DISCOUNT` or `BONUS` (a points program).
+        start_date: the instant it starts (`startDate`).
+        end_date: the instant it ends (`endDate`).
+        position: its priority: ascending, `None` last, ties by `id`.
+        discount_value: what it takes off, and where (`discountValue`:
+            `value`, `discountType`, `maxAmount`, `applicability`).
+        conditions: what the cart or customer must satisfy.
+        condition_logic: `AND` or `OR` over the conditions (`conditionLogic`).
+        exclusions: products and categories it never applies to.
+        user_groups: when non-empty, only customers of these groups qualify
+            (`userGroups`).
+        user_exclusions: customers who never qualify (`userExclusions`).
+        gifts: products given with it.
+        gifts_replace_cart_items: a gift replaces a paid unit of the same product
+            (`giftsReplaceCartItems`).
+        coupons: the codes that activate it.
+        activation: `AUTOMATIC`, or `ON_REQUEST` (activated by a marker).
+    """
 
     id: Id
     identifier: StrictStr | None = None
@@ -364,7 +447,21 @@ class RuleSet(_Strict):
 
 
 class Scenario(RuleSet):
-    """One preview's whole input: a rule set, and the cart priced at an instant."""
+    """One preview's whole input: a rule set, and the cart priced at an instant.
+
+    Attributes:
+        currency: ISO 4217 code of every amount.
+        storage_marker: the order storage marker (`storageMarker`).
+        categories: the category tree.
+        catalog: the products.
+        discounts: the discount rules.
+        settings: the discount settings.
+        tax_rates: tax rates (`taxRates`, docs/taxes.md).
+        locale: the CLDR locale of display prices.
+        at: the instant of the preview; required by `pricing.preview`.
+        customer: the shopper, `None` for a guest.
+        order: the cart.
+    """
 
     at: Instant | None = None
     customer: Customer | None = None

@@ -1,4 +1,10 @@
-"""The examples of docs/property-testing.md run, and pass."""
+"""The property tests that docs/property-testing.md defines hold.
+
+Sybil (conftest.py at the root) runs every Python block of the docs, this page's
+too, but its blocks only *define* test functions. Here they are called, as pytest
+would call them in a user's suite, under this suite's Hypothesis profile (and so
+for longer in ``make nightly``).
+"""
 
 from __future__ import annotations
 

@@ -34,23 +34,30 @@ __all__ = ["build_parser", "main", "package_version", "run"]
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 
-DISTRIBUTION = "pricing"
-"""The distribution name to ask for when the installed metadata does not say."""
+DISTRIBUTION = "exact-discounts"
+"""The distribution that provides the ``pricing`` package (``pip install exact-discounts``).
+
+The import name and the command are ``pricing``; the distribution has another name
+because ``pricing`` on the public index is an unrelated package.
+"""
 
 
 def package_version() -> str:
-    """The installed version of this package, from the distribution that provides it.
+    """The installed version of this package.
 
-    The distribution is looked up by the import name (so a renamed distribution is
-    still found when installed from a wheel); an editable install falls back to
-    :data:`DISTRIBUTION`, and a source tree that is not installed to ``unknown``.
+    The version of :data:`DISTRIBUTION` when it is installed; failing that, of the
+    distribution that provides the import package (a fork installed under another
+    name), never the unrelated ``pricing`` distribution; and for a source tree that is
+    not installed, ``unknown (not installed)``.
     """
     package = __name__.split(".")[0]
-    names = metadata.packages_distributions().get(package) or [DISTRIBUTION]
-    try:
-        return metadata.version(names[0])
-    except metadata.PackageNotFoundError:
-        return "unknown (not installed)"
+    others = metadata.packages_distributions().get(package, [])
+    for name in [DISTRIBUTION, *(n for n in others if n not in (DISTRIBUTION, package))]:
+        try:
+            return metadata.version(name)
+        except metadata.PackageNotFoundError:
+            continue
+    return "unknown (not installed)"
 
 
 # ---------------------------------------------------------------------------

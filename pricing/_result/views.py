@@ -1,4 +1,4 @@
-"""The result of a preview: :class:`PreviewResult` and the value objects it is read through."""
+"""The result of a preview: `PreviewResult` and the value objects it is read through."""
 
 from __future__ import annotations
 
@@ -24,7 +24,12 @@ __all__ = ["LineDiscount", "LineResult", "PreviewResult", "RuleExplanation"]
 
 @dataclass(frozen=True, slots=True)
 class LineDiscount:
-    """One discount's share of one line."""
+    """One discount's share of one line (an entry of `LineResult.discounts`).
+
+    Attributes:
+        identifier: the discount's `identifier`.
+        amount: what it took off this line, in all units of it; may be 0.
+    """
 
     identifier: str | None
     amount: Decimal
@@ -32,7 +37,21 @@ class LineDiscount:
 
 @dataclass(frozen=True, slots=True)
 class LineResult:
-    """A line of the result, paid or gift, with what each discount took off it."""
+    """A line of the result, paid or gift, with what each discount took off it.
+
+    Attributes:
+        product_id: the product.
+        quantity: units on this line.
+        is_gift: a gift line (added by a discount's `gifts`), priced at 0.
+        unit_price: the catalog price, or the verified signed price.
+        total: `unit_price` × `quantity`.
+        product_discount: the line's share of the applied `TO_PRODUCT` discounts.
+        order_discount: the line's share of the applied `TO_ORDER` discounts.
+        total_with_discount: what is left: `total` − both shares.
+        discounts: every applied discount that targeted the line, in the order
+            they applied (`TO_PRODUCT` first, then `TO_ORDER`, each by priority).
+        price_locked: the unit price is a verified signed price.
+    """
 
     product_id: int | str
     quantity: int
@@ -48,7 +67,18 @@ class LineResult:
 
 @dataclass(frozen=True, slots=True)
 class RuleExplanation:
-    """Why one discount applied or did not, and how much it took."""
+    """Why one discount applied or did not, and how much it took.
+
+    Attributes:
+        id: the discount's `id`.
+        identifier: the discount's `identifier`.
+        status: `applied` or `not_applied`.
+        reason: `None` for an applied discount; otherwise a reason code
+            (`expired`, `coupon_required`, `stacking_disabled`, `capped_out`,
+            ...; docs/eligibility.md and docs/stacking-and-cap.md list them).
+        amount: what the discount took off in all.
+        capped: the `maxDiscountValue` cap reduced it.
+    """
 
     id: int | str
     identifier: str | None
@@ -86,10 +116,13 @@ class _built(Generic[T]):  # a decorator, lower case like cached_property
 
 
 class PreviewResult:
-    """The outcome of one preview.
+    """The outcome of one preview, as [`Engine.preview`][pricing.Engine.preview] and
+    [`pricing.preview`][pricing.preview] return it (not made directly).
 
-    The typed attributes are for Python callers; :meth:`to_json` writes the previewOrder
-    document, and :attr:`document` is that document with ``Decimal`` money.
+    The typed attributes are for Python callers; [`to_json`][pricing.PreviewResult.to_json]
+    writes the previewOrder document, and [`document`][pricing.PreviewResult.document]
+    is that document with `Decimal` money. Money is a `Decimal` with the currency's
+    exponent (`Decimal('285.00')`).
 
     A result is an immutable view over what the pipeline decided (integers of minor
     units): each attribute is built the first time it is read, then kept. Pricing
@@ -153,7 +186,7 @@ class PreviewResult:
     @_built
     def applied_ids(self) -> tuple[int | str, ...]:
         """Ids of the discounts that applied, in the order they applied (product-level
-        first): the ``applied`` entries of :attr:`explanation`, without building it."""
+        first): the `applied` entries of `explanation`, without building it."""
         return tuple(a.rule.id for a in self._o.applied if not capped_out(a))
 
     @property

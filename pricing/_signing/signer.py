@@ -89,7 +89,20 @@ class PriceSigner(KeyHolder, private=True):
         """Sign ``price`` for one product, currency and storage marker, valid from ``at``.
 
         ``iat`` is ``at`` floored to the second and ``exp`` is ``iat + lifetime`` (whole
-        seconds, at least one). ``jti`` defaults to 128 random bits in hex.
+        seconds, at least one).
+
+        Args:
+            product_id: the product the price is for (`pid`).
+            price: the unit price, not negative, as a `Decimal` or a plain decimal
+                string (`"149.90"`).
+            currency: ISO 4217 code (`cur`).
+            storage_marker: the order storage marker the price is for (`mkr`).
+            at: the signing instant, timezone-aware.
+            lifetime: how long the token is valid, at least one second.
+            jti: the token's unique id; by default 128 random bits in hex.
+
+        Returns:
+            The token: a compact JWS (`header.claims.signature`).
 
         Raises:
             PricingConfigError: an argument would make a token no verifier accepts.

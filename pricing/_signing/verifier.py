@@ -171,6 +171,16 @@ class PriceVerifier:
         Order: size, structure, key id, algorithm, signature, claims, time, binding. A
         token is valid while ``iat - leeway <= at < exp + leeway``.
 
+        Args:
+            token: the compact JWS, as a line's `signedPrice` carries it.
+            product_id: the line's product; the token's `pid` must be it.
+            currency: the order's currency; the token's `cur` must be it.
+            storage_marker: the order's storage marker; the token's `mkr` must be it.
+            at: the instant of the check, timezone-aware.
+
+        Returns:
+            The verified price and its claims.
+
         Raises:
             SignedPriceError: the token is refused; ``reason`` says why.
             PricingConfigError: ``at`` is not a timezone-aware datetime.

@@ -2,7 +2,7 @@
 
 A rule set is a scenario without ``order``, ``customer`` and ``at``; a cart is
 ``{"order", "customer"?, "at"?, "id"?}``. Bad input is a
-:class:`~pricing.ScenarioError` whose path names the file (and the line).
+[`ScenarioError`][pricing.ScenarioError] whose path names the file (and the line).
 """
 
 from __future__ import annotations
@@ -95,7 +95,7 @@ _NOT_IN_A_RULE_SET = {
 
 
 class RuleSet:
-    """A rule set: its (validated) data, compiled into an :class:`~pricing.Engine` once.
+    """A rule set: its (validated) data, compiled into an [`Engine`][pricing.Engine] once.
 
     Unlike an engine, a rule set can be sent to worker processes (it travels as
     data and is compiled again there).
@@ -158,8 +158,11 @@ class Cart:
     """One cart to price: its order, customer (``None``: a guest) and instant."""
 
     id: int | str
+    """The cart's id: its `id`, or its line number in the file."""
     order: Order
+    """The validated order."""
     customer: Customer | None = None
+    """The shopper; `None`: a guest."""
     at: datetime | None = None
     """``None``: the batch's ``at`` is used."""
     source: Mapping[str, Any] | None = field(default=None, compare=False, repr=False)

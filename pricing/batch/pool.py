@@ -37,10 +37,15 @@ class Priced:
     """One cart priced under one rule set (money as in the preview, exact)."""
 
     id: int | str
+    """The cart's id."""
     total_raw: Decimal | None
+    """`totalRaw`; `None` when the engine refused the cart (so for the others)."""
     total_sum_with_discount: Decimal | None
+    """`totalSumWithDiscount`."""
     bonus_applied: Decimal | None
+    """`bonusApplied`."""
     total_due: Decimal | None
+    """`totalDue`: what the shopper pays."""
     applied: tuple[int | str, ...] = ()
     """Ids of the discounts that applied, in the order they applied."""
     error: str | None = None
@@ -226,7 +231,7 @@ def price_all(
     progress: bool | None,
     label: str,
 ) -> list[tuple[Priced, ...]]:
-    """Each cart priced under each rule set, in cart order (see :func:`price_many`)."""
+    """Each cart priced under each rule set, in cart order (see `price_many`)."""
     cart_list = [
         parse_cart(c, default_id=i, where=f"carts[{i}]") for i, c in enumerate(carts, start=1)
     ]
@@ -260,15 +265,16 @@ def price_many(
     processes: int | None = None,
     progress: bool | None = None,
 ) -> list[Priced]:
-    """Price every cart under one rule set; one :class:`Priced` per cart, in order.
+    """Price every cart under one rule set: one [`Priced`][pricing.batch.Priced] per cart, in order.
 
     Args:
-        carts: :class:`Cart` objects or their JSON form (mappings).
-        ruleset: a :class:`RuleSet`, its JSON form, or a compiled
-            :class:`~pricing.Engine` (an engine is priced in this process only).
+        carts: [`Cart`][pricing.batch.Cart] objects or their JSON form (mappings).
+        ruleset: a [`RuleSet`][pricing.batch.RuleSet], its JSON form, or a compiled
+            [`Engine`][pricing.Engine] (an engine is priced in this process only).
         at: the instant for carts that do not carry their own.
         processes: worker processes; ``None`` picks one per core for batches of
-            at least :data:`POOL_THRESHOLD` carts, ``1`` prices in this process.
+            at least [`POOL_THRESHOLD`][pricing.batch.POOL_THRESHOLD] carts, ``1``
+            prices in this process.
         progress: show a progress bar; ``None`` shows one on a terminal.
     """
     rulesets, _ = as_engines({"ruleset": ruleset})

@@ -27,7 +27,9 @@ class WhatIfRow:
     """One cart under both rule sets."""
 
     baseline: Priced
+    """The cart under the baseline rule set."""
     candidate: Priced
+    """The cart under the candidate rule set."""
 
     @property
     def id(self) -> int | str:
@@ -109,7 +111,7 @@ COLUMNS = (
     "candidate_applied",
     "error",
 )
-"""The columns of :meth:`WhatIfRow.as_dict`, in order."""
+"""The columns of [`WhatIfRow.as_dict`][pricing.batch.WhatIfRow.as_dict], in order."""
 
 
 @dataclass(frozen=True)
@@ -121,19 +123,31 @@ class Aggregate:
     """
 
     currency: str
+    """The ISO 4217 code of every amount."""
     carts: int
+    """Carts in the study."""
     priced: int
     """Carts priced under both rule sets (the sums are over these)."""
     errors: int
+    """Carts either rule set refused (left out of the sums)."""
     carts_affected: int
+    """Carts whose price, discounts or bonus the candidate changes."""
     carts_paying_more: int
+    """Carts whose `totalDue` the candidate raises."""
     carts_paying_less: int
+    """Carts whose `totalDue` the candidate lowers."""
     revenue_baseline: Decimal
+    """Σ `totalDue` under the baseline."""
     revenue_candidate: Decimal
+    """Σ `totalDue` under the candidate."""
     discount_baseline: Decimal
+    """Σ discount spend under the baseline."""
     discount_candidate: Decimal
+    """Σ discount spend under the candidate."""
     bonus_baseline: Decimal
+    """Σ `bonusApplied` under the baseline."""
     bonus_candidate: Decimal
+    """Σ `bonusApplied` under the candidate."""
 
     @property
     def revenue_delta(self) -> Decimal:
@@ -196,22 +210,24 @@ class WhatIf:
     """A what-if study: every cart under both rule sets, and the aggregate."""
 
     rows: tuple[WhatIfRow, ...]
+    """One row per cart, in cart order."""
     aggregate: Aggregate
+    """The sums."""
 
     def records(self) -> list[dict[str, Any]]:
-        """The rows as flat records (see :meth:`WhatIfRow.as_dict`)."""
+        """The rows as flat records (see [`WhatIfRow.as_dict`][pricing.batch.WhatIfRow.as_dict])."""
         return [r.as_dict() for r in self.rows]
 
     def to_dataframe(self) -> Any:
         """The rows as a pandas DataFrame (money columns hold exact ``Decimal``).
 
-        Needs pandas: ``pip install "pricing[notebook]"``.
+        Needs pandas: ``pip install "exact-discounts[notebook]"``.
         """
         try:
             pd = importlib.import_module("pandas")
         except ImportError:
             raise ImportError(
-                'to_dataframe() needs pandas: pip install "pricing[notebook]"'
+                'to_dataframe() needs pandas: pip install "exact-discounts[notebook]"'
             ) from None
         return pd.DataFrame.from_records(self.records(), columns=list(COLUMNS))
 
@@ -227,8 +243,9 @@ def whatif(
 ) -> WhatIf:
     """Price every cart under both rule sets: per-cart totals and deltas, and the aggregate.
 
-    The arguments are as for :func:`price_many`; both rule sets must use the same
-    currency. Each cart is validated once and priced at the same instant under both.
+    The arguments are as for [`price_many`][pricing.batch.price_many]; both rule sets
+    must use the same currency. Each cart is validated once and priced at the same
+    instant under both.
     """
     (base, cand), (base_engine, cand_engine) = as_engines(
         {"baseline": baseline, "candidate": candidate}

@@ -1,63 +1,62 @@
 """Hypothesis strategies for pricing scenarios: property-test your own rule sets.
 
-Install the extra (``pip install "pricing[hypothesis]"``) and import this module
+Install the extra (``pip install "exact-discounts[hypothesis]"``) and import this module
 explicitly; ``import pricing`` never imports Hypothesis.
 
 Every strategy draws *JSON-shaped* values: plain ``dict``/``list``/``str``/``int``/
 ``bool``/``None``, money as decimal strings that fit the currency's exponent (or
-integers when whole), exactly what :func:`pricing.preview` and
-:class:`pricing.Engine` accept and what ``json.dumps`` can write. Generated
-scenarios are valid: the engine never raises :class:`pricing.ScenarioError` on
-them, and with ``coupon_errors=False`` (the default) never a
-:class:`pricing.CouponError` either.
+integers when whole), exactly what [`pricing.preview`][pricing.preview] and
+[`pricing.Engine`][pricing.Engine] accept and what ``json.dumps`` can write.
+Generated scenarios are valid: the engine never raises
+[`pricing.ScenarioError`][pricing.ScenarioError] on them, and with
+``coupon_errors=False`` (the default) never a
+[`pricing.CouponError`][pricing.CouponError] either.
 
-The main entry point is :func:`scenarios`. Any part of a scenario can be fixed
-(your catalog, your discounts, your settings) while the rest is generated; the
+The main entry point is [`scenarios`][pricing.strategies.scenarios]. Any part of
+a scenario can be fixed (your catalog, your discounts, your settings) while the
+rest is generated; the
 generated customers, carts, coupon codes, markers and instants are then drawn
 from the vocabulary of the fixed parts (the codes your discounts define, the
 groups and attributes they test, the dates they start and end on), so that your
-rules are exercised and not just skipped::
+rules are exercised and not just skipped:
 
-    import pricing
-    from hypothesis import given
-    from pricing import strategies as ps
+```python
+import pricing
+from hypothesis import given
+from pricing import strategies as ps
 
-    @given(ps.scenarios(currency="USD", catalog=MY_CATALOG, discounts=MY_RULES))
-    def test_never_more_than_half_off(scenario):
-        result = pricing.preview(scenario)
-        assert result.total_sum_with_discount * 2 >= result.total_raw
+@given(ps.scenarios(currency="USD", catalog=MY_CATALOG, discounts=MY_RULES))
+def test_never_more_than_half_off(scenario):
+    result = pricing.preview(scenario)
+    assert result.total_sum_with_discount * 2 >= result.total_raw
+```
 
 Knobs: sizes (``max_products``, ``max_lines``, ``max_discounts``, ``max_quantity``,
 ``max_price``), which discount types and applicabilities, and ``features``: a
-subset of :data:`FEATURES` (default: all of them):
+subset of [`FEATURES`][pricing.strategies.FEATURES] (default: all of them):
 
-==================  ==============================================================
-feature             what it adds
-==================  ==============================================================
-``conditions``      discount conditions of every type, ``AND``/``OR`` logic
-``exclusions``      discount exclusions (products, categories, nested)
-``dates``           ``startDate``/``endDate`` around the preview instant
-``audience``        ``userGroups``, ``userExclusions``, ``PERSONAL_DISCOUNT``, guests
-``coupons``         coupon codes on discounts and presented in the order
-``markers``         ``ON_REQUEST`` activation and ``additionalDiscountsMarkers``
-``gifts``           gifts, ``giftsReplaceCartItems``, ``allowGiftStacking``
-``bonus``           bonus balance, bonus settings, ``bonusAmount``, ``BONUS`` programs
-``max_amount``      ``discountValue.maxAmount``
-``cap``             ``settings.maxDiscountValue``
-``no_stacking``     ``allowStacking: false``
-``unavailable``     unavailable catalog products, gift products missing from the catalog
-``input_variants``  the other accepted input forms: ``PERCENT``, older ``{type, value}``
-                    conditions, ``null`` applicability, discounts without
-                    ``discountValue``, ``{id}`` objects, coupon objects, codes
-                    typed in another case, dates in other zone offsets
-==================  ==============================================================
+- `conditions`: discount conditions of every type, `AND`/`OR` logic;
+- `exclusions`: discount exclusions (products, categories, nested);
+- `dates`: `startDate`/`endDate` around the preview instant;
+- `audience`: `userGroups`, `userExclusions`, `PERSONAL_DISCOUNT`, guests;
+- `coupons`: coupon codes on discounts and presented in the order;
+- `markers`: `ON_REQUEST` activation and `additionalDiscountsMarkers`;
+- `gifts`: gifts, `giftsReplaceCartItems`, `allowGiftStacking`;
+- `bonus`: bonus balance, bonus settings, `bonusAmount`, `BONUS` programs;
+- `max_amount`: `discountValue.maxAmount`;
+- `cap`: `settings.maxDiscountValue`;
+- `no_stacking`: `allowStacking: false`;
+- `unavailable`: unavailable catalog products, gift products missing from the catalog;
+- `input_variants`: the other accepted input forms: `PERCENT`, older `{type, value}`
+  conditions, `null` applicability, discounts without `discountValue`, `{id}`
+  objects, coupon objects, codes typed in another case, dates in other zone offsets.
 
 Signed prices and tax are not generated (not part of these strategies yet).
 
 Importing this module with Hypothesis installed also makes ``st.from_type`` work
-for the public models (:class:`pricing.Scenario`, :class:`pricing.Discount`, ...):
-the package registers a ``hypothesis`` entry point that calls
-:func:`_hypothesis_setup_hook`.
+for the public models ([`pricing.Scenario`][pricing.Scenario],
+[`pricing.Discount`][pricing.Discount], ...): the package registers a
+``hypothesis`` entry point that calls `pricing.strategies._hypothesis_setup_hook`.
 """
 
 from __future__ import annotations

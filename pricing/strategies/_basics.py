@@ -21,7 +21,9 @@ T = TypeVar("T")
 CURRENCIES: Final[tuple[str, ...]] = ("USD", "EUR", "JPY", "KWD")
 """Currencies drawn by default: exponents 2, 2, 0 and 3."""
 DISCOUNT_TYPES: Final[tuple[str, ...]] = ("PERCENTAGE", "FIXED_AMOUNT", "FIXED_PRICE", "NONE")
+"""The `discountValue.discountType` values drawn by default."""
 APPLICABILITIES: Final[tuple[str, ...]] = ("TO_PRODUCT", "TO_ORDER")
+"""The `discountValue.applicability` values drawn by default."""
 CONDITION_TYPES: Final[tuple[str, ...]] = (
     "PRODUCT",
     "CATEGORY",
@@ -32,6 +34,7 @@ CONDITION_TYPES: Final[tuple[str, ...]] = (
     "USER_LTV",
     "USER_ATTRIBUTE",
 )
+"""The `conditionType` values drawn (with the `conditions` feature)."""
 ATTRIBUTE_OPERATORS: Final[tuple[str, ...]] = (
     "eq",
     "neq",
@@ -60,6 +63,7 @@ FEATURES: Final[frozenset[str]] = frozenset(
         "input_variants",
     }
 )
+"""Every feature; the `features` argument of the strategies is a subset of these."""
 
 # Vocabularies. Values are chosen so that the attribute operators have something
 # to do: numbers, numeric strings, words differing only in case, booleans.

@@ -159,7 +159,7 @@ def scenarios(
     max_price: Decimal | int | str = 200,
     coupon_errors: bool = False,
 ) -> SearchStrategy[Json]:
-    """Whole scenarios (docs/scenario.md) as JSON-shaped dicts that :func:`pricing.preview` accepts.
+    """Whole scenarios (docs/scenario.md): JSON-shaped dicts that `pricing.preview` accepts.
 
     Each of ``currency``, ``categories``, ``catalog``, ``discounts``, ``settings``,
     ``customer`` and ``at`` may be fixed (a value, copied afresh for every example)
@@ -169,7 +169,7 @@ def scenarios(
     ``st.none()`` for always-guest scenarios.
 
     ``coupon_errors=True`` also presents unknown, used-up and out-of-date codes, for
-    which the engine raises :class:`pricing.CouponError`.
+    which the engine raises [`pricing.CouponError`][pricing.CouponError].
     """
     currency_st = _currency(currency, catalog, discounts, settings)
     chosen = _features(features)

@@ -79,5 +79,5 @@ def test_records_and_dataframe() -> None:
 def test_dataframe_without_pandas_says_how_to_get_it(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "pandas", None)  # import pandas → ImportError
     study = batch.whatif(CARTS[:2], baseline=BASELINE, candidate=CANDIDATE, at=AT_DT)
-    with pytest.raises(ImportError, match=r"pricing\[notebook\]"):
+    with pytest.raises(ImportError, match=r"exact-discounts\[notebook\]"):
         study.to_dataframe()

@@ -18,7 +18,7 @@ import pytest
 
 import pricing
 from pricing._cli import main
-from pricing._cli.main import package_version
+from pricing._cli.main import DISTRIBUTION, package_version
 
 # The module, not the function that pricing._cli re-exports under the same name.
 cli_main = importlib.import_module("pricing._cli.main")
@@ -201,9 +201,30 @@ def _subprocess(*argv: str, stdin: bytes = b"") -> subprocess.CompletedProcess[b
 
 
 def test_version_is_the_installed_distributions(capsys: pytest.CaptureFixture[str]) -> None:
+    assert DISTRIBUTION == "exact-discounts"
     assert main(["--version"]) == 0
-    assert capsys.readouterr().out == f"pricing {metadata.version('pricing')}\n"
-    assert package_version() == metadata.version("pricing")
+    assert capsys.readouterr().out == f"pricing {metadata.version(DISTRIBUTION)}\n"
+    assert package_version() == metadata.version(DISTRIBUTION)
+
+
+def test_version_falls_back_to_whatever_provides_the_package(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Installed under another name (a fork), next to the unrelated "pricing": the fork's.
+    versions = {"pricing": "9.9 (unrelated)", "pricing-fork": "2.0"}
+
+    def version(name: str) -> str:
+        if name not in versions:
+            raise metadata.PackageNotFoundError(name)
+        return versions[name]
+
+    monkeypatch.setattr(metadata, "version", version)
+    monkeypatch.setattr(
+        metadata, "packages_distributions", lambda: {"pricing": ["pricing", "pricing-fork"]}
+    )
+    assert package_version() == "2.0"
+    versions[DISTRIBUTION] = "1.0"
+    assert package_version() == "1.0"
 
 
 def test_version_without_metadata_says_so(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,0 +1,1 @@
+"""The per-cart stages of a preview, in pipeline order (docs/architecture.md)."""
