@@ -43,10 +43,12 @@ from ._limits import (
     MAX_MONEY_DIGITS,
     MAX_PERCENT_DECIMALS,
     MAX_QUANTITY,
+    MAX_UNITS,
     depth_of,
 )
 
 __all__ = [
+    "BuyGet",
     "Category",
     "Condition",
     "CouponDef",
@@ -65,6 +67,7 @@ __all__ = [
     "ShippingLine",
     "Surcharge",
     "TaxRate",
+    "Tier",
     "money",
     "to_decimal",
     "unknown_fields",
@@ -175,6 +178,8 @@ Id = Annotated[StrictInt, Field(gt=-(10**40), lt=10**40)]
 Key = Annotated[StrictInt, Field(gt=-(10**40), lt=10**40)] | StrictStr
 """Other ids (tax rates, shipping lines) and names (attributes): integers or strings."""
 Quantity = Annotated[StrictInt, Field(ge=1, le=MAX_QUANTITY)]
+Units = Annotated[StrictInt, Field(ge=1, le=MAX_UNITS)]
+"""A count of units a discount names (``maxQuantity``, ``minQuantity``, buy-get counts)."""
 Instant = Annotated[datetime, BeforeValidator(_instant)]
 """An aware instant: an ISO 8601 string with a zone offset (or an aware ``datetime``)."""
 Display = Annotated[Any, AfterValidator(_display_depth)]
@@ -357,20 +362,56 @@ class CouponDef(_Lenient):
     order_id: Display = None
 
 
+class Tier(_Strict):
+    """One step of a tiered discount: from this quantity or amount of the targeted lines
+    on, this value (docs/quantity-promotions.md); which fields go together is checked
+    when the rule is compiled."""
+
+    min_quantity: Units | None = None
+    min_amount: Money | None = None
+    value: Money
+
+    @model_validator(mode="after")
+    def _one_threshold(self) -> Tier:
+        if (self.min_quantity is None) == (self.min_amount is None):
+            raise ValueError("a tier needs one of minQuantity or minAmount")
+        return self
+
+
+class BuyGet(_Strict):
+    """Buy X, get Y (docs/quantity-promotions.md): ``buyConditions`` say which units count
+    as bought, the discount's own conditions which may be got."""
+
+    buy_quantity: Units
+    get_quantity: Units
+    buy_conditions: list[Condition] | None = None
+    buy_condition_logic: Literal["AND", "OR"] | None = None
+    max_sets: Units | None = None
+
+
 class DiscountValue(_Strict):
     """What a discount takes off, and where."""
 
     # discountType comes first so that the check of `value` can see it, and a
     # percentage above 100 is an error naming discountValue.value (docs/errors.md).
     discount_type: Literal["PERCENTAGE", "PERCENT", "FIXED_AMOUNT", "FIXED_PRICE", "NONE"] = "NONE"
-    value: Money = Decimal(0)
+    # null only with tiers (checked when the rule is compiled)
+    value: Money | None = Decimal(0)
     max_amount: Money | None = None
     applicability: Literal["TO_PRODUCT", "TO_ORDER"] | None = None
+    # Quantity-aware fields (docs/quantity-promotions.md); which go together, and with
+    # which applicability, is checked when the rule is compiled.
+    per: Literal["UNIT", "LINE"] | None = None
+    max_quantity: Units | None = None
+    quantity_scope: Literal["LINE", "ORDER"] | None = None
+    unit_order: Literal["CHEAPEST_FIRST", "MOST_EXPENSIVE_FIRST"] | None = None
+    tiers: Annotated[list[Tier], Field(min_length=1)] | None = None
+    buy_get: BuyGet | None = None
 
     @field_validator("value")
     @classmethod
-    def _percentage_range(cls, value: Decimal, info: ValidationInfo) -> Decimal:
-        if info.data.get("discount_type") in ("PERCENTAGE", "PERCENT"):
+    def _percentage_range(cls, value: Decimal | None, info: ValidationInfo) -> Decimal | None:
+        if value is not None and info.data.get("discount_type") in ("PERCENTAGE", "PERCENT"):
             if value > 100:
                 raise ValueError("a percentage value must be between 0 and 100")
             _few_decimals(value)
