@@ -23,7 +23,7 @@ ROOTS = 4
 CHILDREN = 8
 BRANDS = ("acme", "globex", "initech", "umbrella", "hooli", "stark", "wayne", "wonka")
 TAGS = ("summer", "winter", "sale", "new", "classic")
-GROUPS = ("1", "2", "3", "4", "5")
+GROUPS = (1, 2, 3, 4, 5)
 TIERS = ("bronze", "silver", "gold", "platinum")
 
 
