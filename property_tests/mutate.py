@@ -373,7 +373,7 @@ MUTATIONS = (
     ),
     Mutation(
         "buy_get_shared_uncapped",
-        "buy-get takes units shared by the buy and get sides past |Bo| + |O| − k·X",
+        "buy-get takes units both bought and got past the cap Bo + O − k·X",
         (
             (
                 "_ruleset/units.py",
@@ -384,7 +384,7 @@ MUTATIONS = (
     ),
     Mutation(
         "buy_get_sets_unbounded",
-        "buy-get sets without the bound on all units ⌊(|Bo|+|Go|+|O|)/(X+Y)⌋",
+        "buy-get sets without the bound on all units, ⌊(Bo + Go + O)/(X + Y)⌋",
         (
             (
                 "_stages/quantities.py",

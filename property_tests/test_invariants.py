@@ -28,6 +28,7 @@ from .support import (
     dec,
     discount_by_id,
     mutate_everything,
+    unit_counting,
     with_settings,
 )
 
@@ -422,7 +423,7 @@ def _unit_counting(scenario: dict[str, Any]) -> list[dict[str, Any]]:
     return chosen
 
 
-@given(QUANTITY)
+@given(st.one_of(QUANTITY, unit_counting()))
 def test_the_units_discounted_are_the_cheapest_ones(scenario: dict[str, Any]) -> None:
     """A unit is discounted only when every cheaper unit it competes with is (the most
     expensive ones first under MOST_EXPENSIVE_FIRST), ties to the earlier line: a line with
@@ -439,7 +440,7 @@ def test_the_units_discounted_are_the_cheapest_ones(scenario: dict[str, Any]) ->
                     assert a_share == a_now, (d["identifier"], a_pos, b_pos)
 
 
-@given(QUANTITY)
+@given(st.one_of(QUANTITY, unit_counting()))
 def test_a_buy_get_discounts_at_most_k_times_y_units(scenario: dict[str, Any]) -> None:
     """Made FIXED_AMOUNT of one minor unit, a buy-get takes at most one minor unit off each
     unit it discounts (less where a unit is worth less): at most k·Y in all."""
@@ -455,7 +456,7 @@ def test_a_buy_get_discounts_at_most_k_times_y_units(scenario: dict[str, Any]) -
             assert e["amount"] <= minor * e["sets"] * gets[str(e["id"])], e
 
 
-@given(QUANTITY)
+@given(st.one_of(QUANTITY, unit_counting()))
 def test_d_unit_bases_never_exceed_the_line(scenario: dict[str, Any]) -> None:
     """Made PERCENTAGE 100, a discount on some units of a line takes their base
     round(n·d/q), never more than the line's amount n when its turn comes."""

@@ -11,7 +11,7 @@ import pricing
 from pricing import strategies as ps
 
 from . import oracle
-from .support import canon, project
+from .support import canon, project, unit_counting
 
 
 def assert_matches(got: dict[str, Any], want: dict[str, Any]) -> None:
@@ -108,4 +108,11 @@ def test_engine_matches_oracle_on_quantities_with_gifts_and_stacking(
 ) -> None:
     """Tiers and buy-get measured on the cart as requested, before the stacking pick;
     units a replacing gift takes are no longer there to discount."""
+    check(scenario)
+
+
+@given(unit_counting())
+def test_engine_matches_oracle_on_units(scenario: dict[str, Any]) -> None:
+    """Every product discount counts units: the d-unit bases, the order of units, the
+    sets of a buy-get and the units it may take from those both bought and got."""
     check(scenario)
