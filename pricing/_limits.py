@@ -23,6 +23,7 @@ __all__ = [
     "MAX_PERCENT_DECIMALS",
     "MAX_QUANTITY",
     "MAX_TREE_DEPTH",
+    "MAX_UNITS",
     "DuplicateKeys",
     "LongNumber",
     "NotANumber",
@@ -36,6 +37,9 @@ MAX_QUANTITY = 1_000_000
 """Units of one order line."""
 MAX_LINES = 10_000
 """Lines of one order (paid lines requested; shipping lines and surcharges alike)."""
+MAX_UNITS = MAX_LINES * MAX_QUANTITY
+"""Units of one order: the most a unit count of a discount (a quantity condition,
+``maxQuantity``, a tier's ``minQuantity``, buy-get counts) may name."""
 MAX_CATEGORY_DEPTH = 64
 """Levels of the category tree (a root alone is one level)."""
 MAX_DISPLAY_DEPTH = 32

@@ -41,12 +41,14 @@ from ._values import (
     Money,
     Percent,
     Quantity,
+    Units,
     few_decimals,
     money,
     to_decimal,
 )
 
 __all__ = [
+    "BuyGet",
     "Category",
     "Condition",
     "CouponDef",
@@ -65,6 +67,7 @@ __all__ = [
     "ShippingLine",
     "Surcharge",
     "TaxRate",
+    "Tier",
     "json_path",
     "money",
     "problems_of",
@@ -310,20 +313,56 @@ class CouponDef(_Lenient):
     order_id: Display = None
 
 
+class Tier(_Strict):
+    """One step of a tiered discount: from this quantity or amount of the targeted lines
+    on, this value (docs/quantity-promotions.md); which fields go together is checked
+    when the rule is compiled."""
+
+    min_quantity: Units | None = None
+    min_amount: Money | None = None
+    value: Money
+
+    @model_validator(mode="after")
+    def _one_threshold(self) -> Tier:
+        if (self.min_quantity is None) == (self.min_amount is None):
+            raise ValueError("a tier needs one of minQuantity or minAmount")
+        return self
+
+
+class BuyGet(_Strict):
+    """Buy X, get Y (docs/quantity-promotions.md): ``buyConditions`` say which units count
+    as bought, the discount's own conditions which may be got."""
+
+    buy_quantity: Units
+    get_quantity: Units
+    buy_conditions: list[Condition] | None = None
+    buy_condition_logic: Literal["AND", "OR"] | None = None
+    max_sets: Units | None = None
+
+
 class DiscountValue(_Strict):
     """What a discount takes off, and where."""
 
     # discountType comes first so that the check of `value` can see it, and a
     # percentage above 100 is an error naming discountValue.value (docs/errors.md).
     discount_type: Literal["PERCENTAGE", "PERCENT", "FIXED_AMOUNT", "FIXED_PRICE", "NONE"] = "NONE"
-    value: Money = Decimal(0)
+    # null only with tiers (checked when the rule is compiled)
+    value: Money | None = Decimal(0)
     max_amount: Money | None = None
     applicability: Literal["TO_PRODUCT", "TO_ORDER"] | None = None
+    # Quantity-aware fields (docs/quantity-promotions.md); which go together, and with
+    # which applicability, is checked when the rule is compiled.
+    per: Literal["UNIT", "LINE"] | None = None
+    max_quantity: Units | None = None
+    quantity_scope: Literal["LINE", "ORDER"] | None = None
+    unit_order: Literal["CHEAPEST_FIRST", "MOST_EXPENSIVE_FIRST"] | None = None
+    tiers: Annotated[list[Tier], Field(min_length=1)] | None = None
+    buy_get: BuyGet | None = None
 
     @field_validator("value")
     @classmethod
-    def _percentage_range(cls, value: Decimal, info: ValidationInfo) -> Decimal:
-        if info.data.get("discount_type") in ("PERCENTAGE", "PERCENT"):
+    def _percentage_range(cls, value: Decimal | None, info: ValidationInfo) -> Decimal | None:
+        if value is not None and info.data.get("discount_type") in ("PERCENTAGE", "PERCENT"):
             if value > 100:
                 raise ValueError("a percentage value must be between 0 and 100")
             few_decimals(value)

@@ -21,6 +21,7 @@ from ._limits import (
     MAX_MONEY_DIGITS,
     MAX_PERCENT_DECIMALS,
     MAX_QUANTITY,
+    MAX_UNITS,
     depth_of,
 )
 
@@ -33,6 +34,7 @@ __all__ = [
     "Money",
     "Percent",
     "Quantity",
+    "Units",
     "few_decimals",
     "money",
     "to_decimal",
@@ -147,6 +149,8 @@ Id = Annotated[StrictInt, Field(gt=-(10**40), lt=10**40)]
 Key = Annotated[StrictInt, Field(gt=-(10**40), lt=10**40)] | StrictStr
 """Other ids (tax rates, shipping lines) and names (attributes): integers or strings."""
 Quantity = Annotated[StrictInt, Field(ge=1, le=MAX_QUANTITY)]
+Units = Annotated[StrictInt, Field(ge=1, le=MAX_UNITS)]
+"""A count of units a discount names (``maxQuantity``, ``minQuantity``, buy-get counts)."""
 Instant = Annotated[datetime, BeforeValidator(_instant)]
 """An aware instant: an ISO 8601 string with a zone offset (or an aware ``datetime``)."""
 Display = Annotated[Any, AfterValidator(_display_depth)]

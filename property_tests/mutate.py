@@ -334,6 +334,88 @@ MUTATIONS = (
         ),
     ),
     Mutation(
+        "unit_ties_late",
+        "units of equal unit amount: the later line's first",
+        (("_ruleset/units.py", "        return i - j", "        return j - i"),),
+    ),
+    Mutation(
+        "unit_base_floor",
+        "the base of d units rounded down instead of half up",
+        (
+            (
+                "_ruleset/units.py",
+                "    return (2 * n * d + q) // (2 * q)",
+                "    return n * d // q",
+            ),
+        ),
+    ),
+    Mutation(
+        "unit_order_ignored",
+        "maxQuantity over the order always takes the cheapest units (unitOrder ignored)",
+        (
+            (
+                "_ruleset/quantity.py",
+                '            dv.unit_order == "MOST_EXPENSIVE_FIRST",',
+                "            False,",
+            ),
+        ),
+    ),
+    Mutation(
+        "tier_first_reached",
+        "a tiered discount uses the first tier reached, not the last",
+        (
+            (
+                "_stages/quantities.py",
+                "    j = bisect_right(tiers.thresholds, reached) - 1",
+                "    j = min(bisect_right(tiers.thresholds, reached) - 1, 0)",
+            ),
+        ),
+    ),
+    Mutation(
+        "buy_get_shared_uncapped",
+        "buy-get takes units both bought and got past the cap Bo + O − k·X",
+        (
+            (
+                "_ruleset/units.py",
+                "                d = min(d, shared_left)",
+                "                d = d",
+            ),
+        ),
+    ),
+    Mutation(
+        "buy_get_sets_unbounded",
+        "buy-get sets without the bound on all units, ⌊(Bo + Go + O)/(X + Y)⌋",
+        (
+            (
+                "_stages/quantities.py",
+                "    sets = min(sets, (only_bought + only_got + both) // (x + y))",
+                "    sets = min(sets, sets)",
+            ),
+        ),
+    ),
+    Mutation(
+        "units_in_cart_count_all",
+        "PRODUCT/CATEGORY_QUANTITY_IN_CART count the units of every line",
+        (
+            (
+                "_ruleset/conditions.py",
+                "        return lambda cart: cart.units(counted) >= amount",
+                "        return lambda cart: cart.units(-1) >= amount",
+            ),
+        ),
+    ),
+    Mutation(
+        "line_quantity_or_ignored",
+        "under OR, a LINE_QUANTITY condition adds no line",
+        (
+            (
+                "_stages/eligibility.py",
+                "                    return self._or_quantity(rule, products & mask)",
+                "                    pass",
+            ),
+        ),
+    ),
+    Mutation(
         "json_bool_as_int",
         "JSON writer tests int before bool (true written as 1)",
         (

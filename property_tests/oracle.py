@@ -191,6 +191,12 @@ class Outcome:
     shares: dict[int, Fraction] = field(default_factory=dict)
     applied: bool = False
     capped: bool = False
+    # quantity-promotions.md: the tier reached, the buy-get's sets, and the most units
+    # it may take from the lines whose units may be both bought and got
+    tier: int | None = None
+    sets: int | None = None
+    shared_most: int = 0
+    shared_lines: list[int] = field(default_factory=list)
 
     @property
     def kind(self) -> str:
@@ -209,7 +215,11 @@ class Outcome:
     @property
     def value(self) -> Fraction:
         value = self.discount.get("discountValue")
-        return Fraction(0) if value is None else exact(value.get("value", 0))
+        if value is None:
+            return Fraction(0)
+        if self.tier is not None:  # a tiered discount uses the value of its tier
+            return exact(value["tiers"][self.tier]["value"])
+        return exact(value.get("value", 0))
 
     @property
     def max_amount(self) -> Fraction | None:
@@ -310,6 +320,23 @@ class Oracle:
             if c is None or c.get("ltv") is None:
                 return False
             return exact(c["ltv"]) >= self.amount_of(condition)
+        if kind in ("LINE_QUANTITY", "CART_QUANTITY"):
+            # quantity-promotions.md: paid units of the cart as requested
+            wanted = condition["value"]["quantity"]
+            counted = [line] if kind == "LINE_QUANTITY" else cart
+            return sum(other.quantity for other in counted) >= wanted
+        if kind == "PRODUCT_QUANTITY_IN_CART":
+            units = 0
+            for other in cart:
+                if any(same_id(other.product["id"], e) for e, _ in self.entities(condition)):
+                    units += other.quantity
+            return units >= condition["value"]["quantity"]
+        if kind == "CATEGORY_QUANTITY_IN_CART":
+            units = 0
+            for other in cart:
+                if any(self.in_category(other.product, e, n) for e, n in self.entities(condition)):
+                    units += other.quantity
+            return units >= condition["value"]["quantity"]
         if kind == "USER_ATTRIBUTE":
             if self.customer is None:
                 return False
@@ -331,13 +358,26 @@ class Oracle:
     def targeted(
         self, discount: Mapping[str, Any], line: Line, cart: Sequence[Line], total_raw: Fraction
     ) -> bool:
+        conditions = discount.get("conditions") or []
+        logic = discount.get("conditionLogic")
+        return self.matches(discount, conditions, logic, line, cart, total_raw)
+
+    def matches(
+        self,
+        discount: Mapping[str, Any],
+        conditions: Sequence[Mapping[str, Any]],
+        logic: str | None,
+        line: Line,
+        cart: Sequence[Line],
+        total_raw: Fraction,
+    ) -> bool:
+        """The line is not excluded by ``discount`` and ``conditions`` combine to true."""
         if self.excluded(discount, line):
             return False
-        conditions = discount.get("conditions") or []
         if not conditions:
             return True
         results = [self.condition_true(c, line, cart, total_raw) for c in conditions]
-        if discount.get("conditionLogic") == "OR":
+        if logic == "OR":
             return any(results)
         return all(results)
 
@@ -389,6 +429,109 @@ class Oracle:
         ):
             return "not_requested"
         return None
+
+    # -- tiers and buy X get Y (quantity-promotions.md) ----------------------
+
+    def measure(self, o: Outcome, cart: Sequence[Line], total_raw: Fraction) -> str | None:
+        """After gate 7: the tier reached, or the buy-get's sets; the reason when none."""
+        value = o.discount.get("discountValue") or {}
+        if value.get("tiers"):
+            if "minAmount" in value["tiers"][0]:
+                # amounts before any discount, of the targeted lines as requested
+                reached: Fraction = sum((cart[i].amount for i in o.targeted), Fraction(0))
+                thresholds = [exact(t["minAmount"]) for t in value["tiers"]]
+            else:
+                reached = Fraction(sum(cart[i].quantity for i in o.targeted))
+                thresholds = [Fraction(t["minQuantity"]) for t in value["tiers"]]
+            for j, threshold in enumerate(thresholds):
+                if reached >= threshold:
+                    o.tier = j  # the last one reached wins
+            return "tier_not_reached" if o.tier is None else None
+        if value.get("buyGet"):
+            return self.count_sets(o, value["buyGet"], cart, total_raw)
+        return None
+
+    def count_sets(
+        self, o: Outcome, buy_get: Mapping[str, Any], cart: Sequence[Line], total_raw: Fraction
+    ) -> str | None:
+        conditions = buy_get.get("buyConditions") or []
+        logic = buy_get.get("buyConditionLogic")
+        bought = [
+            i
+            for i, line in enumerate(cart)
+            if self.matches(o.discount, conditions, logic, line, cart, total_raw)
+        ]
+        only_bought = sum(cart[i].quantity for i in bought if i not in o.targeted)
+        only_got = sum(cart[i].quantity for i in o.targeted if i not in bought)
+        both = sum(cart[i].quantity for i in o.targeted if i in bought)
+        x, y = buy_get["buyQuantity"], buy_get["getQuantity"]
+        candidates = [
+            (only_bought + both) // x,
+            (only_got + both) // y,
+            (only_bought + only_got + both) // (x + y),
+        ]
+        if buy_get.get("maxSets") is not None:
+            candidates.append(buy_get["maxSets"])
+        o.sets = min(candidates)
+        o.shared_most = only_bought + both - o.sets * x
+        o.shared_lines = [i for i in o.targeted if i in bought]
+        return "buy_quantity_not_met" if o.sets == 0 else None
+
+    def units_discounted(
+        self, o: Outcome, current: Sequence[Fraction], cart: Sequence[Line]
+    ) -> dict[int, int]:
+        """How many units of each targeted line the discount takes its amount off."""
+        value = o.discount.get("discountValue") or {}
+        everything = {i: cart[i].quantity for i in o.targeted}
+        # one entry per unit: (its line's current unit amount, the line)
+        units = [
+            (current[i] / cart[i].quantity, i) for i in o.targeted for _ in range(cart[i].quantity)
+        ]
+        if o.sets is not None:
+            wanted = o.sets * value["buyGet"]["getQuantity"]
+            from_shared = 0
+            taken = dict.fromkeys(o.targeted, 0)
+            for _, i in sorted(units):  # the cheapest first, the earlier line first
+                if wanted == 0:
+                    break
+                if i in o.shared_lines:
+                    if from_shared == o.shared_most:
+                        continue  # past the cap on shared units: skipped
+                    from_shared += 1
+                taken[i] += 1
+                wanted -= 1
+            return taken
+        most = value.get("maxQuantity")
+        if most is None:
+            return everything
+        if value.get("quantityScope") != "ORDER":
+            return {i: min(q, most) for i, q in everything.items()}
+        if value.get("unitOrder") == "MOST_EXPENSIVE_FIRST":
+            units.sort(key=lambda u: (-u[0], u[1]))
+        else:
+            units.sort()
+        taken = dict.fromkeys(o.targeted, 0)
+        for _, i in units[:most]:
+            taken[i] += 1
+        return taken
+
+    def line_amount(self, o: Outcome, n: Fraction, q: int, d: int) -> Fraction:
+        """What the discount takes off d of a line's q units, its amount being n."""
+        v, unit = o.value, self.unit
+        value = o.discount.get("discountValue") or {}
+        if value.get("per") == "LINE":
+            if o.kind == "FIXED_AMOUNT":
+                return min(v, n)
+            if o.kind == "FIXED_PRICE":
+                return max(Fraction(0), n - v)
+        base = n if d == q else round_half_up_to_unit(n * d / q, unit)
+        if o.kind == "PERCENTAGE":
+            return round_half_up_to_unit(base * v / 100, unit)
+        if o.kind == "FIXED_AMOUNT":
+            return min(v * d, base)
+        if o.kind == "FIXED_PRICE":
+            return max(Fraction(0), base - v * d)
+        return Fraction(0)
 
     # -- the whole preview ----------------------------------------------------
 
@@ -443,6 +586,8 @@ class Oracle:
                 ]
                 if not o.targeted:
                     reason = "conditions_not_met"
+                else:
+                    reason = self.measure(o, cart, requested_total)
             if d.get("type") == "BONUS":
                 if reason is None:
                     accruing.append(o)
@@ -501,16 +646,10 @@ class Oracle:
             v = o.value
             if o.to_product:
                 uncapped = {}
+                discounted = self.units_discounted(o, current, cart)
                 for i in o.targeted:
                     n, q = current[i], cart[i].quantity
-                    if o.kind == "PERCENTAGE":
-                        uncapped[i] = round_half_up_to_unit(n * v / 100, unit)
-                    elif o.kind == "FIXED_AMOUNT":
-                        uncapped[i] = min(v * q, n)
-                    elif o.kind == "FIXED_PRICE":
-                        uncapped[i] = max(Fraction(0), n - v * q)
-                    else:
-                        uncapped[i] = Fraction(0)
+                    uncapped[i] = self.line_amount(o, n, q, discounted[i])
                 whole = sum(uncapped.values(), Fraction(0))
                 if o.max_amount is not None and whole > o.max_amount:
                     whole = o.max_amount
@@ -732,6 +871,9 @@ class Oracle:
                     "amount": out(o.amount if o.applied else Fraction(0)),
                     "capped": o.capped,
                 }
+                # quantity-promotions.md: the tier used, the sets made, when applied
+                | ({"tier": o.tier} if o.applied and o.tier is not None else {})
+                | ({"sets": o.sets} if o.applied and o.sets is not None else {})
                 for o in outcomes
             ],
             "bonusAccrual": out(accrual),

@@ -10,6 +10,8 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from pricing import strategies as ps
+
 EXPONENT = {"USD": 2, "EUR": 2, "JPY": 0, "KWD": 3}
 
 
@@ -135,3 +137,38 @@ def cap_percentages() -> st.SearchStrategy[int | str]:
         st.integers(0, 100),
         st.integers(0, 100_000).map(lambda n: str(Decimal(n).scaleb(-3))),
     )
+
+
+@st.composite
+def unit_counting(draw: st.DrawFn) -> dict[str, Any]:
+    """Scenarios whose product discounts all discount some units: ``maxQuantity`` (either
+    scope, either order) or a buy-get whose buy and get sides are drawn apart, so that
+    units only bought, only got and both (and the cap on the latter) all occur."""
+    scenario = draw(
+        ps.scenarios(
+            features={"conditions", "exclusions"},
+            applicabilities={"TO_PRODUCT"},
+            discount_types={"PERCENTAGE", "FIXED_AMOUNT", "FIXED_PRICE"},
+            max_lines=6,
+            max_quantity=8,
+        )
+    )
+    ids = [p["id"] for p in scenario["catalog"]]
+    some_ids = st.lists(st.sampled_from(ids), min_size=1, max_size=3, unique=True)
+    for d in scenario["discounts"]:
+        value = d.get("discountValue")
+        if value is None or d["type"] == "BONUS":
+            continue
+        if draw(st.booleans(), label="maxQuantity"):
+            value["maxQuantity"] = draw(st.integers(1, 5))
+            value["quantityScope"] = draw(st.sampled_from(["LINE", "ORDER"]))
+            value["unitOrder"] = draw(st.sampled_from(["CHEAPEST_FIRST", "MOST_EXPENSIVE_FIRST"]))
+            continue
+        d["conditions"] = [{"conditionType": "PRODUCT", "entityIds": draw(some_ids)}]
+        d.pop("conditionLogic", None)
+        value["buyGet"] = {
+            "buyQuantity": draw(st.integers(1, 3)),
+            "getQuantity": draw(st.integers(1, 3)),
+            "buyConditions": [{"conditionType": "PRODUCT", "entityIds": draw(some_ids)}],
+        }
+    return scenario

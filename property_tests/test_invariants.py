@@ -28,6 +28,7 @@ from .support import (
     dec,
     discount_by_id,
     mutate_everything,
+    unit_counting,
     with_settings,
 )
 
@@ -357,6 +358,8 @@ def test_the_typed_views_say_what_the_document_says(scenario: dict[str, Any]) ->
             "reason": e.reason,
             "amount": e.amount,
             "capped": e.capped,
+            **({"tier": e.tier} if e.tier is not None else {}),
+            **({"sets": e.sets} if e.sets is not None else {}),
         }
         for e in result.explanation
     ]
@@ -372,3 +375,119 @@ def test_the_typed_views_say_what_the_document_says(scenario: dict[str, Any]) ->
     )
     # applied_ids is in application order (TO_PRODUCT first), the explanation in priority order
     assert sorted(map(str, result.applied_ids)) == sorted(str(e["id"]) for e in applied(doc))
+
+
+# -- quantity promotions (docs/quantity-promotions.md) -------------------------------
+
+QUANTITY = ps.scenarios(
+    features={"quantity", "conditions", "exclusions", "gifts", "max_amount", "cap", "no_stacking"},
+    applicabilities={"TO_PRODUCT"},
+    max_lines=6,
+    max_quantity=12,
+)
+
+
+def _value_of(discount: dict[str, Any]) -> dict[str, Any]:
+    return discount.get("discountValue") or {}
+
+
+def _turns(doc: Any) -> dict[str, list[tuple[int, Fraction, int, Fraction]]]:
+    """Per discount identifier, each line it targeted: (line, the line's amount when the
+    discount's turn came, its quantity, the discount's share). ``lines[].discounts``
+    lists the discounts in the order they applied."""
+    turns: dict[str, list[tuple[int, Fraction, int, Fraction]]] = {}
+    for pos, line in enumerate(doc["lines"]):
+        if line["isGift"]:
+            continue
+        current = Fraction(line["total"])
+        for d in line["discounts"]:
+            share = Fraction(d["amount"])
+            turns.setdefault(d["identifier"], []).append((pos, current, line["quantity"], share))
+            current -= share
+    return turns
+
+
+def _unit_counting(scenario: dict[str, Any]) -> list[dict[str, Any]]:
+    """The buy-get discounts without ``buyConditions`` and the ``maxQuantity`` ones over the
+    order, made PERCENTAGE 100 without ``maxAmount``, and the cap removed: a share is then
+    the whole base of the units chosen (which only the choice decides)."""
+    chosen = []
+    for d in scenario["discounts"]:
+        value = _value_of(d)
+        over_order = value.get("maxQuantity") is not None and value.get("quantityScope") == "ORDER"
+        plain_buy_get = value.get("buyGet") and not value["buyGet"].get("buyConditions")
+        if over_order or plain_buy_get:
+            value.update(discountType="PERCENTAGE", value=100, maxAmount=None)
+            chosen.append(d)
+    scenario["settings"].pop("maxDiscountValue", None)
+    return chosen
+
+
+@given(st.one_of(QUANTITY, unit_counting()))
+def test_the_units_discounted_are_the_cheapest_ones(scenario: dict[str, Any]) -> None:
+    """A unit is discounted only when every cheaper unit it competes with is (the most
+    expensive ones first under MOST_EXPENSIVE_FIRST), ties to the earlier line: a line with
+    a share means each line ranked before it was taken whole."""
+    chosen = _unit_counting(scenario)
+    turns = _turns(pricing.preview(scenario).document)
+    for d in chosen:
+        first = -1 if _value_of(d).get("unitOrder") == "MOST_EXPENSIVE_FIRST" else 1
+        lines = turns.get(d["identifier"], [])
+        for a_pos, a_now, a_q, a_share in lines:
+            for b_pos, b_now, b_q, b_share in lines:
+                a_unit, b_unit = first * a_now / a_q, first * b_now / b_q
+                if b_share > 0 and (a_unit < b_unit or (a_unit == b_unit and a_pos < b_pos)):
+                    assert a_share == a_now, (d["identifier"], a_pos, b_pos)
+
+
+@given(st.one_of(QUANTITY, unit_counting()))
+def test_a_buy_get_discounts_at_most_k_times_y_units(scenario: dict[str, Any]) -> None:
+    """Made FIXED_AMOUNT of one minor unit, a buy-get takes at most one minor unit off each
+    unit it discounts (less where a unit is worth less): at most k·Y in all."""
+    minor = Decimal(1).scaleb(-EXPONENT[scenario["currency"]])
+    gets = {}
+    for d in scenario["discounts"]:
+        value = _value_of(d)
+        if value.get("buyGet"):
+            value.update(discountType="FIXED_AMOUNT", value=str(minor), maxAmount=None)
+            gets[str(d["id"])] = value["buyGet"]["getQuantity"]
+    for e in applied(pricing.preview(scenario).document):
+        if str(e["id"]) in gets:
+            assert e["amount"] <= minor * e["sets"] * gets[str(e["id"])], e
+
+
+@given(st.one_of(QUANTITY, unit_counting()))
+def test_d_unit_bases_never_exceed_the_line(scenario: dict[str, Any]) -> None:
+    """Made PERCENTAGE 100, a discount on some units of a line takes their base
+    round(n·d/q), never more than the line's amount n when its turn comes."""
+    chosen = _unit_counting(scenario)
+    for d in scenario["discounts"]:
+        value = _value_of(d)
+        if value.get("maxQuantity") is not None and d not in chosen:
+            value.update(discountType="PERCENTAGE", value=100, maxAmount=None)
+            chosen.append(d)
+    turns = _turns(pricing.preview(scenario).document)
+    for d in chosen:
+        for _, now, _, share in turns.get(d["identifier"], []):
+            assert 0 <= share <= now
+
+
+@given(QUANTITY, st.data())
+def test_the_tier_used_never_falls_as_the_cart_grows(scenario: dict[str, Any], data: Any) -> None:
+    """One more unit on a line: every measure grows (conditions count up too), so a tiered
+    discount reaches the same tier or a later one."""
+    tiered = [d for d in scenario["discounts"] if _value_of(d).get("tiers")]
+    if not tiered or not scenario["order"]["products"]:
+        return
+    scenario = with_settings(scenario, allowStacking=True, maxDiscountValue=None)
+    before = {e["id"]: e for e in pricing.preview(scenario).document["explanation"]}
+    line = data.draw(st.sampled_from(scenario["order"]["products"]), label="line")
+    line["quantity"] += data.draw(st.integers(1, 3), label="more")
+    after = {e["id"]: e for e in pricing.preview(scenario).document["explanation"]}
+    for d in tiered:
+        was, now = before[d["id"]], after[d["id"]]
+        if was["reason"] == "tier_not_reached":
+            assert now["reason"] in ("tier_not_reached", None), now
+        elif was["status"] == "applied":
+            assert now["status"] == "applied", (was, now)
+            assert now["tier"] >= was["tier"], (was, now)

@@ -11,7 +11,7 @@ import pricing
 from pricing import strategies as ps
 
 from . import oracle
-from .support import canon, project
+from .support import canon, project, unit_counting
 
 
 def assert_matches(got: dict[str, Any], want: dict[str, Any]) -> None:
@@ -79,4 +79,40 @@ def test_engine_matches_oracle_on_gates_gifts_and_bonus(scenario: dict[str, Any]
 )
 def test_engine_matches_oracle_on_percentages(scenario: dict[str, Any]) -> None:
     """Compounding percentages: rounding half-up on every line, then sharing."""
+    check(scenario)
+
+
+@given(
+    ps.scenarios(
+        features={"quantity", "conditions", "exclusions", "max_amount", "cap"},
+        applicabilities={"TO_PRODUCT"},
+        max_lines=6,
+        max_quantity=12,
+    )
+)
+def test_engine_matches_oracle_on_quantities(scenario: dict[str, Any]) -> None:
+    """Quantity conditions, per, maxQuantity, tiers and buy-get on product discounts:
+    the units each discount takes its amount off, unit by unit in the oracle."""
+    check(scenario)
+
+
+@given(
+    ps.scenarios(
+        features={"quantity", "conditions", "gifts", "no_stacking", "coupons"},
+        max_lines=6,
+        max_quantity=12,
+    )
+)
+def test_engine_matches_oracle_on_quantities_with_gifts_and_stacking(
+    scenario: dict[str, Any],
+) -> None:
+    """Tiers and buy-get measured on the cart as requested, before the stacking pick;
+    units a replacing gift takes are no longer there to discount."""
+    check(scenario)
+
+
+@given(unit_counting())
+def test_engine_matches_oracle_on_units(scenario: dict[str, Any]) -> None:
+    """Every product discount counts units: the d-unit bases, the order of units, the
+    sets of a buy-get and the units it may take from those both bought and got."""
     check(scenario)

@@ -231,3 +231,53 @@ def test_preview_json_matches_preview_to_json():
     """JSON in, JSON out gives exactly ``preview(...).to_json()``."""
     text = EXAMPLE.read_text(encoding="utf-8")
     assert pricing.preview_json(text) == pricing.preview(pricing.loads_json(text)).to_json()
+
+
+# ---------------------------------------------------------------------------
+# the quantity examples (docs/quantity-promotions.md)
+
+
+def _load(name: str) -> dict:
+    return pricing.loads_json((ROOT / "examples" / name).read_text(encoding="utf-8"))
+
+
+def test_three_for_two_example():
+    """Three teas for the price of two: 6 tea units make 2 sets, the 2 cheapest are free."""
+    result = pricing.preview(_load("three-for-two.json"))
+    # Teas: Earl Grey 8.50 × 2, Sencha 12.00 × 3, Rooibos 6.90 × 1 = 6 units, each both
+    # bought and got (O); the teapot (39.00) is neither.
+    # k = min(⌊6/2⌋ = 3, ⌊6/1⌋ = 6, ⌊6/3⌋ = 2) = 2 → 2 free units, at most 6 − 2 × 2 = 2
+    # from O. Cheapest first: Rooibos 6.90, then one Earl Grey 8.50
+    # (b = round(17.00 × 1/2) = 8.50). 15.40 off 98.90 = 83.50.
+    assert [line.product_discount for line in result.lines] == [
+        D("8.50"),
+        D("0.00"),
+        D("6.90"),
+        D("0.00"),
+    ]
+    (e,) = result.explanation
+    assert (e.status, e.amount, e.sets, e.tier) == ("applied", D("15.40"), 2, None)
+    assert result.total_raw == D("98.90")
+    assert result.total_sum_with_discount == D("83.50")
+    assert json.loads(result.to_json())["explanation"][0]["sets"] == 2
+
+
+def test_tiered_example():
+    """Socks: 10 % off 3 pairs or more, 15 % off 5 or more; 5 pairs reach 15 %."""
+    result = pricing.preview(_load("tiered.json"))
+    # Socks: 3 × 6.00 + 2 × 7.50 = 5 pairs → tier 1 (15 %): 2.70 + 2.25 = 4.95.
+    # The beanie (20.00) is not targeted. 53.00 − 4.95 = 48.05.
+    assert [line.product_discount for line in result.lines] == [D("2.70"), D("2.25"), D("0.00")]
+    (e,) = result.explanation
+    assert (e.status, e.amount, e.tier) == ("applied", D("4.95"), 1)
+    assert result.total_sum_with_discount == D("48.05")
+    # One pair of hiking socks fewer: 4 pairs, tier 0 (10 %): 1.80 + 0.75 = 2.55.
+    scenario = _load("tiered.json")
+    scenario["order"]["products"][1]["quantity"] = 1
+    result = pricing.preview(scenario)
+    assert (result.explanation[0].tier, result.explanation[0].amount) == (0, D("2.55"))
+    # Two pairs in all: no tier reached.
+    scenario["order"]["products"][0]["quantity"] = 1
+    result = pricing.preview(scenario)
+    assert result.explanation[0].reason == "tier_not_reached"
+    assert result.total_sum_with_discount == D("33.50")  # 6.00 + 7.50 + 20.00

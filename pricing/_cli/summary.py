@@ -92,10 +92,15 @@ def _lines(result: PreviewResult) -> list[str]:
 
 
 def _rules(result: PreviewResult) -> list[str]:
-    """Every rule in priority order: applied or not, why, and how much."""
+    """Every rule in priority order: applied or not, why, and how much (with the tier
+    used, or the sets made, of a tiered or buy-get discount)."""
     rows = []
     for e in result.explanation:
         status = e.status + (" (capped)" if e.capped and e.status == "applied" else "")
+        if e.tier is not None:
+            status += f" (tier {e.tier})"
+        if e.sets is not None:
+            status += f" ({e.sets} set{'s' if e.sets > 1 else ''})"
         rows.append([str(e.id), e.identifier or "", status, e.reason or "", str(e.amount)])
     headers = ["id", "identifier", "status", "reason", "amount"]
     return ["Rules (priority order)", *_indented(table(headers, rows, {4}))]

@@ -151,7 +151,7 @@ def _order_preview(o: Outcome) -> list[dict[str, Any]]:
 
 def _explanation(o: Outcome, rows: Sequence[ExplanationRow]) -> list[dict[str, Any]]:
     money = o.money
-    return [
+    entries: list[dict[str, Any]] = [
         {
             "id": e.id,
             "identifier": e.identifier,
@@ -162,6 +162,13 @@ def _explanation(o: Outcome, rows: Sequence[ExplanationRow]) -> list[dict[str, A
         }
         for e in rows
     ]
+    for entry, e in zip(entries, rows, strict=True):
+        # only on applied tiered / buy-get discounts (docs/quantity-promotions.md)
+        if e.tier is not None:
+            entry["tier"] = e.tier
+        if e.sets is not None:
+            entry["sets"] = e.sets
+    return entries
 
 
 def document(

@@ -86,6 +86,10 @@ class RuleExplanation:
     reason: str | None
     amount: Decimal
     capped: bool
+    tier: int | None = None
+    """The tier used (0-based), on an applied tiered discount."""
+    sets: int | None = None
+    """The sets made, on an applied buy-get discount."""
 
 
 T = TypeVar("T")
@@ -205,7 +209,16 @@ class PreviewResult:
         money = self._o.money
         return tuple(
             [
-                RuleExplanation(e.id, e.identifier, e.status, e.reason, money(e.amount), e.capped)
+                RuleExplanation(
+                    e.id,
+                    e.identifier,
+                    e.status,
+                    e.reason,
+                    money(e.amount),
+                    e.capped,
+                    e.tier,
+                    e.sets,
+                )
                 for e in self._explanation_rows
             ]
         )

@@ -6,6 +6,10 @@ conditions become a :class:`CartCondition` whose ``test`` is specialised to its 
 and asked of the cart at preview time. A new condition type is added here: its
 name in :data:`LINE_KINDS` or :data:`CART_KINDS`, a branch in
 :func:`compile_conditions`, and (cart-level) a test in :func:`_cart_test`.
+
+``LINE_QUANTITY`` is the one condition that depends on the line itself (its
+quantity), not on its product or on the cart: it is kept apart as the least
+quantity a line needs (:attr:`Targeting.line_quantity`).
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Protocol
 
 from .._errors import ScenarioError, quote
+from .._limits import MAX_UNITS
 from .._money import Currency, to_minor
 from .._schema import Condition, EntityRef, money
 from .catalog import CompiledCatalog, key_of
@@ -23,9 +28,11 @@ from .catalog import CompiledCatalog, key_of
 __all__ = [
     "CART_KINDS",
     "LINE_KINDS",
+    "QUANTITY_KINDS",
     "AttributeMatcher",
     "CartCondition",
     "CartFacts",
+    "Targeting",
     "compile_conditions",
     "compile_matcher",
 ]
@@ -112,7 +119,8 @@ class CartCondition:
     matcher: AttributeMatcher | None = None
     mask: int = 0
     """``PRODUCT_IN_CART``/``CATEGORY_IN_CART``: the catalog products that satisfy it
-    (true for a cart whose mask meets it)."""
+    (true for a cart whose mask meets it); the ``…QUANTITY…`` kinds: the products whose
+    units are counted (``amount`` is then the least count)."""
     test: Callable[[CartFacts], bool] = field(init=False, repr=False, compare=False)
     """Whether a cart satisfies it: one call, made for its kind when it is compiled."""
 
@@ -142,6 +150,32 @@ class CartFacts(Protocol):
         """Σ unit price × quantity over the cart's lines, in minor units."""
         ...
 
+    def units(self, mask: int) -> int:
+        """Σ quantity over the cart's lines whose product is in ``mask``."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Targeting:
+    """Which lines a list of conditions with a discount's exclusions targets, as masks
+    (a :class:`~pricing._ruleset.rules.Rule` carries the same fields for its own
+    conditions; this holds a buy-get's ``buyConditions``)."""
+
+    has_conditions: bool
+    logic_or: bool
+    cart_conditions: tuple[CartCondition, ...]
+    and_mask: int
+    """Products not excluded with every product-level condition true."""
+    or_mask: int
+    """Products not excluded with some product-level condition true."""
+    allowed_mask: int
+    """Products not excluded."""
+    reach_mask: int
+    """Every product the conditions may target in some cart."""
+    line_quantity: int
+    """``LINE_QUANTITY``: the least quantity a line needs (under ``AND`` the largest
+    such condition, under ``OR`` the smallest; 0: none)."""
+
 
 def _cart_test(cond: CartCondition) -> Callable[[CartFacts], bool]:
     """The test for one cart-level condition (docs/eligibility.md), specialised to its kind."""
@@ -150,6 +184,9 @@ def _cart_test(cond: CartCondition) -> Callable[[CartFacts], bool]:
         mask = cond.mask
         return lambda cart: mask & cart.mask != 0
     amount = cond.amount
+    if kind in _UNITS_IN_CART:
+        counted = cond.mask
+        return lambda cart: cart.units(counted) >= amount
     if kind == "MIN_CART_AMOUNT":
         return lambda cart: cart.total_raw() >= amount
     if kind == "USER_LTV":
@@ -167,10 +204,17 @@ def _cart_test(cond: CartCondition) -> Callable[[CartFacts], bool]:
 
 _MATCHER_KEYS = frozenset({"value", "condition"})
 _AMOUNT_KEYS = frozenset({"amount", "value"})
+_QUANTITY_KEYS = frozenset({"quantity"})
+_UNITS_IN_CART = frozenset(
+    {"CART_QUANTITY", "PRODUCT_QUANTITY_IN_CART", "CATEGORY_QUANTITY_IN_CART"}
+)
 LINE_KINDS = frozenset({"PRODUCT", "CATEGORY", "ATTRIBUTE"})
 CART_KINDS = frozenset(
     {"PRODUCT_IN_CART", "CATEGORY_IN_CART", "MIN_CART_AMOUNT", "USER_LTV", "USER_ATTRIBUTE"}
+    | _UNITS_IN_CART
 )
+QUANTITY_KINDS = frozenset({"LINE_QUANTITY"} | _UNITS_IN_CART)
+"""The conditions that count units (``value: {"quantity": N}``)."""
 
 
 def _entity_refs(cond: Condition, path: str, ids: bool = True) -> list[tuple[str, bool]]:
@@ -231,17 +275,55 @@ def _condition_amount(cur: Currency, cond: Condition, path: str) -> int:
     return to_minor(cur, number, f"{path}.value.amount")
 
 
+def _condition_quantity(cond: Condition, path: str) -> int:
+    """N of a quantity condition's ``value: {"quantity": N}``, an integer ≥ 1."""
+    if not isinstance(cond.value, Mapping):
+        raise ScenarioError(
+            f"{path}.value", f'a {cond.kind} condition\'s value is {{"quantity": N}}'
+        )
+    _value_keys(cond, path, _QUANTITY_KEYS)
+    quantity = cond.value.get("quantity")
+    if type(quantity) is not int or not 1 <= quantity <= MAX_UNITS:
+        raise ScenarioError(f"{path}.value.quantity", f"must be an integer from 1 to {MAX_UNITS}")
+    return quantity
+
+
+def _quantity_condition(cond: Condition, catalog: CompiledCatalog, path: str) -> CartCondition:
+    """A condition that counts units: the products it counts, and the least count."""
+    least = _condition_quantity(cond, path)
+    kind = cond.kind
+    if kind == "PRODUCT_QUANTITY_IN_CART":
+        mask = catalog.product_mask(k for k, _ in _entity_refs(cond, path))
+    elif kind == "CATEGORY_QUANTITY_IN_CART":
+        mask = catalog.category_mask(tuple(_entity_refs(cond, path)))
+    else:  # CART_QUANTITY (and LINE_QUANTITY, which reads only ``amount``)
+        mask = catalog.all_mask
+    return CartCondition(kind, amount=least, mask=mask)
+
+
 def compile_conditions(
-    cur: Currency, conditions: Sequence[Condition], catalog: CompiledCatalog, path: str
-) -> tuple[list[int], list[CartCondition]]:
-    """Each product-level condition as the mask of products it holds for, and the
-    cart-level ones as :class:`CartCondition` (in the order given)."""
+    cur: Currency,
+    conditions: Sequence[Condition],
+    catalog: CompiledCatalog,
+    path: str,
+    field: str = "conditions",
+) -> tuple[list[int], list[CartCondition], list[int]]:
+    """Each product-level condition as the mask of products it holds for, the
+    cart-level ones as :class:`CartCondition` (in the order given), and the least
+    quantity of each ``LINE_QUANTITY`` condition (``field``: the list's name, for paths)."""
     line_masks: list[int] = []
     cart_conds: list[CartCondition] = []
+    line_quantities: list[int] = []
     for j, cond in enumerate(conditions):
-        cpath = f"{path}.conditions[{j}]"
+        cpath = f"{path}.{field}[{j}]"
         kind_name = cond.kind
-        if kind_name == "PRODUCT":
+        if kind_name in QUANTITY_KINDS:
+            counting = _quantity_condition(cond, catalog, cpath)
+            if kind_name == "LINE_QUANTITY":
+                line_quantities.append(counting.amount)
+            else:
+                cart_conds.append(counting)
+        elif kind_name == "PRODUCT":
             line_masks.append(catalog.product_mask(k for k, _ in _entity_refs(cond, cpath)))
         elif kind_name == "CATEGORY":
             line_masks.append(catalog.category_mask(_entity_refs(cond, cpath)))
@@ -268,7 +350,7 @@ def compile_conditions(
             raise ScenarioError(
                 f"{cpath}.{field_name}",
                 f"unknown condition type {quote(kind_name)} (one of "
-                + ", ".join(sorted(LINE_KINDS | CART_KINDS))
+                + ", ".join(sorted(LINE_KINDS | CART_KINDS | QUANTITY_KINDS))
                 + ")",
             )
-    return line_masks, cart_conds
+    return line_masks, cart_conds, line_quantities

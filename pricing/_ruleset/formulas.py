@@ -17,10 +17,20 @@ from typing import Protocol
 
 from .._money import Rate
 
-__all__ = ["LineTaker", "OrderKeeper", "OrderTaker", "line_taker", "order_keeper", "order_taker"]
+__all__ = [
+    "LineTaker",
+    "OrderKeeper",
+    "OrderTaker",
+    "Quantified",
+    "line_taker",
+    "order_keeper",
+    "order_taker",
+]
 
 
-class _Quantity(Protocol):
+class Quantified(Protocol):
+    """A line, as far as the formulas read it: its quantity."""
+
     @property
     def quantity(self) -> int: ...
 
@@ -33,7 +43,7 @@ OrderKeeper = Callable[[int, int], tuple[int, int]]
 at least, whatever its base in ``[least, most]`` (``least`` > 0), before the rounding
 of shares (see ``_order_discounts._beyond_cap``)."""
 
-LineTaker = Callable[[Sequence[int], Sequence[int], Sequence[_Quantity]], list[int]]
+LineTaker = Callable[[Sequence[int], Sequence[int], Sequence[Quantified]], list[int]]
 """``take(current, targets, lines)``: what a ``TO_PRODUCT`` rule takes off each targeted
 line, ``current[i]`` being line ``i``'s amount so far (before ``maxAmount``)."""
 

@@ -9,18 +9,21 @@ A new discount field is read here (and validated in the boundary models).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from functools import lru_cache
 from typing import Any, NamedTuple
 
 from .._errors import ScenarioError
 from .._json import dumps
 from .._money import Currency, Rate, to_minor
-from .._schema import CouponDef, Discount, GiftRef
+from .._schema import Condition, CouponDef, Discount, Exclusion, GiftRef
 from .catalog import CompiledCatalog, key_of
-from .conditions import CartCondition, compile_conditions
+from .conditions import CartCondition, Targeting, compile_conditions
 from .formulas import LineTaker, OrderKeeper, OrderTaker, line_taker, order_keeper, order_taker
+from .quantity import BuyGet, Tiers, check_fields, tier_values, unit_limits
+from .units import unit_taker
 
 __all__ = ["Rule", "compile_rule", "compile_rules", "micros", "normalise_code"]
 
@@ -85,7 +88,17 @@ class Rule:
     keep: OrderKeeper
     """How much of each line it leaves at least, for a ``TO_ORDER`` base in a range."""
     take_lines: LineTaker
-    """What it takes off each targeted line of a ``TO_PRODUCT`` rule (docs/stacking-and-cap.md)."""
+    """What it takes off each targeted line of a ``TO_PRODUCT`` rule (docs/stacking-and-cap.md),
+    ``per`` and ``maxQuantity`` included (docs/quantity-promotions.md)."""
+    line_quantity: int = 0
+    """``LINE_QUANTITY``: the least quantity a targeted line has (0: no such condition)."""
+    measure: Tiers | BuyGet | None = None
+    """Tiers or a buy-get: what the eligibility stage measures on a cart before the rule
+    applies, and which makes the rule that applies (``None``: the rule itself)."""
+    tier: int | None = None
+    """On the rule of one tier (:attr:`Tiers.rules`): the tier's index."""
+    sets: int | None = None
+    """On a buy-get's rule made for one cart: the sets that cart makes."""
 
 
 def normalise_code(code: str) -> str:
@@ -115,25 +128,32 @@ def _compile_value(cur: Currency, d: Discount, path: str) -> _Value:
     kind = "PERCENTAGE" if dv.discount_type == "PERCENT" else dv.discount_type
     rate = Rate(0, 1)
     value = 0
+    given = Decimal(0) if dv.value is None else dv.value  # null: tiers hold the values
     if kind == "PERCENTAGE":
-        rate = Rate.from_percent(dv.value)
+        rate = Rate.from_percent(given)
     elif kind in ("FIXED_AMOUNT", "FIXED_PRICE"):
-        value = to_minor(cur, dv.value, f"{path}.discountValue.value")
+        value = to_minor(cur, given, f"{path}.discountValue.value")
     max_amount = None
     if dv.max_amount is not None:
         max_amount = to_minor(cur, dv.max_amount, f"{path}.discountValue.maxAmount")
     return _Value(kind, dv.applicability == "TO_PRODUCT", rate, value, max_amount)
 
 
-def _product_masks(
-    cur: Currency, d: Discount, catalog: CompiledCatalog, path: str
-) -> tuple[list[CartCondition], int, int, int, int]:
-    """Conditions and exclusions on the catalog: cart-level conditions, then the AND,
-    OR, allowed and reach masks (see :class:`Rule`)."""
+def _targeting(
+    cur: Currency,
+    conditions: Sequence[Condition],
+    logic_or: bool,
+    exclusions: Sequence[Exclusion],
+    catalog: CompiledCatalog,
+    path: str,
+    field: str = "conditions",
+) -> Targeting:
+    """Conditions and exclusions on the catalog: cart-level conditions, the AND, OR,
+    allowed and reach masks, and the least line quantity (see :class:`Rule`)."""
     # An exclusion's id names a product or a category.
-    excluded = [(key_of(ex.id), ex.is_nested) for ex in d.exclusions or ()]
+    excluded = [(key_of(ex.id), ex.is_nested) for ex in exclusions]
     excluded_mask = catalog.product_mask(k for k, _ in excluded) | catalog.category_mask(excluded)
-    line_masks, cart_conds = compile_conditions(cur, d.conditions or (), catalog, path)
+    line_masks, cart_conds, quantities = compile_conditions(cur, conditions, catalog, path, field)
     allowed = catalog.all_mask & ~excluded_mask
     and_ok = or_ok = 0
     if line_masks:
@@ -145,9 +165,12 @@ def _product_masks(
         or_ok &= allowed
     else:
         and_ok = allowed  # all([]) is true, any([]) is false
-    conditional = bool(line_masks or cart_conds)
-    reach = and_ok if conditional and d.condition_logic != "OR" else allowed
-    return cart_conds, and_ok, or_ok, allowed, reach
+    conditional = bool(line_masks or cart_conds or quantities)
+    reach = and_ok if conditional and not logic_or else allowed
+    least = (min(quantities) if logic_or else max(quantities)) if quantities else 0
+    return Targeting(
+        bool(conditions), logic_or, tuple(cart_conds), and_ok, or_ok, allowed, reach, least
+    )
 
 
 def _coupons(d: Discount, path: str) -> dict[str, CouponDef]:
@@ -169,14 +192,54 @@ def _gifts(d: Discount) -> tuple[tuple[str, int], ...]:
     )
 
 
+def _measured(cur: Currency, rule: Rule, d: Discount, catalog: CompiledCatalog) -> Rule:
+    """The rule with its tiers (one rule per tier) or its buy-get, if it has them."""
+    dv = d.discount_value
+    path = f"discounts[{rule.index}]"
+    if dv is None or (dv.tiers is None and dv.buy_get is None):
+        return rule
+    if dv.tiers is not None:
+        tiers = tier_values(cur, dv, rule.kind, path)
+        by_tier = tuple(
+            replace(
+                rule,
+                rate=t.rate,
+                value=t.value,
+                take=order_taker(rule.kind, t.rate, t.value, rule.max_amount),
+                keep=order_keeper(rule.kind, t.rate, t.value, rule.max_amount),
+                take_lines=line_taker(rule.kind, t.rate, t.value),
+                tier=j,
+            )
+            for j, t in enumerate(tiers)
+        )
+        by_amount = dv.tiers[0].min_amount is not None
+        return replace(rule, measure=Tiers(by_amount, tuple(t.threshold for t in tiers), by_tier))
+    bg = dv.buy_get
+    assert bg is not None
+    buy = _targeting(
+        cur,
+        bg.buy_conditions or (),
+        bg.buy_condition_logic == "OR",
+        d.exclusions or (),
+        catalog,
+        f"{path}.discountValue.buyGet",
+        "buyConditions",
+    )
+    take = unit_taker(rule.kind, rule.rate, rule.value)
+    return replace(rule, measure=BuyGet(buy, bg.buy_quantity, bg.get_quantity, bg.max_sets, take))
+
+
 def compile_rule(cur: Currency, index: int, d: Discount, catalog: CompiledCatalog) -> Rule:
     """Compile one discount; catalog-only parts of its conditions are decided here."""
     path = f"discounts[{index}]"
+    check_fields(d, path)
     v = _compile_value(cur, d, path)
-    cart_conds, and_ok, or_ok, allowed, reach = _product_masks(cur, d, catalog, path)
+    logic_or = d.condition_logic == "OR"
+    t = _targeting(cur, d.conditions or (), logic_or, d.exclusions or (), catalog, path)
     start, end = d.start_date, d.end_date
     position = d.position
-    return Rule(
+    limited = unit_limits(d.discount_value, v.kind, v.rate, v.value)
+    rule = Rule(
         index=index,
         id=d.id,
         identifier=d.identifier,
@@ -189,13 +252,13 @@ def compile_rule(cur: Currency, index: int, d: Discount, catalog: CompiledCatalo
         value=v.value,
         max_amount=v.max_amount,
         to_product=v.to_product,
-        logic_or=d.condition_logic == "OR",
-        has_conditions=bool(d.conditions),
-        cart_conditions=tuple(cart_conds),
-        and_mask=and_ok,
-        or_mask=or_ok,
-        allowed_mask=allowed,
-        reach_mask=reach,
+        logic_or=logic_or,
+        has_conditions=t.has_conditions,
+        cart_conditions=t.cart_conditions,
+        and_mask=t.and_mask,
+        or_mask=t.or_mask,
+        allowed_mask=t.allowed_mask,
+        reach_mask=t.reach_mask,
         user_groups=frozenset(_ref_key(g) for g in d.user_groups or ()),
         user_exclusions=frozenset(_ref_key(u) for u in d.user_exclusions or ()),
         gifts=_gifts(d),
@@ -208,8 +271,10 @@ def compile_rule(cur: Currency, index: int, d: Discount, catalog: CompiledCatalo
         end_us=None if end is None else micros(end),
         take=order_taker(v.kind, v.rate, v.value, v.max_amount),
         keep=order_keeper(v.kind, v.rate, v.value, v.max_amount),
-        take_lines=line_taker(v.kind, v.rate, v.value),
+        take_lines=line_taker(v.kind, v.rate, v.value) if limited is None else limited,
+        line_quantity=t.line_quantity,
     )
+    return _measured(cur, rule, d, catalog)
 
 
 def _id_order(value: int | str) -> tuple[int, int | str]:

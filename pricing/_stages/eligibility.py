@@ -1,7 +1,9 @@
 """Stage 2 — eligibility: the seven gates of docs/eligibility.md, coupons, markers, stacking.
 
 The first failing gate is the reason reported. Gates are decided on the cart as
-requested (before any gift replaces a paid unit).
+requested (before any gift replaces a paid unit). After gate 7, a tiered or buy-get
+discount is measured on that cart (:mod:`.quantities`): ``tier_not_reached`` and
+``buy_quantity_not_met`` come before the ``allowStacking: false`` pick.
 """
 
 from __future__ import annotations
@@ -14,9 +16,11 @@ from operator import or_
 from typing import Any
 
 from .._errors import CouponError, quote
+from .._ruleset.conditions import Targeting
 from .._ruleset.gates import in_window, reason
 from .._ruleset.index import RuleIndex
 from .._ruleset.rules import Rule, micros, normalise_code
+from .quantities import measure, unmet_reason
 from .records import CustomerView, Line, Request, Target, Verdict
 
 __all__ = ["CouponMatch", "Eligibility", "decide"]
@@ -45,6 +49,7 @@ class Eligibility:
         "_dropped",
         "_live",
         "_markers",
+        "_measured",
         "_now",
         "_passing",
         "_rules",
@@ -75,8 +80,11 @@ class Eligibility:
         accruing: tuple[Rule, ...],
         coupon: CouponMatch | None,
         warnings: tuple[Mapping[str, Any], ...],
+        measured: Mapping[int, Rule | None] | None = None,
     ) -> None:
         self._rules = rules
+        self._measured = measured or {}
+        """Tiered and buy-get rules past gate 7: the rule the cart makes (``None``: unmet)."""
         self._now = now
         self._live = live
         self._passing = passing
@@ -114,9 +122,17 @@ class Eligibility:
         if not self._passing >> k & 1:
             code = None if self.coupon is None else self.coupon.normalised
             return Verdict(rule, reason(rule, self._customer, code, markers), ())
+        # (usage gates, between gate 6 and gate 7, are to come here)
         if self._dropped >> k & 1:
             return Verdict(rule, "stacking_disabled", ())
         targets = self._targeted.get(k)
+        if targets and k in self._measured:  # after gate 7: a tier reached, a set made
+            made = self._measured[k]
+            return (
+                Verdict(rule, unmet_reason(rule), ())
+                if made is None
+                else Verdict(made, None, targets)
+            )
         return Verdict(rule, None if targets else "conditions_not_met", targets or ())
 
 
@@ -125,6 +141,7 @@ class _Cart:
 
     __slots__ = (
         "_total_raw",
+        "_units",
         "all_positions",
         "attributes",
         "bits",
@@ -137,6 +154,7 @@ class _Cart:
     def __init__(self, lines: Sequence[Line], customer: CustomerView | None) -> None:
         self.lines = lines
         self._total_raw: int | None = None
+        self._units: int | None = None
         self.ltv = None if customer is None else customer.ltv
         self.attributes = None if customer is None else customer.attributes
         self.bits = [line.item.bit for line in lines]
@@ -153,6 +171,16 @@ class _Cart:
         if self._total_raw is None:
             self._total_raw = sum([line.unit_price * line.quantity for line in self.lines])
         return self._total_raw
+
+    def units(self, mask: int) -> int:
+        """Σ quantity of the lines whose product is in ``mask`` (quantity conditions)."""
+        if mask & self.mask == self.mask:  # every line: the cart's units, worked out once
+            if self._units is None:
+                self._units = sum([line.quantity for line in self.lines])
+            return self._units
+        return sum(
+            [line.quantity for line, bit in zip(self.lines, self.bits, strict=True) if bit & mask]
+        )
 
     def lines_of(self, hits: int) -> tuple[int, ...]:
         """Positions, in request order, of the lines holding one of ``hits`` (a mask of
@@ -173,7 +201,7 @@ class _Cart:
                 return tuple(found)
         return tuple([i for i, bit in enumerate(self.bits) if bit & hits])
 
-    def targets_of(self, rule: Rule) -> tuple[int, ...]:
+    def targets_of(self, rule: Rule | Targeting) -> tuple[int, ...]:
         """Positions of the lines ``rule`` targets, not excluded and conditions true
         (docs/eligibility.md)."""
         mask = self.mask
@@ -185,6 +213,9 @@ class _Cart:
                 if cond.test(self):
                     products = rule.allowed_mask
                     break
+            else:
+                if rule.line_quantity:  # or a line of that quantity
+                    return self._or_quantity(rule, products & mask)
             hits = products & mask
         else:  # every condition true: a cart-level one false for every line
             hits = rule.and_mask & mask
@@ -193,7 +224,22 @@ class _Cart:
             for cond in rule.cart_conditions:
                 if not cond.test(self):
                     return ()
+            if rule.line_quantity:  # and a line of that quantity
+                least, lines = rule.line_quantity, self.lines
+                return tuple([i for i in self.lines_of(hits) if lines[i].quantity >= least])
         return self.lines_of(hits) if hits else ()
+
+    def _or_quantity(self, rule: Rule | Targeting, hits: int) -> tuple[int, ...]:
+        """Under OR: the lines holding a product of ``hits``, and the lines not excluded
+        whose quantity is at least the rule's ``LINE_QUANTITY``."""
+        least, allowed = rule.line_quantity, rule.allowed_mask
+        return tuple(
+            [
+                i
+                for i, (bit, line) in enumerate(zip(self.bits, self.lines, strict=True))
+                if bit & hits or (bit & allowed and line.quantity >= least)
+            ]
+        )
 
 
 def _match_coupon(index: RuleIndex, code: str | None, now: int) -> CouponMatch | None:
@@ -229,10 +275,19 @@ def _reach(index: RuleIndex, lines: Sequence[Line]) -> int:
 class _Matched:
     """Gate 7 over the candidate rules, in priority order: the rules that target a line."""
 
-    __slots__ = ("accruing", "eligible", "eligible_bits", "targeted", "to_order", "to_product")
+    __slots__ = (
+        "accruing",
+        "eligible",
+        "eligible_bits",
+        "measured",
+        "targeted",
+        "to_order",
+        "to_product",
+    )
 
     def __init__(self, rules: tuple[Rule, ...], cart: _Cart, candidates: int) -> None:
         self.targeted: dict[int, tuple[int, ...]] = {}
+        self.measured: dict[int, Rule | None] = {}
         self.eligible: list[Target] = []
         self.to_product: list[Target] = []
         self.to_order: list[Target] = []
@@ -249,6 +304,12 @@ class _Matched:
                 if rule.type == "BONUS":
                     self.accruing.append(rule)
                 else:
+                    if rule.measure is not None:  # a tier to reach, sets to make
+                        made = measure(rule, targets, cart.lines, cart.targets_of)
+                        self.measured[k] = made
+                        if made is None:
+                            continue
+                        rule = made
                     target = (rule, targets)
                     self.eligible.append(target)
                     (self.to_product if rule.to_product else self.to_order).append(target)
@@ -263,6 +324,15 @@ class _Matched:
         self.eligible = first = self.eligible[:1]
         self.to_product, self.to_order = (first, []) if first[0][0].to_product else ([], first)
         return dropped
+
+
+def _measured_coupon(
+    index: RuleIndex, coupon: CouponMatch, measured: Mapping[int, Rule | None]
+) -> CouponMatch:
+    """The coupon's match naming the rule that applies for this cart (its tier's, or its
+    buy-get's), so that the result finds it applied."""
+    made = measured.get(index.coupon_owners[coupon.normalised])
+    return coupon if made is None else CouponMatch(coupon.code, coupon.normalised, made)
 
 
 def _unknown_markers(index: RuleIndex, markers: Sequence[str]) -> tuple[Mapping[str, Any], ...]:
@@ -288,9 +358,12 @@ def decide(
     coupon = _match_coupon(index, request.coupon_code, now)
     live = index.windows.live(now)
     code = None if coupon is None else coupon.normalised
+    # (usage gates, between gate 6 and gate 7, are to narrow ``passing`` here)
     passing = live & ~index.gates.blocked(customer, code, markers)
     matched = _Matched(index.rules, _Cart(lines, customer), passing & _reach(index, lines))
     dropped = 0 if allow_stacking else matched.keep_first()
+    if coupon is not None and matched.measured:
+        coupon = _measured_coupon(index, coupon, matched.measured)
     return Eligibility(
         index.rules,
         now=now,
@@ -306,4 +379,5 @@ def decide(
         accruing=tuple(matched.accruing),
         coupon=coupon,
         warnings=index.warnings + _unknown_markers(index, markers) if markers else index.warnings,
+        measured=matched.measured,
     )

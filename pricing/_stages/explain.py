@@ -78,6 +78,10 @@ class ExplanationRow(NamedTuple):
     reason: str | None
     amount: int
     capped: bool
+    tier: int | None = None
+    """The tier used, on an applied tiered discount."""
+    sets: int | None = None
+    """The sets made, on an applied buy-get discount."""
 
 
 def explanation_rows(o: Outcome) -> list[ExplanationRow]:
@@ -96,6 +100,15 @@ def explanation_rows(o: Outcome) -> list[ExplanationRow]:
             )
         else:
             rows.append(
-                ExplanationRow(rule.id, rule.identifier, "applied", None, done.amount, done.capped)
+                ExplanationRow(
+                    rule.id,
+                    rule.identifier,
+                    "applied",
+                    None,
+                    done.amount,
+                    done.capped,
+                    rule.tier,
+                    rule.sets,
+                )
             )
     return rows

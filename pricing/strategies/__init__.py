@@ -47,6 +47,10 @@ subset of [`FEATURES`][pricing.strategies.FEATURES] (default: all of them):
 - `cap`: `settings.maxDiscountValue`;
 - `no_stacking`: `allowStacking: false`;
 - `unavailable`: unavailable catalog products, gift products missing from the catalog;
+- `quantity`: quantity conditions (`LINE_QUANTITY`, `CART_QUANTITY`,
+  `PRODUCT_QUANTITY_IN_CART`, `CATEGORY_QUANTITY_IN_CART`, with `conditions`) and
+  `discountValue`'s `per`, `maxQuantity` (`quantityScope`, `unitOrder`), `tiers` and
+  `buyGet`;
 - `input_variants`: the other accepted input forms: `PERCENT`, older `{type, value}`
   conditions, `null` applicability, discounts without `discountValue`, `{id}`
   objects, coupon objects, codes typed in another case, dates in other zone offsets.

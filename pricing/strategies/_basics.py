@@ -33,8 +33,14 @@ CONDITION_TYPES: Final[tuple[str, ...]] = (
     "MIN_CART_AMOUNT",
     "USER_LTV",
     "USER_ATTRIBUTE",
+    "LINE_QUANTITY",
+    "CART_QUANTITY",
+    "PRODUCT_QUANTITY_IN_CART",
+    "CATEGORY_QUANTITY_IN_CART",
 )
 """The `conditionType` values drawn (with the `conditions` feature)."""
+QUANTITY_CONDITION_TYPES: Final[tuple[str, ...]] = CONDITION_TYPES[-4:]
+"""The conditions that count units (drawn with the ``quantity`` feature)."""
 ATTRIBUTE_OPERATORS: Final[tuple[str, ...]] = (
     "eq",
     "neq",
@@ -61,6 +67,7 @@ FEATURES: Final[frozenset[str]] = frozenset(
         "no_stacking",
         "unavailable",
         "input_variants",
+        "quantity",
     }
 )
 """Every feature; the `features` argument of the strategies is a subset of these."""

@@ -31,6 +31,7 @@ from ._basics import (
     ATTRIBUTE_OPERATORS,
     CONDITION_TYPES,
     DISCOUNT_TYPES,
+    QUANTITY_CONDITION_TYPES,
     Json,
     _check_choice,
     _features,
@@ -41,7 +42,7 @@ from ._basics import (
     _pick,
     _sometimes,
 )
-from ._scalars import _exponent, _money_minor, _to_minor, percentages
+from ._scalars import _exponent, _format_money, _money_minor, _to_minor, percentages
 from ._vocabulary import _Shop
 
 
@@ -120,12 +121,29 @@ def _category_condition(draw: DrawFn, space: _DiscountSpace, head: Json, legacy:
     return {**head, "entityIds": refs} | ({"isNested": nested} if draw(_BOOLEANS) else {})
 
 
+_UNCOUNTED_CONDITION_TYPES = tuple(t for t in CONDITION_TYPES if t not in QUANTITY_CONDITION_TYPES)
+
+
+def _quantity_condition(draw: DrawFn, space: _DiscountSpace, head: Json, kind: str) -> Json:
+    """A condition counting units, ``{"quantity": N}`` with N near the quantities of carts."""
+    value = {"quantity": draw(_ints(1, 6))}
+    if kind == "PRODUCT_QUANTITY_IN_CART":
+        ids = draw(st.lists(_one_of(space.product_ids), unique=True, min_size=1, max_size=3))
+        return head | {"entityIds": [_id_ref(draw, space, i) for i in ids], "value": value}
+    if kind == "CATEGORY_QUANTITY_IN_CART":
+        return _category_condition(draw, space, head, False) | {"value": value}
+    return head | {"value": value}
+
+
 @st.composite
 def _condition(draw: DrawFn, space: _DiscountSpace) -> Json:
     """One condition of any type, in the current or the older ``{type, value}`` form."""
-    kind = _pick(draw, CONDITION_TYPES)
+    counted = "quantity" in space.features
+    kind = _pick(draw, CONDITION_TYPES if counted else _UNCOUNTED_CONDITION_TYPES)
     legacy = _variant(draw, space)
     head: Json = {"type": kind} if legacy else {"conditionType": kind}
+    if kind in QUANTITY_CONDITION_TYPES:
+        return _quantity_condition(draw, space, head, kind)
     if kind in ("PRODUCT", "PRODUCT_IN_CART"):
         pool = space.product_ids + ((_MISSING_PRODUCT,) if "unavailable" in space.features else ())
         ids = draw(st.lists(_one_of(tuple(pool)), unique=True, min_size=1, max_size=3))
@@ -177,12 +195,7 @@ def _value(draw: DrawFn, space: _DiscountSpace, kind: str) -> Json:
     applicability: str | None = _pick(draw, space.applicabilities)
     if applicability == "TO_ORDER" and _variant(draw, space):
         applicability = None
-    if kind == "PERCENTAGE":
-        value: Any = draw(percentages())
-    elif kind in ("FIXED_AMOUNT", "FIXED_PRICE"):
-        value = draw(_money_minor(0, space.max_price_minor, space.exponent))
-    else:
-        value = 0
+    value = _amount(draw, space, kind)
     max_amount = None
     if "max_amount" in space.features and draw(_BOOLEANS):
         max_amount = draw(_money_minor(0, space.max_price_minor * 2, space.exponent))
@@ -193,6 +206,68 @@ def _value(draw: DrawFn, space: _DiscountSpace, kind: str) -> Json:
         "discountType": type_name,
         "applicability": applicability,
     }
+
+
+def _amount(draw: DrawFn, space: _DiscountSpace, kind: str) -> Any:
+    """A ``value`` for ``kind``: a percentage, money, or 0 (``NONE``)."""
+    if kind == "PERCENTAGE":
+        return draw(percentages())
+    if kind in ("FIXED_AMOUNT", "FIXED_PRICE"):
+        return draw(_money_minor(0, space.max_price_minor, space.exponent))
+    return 0
+
+
+def _tiers(draw: DrawFn, space: _DiscountSpace, value: Json, kind: str) -> None:
+    """``tiers`` by quantity or by amount, thresholds increasing; ``value`` null or left out."""
+    if draw(_BOOLEANS):
+        limit = space.max_price_minor * 4
+        minors = draw(st.lists(_ints(0, limit), min_size=1, max_size=3, unique=True))
+        thresholds = [("minAmount", _format_money(m, space.exponent, True)) for m in sorted(minors)]
+    else:
+        units = draw(st.lists(_ints(1, 8), min_size=1, max_size=3, unique=True))
+        thresholds = [("minQuantity", n) for n in sorted(units)]
+    value["tiers"] = [{key: at, "value": _amount(draw, space, kind)} for key, at in thresholds]
+    if draw(_BOOLEANS):
+        del value["value"]
+    else:
+        value["value"] = None
+
+
+@st.composite
+def _buy_get(draw: DrawFn, space: _DiscountSpace) -> Json:
+    """``buyGet``: small X and Y, sometimes ``buyConditions`` and ``maxSets``."""
+    buy_get: Json = {"buyQuantity": draw(_ints(1, 3)), "getQuantity": draw(_ints(1, 2))}
+    if "conditions" in space.features and draw(_BOOLEANS):
+        buy_get["buyConditions"] = draw(st.lists(_condition(space), min_size=1, max_size=2))
+        if draw(_BOOLEANS):
+            buy_get["buyConditionLogic"] = _pick(draw, ("AND", "OR"))
+    if draw(_BOOLEANS):
+        buy_get["maxSets"] = draw(st.none() | _ints(1, 3))
+    return buy_get
+
+
+def _quantity_fields(draw: DrawFn, space: _DiscountSpace, discount: Json, kind: str) -> None:
+    """At most one of ``tiers``, ``buyGet``, ``maxQuantity`` (with its scope and order) and
+    ``per``, in the combinations the engine accepts (units only ``TO_PRODUCT``)."""
+    value = discount.get("discountValue")
+    if value is None or discount["type"] == "BONUS" or not _sometimes(draw, 2):
+        return
+    to_product = value["applicability"] == "TO_PRODUCT"
+    choice = _pick(draw, ("tiers", "buyGet", "maxQuantity", "per") if to_product else ("tiers",))
+    if choice == "tiers":
+        _tiers(draw, space, value, kind)
+    elif choice == "buyGet":
+        value["buyGet"] = draw(_buy_get(space))
+    elif choice == "maxQuantity":
+        value["maxQuantity"] = draw(_ints(1, 4))
+        if draw(_BOOLEANS):
+            value["quantityScope"] = _pick(draw, ("LINE", "ORDER"))
+        if draw(_BOOLEANS):
+            value["unitOrder"] = _pick(draw, ("CHEAPEST_FIRST", "MOST_EXPENSIVE_FIRST"))
+        if _sometimes(draw):
+            value["per"] = "UNIT"
+    else:
+        value["per"] = _pick(draw, ("LINE", "UNIT"))
 
 
 def _dates(draw: DrawFn, space: _DiscountSpace, discount: Json) -> None:
@@ -277,6 +352,8 @@ def _discount(draw: DrawFn, space: _DiscountSpace, did: int) -> Json:
         pass  # no discountValue at all: a gift-only TO_ORDER discount (decision)
     else:
         discount["discountValue"] = _value(draw, space, kind)
+    if "quantity" in f:
+        _quantity_fields(draw, space, discount, kind)
     if "dates" in f:
         _dates(draw, space, discount)
     _conditions_and_exclusions(draw, space, discount)

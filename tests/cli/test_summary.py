@@ -70,3 +70,12 @@ def test_without_tax_total_due_is_what_is_paid() -> None:
 def test_every_summary_line_fits_80_columns(example: str) -> None:
     lines = _example(example).splitlines()
     assert max(len(line) for line in lines) <= 80, "\n".join(lines)
+
+
+@pytest.mark.parametrize(
+    ("example", "shown"),
+    [("tiered.json", "applied (tier 1)"), ("three-for-two.json", "applied (2 sets)")],
+)
+def test_summary_shows_the_tier_used_and_the_sets_made(example: str, shown: str) -> None:
+    text = render_summary(pricing.preview(pricing.loads_json((EXAMPLES / example).read_text())))
+    assert shown in text

@@ -6,6 +6,8 @@ from decimal import Decimal as D
 
 import pytest
 
+import pricing
+
 # Category tree: 11 ─ 12 ─ 13, and 21 on its own (ids distinct from product ids).
 CATEGORIES = [
     {"id": 11, "parentId": None},
@@ -329,3 +331,154 @@ def test_plain_attribute_value_compares_as_strings_but_eq_compares_numbers(sb):
     assert _targets(sb, [_cond("ATTRIBUTE", size, "10.0")]) == set()
     assert _targets(sb, [_cond("ATTRIBUTE", size, {"value": "10.0", "condition": "eq"})]) == {1}
     assert _targets(sb, [_cond("ATTRIBUTE", size, "10")]) == {1}
+
+
+# ---------------------------------------------------------------------------
+# quantity conditions: paid units of the cart as requested
+
+# Product 1 × 3 (category 13, under 12 and 11), product 2 × 1 (category 21),
+# product 3 × 2 (category 12): 6 units.
+QCART = ((1, 3), (2, 1), (3, 2))
+
+
+def _quantity_targets(sb, conditions, logic=None, *, exclusions=None, cart=QCART):
+    """Which product lines a 10 % product discount with these conditions targets."""
+    fields = {"conditions": conditions, "exclusions": exclusions}
+    if logic is not None:
+        fields["conditionLogic"] = logic
+    d = sb.discount(1, "PERCENTAGE", 10, "TO_PRODUCT", **fields)
+    result = sb.run(sb.scenario(cart, catalog=CATALOG, categories=CATEGORIES, discounts=[d]))
+    (e,) = result.explanation
+    got = sb.targeted(result, "d1")
+    assert (e.status, e.reason) == (
+        ("applied", None) if got else ("not_applied", "conditions_not_met")
+    )
+    return got
+
+
+def _units(kind, n, ids=None, **extra):
+    return _cond(kind, ids, {"quantity": n}, **extra)
+
+
+@pytest.mark.parametrize(("n", "want"), [(1, {1, 2, 3}), (2, {1, 3}), (3, {1}), (4, set())])
+def test_line_quantity_is_the_line_s_own_quantity(sb, n, want):
+    # quantities 3, 1, 2: a line is targeted when its quantity ≥ n (3 ≥ 3: exactly at it).
+    assert _quantity_targets(sb, [_units("LINE_QUANTITY", n)]) == want
+
+
+def test_line_quantity_under_and_with_a_product_condition(sb):
+    # PRODUCT [1, 2] and quantity ≥ 2: line 1 (3 units); line 2 has 1 unit; line 3 is
+    # not a product named.
+    conds = [_cond("PRODUCT", [1, 2]), _units("LINE_QUANTITY", 2)]
+    assert _quantity_targets(sb, conds) == {1}
+
+
+def test_line_quantity_under_or_adds_the_lines_of_that_quantity(sb):
+    # OR: product 2 by its product; lines 1 (3 units) by quantity ≥ 3; line 3 (2) by neither.
+    conds = [_cond("PRODUCT", [2]), _units("LINE_QUANTITY", 3)]
+    assert _quantity_targets(sb, conds, "OR") == {1, 2}
+
+
+def test_line_quantity_under_or_never_targets_an_excluded_line(sb):
+    # Product 1 is excluded: its 3 units do not make it a target; line 3 (2 units) is.
+    conds = [_cond("PRODUCT", [2]), _units("LINE_QUANTITY", 2)]
+    exclusions = [{"id": 1, "isNested": False}]
+    assert _quantity_targets(sb, conds, "OR", exclusions=exclusions) == {2, 3}
+
+
+def test_line_quantity_the_largest_under_and_the_smallest_under_or(sb):
+    # Two LINE_QUANTITY conditions, 2 and 3: AND wants both (≥ 3: line 1), OR either (≥ 2).
+    conds = [_units("LINE_QUANTITY", 2), _units("LINE_QUANTITY", 3)]
+    assert _quantity_targets(sb, conds) == {1}
+    assert _quantity_targets(sb, conds, "OR") == {1, 3}
+
+
+@pytest.mark.parametrize(("n", "want"), [(6, ALL), (7, set())])
+def test_cart_quantity_counts_every_paid_unit(sb, n, want):
+    # 3 + 1 + 2 = 6 units: true for every line at 6 (exactly), false at 7.
+    assert _quantity_targets(sb, [_units("CART_QUANTITY", n)]) == want
+
+
+@pytest.mark.parametrize(("n", "want"), [(5, ALL), (6, set())])
+def test_product_quantity_in_cart_counts_the_units_of_the_products_named(sb, n, want):
+    # Products 1 and 3: 3 + 2 = 5 units; product 2's unit does not count.
+    assert _quantity_targets(sb, [_units("PRODUCT_QUANTITY_IN_CART", n, [1, 3])]) == want
+
+
+def test_product_quantity_in_cart_adds_up_lines_of_the_same_product(sb):
+    # Product 1 on two lines of 2: 4 units of it.
+    cart = ((1, 2), (2, 1), (1, 2))
+    cond = _units("PRODUCT_QUANTITY_IN_CART", 4, [1])
+    assert _quantity_targets(sb, [cond], cart=cart) == {1, 2}
+
+
+@pytest.mark.parametrize(
+    ("nested", "n", "want"),
+    [
+        (True, 5, ALL),  # product 1 (in 13, under 12) and product 3 (in 12): 3 + 2 = 5
+        (True, 6, set()),
+        (False, 2, ALL),  # only product 3 is in 12 itself: 2 units
+        (False, 3, set()),
+    ],
+)
+def test_category_quantity_in_cart_counts_with_nesting(sb, nested, n, want):
+    cond = _units("CATEGORY_QUANTITY_IN_CART", n, [{"id": 12, "isNested": nested}])
+    assert _quantity_targets(sb, [cond]) == want
+
+
+def test_quantity_conditions_combine_with_others_under_and(sb):
+    # CART_QUANTITY 6 (true everywhere) and CATEGORY 21 (line 2 only): line 2.
+    conds = [_units("CART_QUANTITY", 6), _cond("CATEGORY", [21])]
+    assert _quantity_targets(sb, conds) == {2}
+
+
+def test_gift_lines_never_count_and_replaced_units_still_do(sb):
+    """Conditions count the paid units of the cart as requested."""
+    catalog = [sb.product(1, "10.00"), sb.product(2, "4.00")]
+    # "gifts" (priority 1) gives 5 units of product 2; "five" needs 5 units in the cart.
+    gifts = sb.discount(
+        1, "NONE", 0, position=1, identifier="gifts", gifts=[{"productId": 2, "quantity": 5}]
+    )
+    five = sb.discount(
+        2, "PERCENTAGE", 10, "TO_PRODUCT", position=2, identifier="five",
+        conditions=[_units("CART_QUANTITY", 5)],
+    )  # fmt: skip
+    # Paid: 1 × 3 and 2 × 1 = 4 units; the 5 gift units do not count → not met.
+    result = sb.run(sb.scenario([(1, 3), (2, 1)], catalog=catalog, discounts=[gifts, five]))
+    assert sb.status(result)["five"] == ("not_applied", "conditions_not_met")
+    # A replacing gift of 2 units of product 1 (paid 1 × 5 → 3 paid, 2 gifts): the cart as
+    # requested has 5 units, so "five" applies, to what is left: 10 % of 3 × 10.00 = 3.00.
+    gifts["gifts"] = [{"productId": 1, "quantity": 2}]
+    gifts["giftsReplaceCartItems"] = True
+    result = sb.run(sb.scenario([(1, 5)], catalog=catalog, discounts=[gifts, five]))
+    assert sb.status(result)["five"] == ("applied", None)
+    assert sb.shares(result, "five") == [D("3.00"), None]
+
+
+@pytest.mark.parametrize(
+    ("condition", "path"),
+    [
+        ({"conditionType": "CART_QUANTITY", "value": 3}, "value"),
+        ({"conditionType": "CART_QUANTITY", "value": {"quantity": 0}}, "value.quantity"),
+        ({"conditionType": "CART_QUANTITY", "value": {"quantity": "3"}}, "value.quantity"),
+        ({"conditionType": "CART_QUANTITY", "value": {"quantity": True}}, "value.quantity"),
+        ({"conditionType": "LINE_QUANTITY", "value": {"quantity": 1.5}}, "value.quantity"),
+        ({"conditionType": "LINE_QUANTITY", "value": {}}, "value.quantity"),
+        ({"conditionType": "LINE_QUANTITY", "value": {"quantity": 10**11}}, "value.quantity"),
+        ({"conditionType": "LINE_QUANTITY", "value": {"quantity": 2, "qty": 2}}, "value.qty"),
+        ({"conditionType": "PRODUCT_QUANTITY_IN_CART", "value": {"quantity": 2}}, "entityIds"),
+        (
+            {
+                "conditionType": "CATEGORY_QUANTITY_IN_CART",
+                "entityIds": ["12"],
+                "value": {"quantity": 2},
+            },
+            "entityIds[0]",
+        ),
+    ],
+)
+def test_bad_quantity_conditions_are_refused_by_path(sb, condition, path):
+    d = sb.discount(1, "PERCENTAGE", 10, "TO_PRODUCT", conditions=[condition])
+    with pytest.raises(pricing.ScenarioError) as raised:
+        sb.run(sb.scenario(QCART, catalog=CATALOG, categories=CATEGORIES, discounts=[d]))
+    assert raised.value.path == f"discounts[0].conditions[0].{path}"

@@ -426,3 +426,69 @@ def test_used_coupon_of_an_expired_discount_reports_already_used(sb):
     with pytest.raises(pricing.CouponError) as info:
         sb.run(sb.scenario(discounts=[d], coupon="old"))
     assert info.value.reason == "already_used"
+
+
+# ---------------------------------------------------------------------------
+# after gate 7: tier_not_reached, buy_quantity_not_met; only then the stacking pick
+#
+# One line of product 1 at 100.00 × 2 (2 units) unless a test says otherwise.
+
+UNREACHED_TIERS = [{"minQuantity": 3, "value": 10}]  # 2 units reach no tier
+UNMET_BUY_GET = {"buyQuantity": 2, "getQuantity": 1}  # 2 units: ⌊2/3⌋ = 0 sets
+
+
+def _measured(sb, did, kind, **fields):
+    d = sb.discount(did, "PERCENTAGE", 10, "TO_PRODUCT", position=did, **fields)
+    if kind == "tiers":
+        del d["discountValue"]["value"]
+        d["discountValue"]["tiers"] = UNREACHED_TIERS
+    else:
+        d["discountValue"]["buyGet"] = UNMET_BUY_GET
+    return d
+
+
+@pytest.mark.parametrize(
+    ("kind", "reason"), [("tiers", "tier_not_reached"), ("buyGet", "buy_quantity_not_met")]
+)
+def test_an_unmet_tier_or_buy_get_is_reported_after_the_gates(sb, kind, reason):
+    # Alone: its own reason.
+    d = _measured(sb, 1, kind)
+    assert _reason(sb, sb.scenario([(1, 2)], discounts=[d])) == ("not_applied", reason)
+    # A gate it fails too comes first: gate 5 (coupon), gate 7 (no line targeted).
+    d = _measured(sb, 1, kind, coupons=["X"])
+    assert _reason(sb, sb.scenario([(1, 2)], discounts=[d])) == ("not_applied", "coupon_required")
+    d = _measured(sb, 1, kind, conditions=[{"conditionType": "PRODUCT", "entityIds": [9]}])
+    assert _reason(sb, sb.scenario([(1, 2)], discounts=[d])) == (
+        "not_applied",
+        "conditions_not_met",
+    )
+
+
+@pytest.mark.parametrize(
+    ("kind", "reason"), [("tiers", "tier_not_reached"), ("buyGet", "buy_quantity_not_met")]
+)
+def test_without_stacking_the_pick_is_among_the_discounts_that_reach(sb, kind, reason):
+    """With allowStacking false the one discount is picked only after the quantity checks:
+    an unmet higher-priority discount does not block a lower one."""
+    first = _measured(sb, 1, kind)
+    second = sb.discount(2, "PERCENTAGE", 5, position=2)
+    scn = sb.scenario([(1, 2)], discounts=[first, second], settings={"allowStacking": False})
+    result = sb.run(scn)
+    assert sb.status(result) == {"d1": ("not_applied", reason), "d2": ("applied", None)}
+    # 5 % of 200.00 = 10.00.
+    assert result.total_sum_with_discount == D("190.00")
+
+
+def test_without_stacking_a_reached_tier_wins_the_pick(sb):
+    first = sb.discount(1, "PERCENTAGE", None, "TO_PRODUCT", position=1)
+    first["discountValue"]["tiers"] = [{"minQuantity": 2, "value": 10}]
+    second = sb.discount(2, "PERCENTAGE", 5, position=2)
+    scn = sb.scenario([(1, 2)], discounts=[first, second], settings={"allowStacking": False})
+    result = sb.run(scn)
+    # 2 units reach tier 0: 10 % of 200.00 = 20.00; the other loses the pick.
+    assert sb.status(result) == {
+        "d1": ("applied", None),
+        "d2": ("not_applied", "stacking_disabled"),
+    }
+    assert result.explanation[0].tier == 0
+    assert result.total_sum_with_discount == D("180.00")

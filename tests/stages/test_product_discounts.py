@@ -12,6 +12,7 @@ from __future__ import annotations
 from decimal import Decimal as D
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -251,3 +252,212 @@ def test_max_amount_shares_sum_to_the_cap_and_never_exceed_the_uncapped(cart, pe
     assert sum(a.shares) == a.amount
     assert all(0 <= s <= u for s, u in zip(a.shares, uncapped, strict=True))
     assert current == [b - s for b, s in zip(before, a.shares, strict=True)]
+
+
+# ---------------------------------------------------------------------------
+# units: per, maxQuantity, buy X get Y (docs/quantity-promotions.md)
+#
+# When d of a line's q units are discounted, their base is b = round(n·d/q) half up
+# (n when d = q); PERCENTAGE v: round(b·v/100), FIXED_AMOUNT v: min(v·d, b),
+# FIXED_PRICE v: max(0, b − v·d).
+
+
+def _units_discount(sb, kind, value, **fields):
+    """A TO_PRODUCT discount "u" (id 9) with ``fields`` added to its ``discountValue``."""
+    d = sb.discount(9, kind, value, "TO_PRODUCT", identifier="u")
+    conditions = fields.pop("conditions", None)
+    if conditions is not None:
+        d["conditions"] = conditions
+    d["discountValue"].update(fields)
+    return d
+
+
+def test_per_line_fixed_amount_takes_v_off_each_line_once(sb):
+    catalog = [sb.product(1, "10.00"), sb.product(2, "3.00")]
+    d = _units_discount(sb, "FIXED_AMOUNT", "5.00", per="LINE")
+    result = sb.run(sb.scenario([(1, 3), (2, 1)], catalog=catalog, discounts=[d]))
+    # Lines 30.00 and 3.00: min(5.00, 30.00) = 5.00; min(5.00, 3.00) = 3.00.
+    # (per UNIT: min(5.00 × 3, 30.00) = 15.00 and 3.00.)
+    assert sb.shares(result, "u") == [D("5.00"), D("3.00")]
+    assert result.total_sum_with_discount == D("25.00")  # 33.00 − 8.00
+
+
+def test_per_line_fixed_price_makes_each_line_cost_v_in_all(sb):
+    catalog = [sb.product(1, "10.00"), sb.product(2, "3.00")]
+    d = _units_discount(sb, "FIXED_PRICE", "25.00", per="LINE")
+    result = sb.run(sb.scenario([(1, 3), (2, 1)], catalog=catalog, discounts=[d]))
+    # Line 1: max(0, 30.00 − 25.00) = 5.00 (it costs 25.00); line 2: 3.00 < 25.00 → 0.
+    # (per UNIT: max(0, 30.00 − 25.00 × 3) = 0.)
+    assert sb.shares(result, "u") == [D("5.00"), D("0.00")]
+    assert result.total_sum_with_discount == D("28.00")
+
+
+def test_max_quantity_per_line_discounts_that_many_units_of_each_line(sb):
+    catalog = [sb.product(1, "10.00"), sb.product(2, "7.00")]
+    d = _units_discount(sb, "PERCENTAGE", 50, maxQuantity=2)
+    result = sb.run(sb.scenario([(1, 3), (2, 1)], catalog=catalog, discounts=[d]))
+    # Line 1: 2 of 3 units, b = round(30.00 × 2/3) = 20.00, 50 % = 10.00.
+    # Line 2: 1 unit (all of it): b = 7.00, 50 % = 3.50.
+    assert sb.shares(result, "u") == [D("10.00"), D("3.50")]
+    assert result.explanation[0].amount == D("13.50")
+
+
+@pytest.mark.parametrize(
+    ("order", "want"),
+    [
+        # MOST_EXPENSIVE_FIRST: units of 25.00 (line 2), then 10.00 (line 1), then 5.00.
+        # 2 units: line 2 its one: min(3.00, 25.00) = 3.00; line 1 one of two:
+        # b = round(20.00 × 1/2) = 10.00, min(3.00, 10.00) = 3.00; line 3 none.
+        ("MOST_EXPENSIVE_FIRST", [D("3.00"), D("3.00"), D("0.00")]),
+        # CHEAPEST_FIRST (the default): two of line 3's three 5.00 units:
+        # b = round(15.00 × 2/3) = 10.00, min(3.00 × 2, 10.00) = 6.00.
+        ("CHEAPEST_FIRST", [D("0.00"), D("0.00"), D("6.00")]),
+        (None, [D("0.00"), D("0.00"), D("6.00")]),
+    ],
+)
+def test_max_quantity_over_the_order_by_unit_order(sb, order, want):
+    catalog = [sb.product(1, "10.00"), sb.product(2, "25.00"), sb.product(3, "5.00")]
+    fields = {"maxQuantity": 2, "quantityScope": "ORDER"}
+    if order is not None:
+        fields["unitOrder"] = order
+    d = _units_discount(sb, "FIXED_AMOUNT", "3.00", **fields)
+    result = sb.run(sb.scenario([(1, 2), (2, 1), (3, 3)], catalog=catalog, discounts=[d]))
+    assert sb.shares(result, "u") == want
+    assert result.explanation[0].amount == sum(want)
+
+
+def test_max_quantity_order_ties_go_to_the_earlier_line(sb):
+    catalog = [sb.product(1, "20.00"), sb.product(2, "10.00"), sb.product(3, "10.00")]
+    d = _units_discount(
+        sb,
+        "PERCENTAGE",
+        100,
+        maxQuantity=1,
+        quantityScope="ORDER",
+        unitOrder="MOST_EXPENSIVE_FIRST",
+    )
+    cart = [(2, 2), (3, 1), (1, 1)]
+    result = sb.run(sb.scenario(cart, catalog=catalog, discounts=[d]))
+    # Units: line 1 (product 2) 20.00/2 = 10.00, line 2 (product 3) 10.00, line 3
+    # (product 1) 20.00. Most expensive first: line 3's unit (20.00), all of it.
+    assert sb.shares(result, "u") == [D("0.00"), D("0.00"), D("20.00")]
+    # Without line 3, lines 1 and 2 tie at 10.00: the earlier line (1) gets the unit:
+    # b = round(20.00 × 1/2) = 10.00, 100 % = 10.00.
+    result = sb.run(sb.scenario(cart[:2], catalog=catalog, discounts=[d]))
+    assert sb.shares(result, "u") == [D("10.00"), D("0.00")]
+    # Cheapest first, the same tie: line 1 too.
+    d["discountValue"]["unitOrder"] = "CHEAPEST_FIRST"
+    result = sb.run(sb.scenario(cart[:2], catalog=catalog, discounts=[d]))
+    assert sb.shares(result, "u") == [D("10.00"), D("0.00")]
+
+
+def test_max_amount_caps_a_d_unit_discount(sb):
+    catalog = [sb.product(1, "10.00"), sb.product(2, "6.00")]
+    d = _units_discount(sb, "FIXED_AMOUNT", "4.00", maxQuantity=2)
+    d["discountValue"]["maxAmount"] = "10.00"
+    result = sb.run(sb.scenario([(1, 3), (2, 5)], catalog=catalog, discounts=[d]))
+    # Line 1: 2 of 3, b = round(30.00 × 2/3) = 20.00, min(8.00, 20.00) = 8.00.
+    # Line 2: 2 of 5, b = round(30.00 × 2/5) = 12.00, min(8.00, 12.00) = 8.00.
+    # 16.00 > maxAmount 10.00: shared 8 : 8 → 5.00 and 5.00.
+    assert sb.shares(result, "u") == [D("5.00"), D("5.00")]
+    assert result.explanation[0].amount == D("10.00")
+    assert result.explanation[0].capped is False  # a maxAmount cut alone is not "capped"
+
+
+def test_buy_two_get_one_free(sb):
+    catalog = [sb.product(1, "10.00"), sb.product(2, "4.00")]
+    d = _units_discount(sb, "PERCENTAGE", 100, buyGet={"buyQuantity": 2, "getQuantity": 1})
+    result = sb.run(sb.scenario([(1, 2), (2, 1)], catalog=catalog, discounts=[d]))
+    # Every unit may be bought and got: |O| = 3, k = min(3/2, 3/1, 3/3) = 1; the cheapest
+    # unit (4.00) is free, taking 1 ≤ |O| − k·X = 1 from O.
+    assert sb.shares(result, "u") == [D("0.00"), D("4.00")]
+    assert result.explanation[0].sets == 1
+    assert result.document["explanation"][0]["sets"] == 1
+    assert result.total_sum_with_discount == D("20.00")
+
+
+def test_buy_get_skips_a_cheaper_unit_past_the_cap_on_shared_units(sb):
+    catalog = [sb.product(1, "20.00"), sb.product(2, "2.00"), sb.product(3, "3.00")]
+    d = _units_discount(
+        sb,
+        "PERCENTAGE",
+        100,
+        conditions=[{"conditionType": "PRODUCT", "entityIds": [2, 3]}],  # may be got
+        buyGet={
+            "buyQuantity": 1,
+            "getQuantity": 1,
+            "buyConditions": [{"conditionType": "PRODUCT", "entityIds": [1, 2]}],  # bought
+        },
+    )
+    result = sb.run(sb.scenario([(1, 1), (2, 2), (3, 1)], catalog=catalog, discounts=[d]))
+    # Bo = product 1 (1 unit), O = product 2 (2 units), Go = product 3 (1 unit).
+    # k = min(⌊(1+2)/1⌋ = 3, ⌊(1+2)/1⌋ = 3, ⌊(1+1+2)/2⌋ = 2) = 2: 2 units to get, at most
+    # |Bo| + |O| − k·X = 1 + 2 − 2 = 1 of them from O. Cheapest first: a 2.00 unit of
+    # product 2 (from O: 1, the cap); the other 2.00 unit is skipped (O is used up);
+    # the 3.00 unit of product 3. Product 2: 1 of 2 units, b = round(4.00/2) = 2.00.
+    assert sb.shares(result, "u") == [None, D("2.00"), D("3.00")]
+    assert result.explanation[0].sets == 2
+    assert result.total_sum_with_discount == D("22.00")  # 27.00 − 5.00
+
+
+@pytest.mark.parametrize(("max_sets", "free"), [(None, 2), (1, 1)])
+def test_buy_get_max_sets(sb, max_sets, free):
+    catalog = [sb.product(1, "5.00")]
+    d = _units_discount(
+        sb, "PERCENTAGE", 100, buyGet={"buyQuantity": 2, "getQuantity": 1, "maxSets": max_sets}
+    )
+    result = sb.run(sb.scenario([(1, 7)], catalog=catalog, discounts=[d]))
+    # 7 units, all in O: k = min(⌊7/2⌋ = 3, ⌊7/1⌋ = 7, ⌊7/3⌋ = 2) = 2, or maxSets 1.
+    # k free units of 5.00: b = round(35.00 × k/7) = 5.00·k.
+    assert result.explanation[0].sets == free
+    assert sb.shares(result, "u") == [D("5.00") * free]
+
+
+def test_buy_get_fixed_price_prices_the_got_units(sb):
+    catalog = [sb.product(1, "10.00")]
+    d = _units_discount(sb, "FIXED_PRICE", "1.00", buyGet={"buyQuantity": 1, "getQuantity": 1})
+    result = sb.run(sb.scenario([(1, 2)], catalog=catalog, discounts=[d]))
+    # k = min(2, 2, ⌊2/2⌋ = 1) = 1: one unit for 1.00: b = round(20.00/2) = 10.00,
+    # max(0, 10.00 − 1.00 × 1) = 9.00.
+    assert sb.shares(result, "u") == [D("9.00")]
+
+
+def test_buy_get_ranks_units_by_their_amount_when_its_turn_comes(sb):
+    catalog = [sb.product(1, "10.00"), sb.product(2, "8.00")]
+    half = sb.discount(
+        1, "PERCENTAGE", 50, "TO_PRODUCT", position=1, identifier="half",
+        conditions=[{"conditionType": "PRODUCT", "entityIds": [1]}],
+    )  # fmt: skip
+    d = _units_discount(sb, "PERCENTAGE", 100, buyGet={"buyQuantity": 1, "getQuantity": 1})
+    d["position"] = 2
+    result = sb.run(sb.scenario([(1, 1), (2, 1)], catalog=catalog, discounts=[half, d]))
+    # "half" leaves product 1 at 5.00. k = min(2, 2, 1) = 1: the cheapest unit now is
+    # product 1's (5.00 < 8.00), free: 5.00 (by list price it would be product 2's).
+    assert sb.shares(result, "u") == [D("5.00"), D("0.00")]
+    assert result.total_sum_with_discount == D("8.00")
+
+
+def test_buy_get_discounts_fewer_units_when_gifts_took_them(sb):
+    catalog = [sb.product(1, "10.00"), sb.product(2, "4.00")]
+    gift = sb.discount(
+        1, "NONE", 0, position=1, identifier="gift",
+        gifts=[{"productId": 2, "quantity": 1}], giftsReplaceCartItems=True,
+    )  # fmt: skip
+    d = _units_discount(
+        sb,
+        "PERCENTAGE",
+        100,
+        conditions=[{"conditionType": "PRODUCT", "entityIds": [2]}],
+        buyGet={
+            "buyQuantity": 1,
+            "getQuantity": 1,
+            "buyConditions": [{"conditionType": "PRODUCT", "entityIds": [1]}],
+        },
+    )
+    d["position"] = 2
+    result = sb.run(sb.scenario([(1, 2), (2, 2)], catalog=catalog, discounts=[gift, d]))
+    # As requested: Bo = 2 units of product 1, Go = 2 of product 2: k = min(2, 2, 2) = 2.
+    # The gift took one unit of product 2: one is left to discount, 4.00.
+    assert result.explanation[1].sets == 2
+    assert sb.shares(result, "u") == [None, D("4.00"), None]
+    assert result.total_sum_with_discount == D("20.00")  # 24.00 − 4.00
