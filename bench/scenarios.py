@@ -23,7 +23,7 @@ ROOTS = 4
 CHILDREN = 8
 BRANDS = ("acme", "globex", "initech", "umbrella", "hooli", "stark", "wayne", "wonka")
 TAGS = ("summer", "winter", "sale", "new", "classic")
-GROUPS = ("1", "2", "3", "4", "5")
+GROUPS = (1, 2, 3, 4, 5)
 TIERS = ("bronze", "silver", "gold", "platinum")
 
 
@@ -161,6 +161,8 @@ def _discount(rng: random.Random, did: int, conditions: int, catalog: int) -> di
         "userExclusions": [rng.randint(1, 50)] if rng.random() < 0.1 else None,
         "gifts": [],
     }
+    if d["endDate"] is not None and d["endDate"] <= d["startDate"]:
+        d["startDate"] = "2025-01-01T00:00:00Z"  # an end not after the start is refused
     if rng.random() < 0.08:
         d["coupons"] = [f"CODE{did}"]
     if rng.random() < 0.05:
