@@ -47,6 +47,7 @@ from ._limits import (
 )
 
 __all__ = [
+    "Budget",
     "Category",
     "Condition",
     "CouponDef",
@@ -65,6 +66,8 @@ __all__ = [
     "ShippingLine",
     "Surcharge",
     "TaxRate",
+    "UsageEntry",
+    "UsageInput",
     "money",
     "to_decimal",
     "unknown_fields",
@@ -175,6 +178,8 @@ Id = Annotated[StrictInt, Field(gt=-(10**40), lt=10**40)]
 Key = Annotated[StrictInt, Field(gt=-(10**40), lt=10**40)] | StrictStr
 """Other ids (tax rates, shipping lines) and names (attributes): integers or strings."""
 Quantity = Annotated[StrictInt, Field(ge=1, le=MAX_QUANTITY)]
+Count = Annotated[StrictInt, Field(ge=0, lt=10**40)]
+"""A count of uses, or a limit on them: a non-negative integer."""
 Instant = Annotated[datetime, BeforeValidator(_instant)]
 """An aware instant: an ISO 8601 string with a zone offset (or an aware ``datetime``)."""
 Display = Annotated[Any, AfterValidator(_display_depth)]
@@ -277,6 +282,8 @@ class Order(_Strict):
     surcharges: Annotated[list[Surcharge], Field(max_length=MAX_LINES)] = Field(
         default_factory=list
     )
+    # Extension (docs/eligibility.md#several-coupon-codes): more codes after couponCode.
+    coupon_codes: Annotated[list[StrictStr], Field(max_length=MAX_LINES)] | None = None
     # Fields of a OneEntry order body that do not affect prices: accepted, ignored.
     form_identifier: StrictStr | None = None
     payment_account_identifier: StrictStr | None = None
@@ -365,7 +372,7 @@ class DiscountValue(_Strict):
     discount_type: Literal["PERCENTAGE", "PERCENT", "FIXED_AMOUNT", "FIXED_PRICE", "NONE"] = "NONE"
     value: Money = Decimal(0)
     max_amount: Money | None = None
-    applicability: Literal["TO_PRODUCT", "TO_ORDER"] | None = None
+    applicability: Literal["TO_PRODUCT", "TO_ORDER", "TO_SHIPPING"] | None = None
 
     @field_validator("value")
     @classmethod
@@ -375,6 +382,12 @@ class DiscountValue(_Strict):
                 raise ValueError("a percentage value must be between 0 and 100")
             _few_decimals(value)
         return value
+
+
+class Budget(_Strict):
+    """The money a discount may give away in total (docs/usage-limits.md)."""
+
+    amount: Money
 
 
 class Discount(_Lenient):
@@ -396,6 +409,10 @@ class Discount(_Lenient):
     gifts_replace_cart_items: StrictBool | None = None
     coupons: list[StrictStr | CouponDef] | None = None
     activation: Literal["AUTOMATIC", "ON_REQUEST"] | None = None
+    # Usage limits and budgets (docs/usage-limits.md): null or absent = unlimited.
+    usage_limit: Count | None = None
+    usage_limit_per_customer: Count | None = None
+    budget: Budget | None = None
     # OneEntry's display-only fields: kept and echoed, never warned of.
     localize_infos: Display = None
     attribute_values: Display = None
@@ -471,18 +488,38 @@ class RuleSet(_Strict):
     locale: str | None = None
 
 
+class UsageEntry(_Strict):
+    """What the caller's storage knows of one discount's use (docs/usage-limits.md)."""
+
+    uses: Count = 0
+    customer_uses: Count = 0
+    spent: Money = Decimal(0)
+
+
+Usage = Annotated[dict[StrictStr, UsageEntry], Field(max_length=MAX_LINES)]
+"""Discount id (as a JSON object key) → its counters."""
+
+
+class UsageInput(_Strict):
+    """The ``usage`` input on its own (given to ``Engine.preview``), validated as a scenario's."""
+
+    usage: Usage
+
+
 class Scenario(RuleSet):
     """One preview's whole input: a rule set, and the cart priced at an instant."""
 
     at: Instant | None = None
     customer: Customer | None = None
     order: Order
+    usage: Usage | None = None
 
 
 _UNION_TAGS = frozenset(
     {"int", "str", "bool", "decimal", "float", "list", "dict", "EntityRef", "UserRef"}
     | {"constrained-int", "constrained-str"}
     | {"GiftRef", "CouponDef", "DiscountValue", "Condition", "Exclusion"}
+    | {"Budget", "UsageEntry"}
 )
 
 
