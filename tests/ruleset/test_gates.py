@@ -63,7 +63,9 @@ def _rule(**fields):
     engine = pricing.Engine(
         currency="USD",
         catalog=[{"id": 1, "price": "10.00"}],
-        discounts=[{"id": 7, "discountValue": {"value": 10, "discountType": "PERCENTAGE"}, **fields}],
+        discounts=[
+            {"id": 7, "discountValue": {"value": 10, "discountType": "PERCENTAGE"}, **fields}
+        ],
     )
     return engine._rs.index.rules[0]
 
