@@ -1,8 +1,9 @@
 """The engine: a rule set compiled once, and the preview pipeline, stage by stage.
 
-intake → eligibility → gifts → product discounts → order discounts → cap → bonus
-→ tax → result. What is compiled once lives in :mod:`pricing._ruleset`; each
-per-cart stage is a module of :mod:`pricing._stages`; data flows one way.
+intake → eligibility → gifts → product discounts → order discounts → cap →
+shipping discounts → bonus → tax → result. What is compiled once lives in
+:mod:`pricing._ruleset`; each per-cart stage is a module of :mod:`pricing._stages`;
+data flows one way.
 """
 
 from __future__ import annotations
@@ -38,7 +39,9 @@ from ._stages.intake import PriceVerifierLike, read_request
 from ._stages.order_discounts import apply_order_discounts
 from ._stages.product_discounts import apply_product_discounts
 from ._stages.records import Outcome
+from ._stages.shipping_discounts import apply_shipping_discounts
 from ._stages.tax import read_charges, tax_extensions
+from ._stages.usage import budgets_for
 
 __all__ = ["Engine", "preview", "preview_json"]
 
@@ -155,6 +158,7 @@ class Engine:
         *,
         at: datetime,
         customer: Customer | Mapping[str, Any] | None = None,
+        usage: Mapping[str, Any] | None = None,
     ) -> PreviewResult:
         """Price one cart for `customer` at the instant `at`.
 
@@ -165,6 +169,9 @@ class Engine:
                 windows and signed prices are checked against it. The engine
                 never reads a clock.
             customer: the shopper; `None` is a guest.
+            usage: what the caller's storage knows of each discount's use
+                (docs/usage-limits.md): `{"<discount id>": {"uses", "customerUses",
+                "spent"}}`.
 
         Returns:
             The previewOrder breakdown, each line's share of each discount, and
@@ -179,23 +186,26 @@ class Engine:
             raise ScenarioError("at", "must be a timezone-aware datetime")
         rs = self._rs
         settings = rs.settings
-        request = read_request(rs, order, customer, verifier=self._verifier, at=at)
+        request = read_request(rs, order, customer, verifier=self._verifier, at=at, usage=usage)
         eligibility = decide(rs.index, request, at=at, allow_stacking=settings.allow_stacking)
         gifts = settle_gifts(rs, request.lines, eligibility.applying)
         paid = gifts.lines
         current = [line.unit_price * line.quantity for line in paid]
         total_raw = sum(current)
-        applied = apply_product_discounts(eligibility.to_product, paid, current)
+        budgets = budgets_for(rs, request)
+        applied = apply_product_discounts(eligibility.to_product, paid, current, budgets)
         budget = budget_left(settings, total_raw, applied)
-        applied += apply_order_discounts(eligibility.to_order, current, budget)
+        applied += apply_order_discounts(eligibility.to_order, current, budget, budgets)
         applied = cap_discounts(settings, total_raw, applied)
         # Shares always sum to their discount's amount; a capped-out one's amount is 0.
         total_with_discount = total_raw - sum([a.amount for a in applied])
-        charges = read_charges(rs, request)
+        shipping, charges = apply_shipping_discounts(
+            eligibility.to_shipping, request, read_charges(rs, request), budgets
+        )
         bonus = settle_bonus(
             total_with_discount, request, settings, shipping=charges.shipping_total
         )
-        accrued = accrual(eligibility.accruing, bonus.total_due)
+        accrued = accrual(eligibility.accruing, bonus.total_due, budgets)
         extensions = tax_extensions(rs, charges, paid, applied)
         return PreviewResult(
             Outcome(
@@ -213,6 +223,9 @@ class Engine:
                 self._money,
                 self._money_text,
                 self._fragments,
+                shipping,
+                rs.ships,
+                rs.limited or request.usage is not None,
             )
         )
 
@@ -267,7 +280,7 @@ def preview(
     if s.at is None:
         raise ScenarioError("at", "field required (the instant the preview is computed for)")
     engine = Engine.from_rule_set(s, price_verifier=price_verifier, strict=strict)
-    return engine.preview(s.order, customer=s.customer, at=s.at)
+    return engine.preview(s.order, customer=s.customer, at=s.at, usage=s.usage)
 
 
 def preview_json(

@@ -34,6 +34,7 @@ from ._limits import MAX_LINES
 from ._validation import json_path, problems_of, validate
 from ._values import (
     Amount,
+    Count,
     Display,
     Id,
     Instant,
@@ -48,6 +49,7 @@ from ._values import (
 )
 
 __all__ = [
+    "Budget",
     "BuyGet",
     "Category",
     "Condition",
@@ -68,6 +70,8 @@ __all__ = [
     "Surcharge",
     "TaxRate",
     "Tier",
+    "UsageEntry",
+    "UsageInput",
     "json_path",
     "money",
     "problems_of",
@@ -217,6 +221,8 @@ class Order(_Strict):
     surcharges: Annotated[list[Surcharge], Field(max_length=MAX_LINES)] = Field(
         default_factory=list
     )
+    # Extension (docs/eligibility.md#several-coupon-codes): more codes after couponCode.
+    coupon_codes: Annotated[list[StrictStr], Field(max_length=MAX_LINES)] | None = None
     # Fields of a OneEntry order body that do not affect prices: accepted, ignored.
     form_identifier: StrictStr | None = None
     payment_account_identifier: StrictStr | None = None
@@ -349,7 +355,7 @@ class DiscountValue(_Strict):
     # null only with tiers (checked when the rule is compiled)
     value: Money | None = Decimal(0)
     max_amount: Money | None = None
-    applicability: Literal["TO_PRODUCT", "TO_ORDER"] | None = None
+    applicability: Literal["TO_PRODUCT", "TO_ORDER", "TO_SHIPPING"] | None = None
     # Quantity-aware fields (docs/quantity-promotions.md); which go together, and with
     # which applicability, is checked when the rule is compiled.
     per: Literal["UNIT", "LINE"] | None = None
@@ -367,6 +373,12 @@ class DiscountValue(_Strict):
                 raise ValueError("a percentage value must be between 0 and 100")
             few_decimals(value)
         return value
+
+
+class Budget(_Strict):
+    """The money a discount may give away in total (docs/usage-limits.md)."""
+
+    amount: Money
 
 
 class Discount(_Lenient):
@@ -410,6 +422,10 @@ class Discount(_Lenient):
     gifts_replace_cart_items: StrictBool | None = None
     coupons: list[StrictStr | CouponDef] | None = None
     activation: Literal["AUTOMATIC", "ON_REQUEST"] | None = None
+    # Usage limits and budgets (docs/usage-limits.md): null or absent = unlimited.
+    usage_limit: Count | None = None
+    usage_limit_per_customer: Count | None = None
+    budget: Budget | None = None
     # OneEntry's display-only fields: kept and echoed, never warned of.
     localize_infos: Display = None
     attribute_values: Display = None
@@ -485,6 +501,24 @@ class RuleSet(_Strict):
     locale: str | None = None
 
 
+class UsageEntry(_Strict):
+    """What the caller's storage knows of one discount's use (docs/usage-limits.md)."""
+
+    uses: Count = 0
+    customer_uses: Count = 0
+    spent: Money = Decimal(0)
+
+
+Usage = Annotated[dict[StrictStr, UsageEntry], Field(max_length=MAX_LINES)]
+"""Discount id (as a JSON object key) → its counters."""
+
+
+class UsageInput(_Strict):
+    """The ``usage`` input on its own (given to ``Engine.preview``), validated as a scenario's."""
+
+    usage: Usage
+
+
 class Scenario(RuleSet):
     """One preview's whole input: a rule set, and the cart priced at an instant.
 
@@ -500,8 +534,11 @@ class Scenario(RuleSet):
         at: the instant of the preview; required by `pricing.preview`.
         customer: the shopper, `None` for a guest.
         order: the cart.
+        usage: what the caller's storage knows of each discount's use
+            (docs/usage-limits.md).
     """
 
     at: Instant | None = None
     customer: Customer | None = None
     order: Order
+    usage: Usage | None = None

@@ -17,6 +17,7 @@ _UNION_TAGS = frozenset(
     {"int", "str", "bool", "decimal", "float", "list", "dict", "EntityRef", "UserRef"}
     | {"constrained-int", "constrained-str"}
     | {"GiftRef", "CouponDef", "DiscountValue", "Condition", "Exclusion"}
+    | {"Budget", "UsageEntry"}
 )
 
 

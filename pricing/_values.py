@@ -27,6 +27,7 @@ from ._limits import (
 
 __all__ = [
     "Amount",
+    "Count",
     "Display",
     "Id",
     "Instant",
@@ -149,6 +150,8 @@ Id = Annotated[StrictInt, Field(gt=-(10**40), lt=10**40)]
 Key = Annotated[StrictInt, Field(gt=-(10**40), lt=10**40)] | StrictStr
 """Other ids (tax rates, shipping lines) and names (attributes): integers or strings."""
 Quantity = Annotated[StrictInt, Field(ge=1, le=MAX_QUANTITY)]
+Count = Annotated[StrictInt, Field(ge=0, lt=10**40)]
+"""A count of uses, or a limit on them: a non-negative integer."""
 Units = Annotated[StrictInt, Field(ge=1, le=MAX_UNITS)]
 """A count of units a discount names (``maxQuantity``, ``minQuantity``, buy-get counts)."""
 Instant = Annotated[datetime, BeforeValidator(_instant)]

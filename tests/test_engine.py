@@ -89,6 +89,19 @@ def test_engine_api_gives_the_same_document_as_preview():
     assert second.to_json() == first.to_json()
 
 
+def test_engine_preview_takes_usage_as_the_scenario_gives_it():
+    """``Engine.preview(..., usage=...)`` and ``pricing.preview`` of a scenario with the
+    same ``usage`` agree; here the discount's usage limit of 3 is reached."""
+    s = _example()
+    s["discounts"][0]["usageLimit"] = 3
+    s["usage"] = {str(s["discounts"][0]["id"]): {"uses": 3}}
+    engine = pricing.Engine.from_rule_set(pricing.Scenario.model_validate(s))
+    at = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
+    result = engine.preview(s["order"], customer=s["customer"], at=at, usage=s["usage"])
+    assert result.to_json() == pricing.preview(s).to_json()
+    assert result.explanation[0].reason == "usage_limit_reached"
+
+
 def test_personal_discount_in_example_refuses_a_guest():
     """The same cart for a guest: PERSONAL_DISCOUNT fails gate 4 with ``guest``."""
     s = _example()

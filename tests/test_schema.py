@@ -787,3 +787,124 @@ def test_a_bad_field_of_an_object_entry_is_the_path_named(field, entry, path):
     with pytest.raises(pricing.ScenarioError) as info:
         pricing.preview(scn)
     assert info.value.path == path
+
+
+# -- shipping discounts, usage limits and budgets, several coupon codes ---------------------
+
+EXTENSION_CASES = [
+    # usage counters (the scenario's `usage`): whole, non-negative, money that fits
+    ("usage-not-an-object", _set("usage", [{"uses": 1}]), "usage"),
+    ("usage-uses-negative", _set("usage", {"7": {"uses": -1}}), "usage.7.uses"),
+    (
+        "usage-customerUses-negative",
+        _set("usage", {"7": {"customerUses": -2}}),
+        "usage.7.customerUses",
+    ),
+    ("usage-uses-text", _set("usage", {"7": {"uses": "3"}}), "usage.7.uses"),
+    ("usage-uses-fraction", _set("usage", {"7": {"uses": 1.5}}), "usage.7.uses"),
+    ("usage-spent-decimals", _set("usage", {"7": {"spent": "1.005"}}), "usage.7.spent"),
+    (
+        "usage-spent-over-limit",
+        _set("usage", {"7": {"spent": "1000000000000.01"}}),
+        "usage.7.spent",
+    ),
+    ("usage-spent-negative", _set("usage", {"7": {"spent": "-1.00"}}), "usage.7.spent"),
+    ("usage-unknown-key", _set("usage", {"7": {"uses": 1, "used": 2}}), "usage.7.used"),
+    # the discount fields
+    ("usageLimit-negative", _set("discounts.0.usageLimit", -1), "discounts[0].usageLimit"),
+    ("usageLimit-true", _set("discounts.0.usageLimit", True), "discounts[0].usageLimit"),
+    (
+        "usageLimitPerCustomer-text",
+        _set("discounts.0.usageLimitPerCustomer", "2"),
+        "discounts[0].usageLimitPerCustomer",
+    ),
+    ("budget-without-amount", _set("discounts.0.budget", {}), "discounts[0].budget.amount"),
+    (
+        "budget-unknown-key",
+        _set("discounts.0.budget", {"amount": "5.00", "currency": "USD"}),
+        "discounts[0].budget.currency",
+    ),
+    (
+        "budget-amount-decimals",
+        _set("discounts.0.budget", {"amount": "5.001"}),
+        "discounts[0].budget.amount",
+    ),
+    (
+        "budget-amount-negative",
+        _set("discounts.0.budget", {"amount": -5}),
+        "discounts[0].budget.amount",
+    ),
+    ("budget-not-an-object", _set("discounts.0.budget", "5000.00"), "discounts[0].budget"),
+    # TO_SHIPPING with a field about units of goods lines
+    (
+        "to-shipping-with-units",
+        _set(
+            "discounts.0.discountValue",
+            {
+                "value": 100,
+                "discountType": "PERCENTAGE",
+                "applicability": "TO_SHIPPING",
+                "per": "LINE",
+            },
+        ),
+        "discounts[0].discountValue.per",
+    ),
+    # couponCodes: strings, distinct once trimmed and case-folded (couponCode counts first)
+    ("couponCodes-not-a-list", _set("order.couponCodes", "SAVE10"), "order.couponCodes"),
+    ("couponCodes-entry-number", _set("order.couponCodes", ["A", 10]), "order.couponCodes[1]"),
+    ("couponCodes-duplicate", _set("order.couponCodes", ["A", "B", " a "]), "order.couponCodes[2]"),
+]
+
+
+def _with_codes(scn: dict[str, Any]) -> None:
+    """Discount 7 opens with A or B (so that the codes are valid when not refused)."""
+    scn["discounts"][0]["coupons"] = ["A", "B"]
+
+
+@pytest.mark.parametrize(
+    ("mutate", "path"), [c[1:] for c in EXTENSION_CASES], ids=[c[0] for c in EXTENSION_CASES]
+)
+def test_bad_extension_input_names_the_field(tmp_path, mutate, path):
+    """``preview`` raises a ScenarioError naming the field; the CLI exits 2 with it."""
+    scn = _base()
+    _with_codes(scn)
+    mutate(scn)
+    with pytest.raises(pricing.ScenarioError) as info:
+        pricing.preview(copy.deepcopy(scn))
+    assert info.value.path == path
+    _assert_bad_input(*_cli(tmp_path, json.dumps(scn)), path)
+
+
+def test_a_code_given_in_both_fields_is_a_duplicate():
+    """couponCode counts as the first code: the same code in couponCodes is refused."""
+    scn = _base()
+    _with_codes(scn)
+    scn["order"]["couponCode"] = "b"
+    scn["order"]["couponCodes"] = ["A", "B"]
+    with pytest.raises(pricing.ScenarioError) as info:
+        pricing.preview(scn)
+    assert info.value.path == "order.couponCodes[1]"
+    assert "presented twice" in str(info.value)
+
+
+def test_the_new_discount_fields_are_read_not_warned_of():
+    """usageLimit, usageLimitPerCustomer and budget are fields of the discount object."""
+    scn = _base()
+    scn["discounts"][0].update(usageLimit=5, usageLimitPerCustomer=1, budget={"amount": "90.00"})
+    result = pricing.preview(scn)
+    assert result.warnings == ()
+    echo = result.document["discountConfig"]["orderDiscounts"][0]
+    assert echo["budget"] == {"amount": "90.00"}  # echoed as given
+
+
+def test_engine_preview_validates_usage_as_the_scenario_does():
+    """The keyword argument names the same paths as the scenario's ``usage``."""
+    engine = pricing.Engine(currency="USD", catalog=[{"id": 1, "price": "1.00"}])
+    order = {"products": [{"productId": 1, "quantity": 1}]}
+    at = datetime.fromisoformat("2026-11-22T12:00:00+00:00")
+    with pytest.raises(pricing.ScenarioError) as info:
+        engine.preview(order, at=at, usage={"3": {"spent": "0.001"}})
+    assert info.value.path == "usage.3.spent"
+    with pytest.raises(pricing.ScenarioError) as info:
+        engine.preview(order, at=at, usage={3: {"uses": 1}})  # keys are ids as JSON writes them
+    assert info.value.path.startswith("usage")

@@ -1,4 +1,5 @@
-"""The readable summary of a preview: totals, lines, every rule's status, bonus and tax.
+"""The readable summary of a preview: totals, lines, every rule's status, coupons, bonus,
+shipping, tax and usage.
 
 What the ``pricing preview`` command prints without ``--json``. Every line fits 80
 columns for the bundled examples; figures are the document's, never recomputed
@@ -128,17 +129,19 @@ def _bonus_limit(doc: Mapping[str, Any]) -> str:
 
 
 def _coupon_and_bonus(result: PreviewResult) -> list[str]:
-    """Whether the coupon applied; the bonus balance, its limit and the points accrued."""
+    """Whether each presented code applied; the bonus balance, its limit and the points
+    accrued."""
     doc = result.document
     config = doc["discountConfig"]
     out: list[str] = []
-    coupon = config.get("coupon")
-    if coupon:
+    coupons = doc.get("coupons", [config["coupon"]] if config.get("coupon") else [])
+    for coupon in coupons:
         state = "applied" if coupon["applied"] else "not applied"
         out += [
-            "",
-            f"Coupon {coupon['code']}: valid, {state} (discount {coupon['discountIdentifier']})",
+            f"Coupon {coupon['code']}: valid, {state} (discount {coupon['discountIdentifier']})"
         ]
+    if out:
+        out.insert(0, "")
     bonus = config.get("bonus")
     if bonus is not None:
         out += [
@@ -182,12 +185,53 @@ def _tax(doc: Mapping[str, Any]) -> list[str]:
     return [*out, f"  display price: {with_tax} with tax, {without} without"]
 
 
+def _shipping(doc: Mapping[str, Any]) -> list[str]:
+    """Each shipping line with what the shipping discounts took off it, and which did."""
+    lines = doc.get("shipping")
+    if not lines:
+        return []
+    rows = [
+        [str(s["id"]), s["name"], str(s["price"]), str(s["discount"]), str(s["priceWithDiscount"])]
+        for s in lines
+    ]
+    out = [
+        "",
+        "Shipping",
+        *_indented(table(["id", "name", "price", "discount", "to pay"], rows, {2, 3, 4})),
+    ]
+    given = {d["id"] for d in doc["discountConfig"].get("shippingDiscounts", [])}
+    taken = [
+        f"{e['identifier'] or e['id']} -{e['amount']}"
+        for e in doc["explanation"]
+        if e["id"] in given and e["status"] == "applied"
+    ]
+    if taken:
+        out.append("  shipping discounts: " + ", ".join(taken))
+    return out
+
+
+def _usage(doc: Mapping[str, Any]) -> list[str]:
+    """What to add to each discount's counters when the order is placed."""
+    if "usage" not in doc:
+        return []
+    rows = [
+        [str(u["discountId"]), u["identifier"] or "", str(u["uses"]), str(u["spent"])]
+        for u in doc["usage"]
+    ]
+    heading = "Usage (add to the counters when the order is placed)"
+    if not rows:
+        return ["", heading + ": nothing"]
+    return ["", heading, *_indented(table(["id", "identifier", "uses", "spent"], rows, {2, 3}))]
+
+
 def render_summary(result: PreviewResult) -> str:
     """A person's view of a preview: totals, lines with their discounts, every rule's status."""
     doc = result.document
     out = [*_totals(result), *_lines(result), *_rules(result)]
     out += _coupon_and_bonus(result)
+    out += _shipping(doc)
     out += _tax(doc)
+    out += _usage(doc)
     excluded = doc["discountConfig"].get("excludedGiftProductIds")
     if excluded:
         out += ["", "Gifts left out (missing or unavailable): " + ", ".join(excluded)]

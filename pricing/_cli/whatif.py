@@ -112,6 +112,11 @@ def render_aggregate(agg: batch.Aggregate) -> str:
     figures = [
         ("revenue (totalDue)", agg.revenue_baseline, agg.revenue_candidate),
         ("discount spend", agg.discount_baseline, agg.discount_candidate),
+        (
+            "shipping discount spend",
+            agg.shipping_discount_baseline,
+            agg.shipping_discount_candidate,
+        ),
         ("bonus applied", agg.bonus_baseline, agg.bonus_candidate),
     ]
     cells = [(label, str(b), str(c), _signed(c - b)) for label, b, c in figures]

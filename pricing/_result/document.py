@@ -9,8 +9,10 @@ from typing import Any
 
 from .._json import raw_json
 from .._ruleset.rules import Rule
+from .._stages.eligibility import CouponMatch
 from .._stages.explain import ExplanationRow, LineRow, capped_out
 from .._stages.records import Applied, Outcome
+from .._stages.usage import usage_rows
 
 __all__ = ["document"]
 
@@ -68,11 +70,8 @@ def _line_documents(o: Outcome, rows: Sequence[LineRow]) -> list[dict[str, Any]]
     return docs
 
 
-def _coupon(o: Outcome, by_rule: Mapping[int, Applied]) -> dict[str, Any] | None:
-    """``discountConfig.coupon``: the presented code's object, or ``None``."""
-    coupon = o.eligibility.coupon
-    if coupon is None:
-        return None
+def _coupon(coupon: CouponMatch, by_rule: Mapping[int, Applied]) -> dict[str, Any]:
+    """One presented code's object: valid, and whether its discount applied."""
     owner = by_rule.get(id(coupon.rule))
     return {
         "code": coupon.code,
@@ -83,28 +82,36 @@ def _coupon(o: Outcome, by_rule: Mapping[int, Applied]) -> dict[str, Any] | None
     }
 
 
+def _coupons(o: Outcome, by_rule: Mapping[int, Applied]) -> list[tuple[str, dict[str, Any]]]:
+    """``(normalised code, object)`` of each presented code, ``couponCode`` first."""
+    e = o.eligibility
+    matches = e.coupons if e.coupons is not None else () if e.coupon is None else (e.coupon,)
+    return [(m.normalised, _coupon(m, by_rule)) for m in matches]
+
+
 def _discount_echoes(
     o: Outcome,
     by_rule: Mapping[int, Applied],
-    coupon_obj: dict[str, Any] | None,
+    coupons: Sequence[tuple[str, dict[str, Any]]],
     copies: bool | None,
-) -> tuple[list[Any], list[Any]]:
-    """The applied discounts as given, ``coupon`` set: ``(orderDiscounts, productDiscounts)``."""
-    coupon = o.eligibility.coupon
+) -> tuple[list[Any], list[Any], list[Any]]:
+    """The applied discounts as given, ``coupon`` set (the object of the first presented
+    code that is one of theirs): ``(orderDiscounts, productDiscounts, shippingDiscounts)``."""
     order_discounts: list[Any] = []
     product_discounts: list[Any] = []
+    shipping_discounts: list[Any] = []
     for verdict in o.eligibility.verdicts:
         rule = verdict.rule
         done = by_rule.get(id(rule))
         if done is None or capped_out(done):
             continue
-        own_coupon = (
-            coupon_obj if coupon is not None and coupon.normalised in rule.coupons else None
-        )
-        (product_discounts if rule.to_product else order_discounts).append(
-            _discount_echo(rule, own_coupon, copies)
-        )
-    return order_discounts, product_discounts
+        own_coupon = next((obj for code, obj in coupons if code in rule.coupons), None)
+        if rule.to_product:
+            kind = product_discounts
+        else:
+            kind = shipping_discounts if rule.to_shipping else order_discounts
+        kind.append(_discount_echo(rule, own_coupon, copies))
+    return order_discounts, product_discounts, shipping_discounts
 
 
 def _bonus(o: Outcome) -> dict[str, Any] | None:
@@ -171,6 +178,39 @@ def _explanation(o: Outcome, rows: Sequence[ExplanationRow]) -> list[dict[str, A
     return entries
 
 
+def _shipping(o: Outcome) -> list[dict[str, Any]]:
+    """``shipping``: each shipping line's price, what the shipping discounts took off it,
+    and what is left."""
+    assert o.shipping is not None
+    money, shipping = o.money, o.shipping
+    return [
+        {
+            "id": line.id,
+            "name": line.name,
+            "price": money(price),
+            "discount": money(price - left),
+            "priceWithDiscount": money(left),
+        }
+        for line, price, left in zip(shipping.lines, shipping.prices, shipping.left, strict=True)
+    ]
+
+
+def _extensions(o: Outcome, coupons: Sequence[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
+    """``coupons``, ``shipping`` and ``usage``: each only when its input is given."""
+    out: dict[str, Any] = {}
+    if o.eligibility.coupons is not None:
+        out["coupons"] = [obj for _, obj in coupons]
+    if o.shipping is not None:
+        out["shipping"] = _shipping(o)
+    if o.reports_usage:
+        out["usage"] = [
+            {"discountId": r.discount_id, "identifier": r.identifier, "uses": 1,
+             "spent": o.money(r.spent)}
+            for r in usage_rows(o)
+        ]  # fmt: skip
+    return out
+
+
 def document(
     o: Outcome,
     line_rows: Sequence[LineRow],
@@ -187,9 +227,11 @@ def document(
     placed by :func:`pricing._json.dumps`).
     """
     money = o.money
-    by_rule = {id(a.rule): a for a in o.applied}
-    coupon_obj = _coupon(o, by_rule)
-    order_discounts, product_discounts = _discount_echoes(o, by_rule, coupon_obj, copies)
+    by_rule = {id(a.rule): a for a in o.every_applied}
+    coupons = _coupons(o, by_rule)
+    order_discounts, product_discounts, shipping_discounts = _discount_echoes(
+        o, by_rule, coupons, copies
+    )
     total_raw = money(o.total_raw)
     total_with_discount = money(o.total_with_discount)
     bonus_applied = money(o.bonus.applied)
@@ -203,7 +245,8 @@ def document(
         "discountConfig": {
             "orderDiscounts": order_discounts,
             "productDiscounts": product_discounts,
-            "coupon": coupon_obj,
+            **({"shippingDiscounts": shipping_discounts} if o.lists_shipping_discounts else {}),
+            "coupon": coupons[0][1] if coupons else None,
             # (written compact at once: the same text for every cart, the last fragment)
             "settings": dict(o.settings.echo)
             if copies is not None
@@ -222,6 +265,8 @@ def document(
         "bonusAccrual": money(o.accrued),
         "warnings": [dict(w) for w in o.eligibility.warnings],
     }
+    if o.eligibility.coupons is not None or o.shipping is not None or o.reports_usage:
+        doc.update(_extensions(o, coupons))
     if o.extensions:
         doc.update(o.extensions)
     return doc

@@ -190,8 +190,16 @@ class PreviewResult:
     @_built
     def applied_ids(self) -> tuple[int | str, ...]:
         """Ids of the discounts that applied, in the order they applied (product-level
-        first): the `applied` entries of `explanation`, without building it."""
-        return tuple(a.rule.id for a in self._o.applied if not capped_out(a))
+        first, shipping last): the `applied` entries of `explanation`, without
+        building it."""
+        return tuple(a.rule.id for a in self._o.every_applied if not capped_out(a))
+
+    @_built
+    def shipping_discount(self) -> Decimal:
+        """What the `TO_SHIPPING` discounts took off the shipping lines, in all."""
+        shipping = self._o.shipping
+        taken = 0 if shipping is None else sum([a.amount for a in shipping.applied])
+        return self._o.money(taken)
 
     @property
     def total_discount(self) -> Decimal:

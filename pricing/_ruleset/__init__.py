@@ -36,6 +36,12 @@ class CompiledRuleSet:
     """Whether tax output is asked for (a tax input is given): otherwise the output has none."""
     gives_gifts: bool
     """Whether any rule has gifts (else the gift stage is skipped)."""
+    ships: bool
+    """Whether any rule is ``TO_SHIPPING`` (else the shipping discount stage is skipped)."""
+    budgeted: bool
+    """Whether any rule has a ``budget`` (else no amount is checked against one)."""
+    limited: bool
+    """Whether any rule has a usage limit or a budget (the ``usage`` output is then shown)."""
     storage_marker: str | None
 
 
@@ -100,5 +106,8 @@ def compile_rule_set(
             tax_rates is not None or locale is not None or settings_m.prices_include_tax is not None
         ),
         gives_gifts=any(rule.gifts for rule in rules),
+        ships=any(rule.to_shipping for rule in rules),
+        budgeted=any(rule.budget is not None for rule in rules),
+        limited=any(rule.limited for rule in rules),
         storage_marker=storage_marker,
     )

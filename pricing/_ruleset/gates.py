@@ -11,7 +11,9 @@ agree. A new gate is added to :class:`Gates` (its index), :meth:`Gates.blocked` 
 The order (the first failing gate is the reason reported): 1 ``bonus_program``
 (a ``BONUS`` type), 2 ``not_started`` / ``expired`` (:class:`Windows`), 3
 ``user_excluded``, 4 ``guest`` / ``not_in_group``, 5 ``coupon_required``, 6
-``not_requested``; gate 7 (``conditions_not_met``) is the cart match of the
+``not_requested``; then the usage gates (:class:`UsageGates`):
+``usage_limit_reached``, ``guest`` / ``customer_limit_reached``,
+``budget_exhausted``; gate 7 (``conditions_not_met``) is the cart match of the
 eligibility stage.
 """
 
@@ -25,9 +27,9 @@ from typing import TYPE_CHECKING
 from .rules import Rule
 
 if TYPE_CHECKING:
-    from .._stages.records import CustomerView
+    from .._stages.records import CustomerView, UsageCounts
 
-__all__ = ["Gates", "Windows", "in_window", "reason"]
+__all__ = ["Gates", "UsageGates", "Windows", "in_window", "reason", "usage_reason"]
 
 
 def _add(masks: dict[str, int], key: str, bit: int) -> None:
@@ -141,11 +143,11 @@ class Gates:
         )  # fmt: skip
 
     def blocked(
-        self, customer: CustomerView | None, code: str | None, markers: Sequence[str]
+        self, customer: CustomerView | None, codes: Sequence[str], markers: Sequence[str]
     ) -> int:
-        """The rules that gates 3–6 stop for this customer, normalised code and markers."""
-        blocked = self.coupon_needed  # gate 5, unless the code opens them
-        if code is not None:
+        """The rules that gates 3–6 stop for this customer, normalised codes and markers."""
+        blocked = self.coupon_needed  # gate 5, unless a code opens them
+        for code in codes:
             blocked &= ~self.by_coupon.get(code, 0)
         if customer is None:
             blocked |= self.needs_customer  # gate 4 (guest)
@@ -165,7 +167,7 @@ class Gates:
 
 
 def reason(
-    rule: Rule, customer: CustomerView | None, code: str | None, markers: frozenset[str]
+    rule: Rule, customer: CustomerView | None, codes: Sequence[str], markers: frozenset[str]
 ) -> str | None:
     """The first of gates 3–6 that ``rule`` fails (``None``: it passes them all)."""
     if customer is not None and customer.key in rule.user_exclusions:
@@ -177,8 +179,53 @@ def reason(
             return "not_in_group"
     if rule.type == "PERSONAL_DISCOUNT" and customer is None:
         return "guest"
-    if rule.coupons and (code is None or code not in rule.coupons):
+    if rule.coupons and not any(code in rule.coupons for code in codes):
         return "coupon_required"
     if rule.on_request and (rule.identifier is None or rule.identifier not in markers):
         return "not_requested"
     return None
+
+
+# ---------------------------------------------------------------------------
+# between gates 6 and 7: usage limits and budgets (docs/usage-limits.md)
+
+
+def usage_reason(
+    rule: Rule, customer: CustomerView | None, counts: UsageCounts | None
+) -> str | None:
+    """The first usage gate ``rule`` fails with these counters (``None``: all 0)."""
+    uses, customer_uses, spent = (0, 0, 0) if counts is None else counts
+    if rule.usage_limit is not None and uses >= rule.usage_limit:
+        return "usage_limit_reached"
+    if rule.usage_limit_per_customer is not None:
+        if customer is None:
+            return "guest"
+        if customer_uses >= rule.usage_limit_per_customer:
+            return "customer_limit_reached"
+    if rule.budget is not None and spent >= rule.budget:
+        return "budget_exhausted"
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class UsageGates:
+    """The usage gates as a mask: only the rules with a limit or a budget are asked."""
+
+    limited: tuple[tuple[int, Rule], ...]
+    """``(bit, rule)`` of each rule with ``usageLimit``, ``usageLimitPerCustomer`` or ``budget``."""
+
+    @classmethod
+    def build(cls, rules: Sequence[Rule]) -> UsageGates:
+        """Note the rules a usage gate can stop."""
+        return cls(tuple((1 << k, rule) for k, rule in enumerate(rules) if rule.limited))
+
+    def blocked(
+        self, customer: CustomerView | None, usage: Mapping[str, UsageCounts] | None
+    ) -> int:
+        """The rules the usage gates stop for this customer and these counters."""
+        blocked = 0
+        counters = usage or {}
+        for bit, rule in self.limited:
+            if usage_reason(rule, customer, counters.get(rule.usage_key)) is not None:
+                blocked |= bit
+        return blocked

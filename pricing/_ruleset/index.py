@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .catalog import CompiledCatalog
-from .gates import Gates, Windows
+from .gates import Gates, UsageGates, Windows
 from .rules import Rule
 
 __all__ = ["RuleIndex", "bits_of", "index_rules"]
@@ -47,6 +47,12 @@ class RuleIndex:
     """Every rule identifier (to tell unknown markers)."""
     warnings: tuple[Mapping[str, Any], ...]
     """What compiling found to say (``unknown_field``): the first warnings of every preview."""
+    usage_gates: UsageGates | None
+    """The gates between 6 and 7: usage limits and budgets (``None``: no rule has any)."""
+    usage_keys: frozenset[str]
+    """Every rule's key in the ``usage`` input (to tell ``unknown_usage``)."""
+    ships: bool
+    """Whether some rule is ``TO_SHIPPING``."""
 
 
 def index_rules(
@@ -76,4 +82,7 @@ def index_rules(
         identifiers=frozenset(r.identifier for r in rules if r.identifier is not None),
         echoes=tuple(r.echo_text for r in sorted(rules, key=lambda r: r.index)),
         warnings=warnings,
+        usage_gates=UsageGates.build(rules) if any(r.limited for r in rules) else None,
+        usage_keys=frozenset(r.usage_key for r in rules),
+        ships=any(r.to_shipping for r in rules),
     )

@@ -34,6 +34,7 @@ class _Value(NamedTuple):
     rate: Rate
     value: int
     max_amount: int | None
+    to_shipping: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +91,16 @@ class Rule:
     take_lines: LineTaker
     """What it takes off each targeted line of a ``TO_PRODUCT`` rule (docs/stacking-and-cap.md),
     ``per`` and ``maxQuantity`` included (docs/quantity-promotions.md)."""
+    to_shipping: bool
+    """A ``TO_SHIPPING`` rule: eligible as a ``TO_ORDER`` one, applied to the shipping lines."""
+    usage_limit: int | None
+    """``usageLimit``: uses in total (``None``: unlimited)."""
+    usage_limit_per_customer: int | None
+    """``usageLimitPerCustomer`` (``None``: unlimited)."""
+    budget: int | None
+    """``budget.amount`` in minor units (``None``: unlimited)."""
+    usage_key: str
+    """The key of its counters in the ``usage`` input: its id as written in JSON."""
     line_quantity: int = 0
     """``LINE_QUANTITY``: the least quantity a targeted line has (0: no such condition)."""
     measure: Tiers | BuyGet | None = None
@@ -99,6 +110,15 @@ class Rule:
     """On the rule of one tier (:attr:`Tiers.rules`): the tier's index."""
     sets: int | None = None
     """On a buy-get's rule made for one cart: the sets that cart makes."""
+
+    @property
+    def limited(self) -> bool:
+        """Whether a usage limit or a budget can stop it (docs/usage-limits.md)."""
+        return (
+            self.usage_limit is not None
+            or self.usage_limit_per_customer is not None
+            or self.budget is not None
+        )
 
 
 def normalise_code(code: str) -> str:
@@ -136,7 +156,10 @@ def _compile_value(cur: Currency, d: Discount, path: str) -> _Value:
     max_amount = None
     if dv.max_amount is not None:
         max_amount = to_minor(cur, dv.max_amount, f"{path}.discountValue.maxAmount")
-    return _Value(kind, dv.applicability == "TO_PRODUCT", rate, value, max_amount)
+    applicability = dv.applicability
+    return _Value(
+        kind, applicability == "TO_PRODUCT", rate, value, max_amount, applicability == "TO_SHIPPING"
+    )
 
 
 def _targeting(
@@ -183,6 +206,11 @@ def _coupons(d: Discount, path: str) -> dict[str, CouponDef]:
             raise ScenarioError(f"{path}.coupons[{j}]", "a coupon code must not be empty")
         coupons.setdefault(norm, cdef)
     return coupons
+
+
+def _budget(cur: Currency, d: Discount, path: str) -> int | None:
+    """``budget.amount`` in minor units (``None``: no budget)."""
+    return None if d.budget is None else to_minor(cur, d.budget.amount, f"{path}.budget.amount")
 
 
 def _gifts(d: Discount) -> tuple[tuple[str, int], ...]:
@@ -273,6 +301,11 @@ def compile_rule(cur: Currency, index: int, d: Discount, catalog: CompiledCatalo
         keep=order_keeper(v.kind, v.rate, v.value, v.max_amount),
         take_lines=line_taker(v.kind, v.rate, v.value) if limited is None else limited,
         line_quantity=t.line_quantity,
+        to_shipping=v.to_shipping,
+        usage_limit=d.usage_limit,
+        usage_limit_per_customer=d.usage_limit_per_customer,
+        budget=_budget(cur, d, path),
+        usage_key=str(d.id),
     )
     return _measured(cur, rule, d, catalog)
 

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from .._ruleset.rules import Rule
 from .._ruleset.settings import CompiledSettings
 from .records import Bonus, Request
+from .usage import Budgets
 
 __all__ = ["accrual", "settle_bonus"]
 
@@ -48,8 +49,9 @@ def settle_bonus(
     )
 
 
-def accrual(programs: Sequence[Rule], total_due: int) -> int:
-    """Points the passing ``BONUS`` programs credit on payment (percentages rounded down)."""
+def accrual(programs: Sequence[Rule], total_due: int, budgets: Budgets | None = None) -> int:
+    """Points the passing ``BONUS`` programs credit on payment (percentages rounded down),
+    each at most its ``maxAmount`` and what its budget has left."""
     points = 0
     for rule in programs:
         if rule.kind == "PERCENTAGE":
@@ -60,5 +62,7 @@ def accrual(programs: Sequence[Rule], total_due: int) -> int:
             earned = 0
         if rule.max_amount is not None:
             earned = min(earned, rule.max_amount)
+        if budgets is not None:
+            earned, _ = budgets.cut(rule, earned)
         points += earned
     return points

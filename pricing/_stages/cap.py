@@ -17,7 +17,7 @@ __all__ = [
     "settle_past_cap",
 ]
 
-Share = Callable[[Rule, tuple[int, ...], list[int]], tuple[int, list[int]]]
+Share = Callable[[Rule, tuple[int, ...], list[int]], object]
 """The order stage's sharing of one rule over its lines (``current`` brought up to date)."""
 
 _SCALE = 62

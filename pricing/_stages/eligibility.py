@@ -1,9 +1,10 @@
 """Stage 2 — eligibility: the seven gates of docs/eligibility.md, coupons, markers, stacking.
 
 The first failing gate is the reason reported. Gates are decided on the cart as
-requested (before any gift replaces a paid unit). After gate 7, a tiered or buy-get
-discount is measured on that cart (:mod:`.quantities`): ``tier_not_reached`` and
-``buy_quantity_not_met`` come before the ``allowStacking: false`` pick.
+requested (before any gift replaces a paid unit): gates 1–6, the usage gates
+(docs/usage-limits.md), gate 7, then ``tier_not_reached`` and ``buy_quantity_not_met``
+(a tiered or buy-get discount measured on that cart, :mod:`.quantities`), then
+``no_shipping``; only then does ``allowStacking: false`` pick its one discount.
 """
 
 from __future__ import annotations
@@ -17,11 +18,11 @@ from typing import Any
 
 from .._errors import CouponError, quote
 from .._ruleset.conditions import Targeting
-from .._ruleset.gates import in_window, reason
+from .._ruleset.gates import in_window, reason, usage_reason
 from .._ruleset.index import RuleIndex
 from .._ruleset.rules import Rule, micros, normalise_code
 from .quantities import measure, unmet_reason
-from .records import CustomerView, Line, Request, Target, Verdict
+from .records import CustomerView, Line, Request, Target, UsageCounts, Verdict
 
 __all__ = ["CouponMatch", "Eligibility", "decide"]
 
@@ -45,33 +46,35 @@ class Eligibility:
     """
 
     __slots__ = (
-        "_customer",
         "_dropped",
         "_live",
-        "_markers",
         "_measured",
         "_now",
         "_passing",
+        "_request",
         "_rules",
         "_targeted",
         "_verdicts",
         "accruing",
         "applying",
         "coupon",
+        "coupons",
         "to_order",
         "to_product",
+        "to_shipping",
         "warnings",
     )
 
+    # (At most 30 arguments and keyword names on the stack: past that, CPython builds a
+    # dict for every call. The request stands for the customer, markers and counters.)
     def __init__(
         self,
         rules: tuple[Rule, ...],
+        request: Request,
         *,
         now: int,
         live: int,
         passing: int,
-        customer: CustomerView | None,
-        markers: Sequence[str],
         targeted: dict[int, tuple[int, ...]],
         dropped: int,
         applying: tuple[Target, ...],
@@ -81,6 +84,8 @@ class Eligibility:
         coupon: CouponMatch | None,
         warnings: tuple[Mapping[str, Any], ...],
         measured: Mapping[int, Rule | None] | None = None,
+        to_shipping: tuple[Target, ...] = (),
+        coupons: tuple[CouponMatch, ...] | None = None,
     ) -> None:
         self._rules = rules
         self._measured = measured or {}
@@ -88,8 +93,7 @@ class Eligibility:
         self._now = now
         self._live = live
         self._passing = passing
-        self._customer = customer
-        self._markers = markers
+        self._request = request
         self._targeted = targeted
         self._dropped = dropped
         self._verdicts: tuple[Verdict, ...] | None = None
@@ -102,13 +106,18 @@ class Eligibility:
         self.accruing = accruing
         """``BONUS`` programs whose gates 2–7 pass (for ``bonusAccrual``)."""
         self.coupon = coupon
+        """The first presented code's match (``None``: no code)."""
         self.warnings = warnings
+        self.to_shipping = to_shipping
+        """The ``TO_SHIPPING`` ones (applied after the cap, to the shipping lines)."""
+        self.coupons = coupons
+        """Every presented code's match, in order (``None``: ``couponCodes`` not given)."""
 
     @property
     def verdicts(self) -> tuple[Verdict, ...]:
         """Every rule's verdict, in priority order (``reason`` ``None``: it applies)."""
         if self._verdicts is None:
-            markers = frozenset(self._markers)
+            markers = frozenset(self._request.markers)
             self._verdicts = tuple(
                 self._verdict(k, rule, markers) for k, rule in enumerate(self._rules)
             )
@@ -120,20 +129,39 @@ class Eligibility:
         if not self._live >> k & 1:
             return Verdict(rule, in_window(rule, self._now), ())
         if not self._passing >> k & 1:
-            code = None if self.coupon is None else self.coupon.normalised
-            return Verdict(rule, reason(rule, self._customer, code, markers), ())
-        # (usage gates, between gate 6 and gate 7, are to come here)
+            customer, usage = self._request.customer, self._request.usage
+            failed = reason(rule, customer, self._codes(), markers)
+            if failed is None:  # the usage gates, between gate 6 and gate 7
+                counts = None if usage is None else usage.get(rule.usage_key)
+                failed = usage_reason(rule, customer, counts)
+            return Verdict(rule, failed, ())
         if self._dropped >> k & 1:
             return Verdict(rule, "stacking_disabled", ())
         targets = self._targeted.get(k)
-        if targets and k in self._measured:  # after gate 7: a tier reached, a set made
-            made = self._measured[k]
-            return (
-                Verdict(rule, unmet_reason(rule), ())
-                if made is None
-                else Verdict(made, None, targets)
-            )
-        return Verdict(rule, None if targets else "conditions_not_met", targets or ())
+        if not targets:
+            return Verdict(rule, "conditions_not_met", ())
+        made = rule
+        if k in self._measured:  # after gate 7: a tier reached, a set made
+            measured = self._measured[k]
+            if measured is None:
+                return Verdict(rule, unmet_reason(rule), ())
+            made = measured
+        if rule.to_shipping and not self._request.shipping_lines:
+            return Verdict(rule, "no_shipping", ())
+        return Verdict(made, None, targets)
+
+    def _codes(self) -> tuple[str, ...]:
+        """The presented codes, normalised (gate 5 passes on any of them)."""
+        return _normalised(self.coupon, self.coupons)
+
+
+def _normalised(
+    coupon: CouponMatch | None, coupons: tuple[CouponMatch, ...] | None
+) -> tuple[str, ...]:
+    """The normalised codes of the matches (``coupons``, or else the one ``coupon``)."""
+    if coupons is not None:
+        return tuple([c.normalised for c in coupons])
+    return () if coupon is None else (coupon.normalised,)
 
 
 class _Cart:
@@ -242,6 +270,26 @@ class _Cart:
         )
 
 
+_NO_CODES: tuple[str, ...] = ()
+
+
+def _match_coupons(index: RuleIndex, request: Request, now: int) -> tuple[CouponMatch, ...]:
+    """Every presented code's match, in order: ``couponCode``, then ``couponCodes``
+    (a blank code is no code)."""
+    codes = (request.coupon_code, *(request.coupon_codes or ()))
+    return tuple(m for code in codes if (m := _match_coupon(index, code, now)) is not None)
+
+
+def _unknown_usage(
+    index: RuleIndex, usage: Mapping[str, UsageCounts] | None
+) -> tuple[Mapping[str, Any], ...]:
+    """``unknown_usage`` warnings: counters for a discount id the rule set does not have."""
+    if not usage:
+        return ()
+    known = index.usage_keys
+    return tuple({"code": "unknown_usage", "discountId": key} for key in usage if key not in known)
+
+
 def _match_coupon(index: RuleIndex, code: str | None, now: int) -> CouponMatch | None:
     """The discount a presented code belongs to, or a :class:`CouponError`."""
     if code is None or not code.strip():
@@ -273,7 +321,8 @@ def _reach(index: RuleIndex, lines: Sequence[Line]) -> int:
 
 
 class _Matched:
-    """Gate 7 over the candidate rules, in priority order: the rules that target a line."""
+    """Gate 7 over the candidate rules, in priority order: the rules that target a line
+    (and, for a ``TO_SHIPPING`` one, find shipping lines to apply to)."""
 
     __slots__ = (
         "accruing",
@@ -283,6 +332,7 @@ class _Matched:
         "targeted",
         "to_order",
         "to_product",
+        "to_shipping",
     )
 
     def __init__(self, rules: tuple[Rule, ...], cart: _Cart, candidates: int) -> None:
@@ -291,6 +341,7 @@ class _Matched:
         self.eligible: list[Target] = []
         self.to_product: list[Target] = []
         self.to_order: list[Target] = []
+        self.to_shipping: list[Target] = []
         self.eligible_bits = 0
         self.accruing: list[Rule] = []
         while candidates:  # in priority order: the lowest bit first
@@ -315,6 +366,20 @@ class _Matched:
                     (self.to_product if rule.to_product else self.to_order).append(target)
                     self.eligible_bits |= low
 
+    def split_shipping(self, rules: tuple[Rule, ...], ships: object) -> None:
+        """Move the ``TO_SHIPPING`` rules from ``to_order`` to ``to_shipping``; without
+        shipping lines they are not eligible (``no_shipping``, after gate 7)."""
+        if not any(rule.to_shipping for rule, _ in self.to_order):
+            return
+        if ships:
+            self.to_shipping = [t for t in self.to_order if t[0].to_shipping]
+        else:
+            self.eligible = [t for t in self.eligible if not t[0].to_shipping]
+            for k in self.targeted:
+                if rules[k].to_shipping:
+                    self.eligible_bits &= ~(1 << k)
+        self.to_order = [t for t in self.to_order if not t[0].to_shipping]
+
     def keep_first(self) -> int:
         """Stacking off: keep only the highest-priority eligible discount; the dropped mask."""
         if len(self.eligible) <= 1:
@@ -322,7 +387,10 @@ class _Matched:
         bits = self.eligible_bits
         dropped = bits ^ (bits & -bits)
         self.eligible = first = self.eligible[:1]
-        self.to_product, self.to_order = (first, []) if first[0][0].to_product else ([], first)
+        rule = first[0][0]
+        self.to_product = first if rule.to_product else []
+        self.to_shipping = first if rule.to_shipping else []
+        self.to_order = [] if rule.to_product or rule.to_shipping else first
         return dropped
 
 
@@ -355,22 +423,35 @@ def decide(
     """
     lines, customer, markers = request.lines, request.customer, request.markers
     now = micros(at)
-    coupon = _match_coupon(index, request.coupon_code, now)
+    if request.coupon_codes is None:
+        coupons = None
+        coupon = _match_coupon(index, request.coupon_code, now)
+        codes = _NO_CODES if coupon is None else (coupon.normalised,)
+    else:
+        coupons = _match_coupons(index, request, now)
+        coupon = coupons[0] if coupons else None
+        codes = _normalised(coupon, coupons)
     live = index.windows.live(now)
-    code = None if coupon is None else coupon.normalised
-    # (usage gates, between gate 6 and gate 7, are to narrow ``passing`` here)
-    passing = live & ~index.gates.blocked(customer, code, markers)
+    passing = live & ~index.gates.blocked(customer, codes, markers)
+    if index.usage_gates is not None:
+        passing &= ~index.usage_gates.blocked(customer, request.usage)
     matched = _Matched(index.rules, _Cart(lines, customer), passing & _reach(index, lines))
+    if index.ships:
+        matched.split_shipping(index.rules, request.shipping_lines)
     dropped = 0 if allow_stacking else matched.keep_first()
     if coupon is not None and matched.measured:
         coupon = _measured_coupon(index, coupon, matched.measured)
+        if coupons:
+            coupons = tuple(_measured_coupon(index, c, matched.measured) for c in coupons)
+    warnings = index.warnings + _unknown_markers(index, markers) if markers else index.warnings
+    if request.usage:
+        warnings += _unknown_usage(index, request.usage)
     return Eligibility(
         index.rules,
+        request,
         now=now,
         live=live,
         passing=passing,
-        customer=customer,
-        markers=markers,
         targeted=matched.targeted,
         dropped=dropped,
         applying=tuple(matched.eligible),
@@ -378,6 +459,8 @@ def decide(
         to_order=tuple(matched.to_order),
         accruing=tuple(matched.accruing),
         coupon=coupon,
-        warnings=index.warnings + _unknown_markers(index, markers) if markers else index.warnings,
+        warnings=warnings,
         measured=matched.measured,
+        to_shipping=tuple(matched.to_shipping) if index.ships else (),
+        coupons=coupons,
     )

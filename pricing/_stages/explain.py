@@ -85,7 +85,7 @@ class ExplanationRow(NamedTuple):
 
 
 def explanation_rows(o: Outcome) -> list[ExplanationRow]:
-    by_rule = {id(a.rule): a for a in o.applied}
+    by_rule = {id(a.rule): a for a in o.every_applied}
     rows = []
     for verdict in o.eligibility.verdicts:
         rule = verdict.rule

@@ -13,18 +13,20 @@ unusual but valid input, is still pydantic's. A test compares both paths.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any, Protocol
 
-from .._errors import ScenarioError, SignedPriceError
+from .._errors import ScenarioError, SignedPriceError, quote
 from .._limits import MAX_LINES, MAX_MONEY_DIGITS, MAX_QUANTITY, check_tree
 from .._money import Currency, to_minor
 from .._ruleset import CompiledRuleSet
 from .._ruleset.catalog import CompiledCatalog, key_of
-from .._schema import Customer, Order, OrderProduct, validate
-from .records import CustomerView, Line, Request
+from .._ruleset.rules import normalise_code
+from .._schema import Customer, Order, OrderProduct, UsageEntry, UsageInput, validate
+from .records import CustomerView, Line, Request, UsageCounts
 
-__all__ = ["PriceVerifierLike", "read_request"]
+__all__ = ["PriceVerifierLike", "read_request", "read_usage"]
 
 _ORDER_KEYS = frozenset({"products", "couponCode", "additionalDiscountsMarkers", "bonusAmount"})
 _CUSTOMER_KEYS = frozenset({"id", "groupIds", "attributes", "ltv", "bonusBalance"})
@@ -114,6 +116,38 @@ def build_lines(
     return tuple(lines)
 
 
+def read_usage(cur: Currency, usage: Mapping[str, Any]) -> dict[str, UsageCounts]:
+    """The ``usage`` input, validated, ``spent`` in minor units (bad input names its path)."""
+    if isinstance(usage, Mapping) and all(isinstance(e, UsageEntry) for e in usage.values()):
+        entries = usage
+    else:
+        check_tree(usage, prefix="usage")
+        entries = validate(UsageInput, {"usage": usage}).usage
+    return {
+        key: UsageCounts(e.uses, e.customer_uses, to_minor(cur, e.spent, f"usage.{key}.spent"))
+        for key, e in entries.items()
+    }
+
+
+def _coupon_codes(order: Order) -> tuple[str, ...] | None:
+    """``order.couponCodes``; a code presented twice (once normalised) is bad input."""
+    if order.coupon_codes is None:
+        return None
+    first = order.coupon_code
+    seen = {normalise_code(first)} if first is not None and first.strip() else set()
+    for i, code in enumerate(order.coupon_codes):
+        norm = normalise_code(code)
+        if norm in seen:
+            raise ScenarioError(
+                f"order.couponCodes[{i}]",
+                f"coupon code {quote(code)} is presented twice "
+                "(codes are compared trimmed and case-insensitively)",
+            )
+        if norm:  # a blank code is no code
+            seen.add(norm)
+    return tuple(order.coupon_codes)
+
+
 def read_request(
     rs: CompiledRuleSet,
     order: Order | Mapping[str, Any],
@@ -121,13 +155,15 @@ def read_request(
     *,
     verifier: PriceVerifierLike | None,
     at: datetime,
+    usage: Mapping[str, Any] | None = None,
 ) -> Request:
-    """Read (and validate) one cart request; bad input raises a ``ScenarioError``."""
+    """Read (and validate) one cart request, and the ``usage`` counters when given; bad
+    input raises a ``ScenarioError``."""
     cur, catalog, storage_marker = rs.currency, rs.catalog, rs.storage_marker
     if type(order) is dict and (customer is None or type(customer) is dict):
         request = _read_plain(cur, catalog, order, customer)
         if request is not None:
-            return request
+            return request if usage is None else replace(request, usage=read_usage(cur, usage))
     if not isinstance(order, Order):
         check_tree(order, prefix="order")
     if customer is not None and not isinstance(customer, Customer):
@@ -156,6 +192,8 @@ def read_request(
         requested,
         tuple(order_m.shipping_lines),
         tuple(order_m.surcharges),
+        _coupon_codes(order_m),
+        None if usage is None else read_usage(cur, usage),
     )
 
 

@@ -33,7 +33,9 @@ __all__ = [
     "Line",
     "Outcome",
     "Request",
+    "Shipping",
     "Target",
+    "UsageCounts",
     "Verdict",
     "amounts_left",
 ]
@@ -71,6 +73,14 @@ class CustomerView:
     bonus_balance: int | None
 
 
+class UsageCounts(NamedTuple):
+    """One discount's counters from the ``usage`` input; ``spent`` in minor units."""
+
+    uses: int
+    customer_uses: int
+    spent: int
+
+
 @dataclass(slots=True)
 class Request:
     """One cart request, read: paid lines, the customer, and what the order asks for."""
@@ -83,6 +93,10 @@ class Request:
     """``order.bonusAmount`` in minor units."""
     shipping_lines: tuple[ShippingLine, ...]
     surcharges: tuple[Surcharge, ...]
+    coupon_codes: tuple[str, ...] | None = None
+    """``order.couponCodes`` as given (``None``: not given); ``coupon_code`` counts first."""
+    usage: Mapping[str, UsageCounts] | None = None
+    """The ``usage`` input by discount id (``None``: not given)."""
 
 
 Target = tuple[Rule, tuple[int, ...]]
@@ -138,6 +152,25 @@ class Applied:
     capped: bool = False
 
 
+@dataclass(slots=True)
+class Shipping:
+    """The order's shipping lines, and the ``TO_SHIPPING`` discounts applied to them.
+
+    In each :class:`Applied` here, ``targets`` are positions of shipping lines.
+    """
+
+    lines: tuple[ShippingLine, ...]
+    prices: list[int]
+    """Each line's price as entered, in minor units."""
+    applied: list[Applied]
+    """The shipping discounts, in priority order (the order they applied in)."""
+
+    @property
+    def left(self) -> list[int]:
+        """Each line's price after the shipping discounts."""
+        return amounts_left(self.prices, self.applied)
+
+
 def amounts_left(totals: Sequence[int], applied: Sequence[Applied]) -> list[int]:
     """Each line's amount after every applied discount's share."""
     left = list(totals)
@@ -183,3 +216,16 @@ class Outcome(NamedTuple):
     echoes: Sequence[str]
     """Each rule's echo as JSON text, by rule index, then the settings echo: the parts
     of the document that are the same for every cart (when it is written compact)."""
+    shipping: Shipping | None = None
+    """The shipping lines and their discounts (``None``: the order has no shipping lines)."""
+    lists_shipping_discounts: bool = False
+    """Whether some rule is ``TO_SHIPPING`` (``discountConfig.shippingDiscounts`` is shown)."""
+    reports_usage: bool = False
+    """Whether the ``usage`` output is shown (a rule has a limit or a budget, or usage is given)."""
+
+    @property
+    def every_applied(self) -> Sequence[Applied]:
+        """The goods discounts, then the shipping ones: every discount, as applied."""
+        if self.shipping is None or not self.shipping.applied:
+            return self.applied
+        return [*self.applied, *self.shipping.applied]

@@ -71,8 +71,14 @@ class Charges:
         return sum(s.amount for s in self.shipping) if self.shipping else 0
 
 
+_NO_CHARGES = Charges([], [])
+"""An order without shipping lines or surcharges (shared: records are never changed)."""
+
+
 def read_charges(rs: CompiledRuleSet, request: Request) -> Charges:
     """The request's shipping lines and surcharges, read against the rule set's rates."""
+    if not (request.shipping_lines or request.surcharges):
+        return _NO_CHARGES
     cur, table = rs.currency, rs.tax_table
     return Charges(
         taxable_amounts(cur, table, request.shipping_lines, "order.shippingLines")

@@ -1,7 +1,7 @@
 """Batch inputs: rule-set files, and carts read from JSON Lines.
 
-A rule set is a scenario without ``order``, ``customer`` and ``at``; a cart is
-``{"order", "customer"?, "at"?, "id"?}``. Bad input is a
+A rule set is a scenario without ``order``, ``customer``, ``at`` and ``usage``; a
+cart is ``{"order", "customer"?, "at"?, "id"?, "usage"?}``. Bad input is a
 [`ScenarioError`][pricing.ScenarioError] whose path names the file (and the line).
 """
 
@@ -20,7 +20,7 @@ from pydantic import AwareDatetime
 from .._engine import Engine
 from .._errors import ScenarioError
 from .._json import loads
-from .._schema import Customer, Order, _Strict, validate
+from .._schema import Customer, Order, Usage, UsageEntry, _Strict, validate
 from .._schema import RuleSet as _RuleSetModel
 
 __all__ = ["Cart", "RuleSet", "parse_cart", "parse_json", "read_carts", "read_text", "reading"]
@@ -91,6 +91,7 @@ _NOT_IN_A_RULE_SET = {
     "order": "carts come from the carts file",
     "customer": "customers come with the carts",
     "at": "the instant comes with the carts (or --at)",
+    "usage": "usage counters come with the carts",
 }
 
 
@@ -168,6 +169,8 @@ class Cart:
     source: Mapping[str, Any] | None = field(default=None, compare=False, repr=False)
     """The JSON form it was read from: what is sent to worker processes (validated
     models are much slower to pickle than the plain data they came from)."""
+    usage: Mapping[str, UsageEntry] | None = None
+    """What the caller's storage knows of each discount's use (docs/usage-limits.md)."""
 
 
 class _CartModel(_Strict):
@@ -177,10 +180,11 @@ class _CartModel(_Strict):
     order: Order
     customer: Customer | None = None
     at: AwareDatetime | None = None
+    usage: Usage | None = None
 
 
 def parse_cart(data: Any, *, default_id: int | str = 0, where: str = "cart") -> Cart:
-    """A cart from its JSON form ``{"order", "customer"?, "at"?, "id"?}``.
+    """A cart from its JSON form ``{"order", "customer"?, "at"?, "id"?, "usage"?}``.
 
     ``where`` prefixes the paths of bad input (e.g. ``carts.jsonl:3``).
     """
@@ -191,7 +195,7 @@ def parse_cart(data: Any, *, default_id: int | str = 0, where: str = "cart") -> 
     except ScenarioError as exc:
         raise _prefixed(exc, where) from None
     source = data if isinstance(data, Mapping) else None
-    return Cart(default_id if m.id is None else m.id, m.order, m.customer, m.at, source)
+    return Cart(default_id if m.id is None else m.id, m.order, m.customer, m.at, source, m.usage)
 
 
 def read_carts(source: str | os.PathLike[str] | IO[str] | Iterable[str]) -> list[Cart]:

@@ -50,6 +50,8 @@ class Priced:
     """Ids of the discounts that applied, in the order they applied."""
     error: str | None = None
     """Why the engine refused the cart (then every amount is ``None``)."""
+    shipping_discount: Decimal | None = None
+    """What the ``TO_SHIPPING`` discounts took off the cart's shipping lines."""
 
     @property
     def total_discount(self) -> Decimal | None:
@@ -67,7 +69,7 @@ def _price_one(engine: Engine, cart: Cart, at: datetime | None) -> Priced:
             f"cart {cart.id}: at", "field required (give it in the cart or for the batch)"
         )
     try:
-        r = engine.preview(cart.order, customer=cart.customer, at=when)
+        r = engine.preview(cart.order, customer=cart.customer, at=when, usage=cart.usage)
         return Priced(
             cart.id,
             r.total_raw,
@@ -75,6 +77,8 @@ def _price_one(engine: Engine, cart: Cart, at: datetime | None) -> Priced:
             r.bonus_applied,
             r.total_due,
             r.applied_ids,
+            None,
+            r.shipping_discount,
         )
     except PricingError as exc:
         reason = getattr(exc, "reason", None)

@@ -54,6 +54,12 @@ class WhatIfRow:
         return None if b is None or c is None else c - b
 
     @property
+    def shipping_discount_delta(self) -> Decimal | None:
+        """Candidate shipping discount spend − baseline shipping discount spend."""
+        b, c = self.baseline.shipping_discount, self.candidate.shipping_discount
+        return None if b is None or c is None else c - b
+
+    @property
     def total_due_delta(self) -> Decimal | None:
         """Candidate ``totalDue`` − baseline ``totalDue`` (the revenue change)."""
         b, c = self.baseline.total_due, self.candidate.total_due
@@ -65,10 +71,17 @@ class WhatIfRow:
         b, c = self.baseline, self.candidate
         if self.error is not None:
             return False
-        return (b.total_due, b.total_sum_with_discount, b.bonus_applied, b.applied) != (
+        return (
+            b.total_due,
+            b.total_sum_with_discount,
+            b.bonus_applied,
+            b.shipping_discount,
+            b.applied,
+        ) != (
             c.total_due,
             c.total_sum_with_discount,
             c.bonus_applied,
+            c.shipping_discount,
             c.applied,
         )
 
@@ -79,13 +92,16 @@ class WhatIfRow:
             "id": self.id,
             "baseline_total_raw": b.total_raw,
             "baseline_discount": b.total_discount,
+            "baseline_shipping_discount": b.shipping_discount,
             "baseline_bonus_applied": b.bonus_applied,
             "baseline_total_due": b.total_due,
             "candidate_total_raw": c.total_raw,
             "candidate_discount": c.total_discount,
+            "candidate_shipping_discount": c.shipping_discount,
             "candidate_bonus_applied": c.bonus_applied,
             "candidate_total_due": c.total_due,
             "discount_delta": self.discount_delta,
+            "shipping_discount_delta": self.shipping_discount_delta,
             "total_due_delta": self.total_due_delta,
             "affected": self.affected,
             "baseline_applied": " ".join(map(str, b.applied)),
@@ -98,13 +114,16 @@ COLUMNS = (
     "id",
     "baseline_total_raw",
     "baseline_discount",
+    "baseline_shipping_discount",
     "baseline_bonus_applied",
     "baseline_total_due",
     "candidate_total_raw",
     "candidate_discount",
+    "candidate_shipping_discount",
     "candidate_bonus_applied",
     "candidate_total_due",
     "discount_delta",
+    "shipping_discount_delta",
     "total_due_delta",
     "affected",
     "baseline_applied",
@@ -119,7 +138,8 @@ class Aggregate:
     """The study in figures: sums over the carts both rule sets priced.
 
     Revenue is Σ ``totalDue`` (what shoppers pay); discount spend is
-    Σ (``totalRaw`` − ``totalSumWithDiscount``); bonus is Σ ``bonusApplied``.
+    Σ (``totalRaw`` − ``totalSumWithDiscount``), on goods; shipping discount spend is
+    Σ what ``TO_SHIPPING`` discounts took off shipping; bonus is Σ ``bonusApplied``.
     """
 
     currency: str
@@ -144,6 +164,8 @@ class Aggregate:
     """Σ discount spend under the baseline."""
     discount_candidate: Decimal
     """Σ discount spend under the candidate."""
+    shipping_discount_baseline: Decimal
+    shipping_discount_candidate: Decimal
     bonus_baseline: Decimal
     """Σ `bonusApplied` under the baseline."""
     bonus_candidate: Decimal
@@ -158,6 +180,11 @@ class Aggregate:
     def discount_delta(self) -> Decimal:
         """Candidate discount spend − baseline discount spend."""
         return self.discount_candidate - self.discount_baseline
+
+    @property
+    def shipping_discount_delta(self) -> Decimal:
+        """Candidate shipping discount spend − baseline shipping discount spend."""
+        return self.shipping_discount_candidate - self.shipping_discount_baseline
 
     def as_dict(self) -> dict[str, Any]:
         """Every figure by name, the deltas included."""
@@ -175,6 +202,9 @@ class Aggregate:
             "discount_baseline": self.discount_baseline,
             "discount_candidate": self.discount_candidate,
             "discount_delta": self.discount_delta,
+            "shipping_discount_baseline": self.shipping_discount_baseline,
+            "shipping_discount_candidate": self.shipping_discount_candidate,
+            "shipping_discount_delta": self.shipping_discount_delta,
             "bonus_baseline": self.bonus_baseline,
             "bonus_candidate": self.bonus_candidate,
         }
@@ -200,6 +230,8 @@ def _aggregate(currency: str, rows: Sequence[WhatIfRow], zero: Decimal) -> Aggre
         revenue_candidate=total(r.candidate.total_due for r in ok),
         discount_baseline=total(r.baseline.total_discount for r in ok),
         discount_candidate=total(r.candidate.total_discount for r in ok),
+        shipping_discount_baseline=total(r.baseline.shipping_discount for r in ok),
+        shipping_discount_candidate=total(r.candidate.shipping_discount for r in ok),
         bonus_baseline=total(r.baseline.bonus_applied for r in ok),
         bonus_candidate=total(r.candidate.bonus_applied for r in ok),
     )

@@ -81,3 +81,67 @@ def test_dataframe_without_pandas_says_how_to_get_it(monkeypatch: pytest.MonkeyP
     study = batch.whatif(CARTS[:2], baseline=BASELINE, candidate=CANDIDATE, at=AT_DT)
     with pytest.raises(ImportError, match=r"exact-discounts\[notebook\]"):
         study.to_dataframe()
+
+
+def test_shipping_discount_spend_and_usage_ride_with_the_carts() -> None:
+    """Candidate adds free shipping with a usage limit of 5. Cart 1 ships 4.99 (4 uses
+    so far): the candidate takes 4.99 off its shipping; cart 2 ships 4.99 but its
+    counters say 5 uses (usage_limit_reached): nothing; cart 3 has no shipping lines.
+    Goods are priced alike, so only the shipping spend differs: 4.99 in all."""
+    base = {"currency": "USD", "catalog": [{"id": 1, "price": "10.00"}]}
+    free_shipping = {
+        "id": 1,
+        "identifier": "free-ship",
+        "usageLimit": 5,
+        "discountValue": {
+            "value": 100,
+            "discountType": "PERCENTAGE",
+            "applicability": "TO_SHIPPING",
+        },
+    }
+    candidate = {**base, "discounts": [free_shipping]}
+    line = [{"productId": 1, "quantity": 1}]
+    shipping = [{"id": "std", "price": "4.99"}]
+    carts = [
+        {
+            "id": 1,
+            "order": {"products": line, "shippingLines": shipping},
+            "usage": {"1": {"uses": 4}},
+        },
+        {
+            "id": 2,
+            "order": {"products": line, "shippingLines": shipping},
+            "usage": {"1": {"uses": 5}},
+        },
+        {"id": 3, "order": {"products": line}},
+    ]
+    study = batch.whatif(carts, baseline=base, candidate=candidate, at=AT_DT, processes=1)
+    rows = [r.as_dict() for r in study.rows]
+    assert [r["candidate_shipping_discount"] for r in rows] == [
+        Decimal("4.99"),
+        Decimal("0.00"),
+        Decimal("0.00"),
+    ]
+    assert [r["baseline_shipping_discount"] for r in rows] == [Decimal("0.00")] * 3
+    assert [r["shipping_discount_delta"] for r in rows] == [Decimal("4.99"), 0, 0]
+    assert [r["affected"] for r in rows] == [True, False, False]
+    assert [r["candidate_applied"] for r in rows] == ["1", "", ""]
+    agg = study.aggregate
+    assert (agg.shipping_discount_baseline, agg.shipping_discount_candidate) == (
+        Decimal("0.00"),
+        Decimal("4.99"),
+    )
+    assert agg.shipping_discount_delta == Decimal("4.99")
+    assert agg.discount_delta == 0  # goods untouched
+    assert agg.as_dict()["shipping_discount_delta"] == Decimal("4.99")
+
+
+def test_a_cart_may_carry_usage_and_a_rule_set_may_not() -> None:
+    cart = batch.parse_cart({"order": {"products": []}, "usage": {"3": {"spent": "1.50"}}})
+    assert cart.usage is not None
+    assert cart.usage["3"].spent == Decimal("1.50")
+    with pytest.raises(pricing.ScenarioError, match="usage"):
+        batch.RuleSet({"currency": "USD", "usage": {}})
+    with pytest.raises(pricing.ScenarioError) as info:
+        batch.parse_cart({"order": {"products": []}, "usage": {"3": {"uses": -1}}})
+    assert "usage.3.uses" in str(info.value)

@@ -79,3 +79,42 @@ def test_every_summary_line_fits_80_columns(example: str) -> None:
 def test_summary_shows_the_tier_used_and_the_sets_made(example: str, shown: str) -> None:
     text = render_summary(pricing.preview(pricing.loads_json((EXAMPLES / example).read_text())))
     assert shown in text
+
+
+def test_summary_shows_shipping_discounts_usage_and_every_code() -> None:
+    """Free shipping by code SHIP on a 5.99 line, 10 % by code TEN within its budget;
+    couponCodes presents both, and a third code whose discount fails its group gate."""
+    scenario = {
+        "at": "2026-11-22T12:00:00Z",
+        "currency": "USD",
+        "catalog": [{"id": 1, "price": "100.00"}],
+        "customer": {"id": 9},
+        "discounts": [
+            {"id": 1, "identifier": "free-ship", "coupons": ["SHIP"],
+             "discountValue": {"value": 100, "discountType": "PERCENTAGE",
+                               "applicability": "TO_SHIPPING"}},
+            {"id": 2, "identifier": "ten", "coupons": ["TEN"], "budget": {"amount": "50.00"},
+             "discountValue": {"value": 10, "discountType": "PERCENTAGE"}},
+            {"id": 3, "identifier": "vip", "coupons": ["VIP"], "userGroups": [7],
+             "discountValue": {"value": 5, "discountType": "PERCENTAGE"}},
+        ],
+        "order": {
+            "products": [{"productId": 1, "quantity": 1}],
+            "couponCodes": ["ship", "ten", "vip"],
+            "shippingLines": [{"id": "std", "name": "Standard", "price": "5.99"}],
+        },
+        "usage": {"2": {"uses": 3, "spent": "45.00"}},
+    }  # fmt: skip
+    text = render_summary(pricing.preview(scenario))
+    assert "Coupon SHIP: valid, applied (discount free-ship)" in text
+    assert "Coupon TEN: valid, applied (discount ten)" in text
+    assert "Coupon VIP: valid, not applied (discount vip)" in text
+    shipping = text.split("\nShipping\n")[1].split("\n\n")[0].splitlines()
+    assert shipping[2].split() == ["std", "Standard", "5.99", "5.99", "0.00"]
+    assert shipping[3] == "  shipping discounts: free-ship -5.99"
+    usage = text.split("\nUsage (add to the counters when the order is placed)\n")[1]
+    # ten: 10 % of 100.00 = 10.00, but only 50.00 − 45.00 = 5.00 of its budget is left.
+    assert [row.split() for row in usage.splitlines()[2:4]] == [
+        ["1", "free-ship", "1", "5.99"],
+        ["2", "ten", "1", "5.00"],
+    ]

@@ -106,6 +106,22 @@ def test_tax_output_follows_the_warnings(sb):
     assert list(doc) == [*TOP_KEYS, "taxes", "displayPrice"]
 
 
+def test_coupons_shipping_and_usage_follow_the_warnings_before_tax(sb):
+    """Each extension only with its input, in the order coupons, shipping, usage; the
+    shipping discounts come after the product discounts in discountConfig."""
+    ship = sb.discount(3, "PERCENTAGE", 100, "TO_SHIPPING", coupons=["SHIP"], usageLimit=9)
+    scn = sb.scenario(catalog=CATALOG, discounts=[ship])
+    scn["order"]["couponCodes"] = ["SHIP"]
+    scn["order"]["shippingLines"] = [{"id": 1, "price": "2.00"}]
+    doc = _parsed(sb.run(scn))
+    assert list(doc) == [*TOP_KEYS, "coupons", "shipping", "usage", "taxes", "displayPrice"]
+    config = list(doc["discountConfig"])
+    assert config == [*CONFIG_KEYS[:2], "shippingDiscounts", *CONFIG_KEYS[2:]]
+    assert list(doc["coupons"][0]) == COUPON_KEYS
+    assert list(doc["shipping"][0]) == ["id", "name", "price", "discount", "priceWithDiscount"]
+    assert list(doc["usage"][0]) == ["discountId", "identifier", "uses", "spent"]
+
+
 # ---------------------------------------------------------------------------
 # totals
 

@@ -329,3 +329,33 @@ def test_micros_is_exact():
     # Far from the epoch a float of seconds would lose the last microsecond; this does not.
     late = datetime(9999, 12, 31, 23, 59, 59, 999_999, tzinfo=UTC)
     assert micros(late) - micros(late - timedelta(microseconds=1)) == 1
+
+
+def test_shipping_usage_limits_and_budget_are_compiled():
+    """TO_SHIPPING is its own applicability (neither to_product nor an order rule's
+    lines); limits are read as given, the budget in minor units; the usage key is the
+    id as JSON writes an object key."""
+    (rule,) = _rules(
+        {
+            "id": 12,
+            "usageLimit": 100,
+            "usageLimitPerCustomer": 1,
+            "budget": {"amount": "5000.50"},
+            "discountValue": {
+                "value": 100,
+                "discountType": "PERCENTAGE",
+                "applicability": "TO_SHIPPING",
+            },
+        }
+    )
+    assert (rule.to_shipping, rule.to_product) == (True, False)
+    assert (rule.usage_limit, rule.usage_limit_per_customer, rule.budget) == (100, 1, 500050)
+    assert (rule.usage_key, rule.limited) == ("12", True)
+    (plain,) = _rules({"id": 13})
+    assert (plain.to_shipping, plain.limited, plain.budget) == (False, False, None)
+
+
+def test_a_budget_must_fit_the_currency():
+    with pytest.raises(pricing.ScenarioError) as info:
+        _rules({"id": 1, "budget": {"amount": "1.001"}})
+    assert info.value.path == "discounts[0].budget.amount"

@@ -492,3 +492,162 @@ def test_without_stacking_a_reached_tier_wins_the_pick(sb):
     }
     assert result.explanation[0].tier == 0
     assert result.total_sum_with_discount == D("180.00")
+
+
+# the usage gates, between gate 6 and gate 7 (docs/usage-limits.md)
+
+USAGE_GATE_CASES = [
+    # (discount fields, guest?, usage of discount 1, expected reason)
+    # each gate alone
+    ({"usageLimit": 10}, False, {"uses": 10}, "usage_limit_reached"),
+    ({"usageLimitPerCustomer": 2}, True, None, "guest"),
+    ({"usageLimitPerCustomer": 2}, False, {"customerUses": 2}, "customer_limit_reached"),
+    ({"budget": {"amount": "500.00"}}, False, {"spent": "500.00"}, "budget_exhausted"),
+    # in their order: all of them reached at once → the total limit first
+    (
+        {"usageLimit": 10, "usageLimitPerCustomer": 2, "budget": {"amount": "500.00"}},
+        False,
+        {"uses": 10, "customerUses": 2, "spent": "500.00"},
+        "usage_limit_reached",
+    ),
+    # a guest meeting a per-customer limit: guest, before the budget
+    (
+        {"usageLimitPerCustomer": 2, "budget": {"amount": "500.00"}},
+        True,
+        {"uses": 3, "spent": "500.00"},
+        "guest",
+    ),
+    (
+        {"usageLimitPerCustomer": 2, "budget": {"amount": "500.00"}},
+        False,
+        {"customerUses": 5, "spent": "600.00"},
+        "customer_limit_reached",
+    ),
+    # gates 1–6 come before them, gate 7 after them
+    ({"usageLimit": 1, "coupons": ["X"]}, False, {"uses": 1}, "coupon_required"),
+    ({"usageLimit": 1, "activation": "ON_REQUEST"}, False, {"uses": 1}, "not_requested"),
+    (
+        {"usageLimit": 1, "conditions": [{"conditionType": "PRODUCT", "entityIds": [9]}]},
+        False,
+        {"uses": 1},
+        "usage_limit_reached",
+    ),
+    # not reached: one use left, one cent of budget left
+    (
+        {"usageLimit": 10, "usageLimitPerCustomer": 2, "budget": {"amount": "500.00"}},
+        False,
+        {"uses": 9, "customerUses": 1, "spent": "499.99"},
+        None,
+    ),
+]
+
+
+@pytest.mark.parametrize(("fields", "guest", "counters", "reason"), USAGE_GATE_CASES)
+def test_usage_gates_in_their_order(sb, fields, guest, counters, reason):
+    """usage_limit_reached, then guest / customer_limit_reached, then budget_exhausted;
+    all after gate 6 and before gate 7."""
+    scn = sb.scenario(discounts=[sb.discount(1, **fields)], buyer=None if guest else sb.customer())
+    if counters is not None:
+        scn["usage"] = {"1": counters}
+    expected = ("applied", None) if reason is None else ("not_applied", reason)
+    assert _reason(sb, scn) == expected
+
+
+def test_a_usage_limit_stops_a_discount_before_the_stacking_pick(sb):
+    """allowStacking false: the top discount has used up its limit, so the next one is
+    the highest-priority eligible discount and applies (10 % of 100 → 90)."""
+    discounts = [sb.discount(1, position=1, usageLimit=1), sb.discount(2, position=2)]
+    scn = sb.scenario(discounts=discounts, settings={"allowStacking": False})
+    scn["usage"] = {"1": {"uses": 1}}
+    result = sb.run(scn)
+    assert sb.status(result) == {
+        "d1": ("not_applied", "usage_limit_reached"),
+        "d2": ("applied", None),
+    }
+
+
+# ---------------------------------------------------------------------------
+# several coupon codes (order.couponCodes)
+
+
+def _coded(sb, did, code, *kind_and_value, **fields):
+    """A discount opened by ``code`` (10 % unless told), at position ``did``."""
+    return sb.discount(
+        did, *kind_and_value, identifier=f"code{did}", coupons=[code], position=did, **fields
+    )
+
+
+def test_two_valid_codes_for_two_discounts_both_apply(sb):
+    """SAVE10 opens code1 (10 % of 100.00 = 10.00), FIVE opens code2 (5.00 off 90.00):
+    85.00. ``coupons`` has one object per code in order; ``discountConfig.coupon`` is
+    the first's; each echo carries its own code's object."""
+    discounts = [_coded(sb, 1, "SAVE10"), _coded(sb, 2, "FIVE", "FIXED_AMOUNT", "5.00")]
+    scn = sb.scenario(discounts=discounts)
+    scn["order"]["couponCodes"] = ["save10", "five"]
+    result = sb.run(scn)
+    assert result.total_sum_with_discount == D("85.00")
+    doc = result.document
+    assert doc["coupons"] == [
+        {"code": "SAVE10", "valid": True, "applied": True, "discountId": 1,
+         "discountIdentifier": "code1"},
+        {"code": "FIVE", "valid": True, "applied": True, "discountId": 2,
+         "discountIdentifier": "code2"},
+    ]  # fmt: skip
+    config = doc["discountConfig"]
+    assert config["coupon"] == doc["coupons"][0]
+    assert [d["coupon"] for d in config["orderDiscounts"]] == doc["coupons"]
+
+
+def test_one_valid_code_and_one_not_found_is_a_coupon_error(sb):
+    """Each code is checked as a single one is: NOPE belongs to no discount →
+    CouponError(not_found), naming NOPE, though SAVE10 is valid."""
+    scn = sb.scenario(discounts=[_coded(sb, 1, "SAVE10"), _coded(sb, 2, "FIVE")])
+    scn["order"]["couponCodes"] = ["SAVE10", "NOPE"]
+    with pytest.raises(pricing.CouponError) as info:
+        sb.run(scn)
+    assert (info.value.reason, info.value.code) == ("not_found", "NOPE")
+
+
+def test_couponcode_counts_as_the_first_code(sb):
+    """couponCode FIVE and couponCodes [SAVE10]: FIVE is first (discountConfig.coupon);
+    a code of a discount that fails another gate is valid and not applied."""
+    discounts = [_coded(sb, 1, "SAVE10", userExclusions=[42]), _coded(sb, 2, "FIVE")]
+    scn = sb.scenario(discounts=discounts, coupon="FIVE")
+    scn["order"]["couponCodes"] = ["SAVE10"]
+    doc = sb.run(scn).document
+    assert [(c["code"], c["applied"]) for c in doc["coupons"]] == [
+        ("FIVE", True),
+        ("SAVE10", False),
+    ]
+    assert doc["discountConfig"]["coupon"]["code"] == "FIVE"
+    assert [e["reason"] for e in doc["explanation"]] == ["user_excluded", None]
+
+
+def test_gate_5_passes_when_any_presented_code_is_the_discounts(sb):
+    """A discount with two codes, one of them presented among others: it applies once;
+    each presented code has its object (both name discount 1)."""
+    d = sb.discount(1, coupons=["A", "B"])
+    other = _coded(sb, 2, "C")
+    scn = sb.scenario(discounts=[d, other])
+    scn["order"]["couponCodes"] = ["C", "B", "A"]
+    result = sb.run(scn)
+    assert sb.status(result) == {"d1": ("applied", None), "code2": ("applied", None)}
+    assert [c["discountId"] for c in result.document["coupons"]] == [2, 1, 1]
+    # The echo of d1 carries the object of the first presented code that is its own: B.
+    echo = {d["id"]: d for d in result.document["discountConfig"]["orderDiscounts"]}
+    assert echo[1]["coupon"]["code"] == "B"
+    assert echo[2]["coupon"]["code"] == "C"
+
+
+def test_coupons_output_only_with_coupon_codes(sb):
+    """``coupons`` appears when couponCodes is given (even empty; blank codes are no
+    code); not with couponCode alone."""
+    scn = sb.scenario(discounts=[_coded(sb, 1, "SAVE10")], coupon="SAVE10")
+    assert "coupons" not in sb.run(scn).document
+    scn["order"]["couponCodes"] = []
+    assert [c["code"] for c in sb.run(scn).document["coupons"]] == ["SAVE10"]
+    scn["order"]["couponCode"] = None
+    scn["order"]["couponCodes"] = ["  ", "SAVE10"]
+    doc = sb.run(scn).document
+    assert [c["code"] for c in doc["coupons"]] == ["SAVE10"]
+    assert doc["discountConfig"]["coupon"]["code"] == "SAVE10"

@@ -317,3 +317,35 @@ def test_money_text_examples() -> None:
     for text in ("1_000", "1e3", " 5", "+5", "٣", "12.", ".5"):
         assert _minor_or_none(usd, text) is None
         assert _validated_minor("USD", text) is None
+
+
+# -- the usage counters and several coupon codes --------------------------------------------
+
+
+def test_usage_is_read_into_minor_units_missing_fields_zero():
+    """``spent`` "1234.50" is 123450 cents; a missing counter is 0."""
+    from pricing._stages.intake import read_usage
+    from pricing._stages.records import UsageCounts
+
+    usage = read_usage(currency("USD"), {"7": {"uses": 3, "spent": "1234.50"}, "8": {}})
+    assert usage == {"7": UsageCounts(3, 0, 123450), "8": UsageCounts(0, 0, 0)}
+
+
+def test_usage_rides_with_either_reader():
+    """A plain cart and a validated one carry the same counters."""
+    order = {"products": [{"productId": 1, "quantity": 1}]}
+    usage = {"1": {"customerUses": 2}}
+    plain = read_request(ENGINE._rs, order, None, verifier=None, at=AT, usage=usage)
+    model = pricing.Order.model_validate(order)
+    validated = read_request(ENGINE._rs, model, None, verifier=None, at=AT, usage=usage)
+    assert plain.usage == validated.usage
+    assert plain.usage is not None
+    assert plain.usage["1"].customer_uses == 2
+
+
+def test_coupon_codes_take_the_validating_path():
+    """couponCodes is not part of the common form: the validating reader reads it."""
+    order = {"products": [{"productId": 1, "quantity": 1}], "couponCodes": ["X"]}
+    assert _read_plain(currency("USD"), ENGINE._rs.catalog, order, None) is None
+    request = read_request(ENGINE._rs, order, None, verifier=None, at=AT)
+    assert request.coupon_codes == ("X",)

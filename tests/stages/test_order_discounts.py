@@ -22,9 +22,11 @@ TWO_TENS = [{"id": 1, "price": "10.00"}, {"id": 2, "price": "10.00"}]
 def shared(monkeypatch: pytest.MonkeyPatch) -> list[object]:
     """The ids of the rules the order stage shares, in order (it is spied on)."""
     ids: list[object] = []
-    real_share = stage._share
+    real_share = stage.take_and_share
     monkeypatch.setattr(
-        stage, "_share", lambda rule, *a: ids.append(rule.id) or real_share(rule, *a)
+        stage,
+        "take_and_share",
+        lambda rule, *a, **k: ids.append(rule.id) or real_share(rule, *a, **k),
     )
     return ids
 

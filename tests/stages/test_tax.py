@@ -627,7 +627,9 @@ def test_tax_rate_over_100_is_an_error() -> None:
 def test_any_section_11_input_turns_the_extension_on(extra: dict[str, Any]) -> None:
     # Goods 12.34 untaxed, nothing else: every tax figure equals the goods.
     doc = run([product(1, "12.34", None)], [(1, 1)], **extra)
-    assert list(doc) == [*SECTION_9_KEYS, "taxes", "displayPrice"]
+    # (an order with shipping lines also shows each line and its discount: `shipping`)
+    shipping = ["shipping"] if "shipping" in extra else []
+    assert list(doc) == [*SECTION_9_KEYS, *shipping, "taxes", "displayPrice"]
     assert list(doc["taxes"]) == TAXES_KEYS
     assert doc["taxes"]["subTotal"] == doc["taxes"]["totalWithTax"] == D("12.34")
     assert doc["taxes"]["taxSummary"] == []
@@ -790,3 +792,57 @@ def test_example_tax_exclusive_us() -> None:
     # 130.51 − 10.00
     rows = [line.split() for line in summary.stdout.splitlines()]
     assert ["to", "pay", "(with", "tax,", "after", "bonus)", "120.51"] in rows
+
+
+# ---------------------------------------------------------------------------
+# shipping after its discounts (docs/shipping-discounts.md)
+
+
+def _half_off_shipping() -> dict[str, Any]:
+    return {
+        "id": 9,
+        "identifier": "half-shipping",
+        "discountValue": {
+            "value": 50,
+            "discountType": "PERCENTAGE",
+            "applicability": "TO_SHIPPING",
+        },
+    }
+
+
+def test_shipping_is_taxed_on_its_price_after_the_shipping_discounts() -> None:
+    """Exclusive: goods 100.00 at 20 % (tax 20.00); shipping 10.00 at 20 % half off →
+    5.00, taxed round(500 · 20 %) = 1.00 (not 2.00 on the price as entered).
+    total 105.00, totalWithTax 105.00 + 20.00 + 1.00 = 126.00."""
+    doc = run(
+        [product(1, "100.00", "std")],
+        [(1, 1)],
+        discounts=[_half_off_shipping()],
+        shipping=[{"id": "ship", "name": "Courier", "price": "10.00", "taxRateId": "std"}],
+    )
+    taxes = doc["taxes"]
+    assert (taxes["shipping"], taxes["shippingWithTax"]) == (D("5.00"), D("6.00"))
+    assert (taxes["total"], taxes["totalWithTax"]) == (D("105.00"), D("126.00"))
+    assert taxes["taxSummary"] == [
+        {"taxRateId": "std", "name": "Standard", "rate": D(20), "base": D("105.00"),
+         "tax": D("21.00")}
+    ]  # fmt: skip
+    assert doc["shipping"] == [
+        {"id": "ship", "name": "Courier", "price": D("10.00"), "discount": D("5.00"),
+         "priceWithDiscount": D("5.00")}
+    ]  # fmt: skip
+
+
+def test_inclusive_shipping_is_split_after_its_discount() -> None:
+    """Inclusive at 19 %: shipping 11.90 half off → 5.95 gross, net round(595 · 100 /
+    119) = 500 → 5.00, tax 0.95."""
+    doc = run(
+        [product(1, "10.00", None)],
+        [(1, 1)],
+        include_tax=True,
+        tax_rates=[{"id": "de", "name": "DE", "rate": 19}],
+        discounts=[_half_off_shipping()],
+        shipping=[{"id": "ship", "price": "11.90", "taxRateId": "de"}],
+    )
+    taxes = doc["taxes"]
+    assert (taxes["shipping"], taxes["shippingWithTax"]) == (D("5.00"), D("5.95"))
