@@ -17,7 +17,13 @@ formats (a rule set JSON file, carts as JSON Lines) and walks through a study.
     study = batch.whatif(carts, baseline=baseline, candidate=candidate)
     study.aggregate.discount_delta      # Decimal: how much more (or less) discount
     study.rows[0].total_due_delta       # per cart
-    study.to_dataframe()                # pandas, with the [notebook] extra
+    study.to_dataframe(money="float")   # pandas, with the [notebook] extra
+
+    # Streaming: memory flat in the number of carts; aggregates add up exactly.
+    for row in batch.iter_whatif(batch.iter_carts("carts.jsonl"), baseline=..., candidate=...):
+        ...
+    agg = batch.fold_whatif(batch.iter_carts("part-1.jsonl"), baseline=..., candidate=...)
+    total = agg + batch.fold_whatif(batch.iter_carts("part-2.jsonl"), ...)
 
 Every figure is the one :meth:`pricing.Engine.preview` gives for that cart alone,
 exactly (``Decimal``, never ``float``). A cart the engine refuses (an unknown
@@ -26,16 +32,27 @@ the batch; bad *structure* (a line that is not a cart) is a
 :class:`~pricing.ScenarioError` before anything is priced.
 
 The modules follow the flow: :mod:`.io` reads rule sets and carts, :mod:`.pool`
-prices them (in worker processes for large batches, with a progress bar), and
-:mod:`.whatif` compares two rule sets.
+prices them (in worker processes for large batches, with a progress bar),
+:mod:`.whatif` compares two rule sets, :mod:`.frame` makes DataFrames and
+:mod:`.output` writes rows. :mod:`pricing.dask` runs a study on a Dask cluster.
 """
 
-from .io import Cart, RuleSet, parse_cart, read_carts
+from .io import Cart, RuleSet, iter_carts, parse_cart, read_carts
 from .pool import POOL_THRESHOLD, Priced, price_many
-from .whatif import COLUMNS, Aggregate, WhatIf, WhatIfRow, whatif
+from .whatif import (
+    COLUMNS,
+    MONEY_COLUMNS,
+    Aggregate,
+    WhatIf,
+    WhatIfRow,
+    fold_whatif,
+    iter_whatif,
+    whatif,
+)
 
 __all__ = [
     "COLUMNS",
+    "MONEY_COLUMNS",
     "POOL_THRESHOLD",
     "Aggregate",
     "Cart",
@@ -43,6 +60,9 @@ __all__ = [
     "RuleSet",
     "WhatIf",
     "WhatIfRow",
+    "fold_whatif",
+    "iter_carts",
+    "iter_whatif",
     "parse_cart",
     "price_many",
     "read_carts",
