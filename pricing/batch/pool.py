@@ -27,7 +27,15 @@ from .._engine import Engine
 from .._errors import PricingConfigError, PricingError, ScenarioError
 from .io import Cart, RuleSet, parse_cart
 
-__all__ = ["POOL_THRESHOLD", "Priced", "Progress", "price_many", "price_stream"]
+__all__ = [
+    "POOL_THRESHOLD",
+    "Priced",
+    "Progress",
+    "check_at",
+    "cores",
+    "price_many",
+    "price_stream",
+]
 
 POOL_THRESHOLD = 2000
 """Batches at least this large use worker processes when ``processes`` is not given."""
@@ -135,10 +143,19 @@ def _workers(processes: int | None, count: int) -> int:
         return 1
     if processes is not None:
         return processes
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    if count < POOL_THRESHOLD or not cores or cores < 2:
-        return 1
-    return cores
+    return 1 if count < POOL_THRESHOLD else cores()
+
+
+def cores() -> int:
+    """The cores this process may run on (at least 1)."""
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return usable or 1
+
+
+def check_at(at: datetime | None) -> None:
+    """A batch's instant is timezone-aware (or ``None``: each cart brings its own)."""
+    if at is not None and (at.tzinfo is None or at.utcoffset() is None):
+        raise ScenarioError("at", "must be a timezone-aware datetime")
 
 
 # ---------------------------------------------------------------------------
@@ -271,8 +288,7 @@ def price_stream(
     A cart is validated when reached (bad input stops the stream there). Without
     ``processes``, up to :data:`POOL_THRESHOLD` carts are read ahead to choose.
     """
-    if at is not None and (at.tzinfo is None or at.utcoffset() is None):
-        raise ScenarioError("at", "must be a timezone-aware datetime")
+    check_at(at)
     items: Iterator[Cart] = (
         parse_cart(c, default_id=i, where=f"carts[{i}]") for i, c in enumerate(carts, start=1)
     )

@@ -284,7 +284,7 @@ class WhatIf:
         return dataframe(self.records(), COLUMNS, MONEY_COLUMNS, self.aggregate.currency, money)
 
 
-def _study(
+def study_of(
     baseline: RuleSet | Engine | Mapping[str, Any],
     candidate: RuleSet | Engine | Mapping[str, Any],
 ) -> tuple[list[RuleSet | Engine], str]:
@@ -316,7 +316,7 @@ def iter_whatif(
     Memory stays flat in the number of carts (with worker processes too). A cart
     that is not a cart is bad input when it is reached.
     """
-    rulesets, _ = _study(baseline, candidate)
+    rulesets, _ = study_of(baseline, candidate)
     return _rows(rulesets, carts, at, processes, progress)
 
 
@@ -344,7 +344,7 @@ def fold_whatif(
     progress: bool | None = None,
 ) -> Aggregate:
     """The aggregate of :func:`whatif` without keeping a row: memory flat in the carts."""
-    rulesets, currency = _study(baseline, candidate)
+    rulesets, currency = study_of(baseline, candidate)
     return Aggregate.of_rows(currency, _rows(rulesets, carts, at, processes, progress))
 
 
@@ -363,7 +363,7 @@ def whatif(
     currency. Each cart is validated (all before any is priced) and priced at the
     same instant under both.
     """
-    rulesets, currency = _study(baseline, candidate)
+    rulesets, currency = study_of(baseline, candidate)
     priced = price_all(
         rulesets, carts, at=at, processes=processes, progress=progress, label="what-if"
     )
