@@ -137,8 +137,6 @@ def _workers(processes: int | None, count: int) -> int:
     A daemonic process (a Dask or multiprocessing worker) cannot start processes of
     its own: it prices in itself, whatever ``processes`` asks.
     """
-    if processes is not None and processes < 1:
-        raise PricingConfigError(f"processes must be at least 1, got {processes}")
     if multiprocessing.current_process().daemon:
         return 1
     if processes is not None:
@@ -226,11 +224,15 @@ def _batches(items: Iterable[Cart], size: int) -> Iterator[list[Cart]]:
 def _price_here(
     engines: Sequence[Engine], carts: Iterable[Cart], at: datetime | None, bar: Progress
 ) -> Iterator[tuple[Priced, ...]]:
-    """Each cart under each engine, in this process."""
-    for chunk in _batches(carts, 256):
-        for cart in chunk:
-            yield tuple(_price_one(e, cart, at) for e in engines)
-        bar.update(len(chunk))
+    """Each cart under each engine, in this process (read one at a time)."""
+    unseen = 0  # priced and not yet counted on the bar (counted 256 at a time)
+    for cart in carts:
+        yield tuple(_price_one(e, cart, at) for e in engines)
+        unseen += 1
+        if unseen == 256:
+            bar.update(unseen)
+            unseen = 0
+    bar.update(unseen)
 
 
 def _collect(future: Future[list[tuple[Priced, ...]]], bar: Progress) -> list[tuple[Priced, ...]]:
@@ -289,33 +291,35 @@ def price_stream(
     ``processes``, up to :data:`POOL_THRESHOLD` carts are read ahead to choose.
     """
     check_at(at)
-    items: Iterator[Cart] = (
-        parse_cart(c, default_id=i, where=f"carts[{i}]") for i, c in enumerate(carts, start=1)
-    )
+    if processes is not None and processes < 1:
+        raise PricingConfigError(f"processes must be at least 1, got {processes}")
     total = len(carts) if isinstance(carts, Sized) else None
-    count = total
-    if count is None and processes is None and not multiprocessing.current_process().daemon:
-        head = list(islice(items, POOL_THRESHOLD))
-        count, items = len(head), chain(head, items)
-    workers = _workers(processes, count or 0)
-    return _stream(tuple(rulesets), items, at, workers, (total, progress, label))
+    return _stream(tuple(rulesets), carts, at, processes, (total, progress, label))
 
 
 def _stream(
     rulesets: tuple[RuleSet | Engine, ...],
-    carts: Iterator[Cart],
+    carts: Iterable[Cart | Mapping[str, Any]],
     at: datetime | None,
-    workers: int,
+    processes: int | None,
     bar_args: tuple[int | None, bool | None, str],
 ) -> Iterator[tuple[Priced, ...]]:
     """The pricing of :func:`price_stream`, here or in a pool, with its progress bar."""
+    items: Iterator[Cart] = (
+        parse_cart(c, default_id=i, where=f"carts[{i}]") for i, c in enumerate(carts, start=1)
+    )
+    count = bar_args[0]
+    if count is None and processes is None and not multiprocessing.current_process().daemon:
+        head = list(islice(items, POOL_THRESHOLD))  # enough to tell whether a pool pays
+        count, items = len(head), chain(head, items)
+    workers = _workers(processes, count or 0)
     bar = Progress(*bar_args)
     try:
         if workers == 1:
-            yield from _price_here([_engine_of(r) for r in rulesets], carts, at, bar)
+            yield from _price_here([_engine_of(r) for r in rulesets], items, at, bar)
         else:
             size = _chunk_size(bar_args[0], workers)
-            yield from _price_in_pool(rulesets, carts, at, workers, size, bar)
+            yield from _price_in_pool(rulesets, items, at, workers, size, bar)
     finally:
         bar.close()
 
