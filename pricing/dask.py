@@ -148,7 +148,7 @@ def _compute(partials: Sequence[Any], client: Any, progress: bool | None) -> lis
     futures = client.compute(list(partials))
     bar = Progress(len(futures), progress, "what-if", unit="partition")
     try:
-        for future in distributed.as_completed(futures):
+        for future in distributed.as_completed(futures, loop=client.loop):
             future.result()  # the first failure stops the study
             bar.update(1)
         return [future.result() for future in futures]
@@ -217,7 +217,7 @@ def connect(address: str, *, workers: int | None = None) -> Iterator[Any]:
         n_workers=workers or cores(),
         threads_per_worker=1,
         processes=True,
-        dashboard_address=None,
+        dashboard_address=":0",
     )
     with cluster, distributed.Client(cluster) as client:
         yield client
