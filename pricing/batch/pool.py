@@ -307,7 +307,7 @@ def _stream(
     """The pricing of :func:`price_stream`, here or in a pool, with its progress bar."""
     items: Iterator[Cart] = (
         parse_cart(c, default_id=i, where=f"carts[{i}]") for i, c in enumerate(carts, start=1)
-    )
+    )  # (as parse_all, one at a time)
     count = bar_args[0]
     if count is None and processes is None and not multiprocessing.current_process().daemon:
         head = list(islice(items, POOL_THRESHOLD))  # enough to tell whether a pool pays
@@ -324,26 +324,9 @@ def _stream(
         bar.close()
 
 
-def price_all(
-    rulesets: Sequence[RuleSet | Engine],
-    carts: Iterable[Cart | Mapping[str, Any]],
-    *,
-    at: datetime | None,
-    processes: int | None,
-    progress: bool | None,
-    label: str,
-) -> list[tuple[Priced, ...]]:
-    """Each cart priced under each rule set, in cart order (see :func:`price_many`).
-
-    Every cart is validated before any is priced.
-    """
-    cart_list = [
-        parse_cart(c, default_id=i, where=f"carts[{i}]") for i, c in enumerate(carts, start=1)
-    ]
-    stream = price_stream(
-        rulesets, cart_list, at=at, processes=processes, progress=progress, label=label
-    )
-    return list(stream)
+def parse_all(carts: Iterable[Cart | Mapping[str, Any]]) -> list[Cart]:
+    """Every cart validated (before any is priced); bad input names ``carts[i]``."""
+    return [parse_cart(c, default_id=i, where=f"carts[{i}]") for i, c in enumerate(carts, start=1)]
 
 
 def as_engines(
@@ -375,7 +358,7 @@ def price_many(
         progress: show a progress bar; ``None`` shows one on a terminal and in Jupyter.
     """
     rulesets, _ = as_engines({"ruleset": ruleset})
-    rows = price_all(
-        rulesets, carts, at=at, processes=processes, progress=progress, label="pricing"
+    rows = price_stream(
+        rulesets, parse_all(carts), at=at, processes=processes, progress=progress, label="pricing"
     )
     return [row[0] for row in rows]

@@ -19,7 +19,7 @@ from .._money import _EXACT
 from .._money import currency as lookup_currency
 from .frame import Money, dataframe
 from .io import Cart, RuleSet
-from .pool import Priced, as_engines, price_all, price_stream
+from .pool import Priced, as_engines, parse_all, price_stream
 
 __all__ = [
     "COLUMNS",
@@ -364,8 +364,5 @@ def whatif(
     same instant under both.
     """
     rulesets, currency = study_of(baseline, candidate)
-    priced = price_all(
-        rulesets, carts, at=at, processes=processes, progress=progress, label="what-if"
-    )
-    rows = tuple(WhatIfRow(b, c) for b, c in priced)
+    rows = tuple(_rows(rulesets, parse_all(carts), at, processes, progress))
     return WhatIf(rows, Aggregate.of_rows(currency, rows))
