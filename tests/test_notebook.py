@@ -21,7 +21,7 @@ def test_the_notebook_is_committed_without_outputs() -> None:
     cells = _code_cells(notebook)
     assert len(cells) >= 8
     for cell in cells:
-        assert cell["outputs"] == [], "outputs committed: clear them before committing"
+        assert cell["outputs"] == [], "clear the outputs (Edit > Clear Outputs of All Cells)"
         assert cell["execution_count"] is None
     assert "widgets" not in notebook["metadata"]  # no saved widget state either
 
