@@ -124,7 +124,8 @@ class Engine:
         )
 
     def __getstate__(self) -> dict[str, Any]:
-        """What the engine was built from (the verifier, if any, must pickle too)."""
+        """What the engine was built from: the data as given (so not to be changed after
+        the engine is built), and the verifier, if any, which must pickle too."""
         return self._source
 
     def __setstate__(self, state: dict[str, Any]) -> None:
