@@ -38,6 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from scenarios import AT, SIZES, Size, make_carts, make_ruleset
+from study import study_rulesets
 
 import pricing
 
@@ -252,11 +253,8 @@ def batch_table(count: int = 4000) -> None:
         from pricing import batch
     except ImportError:  # an engine without the batch module (the baseline)
         return
-    size = SIZES["M"]
-    baseline = make_ruleset(size.discounts, size.catalog)
-    candidate = make_ruleset(size.discounts, size.catalog, seed=3)
-    candidate["catalog"] = baseline["catalog"]
-    carts = make_carts(baseline, size.lines, count)
+    baseline, candidate = study_rulesets("M")
+    carts = make_carts(baseline, SIZES["M"].lines, count)
     workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     print(f"what-if over {count} M carts (each priced under two rule sets), wall time")
     for processes in sorted({1, workers or 1}):

@@ -95,6 +95,20 @@ class Engine:
         price_verifier: PriceVerifierLike | None = None,
         strict: bool = False,
     ) -> None:
+        # What the engine is built from: it pickles as this and compiles again (the
+        # compiled rule set holds closures, which do not pickle).
+        self._source: dict[str, Any] = {
+            "currency": currency,
+            "catalog": catalog,
+            "discounts": discounts,
+            "settings": settings,
+            "categories": categories,
+            "storage_marker": storage_marker,
+            "tax_rates": tax_rates,
+            "locale": locale,
+            "price_verifier": price_verifier,
+            "strict": strict,
+        }
         try:
             cur = lookup_currency(currency)
         except (KeyError, TypeError):
@@ -146,6 +160,15 @@ class Engine:
             price_verifier=price_verifier,
             strict=strict,
         )
+
+    def __getstate__(self) -> dict[str, Any]:
+        """What the engine was built from: the data as given (so not to be changed after
+        the engine is built), and the verifier, if any, which must pickle too."""
+        return self._source
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Compile the rule set again, with a fresh amount cache."""
+        self.__init__(**state)  # type: ignore[misc]
 
     @property
     def currency(self) -> str:

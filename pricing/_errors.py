@@ -15,6 +15,8 @@ who do not know this library.
 
 from __future__ import annotations
 
+from typing import Any
+
 __all__ = [
     "CouponError",
     "PricingConfigError",
@@ -62,6 +64,9 @@ class ScenarioError(PricingError, ValueError):
         self.problems = problems or ((path, message),)
         super().__init__(self._render())
 
+    def __reduce__(self) -> tuple[type[ScenarioError], tuple[Any, ...]]:
+        return (type(self), (self.path, self.message, self.problems))  # across processes
+
     def _render(self) -> str:
         parts = [f"{p}: {m}" if p else m for p, m in self.problems]
         return "; ".join(parts)
@@ -80,6 +85,9 @@ class CouponError(PricingError, ValueError):
         self.code = code
         super().__init__(message)
 
+    def __reduce__(self) -> tuple[type[CouponError], tuple[str, str, str]]:
+        return (type(self), (self.reason, self.code, str(self)))  # across processes
+
 
 class SignedPriceError(PricingError, ValueError):
     """A signed price token was refused.
@@ -95,7 +103,11 @@ class SignedPriceError(PricingError, ValueError):
     def __init__(self, reason: str, message: str, path: str = ""):
         self.reason = reason
         self.path = path
+        self.message = message
         super().__init__(f"{path}: {message}" if path else message)
+
+    def __reduce__(self) -> tuple[type[SignedPriceError], tuple[str, str, str]]:
+        return (type(self), (self.reason, self.message, self.path))  # across processes
 
 
 class PricingConfigError(PricingError, ValueError):

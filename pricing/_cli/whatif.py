@@ -3,42 +3,56 @@
     pricing whatif --baseline A.json --candidate B.json CARTS.jsonl [--out rows.csv]
 
 prints the aggregate (revenue, discount spend, bonus, carts affected) and, with
-``--out``, writes one row per cart as CSV or JSON Lines (from the extension, or
-``--format``). Bad input (a rule set or a cart line that does not validate) exits 2
-naming the file and line; a cart the engine refuses (unknown product, bad coupon)
-is a row with ``error`` set and counts as refused in the aggregate.
+``--out``, writes one row per cart as CSV, JSON Lines or Parquet (from the
+extension, or ``--format``). Bad input (a rule set or a cart line that does not
+validate) exits 2 naming the file and line; a cart the engine refuses (unknown
+product, bad coupon) is a row with ``error`` set and counts as refused in the
+aggregate. ``--dask SCHEDULER|local`` runs the same study on a Dask cluster, a
+partition per carts file, ``--out`` then naming a directory of one file per partition.
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
+import glob
+import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
 from .. import batch
 from .._errors import ScenarioError, quote
-from .._json import dumps
 from ..batch.io import reading
+from ..batch.output import ROW_FORMATS, RowWriter, open_rows
 from .summary import table
 
 __all__ = ["add_arguments", "render_aggregate", "run", "write_rows"]
 
-FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet"}
 
 
 def add_arguments(w: argparse.ArgumentParser) -> None:
     """The arguments of ``pricing whatif``."""
-    w.add_argument("carts", metavar="CARTS", help="carts as JSON Lines, or - for standard input")
+    w.add_argument(
+        "carts",
+        metavar="CARTS",
+        help="carts as JSON Lines, or - for standard input (with --dask: a file or a glob)",
+    )
     w.add_argument("--baseline", required=True, metavar="A.json", help="rule set now")
     w.add_argument("--candidate", required=True, metavar="B.json", help="rule set to try")
     w.add_argument(
-        "--out", metavar="FILE", help="write one row per cart (.csv or .jsonl; - = stdout)"
+        "--out",
+        metavar="FILE",
+        help="write one row per cart (.csv, .jsonl or .parquet; - = stdout; "
+        "with --dask: a directory, a file per partition)",
     )
-    w.add_argument("--format", choices=("csv", "jsonl"), help="row format (default: from --out)")
+    w.add_argument(
+        "--format", choices=ROW_FORMATS, help="row format (default: from --out; jsonl with --dask)"
+    )
     w.add_argument(
         "--at",
         metavar="INSTANT",
@@ -51,6 +65,12 @@ def add_arguments(w: argparse.ArgumentParser) -> None:
         help="worker processes (default: one per core for batches of 2000 carts or more)",
     )
     w.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    w.add_argument(
+        "--dask",
+        metavar="SCHEDULER",
+        help="price on a Dask cluster: a scheduler address (tcp://host:8786) or 'local' "
+        "(a local cluster, one worker per core); needs exact-discounts[dask]",
+    )
 
 
 def _parse_at(text: str) -> datetime:
@@ -76,25 +96,11 @@ def _row_format(out: str, fmt: str | None) -> str:
     return FORMATS[suffix]
 
 
-def _cell(value: Any) -> str:
-    """A CSV cell: empty for ``None``, ``true``/``false``, exact decimals as written."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)  # Decimal: exact, with the currency's decimals
-
-
 def write_rows(study: batch.WhatIf, stream: TextIO, fmt: str) -> None:
     """The per-cart rows as CSV (header first) or JSON Lines."""
-    if fmt == "csv":
-        writer = csv.writer(stream, lineterminator="\n")
-        writer.writerow(batch.COLUMNS)
-        for record in study.records():
-            writer.writerow([_cell(record[c]) for c in batch.COLUMNS])
-    else:
-        for record in study.records():
-            stream.write(dumps(record) + "\n")
+    writer = RowWriter(stream, fmt)
+    for record in study.records():
+        writer.write(record)
 
 
 def _signed(value: Decimal) -> str:
@@ -137,34 +143,32 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     set file is a scenario without order, customer and at; the carts file has one
     JSON object per line: {order, customer?, at?, id?}.
     """
-    baseline = batch.RuleSet.load(args.baseline)
-    candidate = batch.RuleSet.load(args.candidate)
-    fmt = None if args.out is None else _row_format(args.out, args.format)
+    rulesets = (batch.RuleSet.load(args.baseline), batch.RuleSet.load(args.candidate))
     if args.out is None and args.format is not None:
         raise ScenarioError("--format", "rows are written only with --out FILE")
+    if args.processes is not None and args.processes < 1:
+        raise ScenarioError("--processes", f"must be at least 1, got {args.processes}")
+    at = None if args.at is None else _parse_at(args.at)
+    if args.dask is not None:
+        return _run_on_dask(args, rulesets, at, out, err)
+    fmt = None if args.out is None else _row_format(args.out, args.format)
+    if args.out == "-" and fmt == "parquet":
+        raise ScenarioError("--out", "Parquet rows go to a file, not to standard output")
     if args.carts == "-":
         with reading("standard input"):
             carts = batch.read_carts(sys.stdin)
     else:
         carts = batch.read_carts(args.carts)
-
-    if args.processes is not None and args.processes < 1:
-        raise ScenarioError("--processes", f"must be at least 1, got {args.processes}")
-    at = None if args.at is None else _parse_at(args.at)
     if at is None and any(c.at is None for c in carts):
-        at = datetime.now(UTC).replace(microsecond=0)
-        err.write(
-            f"pricing: note: carts without 'at' are priced at the current time {at.isoformat()}\n"
-        )
+        at = _now(err, "carts without 'at'")
     study = batch.whatif(
         carts,
-        baseline=baseline,
-        candidate=candidate,
+        baseline=rulesets[0],
+        candidate=rulesets[1],
         at=at,
         processes=args.processes,
         progress=False if args.no_progress else None,
     )
-
     summary = render_aggregate(study.aggregate)
     if args.out == "-":
         assert fmt is not None
@@ -173,15 +177,69 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return 0
     if args.out is not None:
         assert fmt is not None
-        try:
-            # backslashreplace: a lone surrogate read from a \ud800 escape is written
-            # as that escape again (valid JSON), not a UnicodeEncodeError.
-            with open(
-                args.out, "w", encoding="utf-8", errors="backslashreplace", newline=""
-            ) as stream:
-                write_rows(study, stream, fmt)
-        except OSError as exc:
-            raise ScenarioError("--out", f"cannot write {args.out}: {exc.strerror}") from None
+        with _writing(args.out), open_rows(args.out, fmt, study.aggregate.currency) as writer:
+            for record in study.records():
+                writer.write(record)
         summary += f"{len(study.rows)} rows written to {args.out} ({fmt})\n"
+    out.write(summary)
+    return 0
+
+
+def _now(err: TextIO, which: str) -> datetime:
+    """The current instant, for carts without their own; said on ``err``."""
+    at = datetime.now(UTC).replace(microsecond=0)
+    err.write(f"pricing: note: {which} are priced at the current time {at.isoformat()}\n")
+    return at
+
+
+@contextmanager
+def _writing(target: str) -> Iterator[None]:
+    """A failure to write ``target`` as bad input naming it."""
+    try:
+        yield
+    except OSError as exc:
+        raise ScenarioError("--out", f"cannot write {target}: {exc.strerror or exc}") from None
+
+
+def _run_on_dask(
+    args: argparse.Namespace,
+    rulesets: tuple[batch.RuleSet, batch.RuleSet],
+    at: datetime | None,
+    out: TextIO,
+    err: TextIO,
+) -> int:
+    """The study on a Dask cluster: a partition per carts file, rows a file per partition."""
+    try:
+        import dask.bag
+
+        from .. import dask as on_dask
+    except ImportError:
+        raise ScenarioError("--dask", 'needs the dask extra: pip install "exact-discounts[dask]"') from None
+    if args.carts == "-":
+        raise ScenarioError("CARTS", "with --dask, carts come from files (a path or a glob)")
+    if args.processes is not None:
+        raise ScenarioError("--processes", "not with --dask (each Dask worker is a process)")
+    if args.out == "-":
+        raise ScenarioError("--out", "with --dask, rows go to a directory (a file per partition)")
+    if "://" not in args.carts and not glob.glob(args.carts):
+        raise ScenarioError(args.carts, "no such file")
+    lines = dask.bag.read_text(args.carts, include_path=True)
+    at = at or _now(err, "carts without 'at' (if any)")
+    fmt = args.format or "jsonl"
+    with on_dask.connect(args.dask) as client, _writing(args.out or ""):
+        agg = on_dask.whatif(
+            lines,
+            baseline=rulesets[0],
+            candidate=rulesets[1],
+            at=at,
+            rows=args.out,
+            rows_format=fmt,
+            client=client,
+            progress=False if args.no_progress else None,
+        )
+    summary = render_aggregate(agg)
+    if args.out is not None:
+        files = os.path.join(args.out, f"part-*.{fmt}")
+        summary += f"{agg.carts} rows written to {files} ({fmt}, a file per partition)\n"
     out.write(summary)
     return 0

@@ -23,7 +23,16 @@ from .._json import loads
 from .._schema import Customer, Order, Usage, UsageEntry, _Strict, validate
 from .._schema import RuleSet as _RuleSetModel
 
-__all__ = ["Cart", "RuleSet", "parse_cart", "parse_json", "read_carts", "read_text", "reading"]
+__all__ = [
+    "Cart",
+    "RuleSet",
+    "iter_carts",
+    "parse_cart",
+    "parse_json",
+    "read_carts",
+    "read_text",
+    "reading",
+]
 
 
 # ---------------------------------------------------------------------------
@@ -203,21 +212,32 @@ def read_carts(source: str | os.PathLike[str] | IO[str] | Iterable[str]) -> list
 
     One JSON object per line; blank lines are skipped. A cart without ``id`` gets
     its line number. Bad input names the line (``carts.jsonl:3: order: ...``).
+    Every line is read (and checked) before this returns; :func:`iter_carts` streams.
+    """
+    return list(iter_carts(source))
+
+
+def iter_carts(
+    source: str | os.PathLike[str] | IO[str] | Iterable[str], *, name: str | None = None
+) -> Iterator[Cart]:
+    """The carts of :func:`read_carts` one at a time, holding only the current line.
+
+    A file named is opened on the first ``next()`` and closed at its end. ``name``
+    (default: the file's name, else ``"carts"``) is what bad input is named after.
     """
     if isinstance(source, str | os.PathLike):
-        name = os.fspath(source)
-        with reading(name), open(name, encoding="utf-8-sig") as handle:
-            return _carts_from_lines(handle, name)
-    return _carts_from_lines(source, getattr(source, "name", "carts"))
+        path = os.fspath(source)
+        with reading(path), open(path, encoding="utf-8-sig") as handle:
+            yield from _carts_from_lines(handle, name or path)
+    else:
+        yield from _carts_from_lines(source, name or str(getattr(source, "name", "carts")))
 
 
-def _carts_from_lines(lines: Iterable[str], name: str) -> list[Cart]:
+def _carts_from_lines(lines: Iterable[str], name: str) -> Iterator[Cart]:
     """One cart per non-blank line (a byte-order mark on the first is dropped)."""
-    carts = []
     for lineno, line in enumerate(lines, start=1):
         text = line.removeprefix("\ufeff") if lineno == 1 else line
         if not text.strip():
             continue
         where = f"{name}:{lineno}"
-        carts.append(parse_cart(parse_json(text, where), default_id=lineno, where=where))
-    return carts
+        yield parse_cart(parse_json(text, where), default_id=lineno, where=where)

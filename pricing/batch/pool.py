@@ -1,31 +1,47 @@
 """Price many carts: in this process, or shared among worker processes in chunks.
 
 Each worker compiles the rule sets once (they travel as data); results come back
-in cart order, identical to pricing in one process. A progress bar is shown on a
-terminal (tqdm when installed, else a plain counter).
+in cart order, identical to pricing in one process. Carts are read from their
+iterable as the pricing goes, with a bounded number of chunks in flight, so memory
+does not grow with the number of carts. A progress bar is shown on a terminal and
+in Jupyter (tqdm when installed, else a plain counter).
 """
 
 from __future__ import annotations
 
 import importlib
+import multiprocessing
 import os
 import signal
 import sys
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections import deque
+from collections.abc import Iterable, Iterator, Mapping, Sequence, Sized
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from itertools import chain, islice
 from typing import Any
 
 from .._engine import Engine
 from .._errors import PricingConfigError, PricingError, ScenarioError
 from .io import Cart, RuleSet, parse_cart
 
-__all__ = ["POOL_THRESHOLD", "Priced", "price_many"]
+__all__ = [
+    "POOL_THRESHOLD",
+    "Priced",
+    "Progress",
+    "check_at",
+    "cores",
+    "price_many",
+    "price_stream",
+]
 
 POOL_THRESHOLD = 2000
 """Batches at least this large use worker processes when ``processes`` is not given."""
+
+IN_FLIGHT = 4
+"""Chunks sent to the workers and not yet collected, per worker: what bounds memory."""
 
 
 # ---------------------------------------------------------------------------
@@ -92,11 +108,11 @@ def _price_one(engine: Engine, cart: Cart, at: datetime | None) -> Priced:
 _worker_engines: tuple[Engine, ...] = ()
 
 
-def _start_worker(rulesets: tuple[RuleSet, ...]) -> None:
+def _start_worker(rulesets: tuple[RuleSet | Engine, ...]) -> None:
     """In a worker: compile the rule sets once; Ctrl-C is the parent's to handle."""
     global _worker_engines
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _worker_engines = tuple(r.engine for r in rulesets)
+    _worker_engines = tuple(_engine_of(r) for r in rulesets)
 
 
 def _sendable(cart: Cart) -> tuple[int | str, Mapping[str, Any] | Cart]:
@@ -124,55 +140,75 @@ def _engine_of(value: RuleSet | Engine) -> Engine:
     return value.engine if isinstance(value, RuleSet) else value
 
 
-def _workers(processes: int | None, count: int, sendable: bool) -> int:
-    """How many processes to price ``count`` carts with (1: this process only)."""
-    if processes is not None:
-        if processes < 1:
-            raise PricingConfigError(f"processes must be at least 1, got {processes}")
-        if processes > 1 and not sendable:
-            raise PricingConfigError(
-                "a compiled Engine cannot be sent to worker processes; "
-                "pass the rule set itself (a mapping or a batch.RuleSet)"
-            )
-        return processes
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    if not sendable or count < POOL_THRESHOLD or not cores or cores < 2:
+def _workers(processes: int | None, count: int) -> int:
+    """How many processes to price ``count`` carts with (1: this process only).
+
+    A daemonic process (a Dask or multiprocessing worker) cannot start processes of
+    its own: it prices in itself, whatever ``processes`` asks.
+    """
+    if multiprocessing.current_process().daemon:
         return 1
-    return cores
+    if processes is not None:
+        return processes
+    return 1 if count < POOL_THRESHOLD else cores()
+
+
+def cores() -> int:
+    """The cores this process may run on (at least 1)."""
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return usable or 1
+
+
+def check_at(at: datetime | None) -> None:
+    """A batch's instant is timezone-aware (or ``None``: each cart brings its own)."""
+    if at is not None and (at.tzinfo is None or at.utcoffset() is None):
+        raise ScenarioError("at", "must be a timezone-aware datetime")
 
 
 # ---------------------------------------------------------------------------
 # progress
 
 
-class _Progress:
-    """tqdm when it is installed; else a plain counter on a terminal; else nothing."""
+def in_notebook() -> bool:
+    """Whether this runs in a Jupyter kernel (where a progress bar is shown by default)."""
+    ipython = sys.modules.get("IPython")
+    shell = getattr(ipython, "get_ipython", lambda: None)()
+    return shell is not None and "IPKernelApp" in getattr(shell, "config", {})
 
-    def __init__(self, total: int, show: bool | None, label: str) -> None:
+
+class Progress:
+    """tqdm.auto when installed (a widget in Jupyter); else a plain counter; else nothing.
+
+    ``show=None`` shows it on a terminal and in Jupyter; ``total=None``: not known.
+    """
+
+    def __init__(
+        self, total: int | None, show: bool | None, label: str, unit: str = "cart"
+    ) -> None:
         stream = sys.stderr
         if show is None:
-            show = total > 0 and stream.isatty()
+            show = total != 0 and (in_notebook() or stream.isatty())
         self._bar: Any = None
         self._plain = False
         self._done = 0
-        self._total = total
-        self._label = label
+        self._of = "" if total is None else f"/{total}"
+        self._label = f"{label}: {{}}{self._of} {unit}s"
         if not show:
             return
         try:
-            tqdm = importlib.import_module("tqdm").tqdm  # optional: the [notebook] extra
+            tqdm = importlib.import_module("tqdm.auto").tqdm  # optional: the [notebook] extra
         except ImportError:
             self._plain = True
         else:
-            self._bar = tqdm(total=total, desc=label, unit="cart", file=stream)
+            self._bar = tqdm(total=total, desc=label, unit=unit, file=stream)
 
     def update(self, n: int) -> None:
-        """Count ``n`` more carts priced."""
+        """Count ``n`` more done."""
         self._done += n
         if self._bar is not None:
             self._bar.update(n)
         elif self._plain:
-            sys.stderr.write(f"\r{self._label}: {self._done}/{self._total} carts")
+            sys.stderr.write("\r" + self._label.format(self._done))
             sys.stderr.flush()
 
     def close(self) -> None:
@@ -187,46 +223,69 @@ class _Progress:
 # many carts
 
 
-def _chunks(items: Sequence[Cart], size: int) -> Iterator[Sequence[Cart]]:
-    """``items`` in consecutive slices of at most ``size``."""
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+def _batches(items: Iterable[Cart], size: int) -> Iterator[list[Cart]]:
+    """``items`` in consecutive lists of at most ``size`` (the last may be shorter)."""
+    it = iter(items)
+    while part := list(islice(it, size)):
+        yield part
 
 
 def _price_here(
-    engines: Sequence[Engine], carts: Sequence[Cart], at: datetime | None, bar: _Progress
+    engines: Sequence[Engine], carts: Iterable[Cart], at: datetime | None, bar: Progress
 ) -> Iterator[tuple[Priced, ...]]:
-    """Each cart under each engine, in this process."""
-    for chunk in _chunks(carts, 256):
-        for cart in chunk:
-            yield tuple(_price_one(e, cart, at) for e in engines)
-        bar.update(len(chunk))
+    """Each cart under each engine, in this process (read one at a time)."""
+    unseen = 0  # priced and not yet counted on the bar (counted 256 at a time)
+    for cart in carts:
+        yield tuple(_price_one(e, cart, at) for e in engines)
+        unseen += 1
+        if unseen == 256:
+            bar.update(unseen)
+            unseen = 0
+    bar.update(unseen)
+
+
+def _collect(future: Future[list[tuple[Priced, ...]]], bar: Progress) -> list[tuple[Priced, ...]]:
+    """The rows of a chunk once its worker is done, counted on the bar."""
+    priced = future.result()
+    bar.update(len(priced))
+    return priced
 
 
 def _price_in_pool(
-    rulesets: tuple[RuleSet, ...],
-    carts: Sequence[Cart],
+    rulesets: tuple[RuleSet | Engine, ...],
+    carts: Iterable[Cart],
     at: datetime | None,
     workers: int,
-    bar: _Progress,
+    size: int,
+    bar: Progress,
 ) -> Iterator[tuple[Priced, ...]]:
-    """Each cart under each rule set, in ``workers`` processes; stops at once on Ctrl-C."""
-    # Small enough chunks to balance the workers and move the bar, large enough
-    # that sending them costs little next to pricing them.
-    size = max(1, min(500, len(carts) // (workers * 8) or 1))
+    """Each cart under each rule set, in ``workers`` processes; stops at once on Ctrl-C.
+
+    Chunks of ``size`` go out as they are read, at most :data:`IN_FLIGHT` per worker
+    uncollected.
+    """
     pool = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(rulesets,))
+    pending: deque[Future[list[tuple[Priced, ...]]]] = deque()
     try:
-        parts = [[_sendable(c) for c in part] for part in _chunks(carts, size)]
-        for priced in pool.map(_price_chunk, parts, [at] * len(parts)):
-            yield from priced
-            bar.update(len(priced))
-    except BaseException:
+        for part in _batches(carts, size):
+            pending.append(pool.submit(_price_chunk, [_sendable(c) for c in part], at))
+            if len(pending) >= IN_FLIGHT * workers:
+                yield from _collect(pending.popleft(), bar)
+        while pending:
+            yield from _collect(pending.popleft(), bar)
+    except BaseException:  # Ctrl-C, bad input further on, or the reader stopped early
         pool.shutdown(wait=False, cancel_futures=True)  # no waiting for queued chunks
         raise
     pool.shutdown()
 
 
-def price_all(
+def _chunk_size(total: int | None, workers: int) -> int:
+    """Chunks small enough to balance the workers and move the bar, large enough that
+    sending them costs little next to pricing them."""
+    return 250 if total is None else max(1, min(500, total // (workers * 8) or 1))
+
+
+def price_stream(
     rulesets: Sequence[RuleSet | Engine],
     carts: Iterable[Cart | Mapping[str, Any]],
     *,
@@ -234,23 +293,49 @@ def price_all(
     processes: int | None,
     progress: bool | None,
     label: str,
-) -> list[tuple[Priced, ...]]:
-    """Each cart priced under each rule set, in cart order (see `price_many`)."""
-    cart_list = [
+) -> Iterator[tuple[Priced, ...]]:
+    """Each cart priced under each rule set, in cart order, as the carts are read.
+
+    A cart is validated when reached (bad input stops the stream there). Without
+    ``processes``, up to [`POOL_THRESHOLD`][pricing.batch.POOL_THRESHOLD] carts are read ahead to choose.
+    """
+    check_at(at)
+    if processes is not None and processes < 1:
+        raise PricingConfigError(f"processes must be at least 1, got {processes}")
+    total = len(carts) if isinstance(carts, Sized) else None
+    return _stream(tuple(rulesets), carts, at, processes, (total, progress, label))
+
+
+def _stream(
+    rulesets: tuple[RuleSet | Engine, ...],
+    carts: Iterable[Cart | Mapping[str, Any]],
+    at: datetime | None,
+    processes: int | None,
+    bar_args: tuple[int | None, bool | None, str],
+) -> Iterator[tuple[Priced, ...]]:
+    """The pricing of `price_stream`, here or in a pool, with its progress bar."""
+    items: Iterator[Cart] = (
         parse_cart(c, default_id=i, where=f"carts[{i}]") for i, c in enumerate(carts, start=1)
-    ]
-    if at is not None and (at.tzinfo is None or at.utcoffset() is None):
-        raise ScenarioError("at", "must be a timezone-aware datetime")
-    sent = tuple(r for r in rulesets if isinstance(r, RuleSet))
-    workers = _workers(processes, len(cart_list), len(sent) == len(rulesets))
-    bar = _Progress(len(cart_list), progress, label)
+    )  # (as parse_all, one at a time)
+    count = bar_args[0]
+    if count is None and processes is None and not multiprocessing.current_process().daemon:
+        head = list(islice(items, POOL_THRESHOLD))  # enough to tell whether a pool pays
+        count, items = len(head), chain(head, items)
+    workers = _workers(processes, count or 0)
+    bar = Progress(*bar_args)
     try:
         if workers == 1:
-            engines = [_engine_of(r) for r in rulesets]
-            return list(_price_here(engines, cart_list, at, bar))
-        return list(_price_in_pool(sent, cart_list, at, workers, bar))
+            yield from _price_here([_engine_of(r) for r in rulesets], items, at, bar)
+        else:
+            size = _chunk_size(bar_args[0], workers)
+            yield from _price_in_pool(rulesets, items, at, workers, size, bar)
     finally:
         bar.close()
+
+
+def parse_all(carts: Iterable[Cart | Mapping[str, Any]]) -> list[Cart]:
+    """Every cart validated (before any is priced); bad input names ``carts[i]``."""
+    return [parse_cart(c, default_id=i, where=f"carts[{i}]") for i, c in enumerate(carts, start=1)]
 
 
 def as_engines(
@@ -274,15 +359,15 @@ def price_many(
     Args:
         carts: [`Cart`][pricing.batch.Cart] objects or their JSON form (mappings).
         ruleset: a [`RuleSet`][pricing.batch.RuleSet], its JSON form, or a compiled
-            [`Engine`][pricing.Engine] (an engine is priced in this process only).
+            [`Engine`][pricing.Engine].
         at: the instant for carts that do not carry their own.
         processes: worker processes; ``None`` picks one per core for batches of
-            at least [`POOL_THRESHOLD`][pricing.batch.POOL_THRESHOLD] carts, ``1``
-            prices in this process.
-        progress: show a progress bar; ``None`` shows one on a terminal.
+            at least [`POOL_THRESHOLD`][pricing.batch.POOL_THRESHOLD] carts, ``1`` prices in this process (as
+            does a daemonic process, e.g. a Dask worker, whatever is asked).
+        progress: show a progress bar; ``None`` shows one on a terminal and in Jupyter.
     """
     rulesets, _ = as_engines({"ruleset": ruleset})
-    rows = price_all(
-        rulesets, carts, at=at, processes=processes, progress=progress, label="pricing"
+    rows = price_stream(
+        rulesets, parse_all(carts), at=at, processes=processes, progress=progress, label="pricing"
     )
     return [row[0] for row in rows]

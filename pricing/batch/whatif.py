@@ -1,25 +1,36 @@
 """What-if studies: every cart under a baseline and a candidate rule set, and the sums.
 
 Each row holds both pricings of one cart and their deltas; the aggregate sums the
-carts both rule sets priced. docs/whatif.md walks through a study.
+carts both rule sets priced, and aggregates of parts of the carts add up exactly
+to the aggregate of all of them. docs/whatif.md walks through a study.
 """
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, fields, replace
 from datetime import datetime
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from typing import Any
 
 from .._engine import Engine
-from .._errors import ScenarioError
+from .._errors import PricingConfigError, ScenarioError
+from .._money import _EXACT
 from .._money import currency as lookup_currency
+from .frame import Money, dataframe
 from .io import Cart, RuleSet
-from .pool import Priced, as_engines, price_all
+from .pool import Priced, as_engines, parse_all, price_stream
 
-__all__ = ["COLUMNS", "Aggregate", "WhatIf", "WhatIfRow", "whatif"]
+__all__ = [
+    "COLUMNS",
+    "MONEY_COLUMNS",
+    "Aggregate",
+    "WhatIf",
+    "WhatIfRow",
+    "fold_whatif",
+    "iter_whatif",
+    "whatif",
+]
 
 
 @dataclass(frozen=True)
@@ -132,6 +143,10 @@ COLUMNS = (
 )
 """The columns of [`WhatIfRow.as_dict`][pricing.batch.WhatIfRow.as_dict], in order."""
 
+_NOT_MONEY = ("id", "affected", "baseline_applied", "candidate_applied", "error")
+MONEY_COLUMNS = tuple(c for c in COLUMNS if c not in _NOT_MONEY)
+"""The columns that hold an amount of money (``Decimal``, ``None`` for a refused cart)."""
+
 
 @dataclass(frozen=True)
 class Aggregate:
@@ -170,6 +185,55 @@ class Aggregate:
     """Σ `bonusApplied` under the baseline."""
     bonus_candidate: Decimal
     """Σ `bonusApplied` under the candidate."""
+
+    @classmethod
+    def empty(cls, currency: str) -> Aggregate:
+        """The aggregate of no carts: the identity of :meth:`combine`."""
+        zero = lookup_currency(currency).to_decimal(0)
+        figures: dict[str, Any] = {
+            f.name: zero if f.type in ("Decimal", Decimal) else 0 for f in _figures(cls)
+        }
+        return cls(currency=currency, **figures)
+
+    @classmethod
+    def of_rows(cls, currency: str, rows: Iterable[WhatIfRow]) -> Aggregate:
+        """The aggregate of ``rows``, read once (rows are not kept)."""
+        totals: dict[str, Any] = cls.empty(currency).figures()
+        with localcontext(_EXACT):  # sums of any number of amounts, never rounded
+            for row in rows:
+                for name, value in _row_figures(row).items():
+                    totals[name] += value
+        return cls(currency=currency, **totals)
+
+    def figures(self) -> dict[str, Any]:
+        """The summed figures by name (all but ``currency``; no deltas)."""
+        return {f.name: getattr(self, f.name) for f in _figures(type(self))}
+
+    def combine(self, other: Aggregate) -> Aggregate:
+        """The aggregate of the carts of both: associative, exact, ``empty`` its identity.
+
+        Raises:
+            PricingConfigError: the two are in different currencies.
+        """
+        if other.currency != self.currency:
+            raise PricingConfigError(
+                f"cannot combine aggregates in {self.currency} and {other.currency}"
+            )
+        theirs = other.figures()
+        with localcontext(_EXACT):
+            return replace(self, **{k: v + theirs[k] for k, v in self.figures().items()})
+
+    def __add__(self, other: object) -> Aggregate:
+        """``a + b`` is ``a.combine(b)``."""
+        if not isinstance(other, Aggregate):
+            return NotImplemented
+        return self.combine(other)
+
+    def __radd__(self, other: object) -> Aggregate:
+        """``0 + aggregate`` is the aggregate, so that ``sum(partials)`` works."""
+        if other == 0:
+            return self
+        return NotImplemented
 
     @property
     def revenue_delta(self) -> Decimal:
@@ -210,31 +274,38 @@ class Aggregate:
         }
 
 
-def _aggregate(currency: str, rows: Sequence[WhatIfRow], zero: Decimal) -> Aggregate:
-    """The sums over the rows both rule sets priced (``zero``: the currency's 0)."""
-    ok = [r for r in rows if r.error is None]
+def _figures(cls: type[Aggregate]) -> list[Any]:
+    """The dataclass fields of the summed figures (every field but ``currency``)."""
+    return [f for f in fields(cls) if f.name != "currency"]
 
-    def total(values: Iterable[Decimal | None]) -> Decimal:
-        """The sum of the values that are not ``None``."""
-        return sum((v for v in values if v is not None), zero)
 
-    return Aggregate(
-        currency=currency,
-        carts=len(rows),
-        priced=len(ok),
-        errors=len(rows) - len(ok),
-        carts_affected=sum(1 for r in ok if r.affected),
-        carts_paying_more=sum(1 for r in ok if (r.total_due_delta or 0) > 0),
-        carts_paying_less=sum(1 for r in ok if (r.total_due_delta or 0) < 0),
-        revenue_baseline=total(r.baseline.total_due for r in ok),
-        revenue_candidate=total(r.candidate.total_due for r in ok),
-        discount_baseline=total(r.baseline.total_discount for r in ok),
-        discount_candidate=total(r.candidate.total_discount for r in ok),
-        shipping_discount_baseline=total(r.baseline.shipping_discount for r in ok),
-        shipping_discount_candidate=total(r.candidate.shipping_discount for r in ok),
-        bonus_baseline=total(r.baseline.bonus_applied for r in ok),
-        bonus_candidate=total(r.candidate.bonus_applied for r in ok),
-    )
+def _row_figures(row: WhatIfRow) -> dict[str, int | Decimal]:
+    """What one cart adds to the figures of :class:`Aggregate` (a refused cart: counts only)."""
+    b, c = row.baseline, row.candidate
+    if row.error is not None:
+        return {"carts": 1, "errors": 1}
+    delta = _set(row.total_due_delta)
+    return {
+        "carts": 1,
+        "priced": 1,
+        "carts_affected": int(row.affected),
+        "carts_paying_more": int(delta > 0),
+        "carts_paying_less": int(delta < 0),
+        "revenue_baseline": _set(b.total_due),
+        "revenue_candidate": _set(c.total_due),
+        "discount_baseline": _set(b.total_discount),
+        "discount_candidate": _set(c.total_discount),
+        "shipping_discount_baseline": _set(b.shipping_discount),
+        "shipping_discount_candidate": _set(c.shipping_discount),
+        "bonus_baseline": _set(b.bonus_applied),
+        "bonus_candidate": _set(c.bonus_applied),
+    }
+
+
+def _set(amount: Decimal | None) -> Decimal:
+    """An amount of a cart both rule sets priced (never ``None`` there)."""
+    assert amount is not None
+    return amount
 
 
 @dataclass(frozen=True)
@@ -250,18 +321,79 @@ class WhatIf:
         """The rows as flat records (see [`WhatIfRow.as_dict`][pricing.batch.WhatIfRow.as_dict])."""
         return [r.as_dict() for r in self.rows]
 
-    def to_dataframe(self) -> Any:
-        """The rows as a pandas DataFrame (money columns hold exact ``Decimal``).
+    def to_dataframe(self, money: Money = "decimal") -> Any:
+        """The rows as a pandas DataFrame, the money columns as ``money`` says.
 
-        Needs pandas: ``pip install "exact-discounts[notebook]"``.
+        ``"decimal"``: exact ``Decimal`` objects (dtype ``object``); ``"minor"``: exact
+        integers of minor units (cents; nullable ``Int64``); ``"float"``: ``float64``
+        for plotting and describe(), each with its exact ``Decimal`` beside it in a
+        ``<column>_exact`` column. Needs pandas: ``pip install "exact-discounts[notebook]"``.
         """
-        try:
-            pd = importlib.import_module("pandas")
-        except ImportError:
-            raise ImportError(
-                'to_dataframe() needs pandas: pip install "exact-discounts[notebook]"'
-            ) from None
-        return pd.DataFrame.from_records(self.records(), columns=list(COLUMNS))
+        return dataframe(self.records(), COLUMNS, MONEY_COLUMNS, self.aggregate.currency, money)
+
+
+def study_of(
+    baseline: RuleSet | Engine | Mapping[str, Any],
+    candidate: RuleSet | Engine | Mapping[str, Any],
+) -> tuple[list[RuleSet | Engine], str]:
+    """Both rule sets, ready to price, and their one currency (two is bad input)."""
+    rulesets, (base_engine, cand_engine) = as_engines(
+        {"baseline": baseline, "candidate": candidate}
+    )
+    currency = base_engine.currency
+    if cand_engine.currency != currency:
+        raise ScenarioError(
+            "candidate: currency",
+            f"the rule sets use different currencies ({currency} and "
+            f"{cand_engine.currency}); a what-if compares one currency",
+        )
+    return rulesets, currency
+
+
+def iter_whatif(
+    carts: Iterable[Cart | Mapping[str, Any]],
+    *,
+    baseline: RuleSet | Engine | Mapping[str, Any],
+    candidate: RuleSet | Engine | Mapping[str, Any],
+    at: datetime | None = None,
+    processes: int | None = None,
+    progress: bool | None = None,
+) -> Iterator[WhatIfRow]:
+    """The rows of :func:`whatif` one at a time, in cart order, as ``carts`` is read.
+
+    Memory stays flat in the number of carts (with worker processes too). A cart
+    that is not a cart is bad input when it is reached.
+    """
+    rulesets, _ = study_of(baseline, candidate)
+    return _rows(rulesets, carts, at, processes, progress)
+
+
+def _rows(
+    rulesets: list[RuleSet | Engine],
+    carts: Iterable[Cart | Mapping[str, Any]],
+    at: datetime | None,
+    processes: int | None,
+    progress: bool | None,
+) -> Iterator[WhatIfRow]:
+    """The rows of the carts as they are priced (see :func:`iter_whatif`)."""
+    priced = price_stream(
+        rulesets, carts, at=at, processes=processes, progress=progress, label="what-if"
+    )
+    return (WhatIfRow(b, c) for b, c in priced)
+
+
+def fold_whatif(
+    carts: Iterable[Cart | Mapping[str, Any]],
+    *,
+    baseline: RuleSet | Engine | Mapping[str, Any],
+    candidate: RuleSet | Engine | Mapping[str, Any],
+    at: datetime | None = None,
+    processes: int | None = None,
+    progress: bool | None = None,
+) -> Aggregate:
+    """The aggregate of :func:`whatif` without keeping a row: memory flat in the carts."""
+    rulesets, currency = study_of(baseline, candidate)
+    return Aggregate.of_rows(currency, _rows(rulesets, carts, at, processes, progress))
 
 
 def whatif(
@@ -276,22 +408,9 @@ def whatif(
     """Price every cart under both rule sets: per-cart totals and deltas, and the aggregate.
 
     The arguments are as for [`price_many`][pricing.batch.price_many]; both rule sets
-    must use the same currency. Each cart is validated once and priced at the same
-    instant under both.
+    must use the same currency. Each cart is validated (all before any is priced) and
+    priced at the same instant under both.
     """
-    (base, cand), (base_engine, cand_engine) = as_engines(
-        {"baseline": baseline, "candidate": candidate}
-    )
-    currency = base_engine.currency
-    if cand_engine.currency != currency:
-        raise ScenarioError(
-            "candidate: currency",
-            f"the rule sets use different currencies ({currency} and "
-            f"{cand_engine.currency}); a what-if compares one currency",
-        )
-    priced = price_all(
-        [base, cand], carts, at=at, processes=processes, progress=progress, label="what-if"
-    )
-    rows = tuple(WhatIfRow(b, c) for b, c in priced)
-    zero = lookup_currency(currency).to_decimal(0)
-    return WhatIf(rows, _aggregate(currency, rows, zero))
+    rulesets, currency = study_of(baseline, candidate)
+    rows = tuple(_rows(rulesets, parse_all(carts), at, processes, progress))
+    return WhatIf(rows, Aggregate.of_rows(currency, rows))

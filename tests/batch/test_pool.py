@@ -70,10 +70,13 @@ def test_cart_without_any_instant_is_bad_input() -> None:
         batch.price_many([{"id": "x", "order": CARTS[0]["order"]}], BASELINE)
 
 
-def test_an_engine_cannot_go_to_worker_processes() -> None:
+def test_a_compiled_engine_goes_to_worker_processes_too() -> None:
+    """An engine pickles (as what it was built from), so a pool can price with it."""
     engine = batch.RuleSet(BASELINE).engine
-    with pytest.raises(pricing.PricingConfigError, match="worker processes"):
-        batch.price_many(CARTS[:2], engine, at=AT_DT, processes=2)
+    two = batch.price_many(CARTS[:40], engine, at=AT_DT, processes=2)
+    assert two == batch.price_many(CARTS[:40], BASELINE, at=AT_DT, processes=1)
+    with pytest.raises(pricing.PricingConfigError, match="at least 1"):
+        batch.price_many(CARTS[:2], engine, at=AT_DT, processes=0)
 
 
 def test_progress_without_tqdm_is_a_plain_counter(
@@ -113,7 +116,7 @@ def test_ctrl_c_during_a_pooled_batch_stops_it(monkeypatch: pytest.MonkeyPatch) 
     def interrupted(self: object, n: int) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(pool._Progress, "update", interrupted)
+    monkeypatch.setattr(pool.Progress, "update", interrupted)
     with pytest.raises(KeyboardInterrupt):
         batch.price_many(CARTS, BASELINE, at=AT_DT, processes=2, progress=False)
     # Nothing is left behind: the next pooled batch runs as usual.
