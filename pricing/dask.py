@@ -40,7 +40,9 @@ try:
     import dask
     import distributed
 except ImportError as exc:  # pragma: no cover - the extra is installed for the tests
-    raise ImportError('pricing.dask needs the [dask] extra: pip install "exact-discounts[dask]"') from exc
+    raise ImportError(
+        'pricing.dask needs the [dask] extra: pip install "exact-discounts[dask]"'
+    ) from exc
 
 from . import batch
 from ._engine import Engine

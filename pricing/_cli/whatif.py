@@ -214,7 +214,9 @@ def _run_on_dask(
 
         from .. import dask as on_dask
     except ImportError:
-        raise ScenarioError("--dask", 'needs the dask extra: pip install "exact-discounts[dask]"') from None
+        raise ScenarioError(
+            "--dask", 'needs the dask extra: pip install "exact-discounts[dask]"'
+        ) from None
     if args.carts == "-":
         raise ScenarioError("CARTS", "with --dask, carts come from files (a path or a glob)")
     if args.processes is not None:

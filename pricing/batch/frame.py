@@ -25,7 +25,9 @@ def pandas() -> Any:
     try:
         return importlib.import_module("pandas")
     except ImportError:
-        raise ImportError('to_dataframe() needs pandas: pip install "exact-discounts[notebook]"') from None
+        raise ImportError(
+            'to_dataframe() needs pandas: pip install "exact-discounts[notebook]"'
+        ) from None
 
 
 def dataframe(

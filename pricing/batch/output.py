@@ -61,7 +61,9 @@ class _ParquetWriter:
             self._pa = importlib.import_module("pyarrow")
             parquet = importlib.import_module("pyarrow.parquet")
         except ImportError:
-            raise ImportError('Parquet rows need pyarrow: pip install "exact-discounts[dask]"') from None
+            raise ImportError(
+                'Parquet rows need pyarrow: pip install "exact-discounts[dask]"'
+            ) from None
         money = self._pa.decimal128(38, lookup_currency(currency).exponent)
         types = {c: money if c in MONEY_COLUMNS else self._pa.string() for c in COLUMNS}
         types["affected"] = self._pa.bool_()

@@ -297,7 +297,8 @@ def price_stream(
     """Each cart priced under each rule set, in cart order, as the carts are read.
 
     A cart is validated when reached (bad input stops the stream there). Without
-    ``processes``, up to [`POOL_THRESHOLD`][pricing.batch.POOL_THRESHOLD] carts are read ahead to choose.
+    ``processes``, up to [`POOL_THRESHOLD`][pricing.batch.POOL_THRESHOLD] carts are
+    read ahead to choose.
     """
     check_at(at)
     if processes is not None and processes < 1:
@@ -362,8 +363,9 @@ def price_many(
             [`Engine`][pricing.Engine].
         at: the instant for carts that do not carry their own.
         processes: worker processes; ``None`` picks one per core for batches of
-            at least [`POOL_THRESHOLD`][pricing.batch.POOL_THRESHOLD] carts, ``1`` prices in this process (as
-            does a daemonic process, e.g. a Dask worker, whatever is asked).
+            at least [`POOL_THRESHOLD`][pricing.batch.POOL_THRESHOLD] carts, ``1``
+            prices in this process (as does a daemonic process, e.g. a Dask worker,
+            whatever is asked).
         progress: show a progress bar; ``None`` shows one on a terminal and in Jupyter.
     """
     rulesets, _ = as_engines({"ruleset": ruleset})
