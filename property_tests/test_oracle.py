@@ -80,3 +80,26 @@ def test_engine_matches_oracle_on_gates_gifts_and_bonus(scenario: dict[str, Any]
 def test_engine_matches_oracle_on_percentages(scenario: dict[str, Any]) -> None:
     """Compounding percentages: rounding half-up on every line, then sharing."""
     check(scenario)
+
+
+@given(
+    ps.scenarios(
+        features={
+            "shipping",
+            "usage",
+            "coupon_codes",
+            "coupons",
+            "audience",
+            "max_amount",
+            "cap",
+            "no_stacking",
+            "gifts",
+        },
+        max_discounts=8,
+        coupon_errors=True,
+    )
+)
+def test_engine_matches_oracle_on_shipping_usage_and_codes(scenario: dict[str, Any]) -> None:
+    """Shipping discounts after the cap, usage gates and budgets near their limits,
+    several coupon codes (some refused): the extensions' arithmetic and gates."""
+    check(scenario)

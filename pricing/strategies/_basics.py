@@ -58,6 +58,9 @@ FEATURES: Final[frozenset[str]] = frozenset(
         "no_stacking",
         "unavailable",
         "input_variants",
+        "shipping",
+        "usage",
+        "coupon_codes",
     }
 )
 

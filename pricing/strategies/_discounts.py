@@ -41,6 +41,7 @@ from ._basics import (
     _pick,
     _sometimes,
 )
+from ._extensions import _usage_fields
 from ._scalars import _exponent, _money_minor, _to_minor, percentages
 from ._vocabulary import _Shop
 
@@ -177,6 +178,8 @@ def _value(draw: DrawFn, space: _DiscountSpace, kind: str) -> Json:
     applicability: str | None = _pick(draw, space.applicabilities)
     if applicability == "TO_ORDER" and _variant(draw, space):
         applicability = None
+    if "shipping" in space.features and _sometimes(draw):
+        applicability = "TO_SHIPPING"
     if kind == "PERCENTAGE":
         value: Any = draw(percentages())
     elif kind in ("FIXED_AMOUNT", "FIXED_PRICE"):
@@ -288,6 +291,8 @@ def _discount(draw: DrawFn, space: _DiscountSpace, did: int) -> Json:
         discount["coupons"] = _coupons(draw)
     if "markers" in f and _sometimes(draw):
         discount["activation"] = _pick(draw, ("ON_REQUEST", "ON_REQUEST", "AUTOMATIC"))
+    if "usage" in f and _sometimes(draw, 3):
+        _usage_fields(draw, space.exponent, space.max_price_minor, discount)
     return discount
 
 

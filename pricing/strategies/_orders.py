@@ -25,6 +25,7 @@ from ._basics import (
     _pick,
     _sometimes,
 )
+from ._extensions import _coupon_codes, _shipping_lines
 from ._scalars import _exponent, _format_money, _money_minor, _to_minor, percentages
 from ._vocabulary import _Vocabulary, _vocabulary
 
@@ -147,6 +148,12 @@ def _order(
         order["bonusAmount"] = draw(
             st.none() | _money_minor(0, vocab.max_price_minor * 3, vocab.exponent)
         )
+    if "coupon_codes" in f and _sometimes(draw, 3):
+        order["couponCodes"] = _coupon_codes(
+            draw, codes, order.get("couponCode"), "input_variants" in f
+        )
+    if "shipping" in f and not _sometimes(draw, 3):
+        order["shippingLines"] = _shipping_lines(draw, vocab.exponent, vocab.max_price_minor)
     return order
 
 
