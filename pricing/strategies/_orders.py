@@ -186,7 +186,8 @@ def orders(
     coupon_errors: bool = False,
     max_price: Decimal | int | str = 200,
 ) -> SearchStrategy[Json]:
-    """OneEntry order bodies (``products``, ``couponCode``, markers, ``bonusAmount``).
+    """OneEntry order bodies (``products``, ``couponCode``, markers, ``bonusAmount``; with
+    the ``coupon_codes`` and ``shipping`` features ``couponCodes`` and ``shippingLines``).
 
     Lines are drawn from the available products of ``catalog`` (a product may be on
     several lines); coupon codes and markers from ``discounts``. Unless
