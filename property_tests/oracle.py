@@ -10,7 +10,10 @@ gathered there, and where the docs are silent it says so in a comment marked
 ``UNDOCUMENTED`` (these are listed in the property-testing report).
 
 It only needs to understand the scenarios ``pricing.strategies`` generates (no
-signed prices, no tax), in camelCase.
+signed prices, no tax rates: shipping lines are read for shipping discounts and the
+bonus, not taxed), in camelCase. Shipping discounts follow
+docs/shipping-discounts.md, usage limits and budgets docs/usage-limits.md, and
+several coupon codes docs/eligibility.md#several-coupon-codes.
 """
 
 from __future__ import annotations
@@ -213,6 +216,17 @@ class Outcome:
         return value is not None and value.get("applicability") == "TO_PRODUCT"
 
     @property
+    def to_shipping(self) -> bool:
+        value = self.discount.get("discountValue")
+        return value is not None and value.get("applicability") == "TO_SHIPPING"
+
+    @property
+    def budget(self) -> Fraction | None:
+        """``budget.amount`` (usage-limits.md); null or absent: no budget."""
+        budget = self.discount.get("budget")
+        return None if budget is None else exact(budget["amount"])
+
+    @property
     def value(self) -> Fraction:
         value = self.discount.get("discountValue")
         if value is None:
@@ -243,6 +257,8 @@ class Oracle:
         self.customer = self.s.get("customer")
         self.settings = self.s.get("settings") or {}
         self.order = self.s["order"]
+        self.shipping_lines = self.order.get("shippingLines") or []
+        self.usage = self.s.get("usage")  # None: not given (usage-limits.md)
 
     # -- categories -----------------------------------------------------------
 
@@ -402,8 +418,46 @@ class Oracle:
     def same_code(a: str, b: str) -> bool:
         return a.strip().lower() == b.strip().lower()
 
-    def gates(self, discount: Mapping[str, Any], code: str | None) -> str | None:
-        """Gates 2-6 of eligibility.md; the first failing one is the reason."""
+    def counters(self, discount: Mapping[str, Any]) -> tuple[int, int, Fraction]:
+        """``uses``, ``customerUses`` and ``spent`` the caller gave; missing ones are 0."""
+        entry = (self.usage or {}).get(str(discount["id"])) or {}
+        return entry.get("uses", 0), entry.get("customerUses", 0), exact(entry.get("spent", 0))
+
+    def usage_gate(self, discount: Mapping[str, Any]) -> str | None:
+        """The gates between gate 6 and gate 7 (usage-limits.md), in their order."""
+        uses, customer_uses, spent = self.counters(discount)
+        limit = discount.get("usageLimit")
+        if limit is not None and uses >= limit:
+            return "usage_limit_reached"
+        per_customer = discount.get("usageLimitPerCustomer")
+        if per_customer is not None:
+            if self.customer is None:
+                return "guest"
+            if customer_uses >= per_customer:
+                return "customer_limit_reached"
+        budget = discount.get("budget")
+        if budget is not None and spent >= exact(budget["amount"]):
+            return "budget_exhausted"
+        return None
+
+    def budget_left(self, o: Outcome) -> Fraction | None:
+        """What the discount's budget still allows: ``budget.amount − spent`` (None: no budget)."""
+        if o.budget is None:
+            return None
+        return o.budget - self.counters(o.discount)[2]
+
+    def limited(self, o: Outcome, whole: Fraction) -> Fraction:
+        """``whole`` (already within maxAmount) at most what the budget has left; the
+        budget cutting it sets ``capped``."""
+        left = self.budget_left(o)
+        if left is not None and left < whole:
+            o.capped = True
+            return left
+        return whole
+
+    def gates(self, discount: Mapping[str, Any], codes: list[str]) -> str | None:
+        """Gates 2-6 of eligibility.md, then the usage gates; the first failing one is the
+        reason."""
         reason = self.window(discount)
         if reason is not None:
             return reason
@@ -422,13 +476,51 @@ class Oracle:
         if discount.get("type") == "PERSONAL_DISCOUNT" and c is None:
             return "guest"
         coupons = self.coupon_list(discount)
-        if coupons and (code is None or not any(self.same_code(code, x["code"]) for x in coupons)):
-            return "coupon_required"
+        if coupons and not any(self.same_code(c, x["code"]) for c in codes for x in coupons):
+            return "coupon_required"  # (passes when any presented code is one of its own)
         if discount.get("activation") == "ON_REQUEST" and discount.get("identifier") not in (
             self.order.get("additionalDiscountsMarkers") or []
         ):
             return "not_requested"
-        return None
+        return self.usage_gate(discount)
+
+    def order_amount(self, o: Outcome, base: Fraction) -> Fraction:
+        """What a TO_ORDER (or TO_SHIPPING) discount takes off ``base``: the amount table
+        of stacking-and-cap.md, then maxAmount, then its budget."""
+        v = o.value
+        if o.kind == "PERCENTAGE":
+            whole = round_half_up_to_unit(base * v / 100, self.unit)
+        elif o.kind == "FIXED_AMOUNT":
+            whole = min(v, base)
+        elif o.kind == "FIXED_PRICE":
+            whole = max(Fraction(0), base - v)
+        else:
+            whole = Fraction(0)
+        if o.max_amount is not None and whole > o.max_amount:
+            whole = o.max_amount
+        return self.limited(o, whole)
+
+    def presented_codes(self, discounts: list[Mapping[str, Any]]) -> list[tuple[str, Any, Any]]:
+        """``(code, owner, coupon)`` of each presented code: couponCode, then couponCodes;
+        a blank code is no code; each checked as eligibility.md says (OracleCouponError)."""
+        typed = [self.order.get("couponCode"), *(self.order.get("couponCodes") or [])]
+        presented = []
+        for code in typed:
+            if code is None or not code.strip():
+                continue
+            for d in discounts:  # "the first of them in priority order" (decisions.md)
+                matching = [x for x in self.coupon_list(d) if self.same_code(code, x["code"])]
+                if matching:
+                    owner, found = d, matching[0]
+                    break
+            else:
+                raise OracleCouponError("not_found")
+            if found.get("isUsed") and not found.get("isReusable"):
+                raise OracleCouponError("already_used")
+            if self.window(owner) is not None:
+                raise OracleCouponError("expired")
+            presented.append((code, owner, found))
+        return presented
 
     # -- tiers and buy X get Y (quantity-promotions.md) ----------------------
 
@@ -554,30 +646,16 @@ class Oracle:
 
         discounts = sorted(self.s.get("discounts") or (), key=priority)
 
-        # coupons (eligibility.md)
-        typed = self.order.get("couponCode")
-        code = typed if typed is not None and typed.strip() else None  # blank = no code
-        coupon_owner = None
-        coupon_def = None
-        if code is not None:
-            for d in discounts:  # "the first of them in priority order" (decisions.md)
-                matching = [x for x in self.coupon_list(d) if self.same_code(code, x["code"])]
-                if matching:
-                    coupon_owner, coupon_def = d, matching[0]
-                    break
-            if coupon_owner is None or coupon_def is None:
-                raise OracleCouponError("not_found")
-            if coupon_def.get("isUsed") and not coupon_def.get("isReusable"):
-                raise OracleCouponError("already_used")
-            if self.window(coupon_owner) is not None:
-                raise OracleCouponError("expired")
+        # coupons (eligibility.md): every presented code is checked, in order
+        presented = self.presented_codes(discounts)
+        codes = [code for code, _, _ in presented]
 
         # gates (eligibility.md), in priority order
         outcomes = []
         accruing = []
         for d in discounts:
             o = Outcome(d)
-            reason = self.gates(d, code)
+            reason = self.gates(d, codes)
             if reason is None:
                 o.targeted = [
                     i
@@ -588,6 +666,13 @@ class Oracle:
                     reason = "conditions_not_met"
                 else:
                     reason = self.measure(o, cart, requested_total)
+                    if (
+                        reason is None
+                        and o.to_shipping
+                        and not self.shipping_lines
+                        and d.get("type") != "BONUS"
+                    ):
+                        reason = "no_shipping"  # after gate 7, before the stacking pick
             if d.get("type") == "BONUS":
                 if reason is None:
                     accruing.append(o)
@@ -611,6 +696,7 @@ class Oracle:
         if not self.settings.get("allowGiftStacking", False):
             givers = givers[:1]
         gift_lines: list[tuple[Mapping[str, Any], int]] = []
+        gave: list[Outcome] = []  # the discounts whose gifts became gift lines
         left_out: list[str] = []
         for o in givers:
             for gift in o.discount["gifts"]:
@@ -633,42 +719,36 @@ class Oracle:
                             wanted -= taken
                     # units the paid lines did not hold are simply added (decisions.md)
                 gift_lines.append((product, quantity))
+                gave.append(o)
 
         total_raw = sum((line.amount for line in cart), Fraction(0))
 
         # amounts (stacking-and-cap.md): TO_PRODUCT ones first, then TO_ORDER ones, each in
-        # priority order
+        # priority order; the TO_SHIPPING ones come after the cap (shipping-discounts.md)
         current = [line.amount for line in cart]
         application = [o for o in eligible if o.to_product] + [
-            o for o in eligible if not o.to_product
+            o for o in eligible if not o.to_product and not o.to_shipping
         ]
         for o in application:
-            v = o.value
             if o.to_product:
                 uncapped = {}
                 discounted = self.units_discounted(o, current, cart)
                 for i in o.targeted:
                     n, q = current[i], cart[i].quantity
                     uncapped[i] = self.line_amount(o, n, q, discounted[i])
-                whole = sum(uncapped.values(), Fraction(0))
+                uncapped_total = sum(uncapped.values(), Fraction(0))
+                whole = uncapped_total
                 if o.max_amount is not None and whole > o.max_amount:
                     whole = o.max_amount
+                whole = self.limited(o, whole)
+                if whole < uncapped_total:  # one sharing, over the uncapped amounts
                     shares = largest_remainder(whole, [uncapped[i] for i in o.targeted], unit)
                     o.shares = dict(zip(o.targeted, shares, strict=True))
                 else:
                     o.shares = uncapped
             else:
                 base = sum((current[i] for i in o.targeted), Fraction(0))
-                if o.kind == "PERCENTAGE":
-                    whole = round_half_up_to_unit(base * v / 100, unit)
-                elif o.kind == "FIXED_AMOUNT":
-                    whole = min(v, base)
-                elif o.kind == "FIXED_PRICE":
-                    whole = max(Fraction(0), base - v)
-                else:
-                    whole = Fraction(0)
-                if o.max_amount is not None and whole > o.max_amount:
-                    whole = o.max_amount
+                whole = self.order_amount(o, base)
                 shares = largest_remainder(whole, [current[i] for i in o.targeted], unit)
                 o.shares = dict(zip(o.targeted, shares, strict=True))
             o.amount = sum(o.shares.values(), Fraction(0))
@@ -698,7 +778,19 @@ class Oracle:
         total_discount = sum((o.amount for o in applied), Fraction(0))
         total_with_discount = max(Fraction(0), total_raw - total_discount)
 
-        # bonus (bonus.md)
+        # shipping discounts (shipping-discounts.md): after the cap, by priority, each on
+        # what the ones before it left of the shipping lines, shared in proportion to them
+        shipping_left = [exact(s["price"]) for s in self.shipping_lines]
+        for o in [o for o in eligible if o.to_shipping]:
+            o.amount = self.order_amount(o, sum(shipping_left, Fraction(0)))
+            shares = largest_remainder(o.amount, shipping_left, unit)
+            shipping_left = [
+                left - share for left, share in zip(shipping_left, shares, strict=True)
+            ]
+        shipping_total = sum(shipping_left, Fraction(0))
+
+        # bonus (bonus.md); bonus may pay shipping, after its discounts (taxes.md)
+        payable = total_with_discount + shipping_total
         c = self.customer
         balance = Fraction(0)
         if c is not None and c.get("bonusBalance") is not None:
@@ -706,19 +798,17 @@ class Oracle:
         min_order = self.settings.get("minOrderAmountForBonus")
         min_bonus = self.settings.get("minBonusAmount")
         percent = self.settings.get("maxBonusPaymentPercent")
-        if (min_order is not None and total_with_discount < exact(min_order)) or (
+        if (min_order is not None and payable < exact(min_order)) or (
             min_bonus is not None and balance < exact(min_bonus)
         ):
             max_bonus = Fraction(0)
         else:
-            max_bonus = min(balance, total_with_discount)
+            max_bonus = min(balance, payable)
             if percent is not None:
-                max_bonus = min(
-                    max_bonus, floor_to_unit(total_with_discount * exact(percent) / 100, unit)
-                )
+                max_bonus = min(max_bonus, floor_to_unit(payable * exact(percent) / 100, unit))
         request = self.order.get("bonusAmount")
         bonus_applied = min(exact(request) if request is not None else Fraction(0), max_bonus)
-        total_due = total_with_discount - bonus_applied
+        total_due = max(Fraction(0), total_with_discount - bonus_applied)
 
         accrual = Fraction(0)
         for o in accruing:
@@ -730,25 +820,35 @@ class Oracle:
                 earned = Fraction(0)
             if o.max_amount is not None:
                 earned = min(earned, o.max_amount)
+            left = self.budget_left(o)  # usage-limits.md: a budget caps accrual as well
+            if left is not None:
+                earned = min(earned, left)
             accrual += earned
 
         # output (scenario.md, the result)
-        coupon = None
-        if coupon_owner is not None and coupon_def is not None:
-            owner = next(o for o in outcomes if o.discount is coupon_owner)
-            coupon = {
-                "code": coupon_def["code"],
-                "valid": True,
-                "applied": owner.applied,
-                "discountId": coupon_owner["id"],
-                "discountIdentifier": coupon_owner.get("identifier"),
-            }
+        coupons = []  # one object per presented code, in order
+        for _, owner_discount, found in presented:
+            owner = next(o for o in outcomes if o.discount is owner_discount)
+            coupons.append(
+                {
+                    "code": found["code"],
+                    "valid": True,
+                    "applied": owner.applied,
+                    "discountId": owner_discount["id"],
+                    "discountIdentifier": owner_discount.get("identifier"),
+                }
+            )
+        coupon = coupons[0] if coupons else None
 
         def echo(o: Outcome) -> dict[str, Any]:
-            own = code is not None and any(
-                self.same_code(code, x["code"]) for x in self.coupon_list(o.discount)
-            )
-            return {**o.discount, "coupon": coupon if own else None}
+            # UNDOCUMENTED: with several codes, the object of the first presented code
+            # that is one of its own (decisions.md says so for one code).
+            own = [
+                obj
+                for (typed, _, _), obj in zip(presented, coupons, strict=True)
+                if any(self.same_code(typed, x["code"]) for x in self.coupon_list(o.discount))
+            ]
+            return {**o.discount, "coupon": own[0] if own else None}
 
         by_priority_applied = [o for o in outcomes if o.applied]
         settings_echo = {
@@ -838,15 +938,23 @@ class Oracle:
             # UNDOCUMENTED: a marker given twice is reported once.
             if marker not in known and entry not in warnings:
                 warnings.append(entry)
+        ids = {str(d["id"]) for d in discounts}
+        warnings += [
+            {"code": "unknown_usage", "discountId": key}
+            for key in self.usage or {}
+            if key not in ids
+        ]
 
-        return {
+        document = {
             "totalSum": out(total_with_discount),
             "totalSumWithDiscount": out(total_with_discount),
             "bonusApplied": out(bonus_applied),
             "totalDue": out(total_due),
             "currency": self.s["currency"],
             "discountConfig": {
-                "orderDiscounts": [echo(o) for o in by_priority_applied if not o.to_product],
+                "orderDiscounts": [
+                    echo(o) for o in by_priority_applied if not o.to_product and not o.to_shipping
+                ],
                 "productDiscounts": [echo(o) for o in by_priority_applied if o.to_product],
                 "coupon": coupon,
                 "settings": settings_echo,
@@ -879,6 +987,53 @@ class Oracle:
             "bonusAccrual": out(accrual),
             "warnings": warnings,
         }
+        if any(o.to_shipping for o in outcomes):
+            document["discountConfig"]["shippingDiscounts"] = [
+                echo(o) for o in by_priority_applied if o.to_shipping
+            ]
+        document.update(self.extensions(outcomes, coupons, shipping_left, gave))
+        return document
+
+    def extensions(
+        self,
+        outcomes: list[Outcome],
+        coupons: list[dict[str, Any]],
+        shipping_left: list[Fraction],
+        gave: list[Outcome],
+    ) -> dict[str, Any]:
+        """``coupons``, ``shipping`` and ``usage``, each only when its input is given."""
+        out = lambda amount: money_out(amount, self.exponent)  # noqa: E731
+        result: dict[str, Any] = {}
+        if self.order.get("couponCodes") is not None:
+            result["coupons"] = coupons
+        if self.shipping_lines:
+            result["shipping"] = [
+                {
+                    "id": s["id"],
+                    "name": s.get("name", ""),
+                    "price": out(exact(s["price"])),
+                    "discount": out(exact(s["price"]) - left),
+                    "priceWithDiscount": out(left),
+                }
+                for s, left in zip(self.shipping_lines, shipping_left, strict=True)
+            ]
+        fields = ("usageLimit", "usageLimitPerCustomer", "budget")
+        if self.usage is not None or any(
+            o.discount.get(f) is not None for o in outcomes for f in fields
+        ):
+            # what the order adds to the counters: every discount applied with an amount
+            # above 0, or whose gifts were given (decisions.md: capped out, it counts too)
+            result["usage"] = [
+                {
+                    "discountId": o.discount["id"],
+                    "identifier": o.discount.get("identifier"),
+                    "uses": 1,
+                    "spent": out(o.amount if o.applied else Fraction(0)),
+                }
+                for o in outcomes
+                if (o.applied and o.amount > 0) or any(g is o for g in gave)
+            ]
+        return result
 
 
 def expected(scenario: Mapping[str, Any]) -> dict[str, Any]:

@@ -172,3 +172,36 @@ def unit_counting(draw: st.DrawFn) -> dict[str, Any]:
             "buyConditions": [{"conditionType": "PRODUCT", "entityIds": draw(some_ids)}],
         }
     return scenario
+
+
+# -- shipping discounts and usage (docs/shipping-discounts.md, docs/usage-limits.md) ---------
+
+
+def applied_entries(doc: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The ``explanation`` entries of the applied discounts."""
+    return [e for e in doc["explanation"] if e["status"] == "applied"]
+
+
+def shipping_ids(doc: Mapping[str, Any]) -> set[str]:
+    """Ids (as text) of the applied ``TO_SHIPPING`` discounts."""
+    return {str(d["id"]) for d in doc["discountConfig"].get("shippingDiscounts", [])}
+
+
+def goods_applied(doc: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The applied discounts on goods: all but the shipping ones."""
+    shipping = shipping_ids(doc)
+    return [e for e in applied_entries(doc) if str(e["id"]) not in shipping]
+
+
+def shipping_after_discounts(doc: Mapping[str, Any]) -> Decimal:
+    """What the shipping lines cost after the shipping discounts (0 without any)."""
+    return sum((s["priceWithDiscount"] for s in doc.get("shipping", [])), Decimal(0))
+
+
+def budget_left(scenario: Mapping[str, Any], discount_id: Any) -> Decimal | None:
+    """``budget.amount − spent`` of a discount before this preview (None: no budget)."""
+    budget = discount_by_id(scenario)[str(discount_id)].get("budget")
+    if budget is None:
+        return None
+    entry = (scenario.get("usage") or {}).get(str(discount_id)) or {}
+    return dec(budget["amount"]) - dec(entry.get("spent", 0))

@@ -22,12 +22,17 @@ from pricing import strategies as ps
 from .support import (
     EXPONENT,
     all_money,
+    applied_entries,
+    budget_left,
     canon,
     cap_percentages,
     computed_money,
     dec,
     discount_by_id,
+    goods_applied,
     mutate_everything,
+    shipping_after_discounts,
+    shipping_ids,
     unit_counting,
     with_settings,
 )
@@ -73,10 +78,11 @@ def test_totals_are_ordered(scenario: dict[str, Any]) -> None:
 def test_total_discount_is_the_sum_of_discounts_and_of_line_discounts(
     scenario: dict[str, Any],
 ) -> None:
-    """totalRaw − totalSumWithDiscount = Σ applied amounts = Σ line discounts, exactly."""
+    """totalRaw − totalSumWithDiscount = Σ applied amounts on goods = Σ line discounts,
+    exactly (shipping discounts are not part of it)."""
     doc = pricing.preview(scenario).document
     total_discount = doc["discountConfig"]["totalRaw"] - doc["totalSumWithDiscount"]
-    assert total_discount == sum((e["amount"] for e in applied(doc)), ZERO)
+    assert total_discount == sum((e["amount"] for e in goods_applied(doc)), ZERO)
     lines = doc["lines"]
     assert total_discount == sum(
         (line["productDiscount"] + line["orderDiscount"] for line in lines), ZERO
@@ -99,7 +105,7 @@ def test_total_discount_is_the_sum_of_discounts_and_of_line_discounts(
                 by_identifier[d["identifier"]] = (
                     by_identifier.get(d["identifier"], ZERO) + (d["amount"])
                 )
-    for e in applied(doc):
+    for e in goods_applied(doc):
         if e["identifier"] is not None:
             assert by_identifier.get(e["identifier"], ZERO) == e["amount"], e
 
@@ -153,8 +159,13 @@ def test_without_stacking_at_most_one_discount_applies(scenario: dict[str, Any])
     assert len(applied(doc)) <= 1
     products = doc["discountConfig"]["productDiscounts"]
     orders = doc["discountConfig"]["orderDiscounts"]
-    assert len(products) + len(orders) <= 1
-    assert not any(e["capped"] for e in doc["explanation"])
+    shipping = doc["discountConfig"].get("shippingDiscounts", [])
+    assert len(products) + len(orders) + len(shipping) <= 1
+    # the cap holds only with stacking on: what is capped here, a budget cut
+    rules = discount_by_id(scenario)
+    assert not any(
+        e["capped"] and not rules[str(e["id"])].get("budget") for e in doc["explanation"]
+    )
 
 
 @given(SCENARIOS)
@@ -207,14 +218,15 @@ def test_bonus_limits_hold(scenario: dict[str, Any]) -> None:
     settings = scenario["settings"]
     customer = scenario["customer"]
     request = scenario["order"].get("bonusAmount")
-    payable = doc["totalSumWithDiscount"]
+    # bonus may pay shipping, after its discounts (docs/taxes.md, docs/shipping-discounts.md)
+    payable = doc["totalSumWithDiscount"] + shipping_after_discounts(doc)
     balance = ZERO
     if customer is not None and customer.get("bonusBalance") is not None:
         balance = dec(customer["bonusBalance"])
     applied_bonus = doc["bonusApplied"]
 
     assert doc["discountConfig"]["bonusApplied"] == applied_bonus
-    assert doc["totalDue"] == payable - applied_bonus
+    assert doc["totalDue"] == max(ZERO, doc["totalSumWithDiscount"] - applied_bonus)
     assert ZERO <= applied_bonus <= (ZERO if request is None else dec(request))
     assert applied_bonus <= balance
     assert applied_bonus <= payable
@@ -240,6 +252,69 @@ def test_bonus_limits_hold(scenario: dict[str, Any]) -> None:
         )
         assert bonus["maxBonusDiscount"] <= min(balance, payable)
     assert doc["bonusAccrual"] >= 0
+
+
+# -- shipping discounts, usage limits and budgets ---------------------------------------
+
+EXTENSIONS = amounts_first(ps.FEATURES) | ps.scenarios(
+    features={"shipping", "usage", "coupon_codes", "max_amount", "cap", "no_stacking", "gifts"},
+    max_discounts=8,
+)
+
+
+@given(EXTENSIONS)
+def test_a_shipping_discount_never_exceeds_the_shipping(scenario: dict[str, Any]) -> None:
+    """Per shipping line 0 ≤ discount ≤ price; the shipping discounts add up to what the
+    lines lost, and tax (when shown) is on what is left."""
+    doc = pricing.preview(scenario).document
+    lines = doc.get("shipping", [])
+    for s in lines:
+        assert ZERO <= s["discount"] <= s["price"], s
+        assert s["priceWithDiscount"] == s["price"] - s["discount"]
+    given_off = sum(
+        (e["amount"] for e in applied_entries(doc) if str(e["id"]) in shipping_ids(doc)), ZERO
+    )
+    assert given_off == sum((s["discount"] for s in lines), ZERO)
+    assert given_off <= sum((s["price"] for s in lines), ZERO)
+    if lines and "taxes" in doc:
+        assert doc["taxes"]["shipping"] == shipping_after_discounts(doc)  # no tax rates drawn
+
+
+@given(EXTENSIONS)
+def test_the_usage_output_adds_up_to_the_applied_discounts(scenario: dict[str, Any]) -> None:
+    """Σ ``usage[].spent`` = Σ applied amounts (goods and shipping); one entry per
+    discount, each with one use, in priority order."""
+    doc = pricing.preview(scenario).document
+    if "usage" not in doc:
+        return
+    usage = doc["usage"]
+    assert sum((u["spent"] for u in usage), ZERO) == sum(
+        (e["amount"] for e in applied_entries(doc)), ZERO
+    )
+    order = [str(e["id"]) for e in doc["explanation"]]
+    listed = [str(u["discountId"]) for u in usage]
+    assert listed == sorted(set(listed), key=order.index)
+    assert all(u["uses"] == 1 for u in usage)
+    spent = {str(e["id"]): e["amount"] for e in applied_entries(doc) if e["amount"] > 0}
+    assert spent == {str(u["discountId"]): u["spent"] for u in usage if u["spent"] > 0}
+
+
+@given(EXTENSIONS)
+def test_a_discount_never_exceeds_its_remaining_budget(scenario: dict[str, Any]) -> None:
+    """No discount (nor a BONUS program's accrual) gives away more than
+    ``budget.amount − spent``; one whose budget is spent out never applies."""
+    doc = pricing.preview(scenario).document
+    for e in doc["explanation"]:
+        left = budget_left(scenario, e["id"])
+        if left is None:
+            continue
+        assert e["amount"] <= max(left, ZERO), e
+        if left <= 0:
+            assert e["status"] == "not_applied"
+    programs = [d for d in scenario["discounts"] if d.get("type") == "BONUS"]
+    lefts = [budget_left(scenario, d["id"]) for d in programs]
+    if programs and all(left is not None for left in lefts):  # every program has a budget
+        assert doc["bonusAccrual"] <= sum((max(left or ZERO, ZERO) for left in lefts), ZERO)
 
 
 # -- input independence and output stability ------------------------------------------
@@ -300,12 +375,13 @@ def test_a_compiled_engine_does_not_carry_state_between_previews(scenario: dict[
         categories=scenario["categories"],
     )
     at = datetime.fromisoformat(scenario["at"])
-    first = engine.preview(scenario["order"], at=at, customer=scenario["customer"])
+    usage = scenario.get("usage")
+    first = engine.preview(scenario["order"], at=at, customer=scenario["customer"], usage=usage)
     expected = pricing.preview(scenario).to_json()
     assert first.to_json() == expected
     mutate_everything(first.to_dict())
     mutate_everything(first.document)
-    again = engine.preview(scenario["order"], at=at, customer=scenario["customer"])
+    again = engine.preview(scenario["order"], at=at, customer=scenario["customer"], usage=usage)
     assert again.to_json() == expected
 
 

@@ -116,3 +116,26 @@ def test_engine_matches_oracle_on_units(scenario: dict[str, Any]) -> None:
     """Every product discount counts units: the d-unit bases, the order of units, the
     sets of a buy-get and the units it may take from those both bought and got."""
     check(scenario)
+
+
+@given(
+    ps.scenarios(
+        features={
+            "shipping",
+            "usage",
+            "coupon_codes",
+            "coupons",
+            "audience",
+            "max_amount",
+            "cap",
+            "no_stacking",
+            "gifts",
+        },
+        max_discounts=8,
+        coupon_errors=True,
+    )
+)
+def test_engine_matches_oracle_on_shipping_usage_and_codes(scenario: dict[str, Any]) -> None:
+    """Shipping discounts after the cap, usage gates and budgets near their limits,
+    several coupon codes (some refused): the extensions' arithmetic and gates."""
+    check(scenario)

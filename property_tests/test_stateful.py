@@ -23,7 +23,18 @@ import pricing
 from pricing import strategies as ps
 
 from . import oracle
-from .support import EXPONENT, canon, computed_money, dec, discount_by_id, project
+from .support import (
+    EXPONENT,
+    applied_entries,
+    budget_left,
+    canon,
+    computed_money,
+    dec,
+    discount_by_id,
+    goods_applied,
+    project,
+    shipping_after_discounts,
+)
 from .test_oracle import predict
 
 ZERO = Decimal(0)
@@ -35,9 +46,9 @@ def assert_invariants(scenario: dict[str, Any], doc: Any) -> None:
     settings = scenario["settings"]
     raw = doc["discountConfig"]["totalRaw"]
     assert ZERO <= doc["totalDue"] <= doc["totalSumWithDiscount"] == doc["totalSum"] <= raw
-    applied = [e for e in doc["explanation"] if e["status"] == "applied"]
+    applied = applied_entries(doc)
     total_discount = raw - doc["totalSumWithDiscount"]
-    assert total_discount == sum((e["amount"] for e in applied), ZERO)
+    assert total_discount == sum((e["amount"] for e in goods_applied(doc)), ZERO)
     assert total_discount == sum(
         (line["productDiscount"] + line["orderDiscount"] for line in doc["lines"]), ZERO
     )
@@ -59,7 +70,17 @@ def assert_invariants(scenario: dict[str, Any], doc: Any) -> None:
         assert value.as_tuple().exponent == -exponent, path
     request = scenario["order"].get("bonusAmount")
     assert doc["bonusApplied"] <= (ZERO if request is None else dec(request))
-    assert doc["bonusApplied"] <= doc["totalSumWithDiscount"]
+    assert doc["bonusApplied"] <= doc["totalSumWithDiscount"] + shipping_after_discounts(doc)
+    for s in doc.get("shipping", []):
+        assert ZERO <= s["discount"] <= s["price"]
+        assert s["priceWithDiscount"] == s["price"] - s["discount"]
+    if "usage" in doc:
+        assert sum((u["spent"] for u in doc["usage"]), ZERO) == sum(
+            (e["amount"] for e in applied), ZERO
+        )
+    for e in applied:
+        left = budget_left(scenario, e["id"])
+        assert left is None or e["amount"] <= left
 
 
 class Shopper(RuleBasedStateMachine):
@@ -88,6 +109,7 @@ class Shopper(RuleBasedStateMachine):
         }
         self.codes = [*sorted(codes), "NO-SUCH-CODE"]
         self.scenario["order"].pop("couponCode", None)
+        self.scenario["order"].pop("couponCodes", None)
 
     @property
     def order(self) -> dict[str, Any]:
@@ -122,6 +144,10 @@ class Shopper(RuleBasedStateMachine):
     def apply_coupon(self, data: st.DataObject) -> None:
         code = data.draw(st.sampled_from(self.codes), label="code")
         self.order["couponCode"] = code
+        if "couponCodes" in self.order:  # a code is presented once (else: bad input)
+            norm = code.strip().casefold()
+            others = [c for c in self.order["couponCodes"] if c.strip().casefold() != norm]
+            self.order["couponCodes"] = others
         want = predict(self.scenario)
         if isinstance(want, str):
             with pytest.raises(pricing.CouponError) as raised:
@@ -133,6 +159,30 @@ class Shopper(RuleBasedStateMachine):
     @rule()
     def remove_coupon(self) -> None:
         del self.order["couponCode"]
+
+    @rule(data=st.data())
+    def present_codes(self, data: st.DataObject) -> None:
+        """More codes beside couponCode (each distinct from the others and from it)."""
+        first = (self.order.get("couponCode") or "").strip().casefold()
+        pool = [c for c in self.codes if c.strip().casefold() != first]
+        codes = data.draw(st.lists(st.sampled_from(pool), unique=True, max_size=3), label="codes")
+        self.order["couponCodes"] = codes
+        want = predict(self.scenario)
+        if isinstance(want, str):
+            with pytest.raises(pricing.CouponError) as raised:
+                pricing.preview(self.scenario)
+            assert raised.value.reason == want
+            del self.order["couponCodes"]  # the shop refuses the codes
+
+    @rule(data=st.data())
+    def choose_shipping(self, data: st.DataObject) -> None:
+        price = data.draw(ps.money(self.scenario["currency"], max_value=30), label="shipping")
+        self.order["shippingLines"] = [{"id": "ship", "name": "Courier", "price": price}]
+
+    @precondition(lambda self: bool(self.order.get("shippingLines")))
+    @rule()
+    def collect_in_store(self) -> None:
+        self.order["shippingLines"] = []
 
     @rule(data=st.data())
     def use_bonus(self, data: st.DataObject) -> None:

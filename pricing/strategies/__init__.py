@@ -51,11 +51,20 @@ subset of [`FEATURES`][pricing.strategies.FEATURES] (default: all of them):
   `PRODUCT_QUANTITY_IN_CART`, `CATEGORY_QUANTITY_IN_CART`, with `conditions`) and
   `discountValue`'s `per`, `maxQuantity` (`quantityScope`, `unitOrder`), `tiers` and
   `buyGet`;
+- `shipping`: `order.shippingLines` (1–3 lines, cheap ones and free ones) and
+  `TO_SHIPPING` discounts (whatever `applicabilities` says);
+- `usage`: `usageLimit`, `usageLimitPerCustomer` and `budget` on discounts, and the
+  scenario's `usage` counters next to those limits (one use left, the last used, a
+  cent of budget left), sometimes for an id no discount has (`unknown_usage`);
+- `coupon_codes`: `order.couponCodes`: codes the discounts define, distinct once
+  normalised (so never refused as duplicates); with `coupon_errors=True` also codes
+  the engine refuses;
 - `input_variants`: the other accepted input forms: `PERCENT`, older `{type, value}`
   conditions, `null` applicability, discounts without `discountValue`, `{id}`
   objects, coupon objects, codes typed in another case, dates in other zone offsets.
 
-Signed prices and tax are not generated (not part of these strategies yet).
+Signed prices and tax rates are not generated (not part of these strategies yet);
+shipping lines carry no ``taxRateId``.
 
 Importing this module with Hypothesis installed also makes ``st.from_type`` work
 for the public models ([`pricing.Scenario`][pricing.Scenario],

@@ -68,6 +68,9 @@ FEATURES: Final[frozenset[str]] = frozenset(
         "unavailable",
         "input_variants",
         "quantity",
+        "shipping",
+        "usage",
+        "coupon_codes",
     }
 )
 """Every feature; the `features` argument of the strategies is a subset of these."""

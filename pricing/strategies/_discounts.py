@@ -42,6 +42,7 @@ from ._basics import (
     _pick,
     _sometimes,
 )
+from ._extensions import _usage_fields
 from ._scalars import _exponent, _format_money, _money_minor, _to_minor, percentages
 from ._vocabulary import _Shop
 
@@ -195,6 +196,8 @@ def _value(draw: DrawFn, space: _DiscountSpace, kind: str) -> Json:
     applicability: str | None = _pick(draw, space.applicabilities)
     if applicability == "TO_ORDER" and _variant(draw, space):
         applicability = None
+    if "shipping" in space.features and _sometimes(draw):
+        applicability = "TO_SHIPPING"
     value = _amount(draw, space, kind)
     max_amount = None
     if "max_amount" in space.features and draw(_BOOLEANS):
@@ -365,6 +368,8 @@ def _discount(draw: DrawFn, space: _DiscountSpace, did: int) -> Json:
         discount["coupons"] = _coupons(draw)
     if "markers" in f and _sometimes(draw):
         discount["activation"] = _pick(draw, ("ON_REQUEST", "ON_REQUEST", "AUTOMATIC"))
+    if "usage" in f and _sometimes(draw, 3):
+        _usage_fields(draw, space.exponent, space.max_price_minor, discount)
     return discount
 
 

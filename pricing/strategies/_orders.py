@@ -25,6 +25,7 @@ from ._basics import (
     _pick,
     _sometimes,
 )
+from ._extensions import _coupon_codes, _shipping_lines
 from ._scalars import _exponent, _format_money, _money_minor, _to_minor, percentages
 from ._vocabulary import _Vocabulary, _vocabulary
 
@@ -147,6 +148,12 @@ def _order(
         order["bonusAmount"] = draw(
             st.none() | _money_minor(0, vocab.max_price_minor * 3, vocab.exponent)
         )
+    if "coupon_codes" in f and _sometimes(draw, 3):
+        order["couponCodes"] = _coupon_codes(
+            draw, codes, order.get("couponCode"), "input_variants" in f
+        )
+    if "shipping" in f and not _sometimes(draw, 3):
+        order["shippingLines"] = _shipping_lines(draw, vocab.exponent, vocab.max_price_minor)
     return order
 
 
@@ -179,7 +186,8 @@ def orders(
     coupon_errors: bool = False,
     max_price: Decimal | int | str = 200,
 ) -> SearchStrategy[Json]:
-    """OneEntry order bodies (``products``, ``couponCode``, markers, ``bonusAmount``).
+    """OneEntry order bodies (``products``, ``couponCode``, markers, ``bonusAmount``; with
+    the ``coupon_codes`` and ``shipping`` features ``couponCodes`` and ``shippingLines``).
 
     Lines are drawn from the available products of ``catalog`` (a product may be on
     several lines); coupon codes and markers from ``discounts``. Unless

@@ -26,9 +26,11 @@ from ._basics import (
     _fixed_or,
     _iso,
     _pick,
+    _sometimes,
 )
 from ._catalog import _catalog, _category_tree
 from ._discounts import _discount_list, _space
+from ._extensions import _usage_input
 from ._orders import _customer, _order, _settings
 from ._scalars import _exponent, _to_minor, currencies, instants
 from ._vocabulary import _vocabulary
@@ -106,7 +108,7 @@ def _scenario(
     )
     vocab = _vocabulary(exponent, features, products, cats, rules, moment, max_price_minor)
     zone = _pick(draw, _ZONES) if "input_variants" in features else UTC
-    return {
+    scenario = {
         "at": _iso(moment, zone),
         "currency": code,
         "categories": cats,
@@ -118,6 +120,9 @@ def _scenario(
         ),
         "order": draw(_order(vocab, *lines, coupon_errors)),
     }
+    if "usage" in features and not _sometimes(draw, 3):
+        scenario["usage"] = _usage_input(draw, exponent, rules)
+    return scenario
 
 
 def _given(value: T | SearchStrategy[T] | None) -> SearchStrategy[T] | None:
