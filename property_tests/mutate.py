@@ -273,7 +273,7 @@ MUTATIONS = (
         "mutate_input",
         "keep the caller's discount dict and write the echo's coupon into it",
         (
-            ("_schema.py", "model._raw = copy.deepcopy(data)", "model._raw = data"),
+            ("_schema/discount.py", "model._raw = copy.deepcopy(data)", "model._raw = data"),
             (
                 "_result/document.py",
                 "    echo: dict[str, Any] = _fresh(dict(raw))\n",

@@ -20,8 +20,9 @@ from pydantic import AwareDatetime
 from .._engine import Engine
 from .._errors import ScenarioError
 from .._json import loads
-from .._schema import Customer, Order, Usage, UsageEntry, _Strict, validate
+from .._schema import Customer, Order, Usage, UsageEntry, validate
 from .._schema import RuleSet as _RuleSetModel
+from .._schema.base import _Strict
 
 __all__ = [
     "Cart",
