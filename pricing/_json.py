@@ -273,4 +273,6 @@ def dumps(value: Any, *, indent: int | None = None, fragments: Sequence[str] = (
         return text
     if fragments:
         text = _FRAGMENT.sub(lambda m: fragments[int(m.group(1))], text)
+        if _MARK not in text:
+            return text
     return text.replace(f'"{_MARK}', "").replace(f'{_MARK}"', "")
