@@ -13,6 +13,7 @@ from typing import Any
 
 from .catalog import CompiledCatalog
 from .gates import Gates, Windows
+from .quantity import BuyGet
 from .rules import Rule
 
 __all__ = ["RuleIndex", "bits_of", "index_rules"]
@@ -45,6 +46,9 @@ class RuleIndex:
     """Every rule identifier (to tell unknown markers)."""
     warnings: tuple[Mapping[str, Any], ...]
     """What compiling found to say (``unknown_field``): the first warnings of every preview."""
+    line_quantities: bool = False
+    """Whether some rule (or buy-get's buy side) has a ``LINE_QUANTITY`` condition: only
+    then does matching a cart look at each line's quantity."""
 
 
 def index_rules(
@@ -73,4 +77,11 @@ def index_rules(
         coupon_owners=owners,
         identifiers=frozenset(r.identifier for r in rules if r.identifier is not None),
         warnings=warnings,
+        line_quantities=any(_counts_lines(rule) for rule in rules),
     )
+
+
+def _counts_lines(rule: Rule) -> bool:
+    """Whether ``rule`` (or its buy side) has a ``LINE_QUANTITY`` condition."""
+    buy = rule.measure.buy if isinstance(rule.measure, BuyGet) else None
+    return bool(rule.line_quantity or (buy is not None and buy.line_quantity))
