@@ -303,8 +303,8 @@ MUTATIONS = (
         (
             (
                 "_money.py",
-                "        return Decimal(minor).scaleb(-self.exponent)",
-                "        return Decimal(minor).scaleb(-self.exponent).normalize()",
+                "        return Decimal(minor).scaleb(-self.exponent, _EXACT)",
+                "        return Decimal(minor).scaleb(-self.exponent, _EXACT).normalize()",
             ),
         ),
     ),
@@ -410,8 +410,8 @@ MUTATIONS = (
         (
             (
                 "_stages/eligibility.py",
-                "                    return self._or_quantity(rule, products & mask)",
-                "                    pass",
+                "                if i in given or (bit & allowed and lines[i].quantity >= least)",
+                "                if i in given",
             ),
         ),
     ),

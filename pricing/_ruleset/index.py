@@ -13,6 +13,7 @@ from typing import Any
 
 from .catalog import CompiledCatalog
 from .gates import Gates, UsageGates, Windows
+from .quantity import BuyGet
 from .rules import Rule
 
 __all__ = ["RuleIndex", "bits_of", "index_rules"]
@@ -53,6 +54,9 @@ class RuleIndex:
     """Every rule's key in the ``usage`` input (to tell ``unknown_usage``)."""
     ships: bool
     """Whether some rule is ``TO_SHIPPING``."""
+    line_quantities: bool = False
+    """Whether some rule (or buy-get's buy side) has a ``LINE_QUANTITY`` condition: only
+    then does matching a cart look at each line's quantity."""
 
 
 def index_rules(
@@ -85,4 +89,11 @@ def index_rules(
         usage_gates=UsageGates.build(rules) if any(r.limited for r in rules) else None,
         usage_keys=frozenset(r.usage_key for r in rules),
         ships=any(r.to_shipping for r in rules),
+        line_quantities=any(_counts_lines(rule) for rule in rules),
     )
+
+
+def _counts_lines(rule: Rule) -> bool:
+    """Whether ``rule`` (or its buy side) has a ``LINE_QUANTITY`` condition."""
+    buy = rule.measure.buy if isinstance(rule.measure, BuyGet) else None
+    return bool(rule.line_quantity or (buy is not None and buy.line_quantity))

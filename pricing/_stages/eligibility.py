@@ -88,7 +88,7 @@ class Eligibility:
         coupons: tuple[CouponMatch, ...] | None = None,
     ) -> None:
         self._rules = rules
-        self._measured = measured or {}
+        self._measured = measured
         """Tiered and buy-get rules past gate 7: the rule the cart makes (``None``: unmet)."""
         self._now = now
         self._live = live
@@ -141,11 +141,12 @@ class Eligibility:
         if not targets:
             return Verdict(rule, "conditions_not_met", ())
         made = rule
-        if k in self._measured:  # after gate 7: a tier reached, a set made
-            measured = self._measured[k]
-            if measured is None:
+        measured = self._measured
+        if measured is not None and k in measured:  # after gate 7: a tier, sets
+            outcome = measured[k]
+            if outcome is None:
                 return Verdict(rule, unmet_reason(rule), ())
-            made = measured
+            made = outcome
         if rule.to_shipping and not self._request.shipping_lines:
             return Verdict(rule, "no_shipping", ())
         return Verdict(made, None, targets)
@@ -241,9 +242,6 @@ class _Cart:
                 if cond.test(self):
                     products = rule.allowed_mask
                     break
-            else:
-                if rule.line_quantity:  # or a line of that quantity
-                    return self._or_quantity(rule, products & mask)
             hits = products & mask
         else:  # every condition true: a cart-level one false for every line
             hits = rule.and_mask & mask
@@ -252,20 +250,32 @@ class _Cart:
             for cond in rule.cart_conditions:
                 if not cond.test(self):
                     return ()
-            if rule.line_quantity:  # and a line of that quantity
-                least, lines = rule.line_quantity, self.lines
-                return tuple([i for i in self.lines_of(hits) if lines[i].quantity >= least])
         return self.lines_of(hits) if hits else ()
 
-    def _or_quantity(self, rule: Rule | Targeting, hits: int) -> tuple[int, ...]:
-        """Under OR: the lines holding a product of ``hits``, and the lines not excluded
-        whose quantity is at least the rule's ``LINE_QUANTITY``."""
-        least, allowed = rule.line_quantity, rule.allowed_mask
+
+class _LineQuantityCart(_Cart):
+    """The cart of a rule set with ``LINE_QUANTITY`` conditions: the one condition that
+    depends on the line itself (its quantity). Rule sets without them use :class:`_Cart`,
+    whose matching has no such check to make."""
+
+    __slots__ = ()
+
+    def targets_of(self, rule: Rule | Targeting) -> tuple[int, ...]:
+        """The lines the other conditions give, and the rule's least line quantity:
+        under AND a line needs it too; under OR it is enough (for a line not excluded)."""
+        found = _Cart.targets_of(self, rule)
+        least = rule.line_quantity
+        if not least:
+            return found
+        lines = self.lines
+        if not rule.logic_or:
+            return tuple([i for i in found if lines[i].quantity >= least])
+        allowed, given = rule.allowed_mask, frozenset(found)
         return tuple(
             [
                 i
-                for i, (bit, line) in enumerate(zip(self.bits, self.lines, strict=True))
-                if bit & hits or (bit & allowed and line.quantity >= least)
+                for i, bit in enumerate(self.bits)
+                if i in given or (bit & allowed and lines[i].quantity >= least)
             ]
         )
 
@@ -337,7 +347,8 @@ class _Matched:
 
     def __init__(self, rules: tuple[Rule, ...], cart: _Cart, candidates: int) -> None:
         self.targeted: dict[int, tuple[int, ...]] = {}
-        self.measured: dict[int, Rule | None] = {}
+        self.measured: dict[int, Rule | None] | None = None
+        """Tiered and buy-get rules past gate 7 (made when the first is met)."""
         self.eligible: list[Target] = []
         self.to_product: list[Target] = []
         self.to_order: list[Target] = []
@@ -357,6 +368,8 @@ class _Matched:
                 else:
                     if rule.measure is not None:  # a tier to reach, sets to make
                         made = measure(rule, targets, cart.lines, cart.targets_of)
+                        if self.measured is None:
+                            self.measured = {}
                         self.measured[k] = made
                         if made is None:
                             continue
@@ -435,11 +448,12 @@ def decide(
     passing = live & ~index.gates.blocked(customer, codes, markers)
     if index.usage_gates is not None:
         passing &= ~index.usage_gates.blocked(customer, request.usage)
-    matched = _Matched(index.rules, _Cart(lines, customer), passing & _reach(index, lines))
+    cart = (_LineQuantityCart if index.line_quantities else _Cart)(lines, customer)
+    matched = _Matched(index.rules, cart, passing & _reach(index, lines))
     if index.ships:
         matched.split_shipping(index.rules, request.shipping_lines)
     dropped = 0 if allow_stacking else matched.keep_first()
-    if coupon is not None and matched.measured:
+    if coupon is not None and matched.measured is not None:
         coupon = _measured_coupon(index, coupon, matched.measured)
         if coupons:
             coupons = tuple(_measured_coupon(index, c, matched.measured) for c in coupons)
