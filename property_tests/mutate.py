@@ -430,6 +430,133 @@ MUTATIONS = (
     ),
 )
 
+# Shipping discounts, usage limits and budgets, several coupon codes.
+_CAP_THEN_SHIPPING = """        applied = cap_discounts(settings, total_raw, applied)
+        # Shares always sum to their discount's amount; a capped-out one's amount is 0.
+        total_with_discount = total_raw - sum([a.amount for a in applied])
+        shipping, charges = apply_shipping_discounts(
+            eligibility.to_shipping, request, read_charges(rs, request), budgets
+        )
+"""
+_SHIPPING_IN_THE_CAP = """        shipping, charges = apply_shipping_discounts(
+            eligibility.to_shipping, request, read_charges(rs, request), budgets
+        )
+        if shipping is not None:  # the shipping discounts counted under maxDiscountValue
+            capped = cap_discounts(settings, total_raw, [*applied, *shipping.applied])
+            applied, shipping.applied = capped[: len(applied)], capped[len(applied) :]
+        else:
+            applied = cap_discounts(settings, total_raw, applied)
+        total_with_discount = total_raw - sum([a.amount for a in applied])
+"""
+_MAX_AMOUNT_THEN_BUDGET = """        if rule.max_amount is not None and total > rule.max_amount:
+            most = rule.max_amount
+        capped = False
+        if budgets is not None:
+            most, capped = budgets.cut(rule, most)
+"""
+_BUDGET_THEN_MAX_AMOUNT = """        capped = False
+        if budgets is not None:
+            most, capped = budgets.cut(rule, most)
+        if rule.max_amount is not None and most > rule.max_amount:
+            most = rule.max_amount
+"""
+_FIRST_USAGE_GATE = """    uses, customer_uses, spent = (0, 0, 0) if counts is None else counts
+"""
+
+EXTENSION_MUTATIONS = (
+    Mutation(
+        "shipping_in_the_cap",
+        "shipping discounts counted against maxDiscountValue (the cap limits goods only)",
+        (("_engine.py", _CAP_THEN_SHIPPING, _SHIPPING_IN_THE_CAP),),
+    ),
+    Mutation(
+        "budget_before_max_amount",
+        "a TO_PRODUCT discount's budget applied before its maxAmount (capped set by the wrong cut)",
+        (("_stages/product_discounts.py", _MAX_AMOUNT_THEN_BUDGET, _BUDGET_THEN_MAX_AMOUNT),),
+    ),
+    Mutation(
+        "budget_ignored",
+        "a discount's budget never cuts its amount (only the budget_exhausted gate holds)",
+        (
+            (
+                "_stages/usage.py",
+                "        return (total, False) if total <= left else (left, True)",
+                "        return total, False",
+            ),
+        ),
+    ),
+    Mutation(
+        "usage_gates_out_of_order",
+        "budget_exhausted asked before usage_limit_reached and the per-customer gates",
+        (
+            (
+                "_ruleset/gates.py",
+                _FIRST_USAGE_GATE,
+                _FIRST_USAGE_GATE
+                + "    if rule.budget is not None and spent >= rule.budget:\n"
+                + '        return "budget_exhausted"\n',
+            ),
+        ),
+    ),
+    Mutation(
+        "guest_meets_customer_limit",
+        "a guest passes a usageLimitPerCustomer (counted as 0 uses) instead of failing with guest",
+        (
+            (
+                "_ruleset/gates.py",
+                '        if customer is None:\n            return "guest"\n'
+                "        if customer_uses",
+                "        if customer_uses",
+            ),
+        ),
+    ),
+    Mutation(
+        "duplicate_codes_accepted",
+        "a coupon code presented twice is not refused",
+        (("_stages/intake.py", "        if norm in seen:", "        if False:"),),
+    ),
+    Mutation(
+        "first_code_only",
+        "gate 5 opens only for the first presented code, not for any of them",
+        (
+            (
+                "_stages/eligibility.py",
+                "        codes = _normalised(coupon, coupons)",
+                "        codes = () if coupon is None else (coupon.normalised,)",
+            ),
+        ),
+    ),
+    Mutation(
+        "no_shipping_ignored",
+        "a TO_SHIPPING discount without shipping lines stays eligible (and can take the one place)",
+        (("_stages/eligibility.py", "        if ships:\n", "        if True:\n"),),
+    ),
+    Mutation(
+        "tax_on_undiscounted_shipping",
+        "shipping taxed on its price as entered, not after the shipping discounts",
+        (
+            (
+                "_engine.py",
+                "        extensions = tax_extensions(rs, charges, paid, applied)",
+                "        extensions = tax_extensions(rs, read_charges(rs, request), paid, applied)",
+            ),
+        ),
+    ),
+    Mutation(
+        "bonus_on_undiscounted_shipping",
+        "the bonus payable total counts shipping as entered, not after its discounts",
+        (
+            (
+                "_engine.py",
+                "shipping=charges.shipping_total",
+                "shipping=read_charges(rs, request).shipping_total",
+            ),
+        ),
+    ),
+)
+
+MUTATIONS += EXTENSION_MUTATIONS
+
 SUITES = ("property_tests", "tests/ruleset/test_formulas.py")
 """The property suite, and the properties of the amount formulas (the amount table)."""
 PYTEST_ARGS = ("-q", "-rfE", "--tb=no", "-p", "no:cacheprovider")

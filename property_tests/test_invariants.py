@@ -13,6 +13,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
@@ -315,6 +316,112 @@ def test_a_discount_never_exceeds_its_remaining_budget(scenario: dict[str, Any])
     lefts = [budget_left(scenario, d["id"]) for d in programs]
     if programs and all(left is not None for left in lefts):  # every program has a budget
         assert doc["bonusAccrual"] <= sum((max(left or ZERO, ZERO) for left in lefts), ZERO)
+
+
+@given(
+    ps.scenarios(features={"shipping", "max_amount", "conditions", "usage"}, max_discounts=6),
+    st.integers(0, 30),
+)
+def test_the_cap_never_reduces_a_shipping_discount(scenario: dict[str, Any], cap: int) -> None:
+    """maxDiscountValue limits the discounts on goods: with a cap or without one, the
+    shipping lines and the shipping discounts come out the same."""
+    without = pricing.preview(with_settings(scenario, allowStacking=True, maxDiscountValue=None))
+    capped = pricing.preview(with_settings(scenario, allowStacking=True, maxDiscountValue=cap))
+    assert without.document.get("shipping") == capped.document.get("shipping")
+    assert without.shipping_discount == capped.shipping_discount
+    shipping = {
+        d["id"]
+        for d in scenario["discounts"]
+        if (d.get("discountValue") or {}).get("applicability") == "TO_SHIPPING"
+    }
+    assert [e for e in without.explanation if e.id in shipping] == [
+        e for e in capped.explanation if e.id in shipping
+    ]
+
+
+@given(
+    ps.scenarios(features={"max_amount", "conditions", "exclusions"}, max_discounts=4),
+    st.data(),
+)
+def test_a_budget_cuts_a_discount_to_what_it_has_left(scenario: dict[str, Any], data: Any) -> None:
+    """Without a budget a discount takes A (maxAmount included). Give it a budget with
+    L > 0 left: it takes min(A, L), and is capped exactly when L < A — the budget is
+    below what maxAmount already allowed. (Stacking on, no cap: nothing else moves.)"""
+    taken = {e.id: e.amount for e in pricing.preview(scenario).explanation if e.amount > 0}
+    if not taken:
+        return
+    did = data.draw(st.sampled_from(sorted(taken)), label="discount")
+    amount = taken[did]
+    unit = Decimal(1).scaleb(-EXPONENT[scenario["currency"]])
+    left = data.draw(
+        st.sampled_from([v for v in (amount - unit, amount, amount + unit, amount * 2) if v > 0]),
+        label="left",
+    )
+    spent = data.draw(st.sampled_from([Decimal(0), unit, Decimal(100)]), label="spent")
+    rule = next(d for d in scenario["discounts"] if d["id"] == did)
+    rule["budget"] = {"amount": str(left + spent)}
+    scenario["usage"] = {str(did): {"spent": str(spent)}}
+    (e,) = [e for e in pricing.preview(scenario).explanation if e.id == did]
+    assert (e.amount, e.capped) == (min(amount, left), left < amount)
+
+
+def _codes_of(scenario: dict[str, Any]) -> list[str]:
+    """Every coupon code of the scenario's discounts, once each (normalised)."""
+    codes: dict[str, str] = {}
+    for d in scenario["discounts"]:
+        for c in d.get("coupons") or ():
+            code = c if isinstance(c, str) else c["code"]
+            codes.setdefault(code.strip().casefold(), code)
+    return list(codes.values())
+
+
+def _reasons(scenario: dict[str, Any], codes: list[str]) -> dict[Any, Any] | None:
+    """Each discount's (status, reason) when ``codes`` are presented (None: a code is
+    refused)."""
+    order = {**scenario["order"], "couponCode": None, "couponCodes": codes}
+    try:
+        result = pricing.preview({**scenario, "order": order})
+    except pricing.CouponError:
+        return None
+    return {e.id: (e.status, e.reason) for e in result.explanation}
+
+
+@given(ps.scenarios(features={"coupons", "coupon_codes", "max_amount"}, max_discounts=8))
+def test_several_codes_open_what_each_opens_alone(scenario: dict[str, Any]) -> None:
+    """Gate 5 passes when any presented code is the discount's: with several codes,
+    each discount fares as it does with a code of its own alone (coupon_required
+    when none of them is its own). Stacking is on and nothing is capped here, so no
+    discount's reason depends on another's."""
+    alone = {code: _reasons(scenario, [code]) for code in _codes_of(scenario)}
+    usable = {code: reasons for code, reasons in alone.items() if reasons is not None}
+    if len(usable) < 2:
+        return
+    together = _reasons(scenario, list(usable))
+    assert together is not None
+    stopped = ("not_applied", "coupon_required")
+    for did, outcome in together.items():
+        opened = [r[did] for r in usable.values() if r[did] != stopped]
+        assert outcome == (opened[0] if opened else stopped), did
+
+
+@given(ps.scenarios(features=ps.FEATURES - {"input_variants"}), st.data())
+def test_a_code_presented_twice_is_refused_naming_it(scenario: dict[str, Any], data: Any) -> None:
+    """The presented codes (couponCode first, then couponCodes) must be distinct once
+    trimmed and case-folded: a repeat, in any case and spacing, is bad input naming
+    its place in couponCodes, before any code is looked up."""
+    order = scenario["order"]
+    codes = [
+        c for c in [order.get("couponCode"), *(order.get("couponCodes") or [])] if c and c.strip()
+    ]
+    code = data.draw(st.sampled_from(codes or ["SAVE10"]), label="code")
+    again = data.draw(st.sampled_from([code, code.lower(), f" {code.upper()}  "]), label="again")
+    if not codes:
+        order["couponCode"] = code
+    listed = order.get("couponCodes") or []
+    order["couponCodes"] = [*listed, again]
+    with pytest.raises(pricing.ScenarioError) as raised:
+        pricing.preview(scenario)
+    assert raised.value.path == f"order.couponCodes[{len(listed)}]"
 
 
 # -- input independence and output stability ------------------------------------------

@@ -53,21 +53,44 @@ def _near(draw: DrawFn, limit: int | None, most: int) -> int:
     return draw(_ints(0, most))
 
 
+def _every_limit_reached(discount: Mapping[str, Any]) -> Json:
+    """Counters at every limit the discount has at once (which gate comes first?)."""
+    entry: Json = {}
+    if discount.get("usageLimit") is not None:
+        entry["uses"] = discount["usageLimit"]
+    if discount.get("usageLimitPerCustomer") is not None:
+        entry["customerUses"] = discount["usageLimitPerCustomer"]
+    if discount.get("budget") is not None:
+        entry["spent"] = discount["budget"]["amount"]
+    return entry
+
+
+def _spent(draw: DrawFn, exponent: int, discount: Mapping[str, Any]) -> str | int:
+    """Money spent: near the budget, or leaving about ``maxAmount`` of it (which of the
+    two cuts the amount?), or anything."""
+    budget = discount.get("budget")
+    if budget is None or _sometimes(draw):
+        return draw(_money_minor(0, 10**exponent * 100, exponent))
+    amount = _to_minor(budget["amount"], exponent)
+    max_amount = (discount.get("discountValue") or {}).get("maxAmount")
+    if max_amount is not None and draw(_BOOLEANS):
+        amount -= _to_minor(max_amount, exponent)  # leave maxAmount, give or take a unit
+    spent = max(0, amount + _pick(draw, (-(10**exponent), -1, 0, 1)))
+    return _format_money(spent, exponent, draw(_BOOLEANS))
+
+
 def _counters(draw: DrawFn, exponent: int, discount: Mapping[str, Any]) -> Json:
-    """One discount's counters, near its limits; a field left out is 0."""
+    """One discount's counters, near its limits (sometimes at all of them); a field
+    left out is 0."""
+    if _sometimes(draw):
+        return _every_limit_reached(discount)
     entry: Json = {}
     if draw(_BOOLEANS):
         entry["uses"] = _near(draw, discount.get("usageLimit"), 10)
     if draw(_BOOLEANS):
         entry["customerUses"] = _near(draw, discount.get("usageLimitPerCustomer"), 5)
-    budget = discount.get("budget")
     if draw(_BOOLEANS):
-        if budget is not None and not _sometimes(draw):
-            amount = _to_minor(budget["amount"], exponent)
-            spent = max(0, amount + _pick(draw, (-(10**exponent), -1, 0, 1)))
-            entry["spent"] = _format_money(spent, exponent, draw(_BOOLEANS))
-        else:
-            entry["spent"] = draw(_money_minor(0, 10**exponent * 100, exponent))
+        entry["spent"] = _spent(draw, exponent, discount)
     return entry
 
 
@@ -90,7 +113,7 @@ def _coupon_codes(
     trimmed and case-folded; with ``variants``, typed in another case and with blanks."""
     taken = set() if first is None else {first.strip().casefold()}
     chosen = []
-    for code in draw(st.lists(_one_of(tuple(codes)), max_size=3)) if codes else []:
+    for code in draw(st.lists(_one_of(tuple(codes)), min_size=1, max_size=3)) if codes else []:
         if code.strip().casefold() not in taken:
             taken.add(code.strip().casefold())
             chosen.append(

@@ -59,8 +59,9 @@ def test_worker_processes_give_the_same_rows() -> None:
 @pytest.mark.parametrize("example", sorted(EXAMPLES.glob("*.json")), ids=lambda p: p.stem)
 def test_examples_as_rule_set_and_cart(example: Path) -> None:
     scenario = pricing.loads_json(example.read_text(encoding="utf-8"))
-    ruleset = {k: v for k, v in scenario.items() if k not in ("order", "customer", "at")}
-    cart = {"order": scenario["order"], "customer": scenario.get("customer"), "at": scenario["at"]}
+    cart_keys = ("order", "customer", "at", "usage")
+    ruleset = {k: v for k, v in scenario.items() if k not in cart_keys}
+    cart = {k: scenario[k] for k in cart_keys if k in scenario}
     (priced,) = batch.price_many([cart], ruleset)
     assert_same(priced, pricing.preview(scenario))
 
