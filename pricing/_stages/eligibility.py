@@ -12,17 +12,15 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from functools import reduce
-from operator import or_
 from typing import Any
 
 from .._errors import CouponError, quote
-from .._ruleset.conditions import Targeting
 from .._ruleset.gates import in_window, reason, usage_reason
 from .._ruleset.index import RuleIndex
 from .._ruleset.rules import Rule, micros, normalise_code
+from .cart import Cart, LineQuantityCart
 from .quantities import measure, unmet_reason
-from .records import CustomerView, Line, Request, Target, UsageCounts, Verdict
+from .records import Line, Request, Target, UsageCounts, Verdict
 
 __all__ = ["CouponMatch", "Eligibility", "decide"]
 
@@ -165,121 +163,6 @@ def _normalised(
     return () if coupon is None else (coupon.normalised,)
 
 
-class _Cart:
-    """What the conditions ask of a cart, computed once per preview (a ``CartFacts``)."""
-
-    __slots__ = (
-        "_total_raw",
-        "_units",
-        "all_positions",
-        "attributes",
-        "bits",
-        "line_of",
-        "lines",
-        "ltv",
-        "mask",
-    )
-
-    def __init__(self, lines: Sequence[Line], customer: CustomerView | None) -> None:
-        self.lines = lines
-        self._total_raw: int | None = None
-        self._units: int | None = None
-        self.ltv = None if customer is None else customer.ltv
-        self.attributes = None if customer is None else customer.attributes
-        self.bits = [line.item.bit for line in lines]
-        """Each line's product bit (see :class:`CompiledCatalog`)."""
-        self.mask = reduce(or_, self.bits, 0)
-        """The products in the cart, as a mask."""
-        self.all_positions = positions = tuple(range(len(lines)))
-        line_of = dict(zip(self.bits, positions, strict=True))
-        self.line_of = line_of if len(line_of) == len(lines) else None
-        """A product's bit → the position of its line, when no product is on two lines."""
-
-    def total_raw(self) -> int:
-        """Σ unit price × quantity (for ``MIN_CART_AMOUNT``), worked out when first asked."""
-        if self._total_raw is None:
-            self._total_raw = sum([line.unit_price * line.quantity for line in self.lines])
-        return self._total_raw
-
-    def units(self, mask: int) -> int:
-        """Σ quantity of the lines whose product is in ``mask`` (quantity conditions)."""
-        if mask & self.mask == self.mask:  # every line: the cart's units, worked out once
-            if self._units is None:
-                self._units = sum([line.quantity for line in self.lines])
-            return self._units
-        return sum(
-            [line.quantity for line, bit in zip(self.lines, self.bits, strict=True) if bit & mask]
-        )
-
-    def lines_of(self, hits: int) -> tuple[int, ...]:
-        """Positions, in request order, of the lines holding one of ``hits`` (a mask of
-        products in the cart)."""
-        if hits == self.mask:
-            return self.all_positions
-        line_of = self.line_of
-        if line_of is not None:  # each product on one line (the common cart)
-            if hits & (hits - 1) == 0:
-                return (line_of[hits],)
-            if hits.bit_count() * 4 < len(line_of):
-                found = []
-                while hits:
-                    bit = hits & -hits  # the lowest product left
-                    found.append(line_of[bit])
-                    hits ^= bit
-                found.sort()
-                return tuple(found)
-        return tuple([i for i, bit in enumerate(self.bits) if bit & hits])
-
-    def targets_of(self, rule: Rule | Targeting) -> tuple[int, ...]:
-        """Positions of the lines ``rule`` targets, not excluded and conditions true
-        (docs/eligibility.md)."""
-        mask = self.mask
-        if not rule.has_conditions:
-            hits = rule.allowed_mask & mask
-        elif rule.logic_or:  # some condition true: a cart-level one true for every line
-            products = rule.or_mask
-            for cond in rule.cart_conditions:
-                if cond.test(self):
-                    products = rule.allowed_mask
-                    break
-            hits = products & mask
-        else:  # every condition true: a cart-level one false for every line
-            hits = rule.and_mask & mask
-            if not hits:
-                return ()  # no line passes the product-level conditions
-            for cond in rule.cart_conditions:
-                if not cond.test(self):
-                    return ()
-        return self.lines_of(hits) if hits else ()
-
-
-class _LineQuantityCart(_Cart):
-    """The cart of a rule set with ``LINE_QUANTITY`` conditions: the one condition that
-    depends on the line itself (its quantity). Rule sets without them use :class:`_Cart`,
-    whose matching has no such check to make."""
-
-    __slots__ = ()
-
-    def targets_of(self, rule: Rule | Targeting) -> tuple[int, ...]:
-        """The lines the other conditions give, and the rule's least line quantity:
-        under AND a line needs it too; under OR it is enough (for a line not excluded)."""
-        found = _Cart.targets_of(self, rule)
-        least = rule.line_quantity
-        if not least:
-            return found
-        lines = self.lines
-        if not rule.logic_or:
-            return tuple([i for i in found if lines[i].quantity >= least])
-        allowed, given = rule.allowed_mask, frozenset(found)
-        return tuple(
-            [
-                i
-                for i, bit in enumerate(self.bits)
-                if i in given or (bit & allowed and lines[i].quantity >= least)
-            ]
-        )
-
-
 _NO_CODES: tuple[str, ...] = ()
 
 
@@ -345,7 +228,7 @@ class _Matched:
         "to_shipping",
     )
 
-    def __init__(self, rules: tuple[Rule, ...], cart: _Cart, candidates: int) -> None:
+    def __init__(self, rules: tuple[Rule, ...], cart: Cart, candidates: int) -> None:
         self.targeted: dict[int, tuple[int, ...]] = {}
         self.measured: dict[int, Rule | None] | None = None
         """Tiered and buy-get rules past gate 7 (made when the first is met)."""
@@ -448,7 +331,7 @@ def decide(
     passing = live & ~index.gates.blocked(customer, codes, markers)
     if index.usage_gates is not None:
         passing &= ~index.usage_gates.blocked(customer, request.usage)
-    cart = (_LineQuantityCart if index.line_quantities else _Cart)(lines, customer)
+    cart = (LineQuantityCart if index.line_quantities else Cart)(lines, customer)
     matched = _Matched(index.rules, cart, passing & _reach(index, lines))
     if index.ships:
         matched.split_shipping(index.rules, request.shipping_lines)
