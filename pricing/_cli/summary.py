@@ -80,7 +80,9 @@ def _lines(result: PreviewResult) -> list[str]:
     """One row per line: quantity, amounts, and each discount's share of it (one a row)."""
     rows = []
     for line in result.lines:
-        shares = [f"{d.identifier}: -{d.amount}" for d in line.discounts if d.amount] or ["-"]
+        shares = [
+            f"{d.identifier or 'unnamed'}: -{d.amount}" for d in line.discounts if d.amount
+        ] or ["-"]
         name = str(line.product_id) + (" (gift)" if line.is_gift else "")
         if line.price_locked:
             name += " (signed price)"
@@ -138,7 +140,8 @@ def _coupon_and_bonus(result: PreviewResult) -> list[str]:
     for coupon in coupons:
         state = "applied" if coupon["applied"] else "not applied"
         out += [
-            f"Coupon {coupon['code']}: valid, {state} (discount {coupon['discountIdentifier']})"
+            f"Coupon {coupon['code']}: valid, {state} "
+            f"(discount {coupon['discountIdentifier'] or coupon['discountId']})"
         ]
     if out:
         out.insert(0, "")

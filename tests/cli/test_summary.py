@@ -118,3 +118,29 @@ def test_summary_shows_shipping_discounts_usage_and_every_code() -> None:
         ["1", "free-ship", "1", "5.99"],
         ["2", "ten", "1", "5.00"],
     ]
+
+
+def test_a_discount_without_identifier_is_named_by_its_id() -> None:
+    """No identifier: the coupon line names the discount's id, a line share says so."""
+    scenario = {
+        "at": "2026-11-22T12:00:00Z",
+        "currency": "USD",
+        "catalog": [{"id": 1, "price": "10.00"}],
+        "discounts": [
+            {
+                "id": 7,
+                "coupons": ["A"],
+                "discountValue": {
+                    "value": 10,
+                    "discountType": "PERCENTAGE",
+                    "applicability": "TO_ORDER",
+                },
+            }
+        ],
+        "order": {"products": [{"productId": 1, "quantity": 1}], "couponCode": "a"},
+    }
+    text = render_summary(pricing.preview(scenario))
+    # 10 % of 10.00 = 1.00
+    assert "Coupon A: valid, applied (discount 7)" in text
+    assert "unnamed: -1.00" in text
+    assert "None" not in text
