@@ -180,15 +180,17 @@ def _value(draw: DrawFn, space: _DiscountSpace, kind: str) -> Json:
         applicability = None
     if "shipping" in space.features and _sometimes(draw):
         applicability = "TO_SHIPPING"
+    # Shipping costs up to a quarter of the top price: so do fixed shipping discounts.
+    most = space.max_price_minor // 4 if applicability == "TO_SHIPPING" else space.max_price_minor
     if kind == "PERCENTAGE":
         value: Any = draw(percentages())
     elif kind in ("FIXED_AMOUNT", "FIXED_PRICE"):
-        value = draw(_money_minor(0, space.max_price_minor, space.exponent))
+        value = draw(_money_minor(0, most, space.exponent))
     else:
         value = 0
     max_amount = None
     if "max_amount" in space.features and draw(_BOOLEANS):
-        max_amount = draw(_money_minor(0, space.max_price_minor * 2, space.exponent))
+        max_amount = draw(_money_minor(0, most * 2, space.exponent))
     type_name = "PERCENT" if kind == "PERCENTAGE" and _variant(draw, space) else kind
     return {
         "value": value,
