@@ -215,7 +215,7 @@ class Engine:
         paid = gifts.lines
         current = [line.unit_price * line.quantity for line in paid]
         total_raw = sum(current)
-        budgets = budgets_for(rs, request)
+        budgets = budgets_for(rs, request)  # what each discount's own budget has left
         applied = apply_product_discounts(eligibility.to_product, paid, current, budgets)
         budget = budget_left(settings, total_raw, applied)
         applied += apply_order_discounts(eligibility.to_order, current, budget, budgets)

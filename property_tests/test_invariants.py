@@ -252,6 +252,20 @@ def test_bonus_limits_hold(scenario: dict[str, Any]) -> None:
             ZERO if request is None else dec(request), bonus["maxBonusDiscount"]
         )
         assert bonus["maxBonusDiscount"] <= min(balance, payable)
+        # ... and it is exactly the least of the three limits on the payable total
+        most = min(balance, payable)
+        if percent is not None:
+            rate = (payable * dec(percent) / 100).scaleb(exponent).to_integral_value("ROUND_FLOOR")
+            most = min(most, rate.scaleb(-exponent))
+        floor_order, floor_balance = (
+            settings.get("minOrderAmountForBonus"),
+            settings.get("minBonusAmount"),
+        )
+        if (floor_order is not None and payable < dec(floor_order)) or (
+            floor_balance is not None and balance < dec(floor_balance)
+        ):
+            most = ZERO
+        assert bonus["maxBonusDiscount"] == most
     assert doc["bonusAccrual"] >= 0
 
 

@@ -198,10 +198,12 @@ def _value(draw: DrawFn, space: _DiscountSpace, kind: str) -> Json:
         applicability = None
     if "shipping" in space.features and _sometimes(draw):
         applicability = "TO_SHIPPING"
-    value = _amount(draw, space, kind)
+    # Shipping costs up to a quarter of the top price: so do fixed shipping discounts.
+    most = space.max_price_minor // 4 if applicability == "TO_SHIPPING" else space.max_price_minor
+    value = _amount(draw, space, kind, most)
     max_amount = None
     if "max_amount" in space.features and draw(_BOOLEANS):
-        max_amount = draw(_money_minor(0, space.max_price_minor * 2, space.exponent))
+        max_amount = draw(_money_minor(0, most * 2, space.exponent))
     type_name = "PERCENT" if kind == "PERCENTAGE" and _variant(draw, space) else kind
     return {
         "value": value,
@@ -211,12 +213,14 @@ def _value(draw: DrawFn, space: _DiscountSpace, kind: str) -> Json:
     }
 
 
-def _amount(draw: DrawFn, space: _DiscountSpace, kind: str) -> Any:
-    """A ``value`` for ``kind``: a percentage, money, or 0 (``NONE``)."""
+def _amount(draw: DrawFn, space: _DiscountSpace, kind: str, most: int | None = None) -> Any:
+    """A ``value`` for ``kind``: a percentage, money (up to ``most`` minor units, else the
+    top price), or 0 (``NONE``)."""
     if kind == "PERCENTAGE":
         return draw(percentages())
     if kind in ("FIXED_AMOUNT", "FIXED_PRICE"):
-        return draw(_money_minor(0, space.max_price_minor, space.exponent))
+        top = space.max_price_minor if most is None else most
+        return draw(_money_minor(0, top, space.exponent))
     return 0
 
 

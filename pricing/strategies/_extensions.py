@@ -23,13 +23,13 @@ _SHIPPING_NAMES: Final[tuple[str, ...]] = ("Standard", "Express", "Insurance", "
 
 
 def _shipping_lines(draw: DrawFn, exponent: int, max_price_minor: int) -> list[Json]:
-    """One to three shipping lines; prices up to a quarter of the top price (0 too)."""
+    """One to three shipping lines; prices up to a quarter of the top price, now and
+    then free."""
     lines = []
     for i in range(draw(_ints(1, 3))):
-        line: Json = {
-            "id": _pick(draw, (f"ship-{i + 1}", i + 1)),
-            "price": draw(_money_minor(0, max(1, max_price_minor // 4), exponent)),
-        }
+        free = _sometimes(draw, 8)
+        price = _money_minor(0, 0 if free else max(1, max_price_minor // 4), exponent)
+        line: Json = {"id": _pick(draw, (f"ship-{i + 1}", i + 1)), "price": draw(price)}
         if draw(_BOOLEANS):
             line["name"] = _pick(draw, _SHIPPING_NAMES)
         lines.append(line)
