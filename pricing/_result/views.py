@@ -184,7 +184,7 @@ class PreviewResult:
 
     @_built
     def warnings(self) -> tuple[Mapping[str, Any], ...]:
-        """What was said about the request (unknown markers)."""
+        """What was said about the input (unknown fields, markers and usage entries)."""
         return self._o.eligibility.warnings
 
     @_built

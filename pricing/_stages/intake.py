@@ -120,8 +120,10 @@ def build_lines(
 
 def read_usage(cur: Currency, usage: Mapping[str, Any]) -> dict[str, UsageCounts]:
     """The ``usage`` input, validated, ``spent`` in minor units (bad input names its path)."""
-    if isinstance(usage, Mapping) and all(isinstance(e, UsageEntry) for e in usage.values()):
-        entries = usage
+    if isinstance(usage, Mapping) and all(
+        type(k) is str and isinstance(e, UsageEntry) for k, e in usage.items()
+    ):
+        entries = usage  # validated already (a Scenario's)
     else:
         check_tree(usage, prefix="usage")
         entries = validate(UsageInput, {"usage": usage}).usage
