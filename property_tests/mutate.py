@@ -121,14 +121,18 @@ MUTATIONS = (
         (
             (
                 "_engine.py",
-                "        applied = apply_product_discounts(eligibility.to_product, paid, current)",
+                "        applied = apply_product_discounts("
+                "eligibility.to_product, paid, current, budgets)",
                 "        applied = []",
             ),
             (
                 "_engine.py",
-                "        applied += apply_order_discounts(eligibility.to_order, current, budget)",
-                "        applied = apply_order_discounts(eligibility.to_order, current)\n"
-                "        applied += apply_product_discounts(eligibility.to_product, paid, current)",
+                "        applied += apply_order_discounts("
+                "eligibility.to_order, current, budget, budgets)",
+                "        applied = apply_order_discounts("
+                "eligibility.to_order, current, None, budgets)\n"
+                "        applied += apply_product_discounts("
+                "eligibility.to_product, paid, current, budgets)",
             ),
         ),
     ),
@@ -276,8 +280,8 @@ MUTATIONS = (
             ("_schema/discount.py", "model._raw = copy.deepcopy(data)", "model._raw = data"),
             (
                 "_result/document.py",
-                "    echo: dict[str, Any] = _fresh(dict(raw))\n",
-                "    echo = raw  # type: ignore[assignment]\n",
+                "    echo: dict[str, Any] = _fresh(dict(rule.raw))\n",
+                "    echo = rule.raw  # type: ignore[assignment]\n",
             ),
         ),
     ),
@@ -409,22 +413,20 @@ MUTATIONS = (
         "under OR, a LINE_QUANTITY condition adds no line",
         (
             (
-                "_stages/eligibility.py",
+                "_stages/cart.py",
                 "                if i in given or (bit & allowed and lines[i].quantity >= least)",
                 "                if i in given",
             ),
         ),
     ),
     Mutation(
-        "json_bool_as_int",
-        "JSON writer tests int before bool (true written as 1)",
+        "fragment_misplaced",
+        "the compact writer puts the first pre-written echo where any echo stands",
         (
             (
                 "_json.py",
-                '    if value is None:\n        out.append("null")',
-                "    if isinstance(value, int):\n"
-                "        out.append(str(int(value)))\n"
-                '    elif value is None:\n        out.append("null")',
+                "text = _FRAGMENT.sub(lambda m: fragments[int(m.group(1))], text)",
+                "text = _FRAGMENT.sub(lambda m: fragments[0], text)",
             ),
         ),
     ),
