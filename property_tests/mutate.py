@@ -121,14 +121,18 @@ MUTATIONS = (
         (
             (
                 "_engine.py",
-                "        applied = apply_product_discounts(eligibility.to_product, paid, current)",
+                "        applied = apply_product_discounts("
+                "eligibility.to_product, paid, current, budgets)",
                 "        applied = []",
             ),
             (
                 "_engine.py",
-                "        applied += apply_order_discounts(eligibility.to_order, current, budget)",
-                "        applied = apply_order_discounts(eligibility.to_order, current)\n"
-                "        applied += apply_product_discounts(eligibility.to_product, paid, current)",
+                "        applied += apply_order_discounts("
+                "eligibility.to_order, current, budget, budgets)",
+                "        applied = apply_order_discounts("
+                "eligibility.to_order, current, None, budgets)\n"
+                "        applied += apply_product_discounts("
+                "eligibility.to_product, paid, current, budgets)",
             ),
         ),
     ),
@@ -303,8 +307,8 @@ MUTATIONS = (
         (
             (
                 "_money.py",
-                "        return Decimal(minor).scaleb(-self.exponent)",
-                "        return Decimal(minor).scaleb(-self.exponent).normalize()",
+                "        return Decimal(minor).scaleb(-self.exponent, _EXACT)",
+                "        return Decimal(minor).scaleb(-self.exponent, _EXACT).normalize()",
             ),
         ),
     ),
