@@ -438,6 +438,20 @@ def test_a_code_presented_twice_is_refused_naming_it(scenario: dict[str, Any], d
     assert raised.value.path == f"order.couponCodes[{len(listed)}]"
 
 
+@given(ps.scenarios(features={"shipping", "max_amount"}, max_discounts=6))
+def test_bonus_may_pay_the_shipping_left_after_its_discounts(scenario: dict[str, Any]) -> None:
+    """With no bonus limits and a balance and request above everything, the points pay
+    exactly the goods after their discounts plus the shipping after its discounts."""
+    scenario = with_settings(
+        scenario, maxBonusPaymentPercent=None, minBonusAmount=None, minOrderAmountForBonus=None
+    )
+    scenario["customer"] = {"id": 1, "bonusBalance": "1000000"}
+    scenario["order"]["bonusAmount"] = "1000000"
+    doc = pricing.preview(scenario).document
+    assert doc["bonusApplied"] == doc["totalSumWithDiscount"] + shipping_after_discounts(doc)
+    assert doc["totalDue"] == ZERO
+
+
 # -- input independence and output stability ------------------------------------------
 
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Any
 
 import pytest
 from hypothesis import given
+from hypothesis import strategies as st
 
 import pricing
 from pricing import strategies as ps
+from pricing._money import allocate
 
 from . import oracle
 from .support import canon, project, unit_counting
@@ -139,3 +142,13 @@ def test_engine_matches_oracle_on_shipping_usage_and_codes(scenario: dict[str, A
     """Shipping discounts after the cap, usage gates and budgets near their limits,
     several coupon codes (some refused): the extensions' arithmetic and gates."""
     check(scenario)
+
+
+@given(st.integers(0, 60), st.lists(st.integers(0, 9), min_size=1, max_size=7))
+def test_sharing_is_the_oracles_largest_remainder(total: int, weights: list[int]) -> None:
+    """Every sharing of the engine is the largest-remainder method, ties to the earlier
+    line: small weights tie often, and several units are often left to hand out."""
+    if not any(weights):
+        total = 0  # nothing to be proportional to: only ever with nothing to share
+    want = oracle.largest_remainder(Fraction(total), [Fraction(w) for w in weights], Fraction(1))
+    assert allocate(total, weights) == [int(share) for share in want]

@@ -85,8 +85,9 @@ def _coupon(coupon: CouponMatch, by_rule: Mapping[int, Applied]) -> dict[str, An
 def _coupons(o: Outcome, by_rule: Mapping[int, Applied]) -> list[tuple[str, dict[str, Any]]]:
     """``(normalised code, object)`` of each presented code, ``couponCode`` first."""
     e = o.eligibility
-    matches = e.coupons if e.coupons is not None else () if e.coupon is None else (e.coupon,)
-    return [(m.normalised, _coupon(m, by_rule)) for m in matches]
+    if e.coupons is None:
+        return [] if e.coupon is None else [(e.coupon.normalised, _coupon(e.coupon, by_rule))]
+    return [(m.normalised, _coupon(m, by_rule)) for m in e.coupons]
 
 
 def _discount_echoes(
@@ -105,7 +106,9 @@ def _discount_echoes(
         done = by_rule.get(id(rule))
         if done is None or capped_out(done):
             continue
-        own_coupon = next((obj for code, obj in coupons if code in rule.coupons), None)
+        own_coupon = None
+        if coupons and rule.coupons:
+            own_coupon = next((obj for code, obj in coupons if code in rule.coupons), None)
         if rule.to_product:
             kind = product_discounts
         else:
@@ -245,7 +248,6 @@ def document(
         "discountConfig": {
             "orderDiscounts": order_discounts,
             "productDiscounts": product_discounts,
-            **({"shippingDiscounts": shipping_discounts} if o.lists_shipping_discounts else {}),
             "coupon": coupons[0][1] if coupons else None,
             # (written compact at once: the same text for every cart, the last fragment)
             "settings": dict(o.settings.echo)
@@ -265,6 +267,10 @@ def document(
         "bonusAccrual": money(o.accrued),
         "warnings": [dict(w) for w in o.eligibility.warnings],
     }
+    if o.lists_shipping_discounts:  # right after productDiscounts
+        items = list(doc["discountConfig"].items())
+        items.insert(2, ("shippingDiscounts", shipping_discounts))
+        doc["discountConfig"] = dict(items)
     if o.eligibility.coupons is not None or o.shipping is not None or o.reports_usage:
         doc.update(_extensions(o, coupons))
     if o.extensions:

@@ -116,19 +116,22 @@ class Eligibility:
         """Every rule's verdict, in priority order (``reason`` ``None``: it applies)."""
         if self._verdicts is None:
             markers = frozenset(self._request.markers)
+            codes = _normalised(self.coupon, self.coupons)
             self._verdicts = tuple(
-                self._verdict(k, rule, markers) for k, rule in enumerate(self._rules)
+                self._verdict(k, rule, markers, codes) for k, rule in enumerate(self._rules)
             )
         return self._verdicts
 
-    def _verdict(self, k: int, rule: Rule, markers: frozenset[str]) -> Verdict:
+    def _verdict(
+        self, k: int, rule: Rule, markers: frozenset[str], codes: tuple[str, ...]
+    ) -> Verdict:
         if rule.type == "BONUS":
             return Verdict(rule, "bonus_program", ())
         if not self._live >> k & 1:
             return Verdict(rule, in_window(rule, self._now), ())
         if not self._passing >> k & 1:
             customer, usage = self._request.customer, self._request.usage
-            failed = reason(rule, customer, self._codes(), markers)
+            failed = reason(rule, customer, codes, markers)
             if failed is None:  # the usage gates, between gate 6 and gate 7
                 counts = None if usage is None else usage.get(rule.usage_key)
                 failed = usage_reason(rule, customer, counts)
@@ -148,10 +151,6 @@ class Eligibility:
         if rule.to_shipping and not self._request.shipping_lines:
             return Verdict(rule, "no_shipping", ())
         return Verdict(made, None, targets)
-
-    def _codes(self) -> tuple[str, ...]:
-        """The presented codes, normalised (gate 5 passes on any of them)."""
-        return _normalised(self.coupon, self.coupons)
 
 
 def _normalised(

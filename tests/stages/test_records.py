@@ -105,3 +105,34 @@ def test_amounts_left_of_a_preview_are_its_lines_totals_with_discount(sb):
     # d2 7.00 shared 54 : 18 = 3 : 1 → 5.25, 1.75 → 48.75, 16.25.
     assert left == [4875, 1625]
     assert [line.total_with_discount for line in result.lines] == [D("48.75"), D("16.25")]
+
+
+# ---------------------------------------------------------------------------
+# Shipping, and every applied discount of an Outcome
+
+
+def test_shipping_left_is_each_line_after_the_shipping_discounts():
+    """Two lines of 6.99 and 1.00: R1 takes 3.00 + 0.50, R2 1.00 off the first."""
+    from pricing._schema import ShippingLine
+    from pricing._stages.records import Shipping
+
+    lines = (ShippingLine(id="a", price=D("6.99")), ShippingLine(id="b", price=D("1.00")))
+    applied = [Applied(R1, (0, 1), [300, 50], 350), Applied(R2, (0, 1), [100, 0], 100)]
+    assert Shipping(lines, [699, 100], applied).left == [299, 50]
+
+
+def test_every_applied_puts_the_shipping_discounts_after_the_goods_ones(sb):
+    """Goods first (product, then order), then shipping: the order they applied in."""
+    discounts = [
+        sb.discount(1, "PERCENTAGE", 100, "TO_SHIPPING", position=1),
+        sb.discount(2, "PERCENTAGE", 10, "TO_ORDER", position=2),
+    ]
+    scn = sb.scenario(discounts=discounts)
+    scn["order"]["shippingLines"] = [{"id": 1, "price": "5.00"}]
+    o = sb.run(scn)._outcome
+    assert [a.rule.id for a in o.every_applied] == [2, 1]
+    assert sb.run(scn).applied_ids == (2, 1)
+    del scn["order"]["shippingLines"]
+    o = sb.run(scn)._outcome
+    assert o.shipping is None
+    assert o.every_applied is o.applied
