@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import io
 import json
 from datetime import UTC, date, datetime
 from decimal import Decimal as D
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,30 +12,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import pricing
-from pricing._cli import main
 from pricing._json import dumps, format_decimal, loads
 
-
-def _base() -> dict[str, Any]:
-    return {
-        "at": "2026-11-22T12:00:00Z",
-        "currency": "USD",
-        "categories": [{"id": 10, "parentId": None}],
-        "catalog": [
-            {"id": 1, "title": "A", "price": "150.00", "categoryIds": [10]},
-            {"id": 2, "title": "B", "price": "10.00", "available": False},
-        ],
-        "customer": {"id": 42, "groupIds": [3], "attributes": {"tier": "gold"}},
-        "discounts": [
-            {
-                "id": 7,
-                "identifier": "ten",
-                "discountValue": {"value": 10, "discountType": "PERCENTAGE"},
-            }
-        ],
-        "settings": {"allowStacking": True},
-        "order": {"products": [{"productId": 1, "quantity": 2}]},
-    }
+from .bad_input import assert_bad_input as _assert_bad_input
+from .bad_input import base_scenario as _base
+from .bad_input import run_cli as _cli
 
 
 def _set(path: str, value: Any):
@@ -51,24 +30,6 @@ def _set(path: str, value: Any):
         target[keys[-1]] = value
 
     return mutate
-
-
-def _cli(tmp_path: Path, text: str) -> tuple[int, str, str]:
-    file = tmp_path / "scenario.json"
-    file.write_text(text, encoding="utf-8")
-    out, err = io.StringIO(), io.StringIO()
-    code = main(["preview", str(file), "--json"], out=out, err=err)
-    return code, out.getvalue(), err.getvalue()
-
-
-def _assert_bad_input(code: int, out: str, err: str, path: str) -> None:
-    assert code == 2
-    assert out == ""
-    assert err.endswith("\n")
-    assert err.count("\n") == 1, err
-    assert "Traceback" not in err
-    assert err.startswith("pricing: bad input: ")
-    assert path in err
 
 
 def _text_with(placeholder_path: str, literal: str) -> str:

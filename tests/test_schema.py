@@ -17,29 +17,11 @@ import pricing
 from pricing._cli import main
 from pricing._schema import Discount, unknown_fields
 
+from .bad_input import assert_bad_input as _assert_bad_input
+from .bad_input import base_scenario as _base
+from .bad_input import run_cli as _cli
+
 SAMPLE_DISCOUNT = Path("/work/shared/samples/oneentry-discount.json")
-
-
-def _base() -> dict[str, Any]:
-    return {
-        "at": "2026-11-22T12:00:00Z",
-        "currency": "USD",
-        "categories": [{"id": 10, "parentId": None}],
-        "catalog": [
-            {"id": 1, "title": "A", "price": "150.00", "categoryIds": [10]},
-            {"id": 2, "title": "B", "price": "10.00", "available": False},
-        ],
-        "customer": {"id": 42, "groupIds": [3], "attributes": {"tier": "gold"}},
-        "discounts": [
-            {
-                "id": 7,
-                "identifier": "ten",
-                "discountValue": {"value": 10, "discountType": "PERCENTAGE"},
-            }
-        ],
-        "settings": {"allowStacking": True},
-        "order": {"products": [{"productId": 1, "quantity": 2}]},
-    }
 
 
 def _set(path: str, value: Any):
@@ -237,24 +219,6 @@ def test_python_api_names_the_field(mutate, path):
     assert isinstance(err, pricing.PricingError)
     assert isinstance(err, ValueError)
     assert str(err).startswith(f"{path}: ")
-
-
-def _cli(tmp_path: Path, text: str) -> tuple[int, str, str]:
-    file = tmp_path / "scenario.json"
-    file.write_text(text, encoding="utf-8")
-    out, err = io.StringIO(), io.StringIO()
-    code = main(["preview", str(file), "--json"], out=out, err=err)
-    return code, out.getvalue(), err.getvalue()
-
-
-def _assert_bad_input(code: int, out: str, err: str, path: str) -> None:
-    assert code == 2
-    assert out == ""
-    assert err.endswith("\n")
-    assert err.count("\n") == 1, err
-    assert "Traceback" not in err
-    assert err.startswith("pricing: bad input: ")
-    assert path in err
 
 
 @pytest.mark.parametrize(("mutate", "path"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])

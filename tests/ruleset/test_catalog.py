@@ -16,6 +16,8 @@ from pricing._money import currency
 from pricing._ruleset.catalog import CompiledCatalog, compile_catalog, key_of
 from pricing._schema import Category, Product
 
+from ..bad_input import base_scenario as _base
+
 
 def _catalog(
     products: list[dict[str, Any]],
@@ -220,28 +222,6 @@ def test_attribute_mask_groups_products_by_value():
 
 # ---------------------------------------------------------------------------
 # a duplicate id, as a user meets it (Python API and CLI)
-
-
-def _base() -> dict[str, Any]:
-    return {
-        "at": "2026-11-22T12:00:00Z",
-        "currency": "USD",
-        "categories": [{"id": 10, "parentId": None}],
-        "catalog": [
-            {"id": 1, "title": "A", "price": "150.00", "categoryIds": [10]},
-            {"id": 2, "title": "B", "price": "10.00", "available": False},
-        ],
-        "customer": {"id": 42, "groupIds": [3], "attributes": {"tier": "gold"}},
-        "discounts": [
-            {
-                "id": 7,
-                "identifier": "ten",
-                "discountValue": {"value": 10, "discountType": "PERCENTAGE"},
-            }
-        ],
-        "settings": {"allowStacking": True},
-        "order": {"products": [{"productId": 1, "quantity": 2}]},
-    }
 
 
 def test_duplicate_product_id_names_the_field(tmp_path: Path):
