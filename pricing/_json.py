@@ -69,10 +69,66 @@ def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return result  # (unreachable: fewer keys than pairs means a key repeats)
 
 
-# Text that may hold a number the hooks below must see: a long one, one with an
-# exponent, NaN or Infinity. Other text (nearly every cart) is parsed with the C
-# parser's own numbers, which is several times quicker than a Python hook per number.
-_NUMBERS_TO_WATCH = re.compile(r"[0-9]{41}|[0-9][eE]|NaN|Infinity")
+class _CloserLook(Exception):
+    """Raised inside the quick parse: the text needs the careful one."""
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        raise _CloserLook
+    return result
+
+
+# Nearly every cart text is plain: numbers the C parser reads exactly as given (no
+# exponent, at most 40 digits, no NaN), shallow, no lone surrogate. Such text is
+# parsed by one module-level scanner with the C parser's own numbers, several times
+# quicker than a Python hook per number, a decoder per call and a walk of the value.
+# Other text (or a repeated key) takes the careful parse, which names the field.
+_QUICK_SCAN = json.JSONDecoder(parse_float=Decimal, object_pairs_hook=_unique_keys).scan_once  # type: ignore[attr-defined]  # (set in JSONDecoder.__init__; not in the stubs)
+
+# One ``bytes.translate`` pass sketches the text at C speed (a regular expression over
+# it costs as much as parsing it): digits become ``0``, ``e``/``E`` ``e``; the letters
+# of ``NaN`` and ``Infinity``, brackets and backslashes stay; the rest is a space.
+# Text that merely looks suspicious (``"x0e"`` in a string) takes the careful parse.
+_SKETCH = bytes(
+    ord("0")
+    if chr(b) in "0123456789"
+    else ord("e")
+    if chr(b) in "eE"
+    else b
+    if chr(b) in "NaIfinty[{\\"
+    else ord(" ")
+    for b in range(256)
+)
+_LONG_RUN = b"0" * (MAX_NUMBER_DIGITS + 1)
+_JSON_SPACE = " \t\n\r"
+
+
+def _quick_parse(text: str, raw: bytes | None) -> Any:
+    """The value of plain ``text`` (``raw``: its UTF-8 bytes, if at hand), or ``_CAREFUL``."""
+    try:
+        sketch = (text.encode("utf-8") if raw is None else raw).translate(_SKETCH)
+    except UnicodeEncodeError:
+        return _CAREFUL  # a lone surrogate
+    if (
+        b"0e" in sketch
+        or b"NaN" in sketch
+        or b"Infinity" in sketch
+        or _LONG_RUN in sketch
+        or sketch.count(b"[") + sketch.count(b"{") > MAX_TREE_DEPTH
+        or (b"\\" in sketch and _SURROGATE_ESCAPE.search(text) is not None)
+    ):
+        return _CAREFUL
+    body = text.strip(_JSON_SPACE)
+    try:
+        value, end = _QUICK_SCAN(body, 0)
+    except (_CloserLook, ValueError, StopIteration, RecursionError):
+        return _CAREFUL  # the careful parse fails again, with the message
+    return value if end == len(body) else _CAREFUL
+
+
+_CAREFUL = object()
 
 
 def _parse(text: str, odd: list[object]) -> Any:
@@ -83,9 +139,6 @@ def _parse(text: str, odd: list[object]) -> Any:
         if type(value) is DuplicateKeys:
             odd.append(value)
         return value
-
-    if _NUMBERS_TO_WATCH.search(text) is None:
-        return json.loads(text, parse_float=Decimal, object_pairs_hook=mapping)
 
     def number(token: str) -> Decimal | LongNumber:
         value = _number(token)
@@ -131,6 +184,7 @@ def loads(text: str | bytes) -> Any:
             one object, lone surrogates, nesting deeper than the limit
             (docs/scenario.md, input limits).
     """
+    raw = None
     if isinstance(text, bytes | bytearray):
         raw = bytes(text).removeprefix(codecs.BOM_UTF8)
         try:
@@ -139,6 +193,9 @@ def loads(text: str | bytes) -> Any:
             raise ScenarioError("", f"not UTF-8 text (bad byte at offset {exc.start})") from None
     else:
         text = text.removeprefix("\ufeff")
+    data = _quick_parse(text, raw)
+    if data is not _CAREFUL:
+        return data
     odd: list[object] = []  # stand-ins made while parsing: then the walk names them
     try:
         data = _parse(text, odd)

@@ -54,7 +54,7 @@ def _line_documents(o: Outcome, rows: Sequence[LineRow]) -> list[dict[str, Any]]
     docs = []
     for r in rows:
         doc: dict[str, Any] = {
-            "productId": r.product_id,
+            "productId": r.item.id,
             "quantity": r.quantity,
             "isGift": r.is_gift,
             "unitPrice": money(r.unit_price),
@@ -62,7 +62,9 @@ def _line_documents(o: Outcome, rows: Sequence[LineRow]) -> list[dict[str, Any]]
             "productDiscount": money(r.product_discount),
             "orderDiscount": money(r.order_discount),
             "totalWithDiscount": money(r.total - r.product_discount - r.order_discount),
-            "discounts": [{"identifier": i, "amount": money(a)} for i, a in r.discounts],
+            "discounts": [
+                {"identifier": rule.identifier, "amount": money(a)} for rule, a in r.discounts
+            ],
         }
         if r.price_locked:
             doc["priceLocked"] = True
@@ -163,8 +165,8 @@ def _explanation(o: Outcome, rows: Sequence[ExplanationRow]) -> list[dict[str, A
     money = o.money
     entries: list[dict[str, Any]] = [
         {
-            "id": e.id,
-            "identifier": e.identifier,
+            "id": e.rule.id,
+            "identifier": e.rule.identifier,
             "status": e.status,
             "reason": e.reason,
             "amount": money(e.amount),

@@ -218,8 +218,8 @@ class PreviewResult:
         return tuple(
             [
                 RuleExplanation(
-                    e.id,
-                    e.identifier,
+                    e.rule.id,
+                    e.rule.identifier,
                     e.status,
                     e.reason,
                     money(e.amount),
@@ -308,7 +308,7 @@ def _line_results(o: Outcome, rows: Sequence[LineRow]) -> tuple[LineResult, ...]
     return tuple(
         [
             LineResult(
-                product_id=r.product_id,
+                product_id=r.item.id,
                 quantity=r.quantity,
                 is_gift=r.is_gift,
                 unit_price=money(r.unit_price),
@@ -316,7 +316,7 @@ def _line_results(o: Outcome, rows: Sequence[LineRow]) -> tuple[LineResult, ...]
                 product_discount=money(r.product_discount),
                 order_discount=money(r.order_discount),
                 total_with_discount=money(r.total - r.product_discount - r.order_discount),
-                discounts=tuple([LineDiscount(i, money(a)) for i, a in r.discounts]),
+                discounts=tuple([LineDiscount(d.identifier, money(a)) for d, a in r.discounts]),
                 price_locked=r.price_locked,
             )
             for r in rows

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from .._ruleset.catalog import CatalogItem
+from .._ruleset.rules import Rule
 from .records import Applied, Outcome
 
 __all__ = ["ExplanationRow", "LineRow", "capped_out", "explanation_rows", "line_rows"]
@@ -23,48 +25,56 @@ class LineRow(NamedTuple):
     """One line of the result in minor units: what :attr:`PreviewResult.lines` and the
     document's ``lines`` are both written from."""
 
-    product_id: int | str
+    item: CatalogItem
     quantity: int
     is_gift: bool
     unit_price: int
     total: int
     product_discount: int
     order_discount: int
-    discounts: list[tuple[str | None, int]]
-    """(identifier, share) of each applied discount that targeted the line."""
+    discounts: list[tuple[Rule, int]]
+    """(rule, share) of each applied discount that targeted the line."""
     price_locked: bool
+
+
+# Rows are made with ``tuple.__new__``: a named tuple's own constructor is a Python
+# function, several times slower, and a result has a row per line and per rule.
+_new = tuple.__new__
 
 
 def line_rows(o: Outcome) -> list[LineRow]:
     lines = o.gifts.lines
     product_off = [0] * len(lines)
     order_off = [0] * len(lines)
-    per_line: list[list[tuple[str | None, int]]] = [[] for _ in lines]
+    per_line: list[list[tuple[Rule, int]]] = [[] for _ in lines]
     for a in o.applied:
         if capped_out(a):
             continue
         bucket = product_off if a.rule.to_product else order_off
-        identifier = a.rule.identifier
+        rule = a.rule
         for pos, share in zip(a.targets, a.shares, strict=True):
             bucket[pos] += share
-            per_line[pos].append((identifier, share))
+            per_line[pos].append((rule, share))
     rows = [
-        LineRow(
-            line.item.id,
-            line.quantity,
-            False,
-            line.unit_price,
-            line.unit_price * line.quantity,
-            product_off[pos],
-            order_off[pos],
-            per_line[pos],
-            line.price_locked,
+        _new(
+            LineRow,
+            (
+                line.item,
+                line.quantity,
+                False,
+                line.unit_price,
+                line.unit_price * line.quantity,
+                product_off[pos],
+                order_off[pos],
+                per_line[pos],
+                line.price_locked,
+            ),
         )
         for pos, line in enumerate(lines)
         if line.quantity  # a line whose every unit became a gift is gone
     ]
     rows += [
-        LineRow(g.item.id, g.quantity, True, 0, 0, 0, 0, [], False) for g in o.gifts.gift_lines
+        _new(LineRow, (g.item, g.quantity, True, 0, 0, 0, 0, [], False)) for g in o.gifts.gift_lines
     ]
     return rows
 
@@ -72,8 +82,8 @@ def line_rows(o: Outcome) -> list[LineRow]:
 class ExplanationRow(NamedTuple):
     """One discount's entry in minor units (see :class:`LineRow`)."""
 
-    id: int | str
-    identifier: str | None
+    rule: Rule
+    """The rule (the tier's or the cart's own, on an applied tiered or buy-get one)."""
     status: str
     reason: str | None
     amount: int
@@ -87,28 +97,15 @@ class ExplanationRow(NamedTuple):
 def explanation_rows(o: Outcome) -> list[ExplanationRow]:
     by_rule = {id(a.rule): a for a in o.every_applied}
     rows = []
+    row: tuple[Rule, str, str | None, int, bool, int | None, int | None]
     for verdict in o.eligibility.verdicts:
         rule = verdict.rule
         done = by_rule.get(id(rule))
         if done is None:
-            rows.append(
-                ExplanationRow(rule.id, rule.identifier, "not_applied", verdict.reason, 0, False)
-            )
+            row = (rule, "not_applied", verdict.reason, 0, False, None, None)
         elif capped_out(done):
-            rows.append(
-                ExplanationRow(rule.id, rule.identifier, "not_applied", "capped_out", 0, True)
-            )
+            row = (rule, "not_applied", "capped_out", 0, True, None, None)
         else:
-            rows.append(
-                ExplanationRow(
-                    rule.id,
-                    rule.identifier,
-                    "applied",
-                    None,
-                    done.amount,
-                    done.capped,
-                    rule.tier,
-                    rule.sets,
-                )
-            )
+            row = (rule, "applied", None, done.amount, done.capped, rule.tier, rule.sets)
+        rows.append(_new(ExplanationRow, row))
     return rows

@@ -132,7 +132,7 @@ def test_explanation_rows_are_in_minor_units(sb):
     result = sb.run(scn)
     # 12.5 % of 1000 yen = 125 yen.
     (row,) = explanation_rows(result._outcome)
-    assert (row.id, row.identifier, row.status, row.reason, row.amount, row.capped) == (
+    assert (row.rule.id, row.rule.identifier, row.status, row.reason, row.amount, row.capped) == (
         1,
         "d1",
         "applied",
@@ -141,12 +141,8 @@ def test_explanation_rows_are_in_minor_units(sb):
         False,
     )
     (line,) = line_rows(result._outcome)
-    assert (line.unit_price, line.total, line.order_discount, line.discounts) == (
-        1000,
-        1000,
-        125,
-        [("d1", 125)],
-    )
+    assert (line.item.id, line.unit_price, line.total, line.order_discount) == (1, 1000, 1000, 125)
+    assert [(rule.identifier, share) for rule, share in line.discounts] == [("d1", 125)]
 
 
 # ---------------------------------------------------------------------------
