@@ -14,9 +14,10 @@ from functools import lru_cache
 from typing import Any
 
 from ._errors import ScenarioError, quote
-from ._json import dumps, json_number, loads
+from ._json import loads
 from ._limits import check_tree
 from ._money import currency as lookup_currency
+from ._result.text import Texts
 from ._result.views import PreviewResult
 from ._ruleset import CompiledRuleSet, compile_rule_set
 from ._schema import (
@@ -129,8 +130,7 @@ class Engine:
         )
         # Minor units → Decimal, memoised: results of one rule set share many amounts.
         self._money = lru_cache(maxsize=1 << 14)(cur.to_decimal)
-        self._money_text = lru_cache(maxsize=1 << 14)(lambda minor: json_number(cur.to_text(minor)))
-        self._fragments = (*self._rs.index.echoes, dumps(dict(self._rs.settings.echo)))
+        self._texts = Texts(self._rs)
         self._verifier = price_verifier
 
     @classmethod
@@ -244,12 +244,11 @@ class Engine:
                 total_raw,
                 total_with_discount,
                 self._money,
-                self._money_text,
-                self._fragments,
                 shipping,
                 rs.ships,
                 rs.limited or request.usage is not None,
-            )
+            ),
+            self._texts,
         )
 
     def preview_json(

@@ -7,7 +7,6 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from .._json import raw_json
 from .._ruleset.rules import Rule
 from .._stages.eligibility import CouponMatch
 from .._stages.explain import ExplanationRow, LineRow, capped_out
@@ -36,10 +35,8 @@ def _fresh(value: Any) -> Any:
     return copy.deepcopy(value)
 
 
-def _discount_echo(rule: Rule, coupon: Mapping[str, Any] | None, copies: bool | None) -> Any:
+def _discount_echo(rule: Rule, coupon: Mapping[str, Any] | None, copies: bool) -> Any:
     """The discount object as given, ``coupon`` set (``copies``: see :func:`document`)."""
-    if copies is None and coupon is None:
-        return raw_json(rule.index)  # the same text for every cart: written once
     if not copies:
         return {**rule.raw, "coupon": coupon}
     # A deep copy: the raw object belongs to the compiled rule set, which later
@@ -72,6 +69,11 @@ def _line_documents(o: Outcome, rows: Sequence[LineRow]) -> list[dict[str, Any]]
     return docs
 
 
+def applied_by_rule(o: Outcome) -> dict[int, Applied]:
+    """Every applied discount by ``id`` of its rule."""
+    return {id(a.rule): a for a in o.every_applied}
+
+
 def _coupon(coupon: CouponMatch, by_rule: Mapping[int, Applied]) -> dict[str, Any]:
     """One presented code's object: valid, and whether its discount applied."""
     owner = by_rule.get(id(coupon.rule))
@@ -84,25 +86,28 @@ def _coupon(coupon: CouponMatch, by_rule: Mapping[int, Applied]) -> dict[str, An
     }
 
 
-def _coupons(o: Outcome, by_rule: Mapping[int, Applied]) -> list[tuple[str, dict[str, Any]]]:
-    """``(normalised code, object)`` of each presented code, ``couponCode`` first."""
+Coupons = list[tuple[str, dict[str, Any]]]
+"""``(normalised code, object)`` of each presented code, ``couponCode`` first."""
+
+
+def coupon_objects(o: Outcome, by_rule: Mapping[int, Applied]) -> Coupons:
+    """Each presented code's object (see :data:`Coupons`)."""
     e = o.eligibility
     if e.coupons is None:
         return [] if e.coupon is None else [(e.coupon.normalised, _coupon(e.coupon, by_rule))]
     return [(m.normalised, _coupon(m, by_rule)) for m in e.coupons]
 
 
-def _discount_echoes(
-    o: Outcome,
-    by_rule: Mapping[int, Applied],
-    coupons: Sequence[tuple[str, dict[str, Any]]],
-    copies: bool | None,
-) -> tuple[list[Any], list[Any], list[Any]]:
-    """The applied discounts as given, ``coupon`` set (the object of the first presented
-    code that is one of theirs): ``(orderDiscounts, productDiscounts, shippingDiscounts)``."""
-    order_discounts: list[Any] = []
-    product_discounts: list[Any] = []
-    shipping_discounts: list[Any] = []
+Echoes = list[tuple[Rule, dict[str, Any] | None]]
+"""Applied discounts to echo, each with its ``coupon``."""
+
+
+def echoed(o: Outcome, by_rule: Mapping[int, Applied], coupons: Coupons) -> tuple[Echoes, ...]:
+    """The applied discounts to echo, each with the object of the first presented code
+    that is one of theirs: ``(orderDiscounts, productDiscounts, shippingDiscounts)``."""
+    order_discounts: Echoes = []
+    product_discounts: Echoes = []
+    shipping_discounts: Echoes = []
     for verdict in o.eligibility.verdicts:
         rule = verdict.rule
         done = by_rule.get(id(rule))
@@ -115,7 +120,7 @@ def _discount_echoes(
             kind = product_discounts
         else:
             kind = shipping_discounts if rule.to_shipping else order_discounts
-        kind.append(_discount_echo(rule, own_coupon, copies))
+        kind.append((rule, own_coupon))
     return order_discounts, product_discounts, shipping_discounts
 
 
@@ -200,7 +205,7 @@ def _shipping(o: Outcome) -> list[dict[str, Any]]:
     ]
 
 
-def _extensions(o: Outcome, coupons: Sequence[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
+def extensions(o: Outcome, coupons: Coupons) -> dict[str, Any]:
     """``coupons``, ``shipping`` and ``usage``: each only when its input is given."""
     out: dict[str, Any] = {}
     if o.eligibility.coupons is not None:
@@ -221,21 +226,20 @@ def document(
     line_rows: Sequence[LineRow],
     explanation: Sequence[ExplanationRow],
     *,
-    copies: bool | None = True,
+    copies: bool = True,
 ) -> dict[str, Any]:
-    """The whole document, money as ``Decimal``, keys in the order they are written.
+    """The whole document, money as ``o.money`` gives it, keys in the order they are written.
 
     ``copies``: ``True`` for a document handed out (the echoed discount objects are
     copies, which a caller may edit); ``False`` for one written to text at once (they
-    share their insides with the rule set); ``None`` for one written compact at once
-    (an echo without coupon is its rule's :attr:`~pricing._ruleset.rules.Rule.echo_text`,
-    placed by :func:`pricing._json.dumps`).
+    share their insides with the rule set).
     """
     money = o.money
-    by_rule = {id(a.rule): a for a in o.every_applied}
-    coupons = _coupons(o, by_rule)
-    order_discounts, product_discounts, shipping_discounts = _discount_echoes(
-        o, by_rule, coupons, copies
+    by_rule = applied_by_rule(o)
+    coupons = coupon_objects(o, by_rule)
+    order_discounts, product_discounts, shipping_discounts = (
+        [_discount_echo(rule, coupon, copies) for rule, coupon in kind]
+        for kind in echoed(o, by_rule, coupons)
     )
     total_raw = money(o.total_raw)
     total_with_discount = money(o.total_with_discount)
@@ -251,10 +255,7 @@ def document(
             "orderDiscounts": order_discounts,
             "productDiscounts": product_discounts,
             "coupon": coupons[0][1] if coupons else None,
-            # (written compact at once: the same text for every cart, the last fragment)
-            "settings": dict(o.settings.echo)
-            if copies is not None
-            else raw_json(len(o.echoes) - 1),
+            "settings": dict(o.settings.echo),
             "additionalDiscountsMarkers": list(o.markers),
             "totalRaw": total_raw,
             "totalSumWithDiscount": total_with_discount,
@@ -273,8 +274,7 @@ def document(
         items = list(doc["discountConfig"].items())
         items.insert(2, ("shippingDiscounts", shipping_discounts))
         doc["discountConfig"] = dict(items)
-    if o.eligibility.coupons is not None or o.shipping is not None or o.reports_usage:
-        doc.update(_extensions(o, coupons))
+    doc.update(extensions(o, coupons))
     if o.extensions:
         doc.update(o.extensions)
     return doc

@@ -18,6 +18,7 @@ from .._stages.explain import (
 )
 from .._stages.records import Outcome
 from .document import document
+from .text import Texts, write_compact
 
 __all__ = ["LineDiscount", "LineResult", "PreviewResult", "RuleExplanation"]
 
@@ -135,11 +136,13 @@ class PreviewResult:
     documents are. A pickled result carries its built values, not the rule set.
     """
 
-    __slots__ = ("__dict__", "_outcome")
+    __slots__ = ("__dict__", "_outcome", "_texts")
     _outcome: Outcome | None
+    _texts: Texts | None
 
-    def __init__(self, outcome: Outcome | None) -> None:
+    def __init__(self, outcome: Outcome | None, texts: Texts | None = None) -> None:
         object.__setattr__(self, "_outcome", outcome)
+        object.__setattr__(self, "_texts", texts)
 
     def __setattr__(self, name: str, value: object) -> NoReturn:
         raise FrozenInstanceError(f"cannot assign to field {name!r}")
@@ -275,16 +278,14 @@ class PreviewResult:
     def to_json(self, *, indent: int | None = 2) -> str:
         """The JSON document: exact numbers, fixed key order, byte-identical for the same input."""
         built = self.__dict__.get("document")
-        if built is not None:
-            return dumps(built, indent=indent)
-        # Written at once, and not kept: no copies and no Decimal; compact, each echo
-        # without coupon is its rule's text, written once per rule set.
-        o = self._o._replace(money=self._o.money_text)
-        compact = indent is None
-        built = document(
-            o, self._line_rows, self._explanation_rows, copies=None if compact else False
-        )
-        return dumps(built, indent=indent, fragments=o.echoes if compact else ())
+        if built is not None or self._texts is None:
+            return dumps(self.document, indent=indent)
+        # Written at once, and not kept: no copies and no Decimal.
+        if indent is None:
+            return write_compact(self._o, self._line_rows, self._explanation_rows, self._texts)
+        o = self._o._replace(money=self._texts.number)
+        built = document(o, self._line_rows, self._explanation_rows, copies=False)
+        return dumps(built, indent=indent)
 
 
 def _views() -> tuple[str, ...]:

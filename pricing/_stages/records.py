@@ -210,12 +210,6 @@ class Outcome(NamedTuple):
     total_with_discount: int
     money: Callable[[int], Decimal]
     """Minor units → ``Decimal`` in ``cur``."""
-    money_text: Callable[[int], Any]
-    """Minor units → the JSON number, ready for :func:`pricing._json.dumps` (what
-    ``money`` gives when the document is written to text at once)."""
-    echoes: Sequence[str]
-    """Each rule's echo as JSON text, by rule index, then the settings echo: the parts
-    of the document that are the same for every cart (when it is written compact)."""
     shipping: Shipping | None = None
     """The shipping lines and their discounts (``None``: the order has no shipping lines)."""
     lists_shipping_discounts: bool = False
