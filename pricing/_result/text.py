@@ -40,8 +40,8 @@ class Texts:
 
     def __init__(self, rs: CompiledRuleSet) -> None:
         cur = rs.currency
-        self.money: Callable[[int], str] = lru_cache(maxsize=1 << 14)(cur.to_text)
-        """Minor units → the JSON number's text."""
+        self.money = _Memo(cur.to_text)
+        """Minor units → the JSON number's text (``money[minor]``)."""
         self.number: Callable[[int], Any] = lru_cache(maxsize=1 << 14)(
             lambda minor: json_number(cur.to_text(minor))
         )
@@ -67,6 +67,25 @@ class Texts:
         ]
 
 
+class _Memo(dict[int, str]):
+    """``make(key)`` for each key, kept: a lookup is a plain ``dict`` one (quicker than a
+    call through :func:`functools.lru_cache`, and a document looks up dozens). Emptied
+    when full, since a long-running backend meets ever more distinct amounts."""
+
+    __slots__ = ("_make",)
+    _LIMIT = 1 << 14
+
+    def __init__(self, make: Callable[[int], str]) -> None:
+        super().__init__()
+        self._make = make
+
+    def __missing__(self, key: int) -> str:
+        if len(self) >= self._LIMIT:
+            self.clear()
+        text = self[key] = self._make(key)
+        return text
+
+
 def _list(texts: Sequence[str]) -> str:
     return f"[{','.join(texts)}]"
 
@@ -89,13 +108,13 @@ def _lines(t: Texts, rows: Sequence[LineRow]) -> str:
     money, heads, share_heads = t.money, t.line_heads, t.share_heads
     out = []
     for r in rows:
-        shares = ",".join([f"{share_heads[d.index]}{money(a)}}}" for d, a in r.discounts])
-        left = money(r.total - r.product_discount - r.order_discount)
+        shares = ",".join([f"{share_heads[d.index]}{money[a]}}}" for d, a in r.discounts])
+        left = money[r.total - r.product_discount - r.order_discount]
         out.append(
             f'{heads[r.item.index]}{r.quantity},"isGift":{_JSON_BOOL[r.is_gift]},'
-            f'"unitPrice":{money(r.unit_price)},"total":{money(r.total)},'
-            f'"productDiscount":{money(r.product_discount)},'
-            f'"orderDiscount":{money(r.order_discount)},"totalWithDiscount":{left},'
+            f'"unitPrice":{money[r.unit_price]},"total":{money[r.total]},'
+            f'"productDiscount":{money[r.product_discount]},'
+            f'"orderDiscount":{money[r.order_discount]},"totalWithDiscount":{left},'
             f'"discounts":[{shares}]{_LINE_END[r.price_locked]}'
         )
     return _list(out)
@@ -103,9 +122,9 @@ def _lines(t: Texts, rows: Sequence[LineRow]) -> str:
 
 def _order_preview(t: Texts, o: Outcome) -> str:
     money, heads = t.money, t.preview_heads
-    zero = money(0)
+    zero = money[0]
     paid = [
-        f'{heads[line.item.index]}{money(line.unit_price)},"quantity":{line.quantity},'
+        f'{heads[line.item.index]}{money[line.unit_price]},"quantity":{line.quantity},'
         '"isGift":false}'
         for line in o.gifts.lines
         if line.quantity
@@ -128,7 +147,7 @@ def _explanation(t: Texts, rows: Sequence[ExplanationRow]) -> str:
         if e.sets is not None:
             extra += f',"sets":{e.sets}'
         out.append(
-            f'{heads[e.rule.index]}"{e.status}","reason":{reason},"amount":{money(e.amount)},'
+            f'{heads[e.rule.index]}"{e.status}","reason":{reason},"amount":{money[e.amount]},'
             f'"capped":{_JSON_BOOL[e.capped]}{extra}}}'
         )
     return _list(out)
@@ -139,9 +158,9 @@ def _bonus(t: Texts, o: Outcome) -> str:
     if not bonus.shown:
         return "null"
     return (
-        f'{{"availableBalance":{money(bonus.available_balance)},'
-        f'"maxBonusDiscount":{money(bonus.max_bonus_discount)},{t.bonus_minimums}'
-        f'"bonusApplied":{money(bonus.applied)}}}'
+        f'{{"availableBalance":{money[bonus.available_balance]},'
+        f'"maxBonusDiscount":{money[bonus.max_bonus_discount]},{t.bonus_minimums}'
+        f'"bonusApplied":{money[bonus.applied]}}}'
     )
 
 
@@ -153,9 +172,9 @@ def write_compact(
     by_rule = applied_by_rule(o)
     coupons = coupon_objects(o, by_rule)
     order_discounts, product_discounts, shipping_discounts = echoed(o, by_rule, coupons)
-    with_discount = money(o.total_with_discount)
-    bonus_applied = money(o.bonus.applied)
-    total_due = money(o.bonus.total_due)
+    with_discount = money[o.total_with_discount]
+    bonus_applied = money[o.bonus.applied]
+    total_due = money[o.bonus.total_due]
     warnings = o.eligibility.warnings
     shipping = (
         f'"shippingDiscounts":{_echo_texts(t, shipping_discounts)},'
@@ -169,16 +188,17 @@ def write_compact(
         f'"productDiscounts":{_echo_texts(t, product_discounts)},{shipping}'
         f'"coupon":{dumps(coupons[0][1]) if coupons else "null"},"settings":{t.settings},'
         f'"additionalDiscountsMarkers":{_texts(o.markers)},'
-        f'"totalRaw":{money(o.total_raw)},"totalSumWithDiscount":{with_discount},'
+        f'"totalRaw":{money[o.total_raw]},"totalSumWithDiscount":{with_discount},'
         f'"excludedGiftProductIds":{_texts(o.gifts.excluded_product_ids)},'
         f'"bonus":{_bonus(t, o)},"bonusApplied":{bonus_applied},"totalDue":{total_due}}},'
         f'"orderPreview":{_order_preview(t, o)},"lines":{_lines(t, line_rows)},'
-        f'"explanation":{_explanation(t, explanation)},"bonusAccrual":{money(o.accrued)},'
+        f'"explanation":{_explanation(t, explanation)},"bonusAccrual":{money[o.accrued]},'
         f'"warnings":{dumps([dict(w) for w in warnings]) if warnings else "[]"}'
     ]
-    more = extensions(o._replace(money=t.number), coupons)
+    if o.eligibility.coupons is not None or o.shipping is not None or o.reports_usage:
+        more = extensions(o._replace(money=t.number), coupons)
+        parts += [f",{dumps(key)}:{dumps(value)}" for key, value in more.items()]
     if o.extensions:
-        more.update(o.extensions)
-    parts += [f",{dumps(key)}:{dumps(value)}" for key, value in more.items()]
+        parts += [f",{dumps(key)}:{dumps(value)}" for key, value in o.extensions.items()]
     parts.append("}")
     return "".join(parts)

@@ -103,17 +103,15 @@ Target = tuple[Rule, tuple[int, ...]]
 """A discount that applies, and the positions of the lines it targets."""
 
 
-@dataclass(slots=True)
-class Verdict:
+class Verdict(NamedTuple):
     """One rule's outcome of the gates: ``reason`` is ``None`` when it applies.
 
     Made when a result's explanation is read, one per rule.
     """
 
     rule: Rule
+    """The rule (on an applied tiered or buy-get discount, the one the cart made)."""
     reason: str | None
-    targets: tuple[int, ...]
-    """Positions (in the line tuple) of the targeted lines."""
 
 
 @dataclass(slots=True)
