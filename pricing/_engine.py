@@ -266,7 +266,7 @@ class Engine:
         ``customer`` ``None`` (or the text ``null``) is a guest.
         """
         order_data = loads(order)
-        customer_data = None if customer is None else loads(customer)
+        customer_data = None if customer is None or customer == "null" else loads(customer)
         result = self.preview(order_data, customer=customer_data, at=at)
         return result.to_json(indent=indent)
 

@@ -88,16 +88,18 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 _QUICK_SCAN = json.JSONDecoder(parse_float=Decimal, object_pairs_hook=_unique_keys).scan_once  # type: ignore[attr-defined]  # (set in JSONDecoder.__init__; not in the stubs)
 
 # One ``bytes.translate`` pass sketches the text at C speed (a regular expression over
-# it costs as much as parsing it): digits become ``0``, ``e``/``E`` ``e``; the letters
-# of ``NaN`` and ``Infinity``, brackets and backslashes stay; the rest is a space.
+# it costs as much as parsing it): digits become ``0``, ``e``/``E`` ``e``, ``{`` ``[``;
+# the letters of ``NaN`` and ``Infinity``, ``[`` and ``\`` stay; the rest is a space.
 # Text that merely looks suspicious (``"x0e"`` in a string) takes the careful parse.
 _SKETCH = bytes(
     ord("0")
     if chr(b) in "0123456789"
     else ord("e")
     if chr(b) in "eE"
+    else ord("[")
+    if chr(b) in "[{"
     else b
-    if chr(b) in "NaIfinty[{\\"
+    if chr(b) in "NaIfinty\\"
     else ord(" ")
     for b in range(256)
 )
@@ -116,7 +118,7 @@ def _quick_parse(text: str, raw: bytes | None) -> Any:
         or b"NaN" in sketch
         or b"Infinity" in sketch
         or _LONG_RUN in sketch
-        or sketch.count(b"[") + sketch.count(b"{") > MAX_TREE_DEPTH
+        or sketch.count(b"[") > MAX_TREE_DEPTH
         or (b"\\" in sketch and _SURROGATE_ESCAPE.search(text) is not None)
     ):
         return _CAREFUL

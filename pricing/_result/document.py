@@ -102,17 +102,17 @@ Echoes = list[tuple[Rule, dict[str, Any] | None]]
 """Applied discounts to echo, each with its ``coupon``."""
 
 
-def echoed(o: Outcome, by_rule: Mapping[int, Applied], coupons: Coupons) -> tuple[Echoes, ...]:
+def echoed(o: Outcome, coupons: Coupons) -> tuple[Echoes, ...]:
     """The applied discounts to echo, each with the object of the first presented code
     that is one of theirs: ``(orderDiscounts, productDiscounts, shippingDiscounts)``."""
     order_discounts: Echoes = []
     product_discounts: Echoes = []
     shipping_discounts: Echoes = []
-    for verdict in o.eligibility.verdicts:
-        rule = verdict.rule
-        done = by_rule.get(id(rule))
-        if done is None or capped_out(done):
+    # Each kind's discounts applied in priority order, so this is the rules' order.
+    for done in o.every_applied:
+        if capped_out(done):
             continue
+        rule = done.rule
         own_coupon = None
         if coupons and rule.coupons:
             own_coupon = next((obj for code, obj in coupons if code in rule.coupons), None)
@@ -239,7 +239,7 @@ def document(
     coupons = coupon_objects(o, by_rule)
     order_discounts, product_discounts, shipping_discounts = (
         [_discount_echo(rule, coupon, copies) for rule, coupon in kind]
-        for kind in echoed(o, by_rule, coupons)
+        for kind in echoed(o, coupons)
     )
     total_raw = money(o.total_raw)
     total_with_discount = money(o.total_with_discount)

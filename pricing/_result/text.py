@@ -24,7 +24,7 @@ from .document import Echoes, applied_by_rule, coupon_objects, echoed, extension
 __all__ = ["Texts", "write_compact"]
 
 _JSON_BOOL = ("false", "true")
-_LINE_END = ("}", ',"priceLocked":true}')
+_LINE_END = ("]},", '],"priceLocked":true},')
 """How a line's object ends, by ``price_locked``."""
 
 
@@ -35,8 +35,8 @@ class Texts:
     its discount's), product texts by :attr:`CatalogItem.index`.
     """
 
-    __slots__ = ("bonus_minimums", "echoes", "entry_heads", "line_heads", "money", "number",
-                 "preview_heads", "settings", "share_heads")  # fmt: skip
+    __slots__ = ("bonus_minimums", "echoes", "entry_heads", "line_heads", "money",
+                 "not_applied", "number", "preview_heads", "settings", "share_heads")  # fmt: skip
 
     def __init__(self, rs: CompiledRuleSet) -> None:
         cur = rs.currency
@@ -58,6 +58,8 @@ class Texts:
         self.entry_heads = [
             f'{{"id":{dumps(r.id)},"identifier":{dumps(r.identifier)},"status":' for r in rules
         ]
+        self.not_applied = _NotApplied(self.entry_heads, self.money[0])
+        """``(rule index, reason)`` → the entry of a rule that did not apply."""
         self.share_heads = [f'{{"identifier":{dumps(r.identifier)},"amount":' for r in rules]
         items = sorted(rs.catalog.items.values(), key=lambda item: item.index)
         self.line_heads = [f'{{"productId":{dumps(i.id)},"quantity":' for i in items]
@@ -86,6 +88,26 @@ class _Memo(dict[int, str]):
         return text
 
 
+class _NotApplied(dict[tuple[int, str | None], str]):
+    """The explanation entry of a rule that did not apply, made when first met: it
+    depends on the rule and the reason only (at most a few dozen reasons per rule)."""
+
+    __slots__ = ("_heads", "_zero")
+
+    def __init__(self, heads: Sequence[str], zero: str) -> None:
+        super().__init__()
+        self._heads = heads
+        self._zero = zero
+
+    def __missing__(self, key: tuple[int, str | None]) -> str:
+        index, reason = key
+        text = self[key] = (
+            f'{self._heads[index]}"not_applied","reason":{dumps(reason)},'
+            f'"amount":{self._zero},"capped":false}}'
+        )
+        return text
+
+
 def _list(texts: Sequence[str]) -> str:
     return f"[{','.join(texts)}]"
 
@@ -105,19 +127,24 @@ def _echo_texts(t: Texts, echoes: Echoes) -> str:
 
 
 def _lines(t: Texts, rows: Sequence[LineRow]) -> str:
+    # One flat list of pieces, joined once (a comprehension per line costs a call).
     money, heads, share_heads = t.money, t.line_heads, t.share_heads
     out = []
+    add = out.append
     for r in rows:
-        shares = ",".join([f"{share_heads[d.index]}{money[a]}}}" for d, a in r.discounts])
-        left = money[r.total - r.product_discount - r.order_discount]
-        out.append(
+        total, product_off, order_off = r.total, r.product_discount, r.order_discount
+        add(
             f'{heads[r.item.index]}{r.quantity},"isGift":{_JSON_BOOL[r.is_gift]},'
-            f'"unitPrice":{money[r.unit_price]},"total":{money[r.total]},'
-            f'"productDiscount":{money[r.product_discount]},'
-            f'"orderDiscount":{money[r.order_discount]},"totalWithDiscount":{left},'
-            f'"discounts":[{shares}]{_LINE_END[r.price_locked]}'
+            f'"unitPrice":{money[r.unit_price]},"total":{money[total]},'
+            f'"productDiscount":{money[product_off]},"orderDiscount":{money[order_off]},'
+            f'"totalWithDiscount":{money[total - product_off - order_off]},"discounts":['
         )
-    return _list(out)
+        comma = ""
+        for rule, share in r.discounts:
+            add(f"{comma}{share_heads[rule.index]}{money[share]}}}")
+            comma = ","
+        add(_LINE_END[r.price_locked])
+    return f"[{''.join(out)[:-1]}]"  # (each line ends with a comma)
 
 
 def _order_preview(t: Texts, o: Outcome) -> str:
@@ -137,9 +164,13 @@ def _order_preview(t: Texts, o: Outcome) -> str:
 
 
 def _explanation(t: Texts, rows: Sequence[ExplanationRow]) -> str:
-    money, heads = t.money, t.entry_heads
+    money, heads, passed_over = t.money, t.entry_heads, t.not_applied
     out = []
     for e in rows:
+        index = e.rule.index
+        if e.status == "not_applied" and not e.capped:
+            out.append(passed_over[index, e.reason])  # the same text on every cart
+            continue
         reason = "null" if e.reason is None else f'"{e.reason}"'  # a code: no escapes
         extra = ""
         if e.tier is not None:
@@ -147,7 +178,7 @@ def _explanation(t: Texts, rows: Sequence[ExplanationRow]) -> str:
         if e.sets is not None:
             extra += f',"sets":{e.sets}'
         out.append(
-            f'{heads[e.rule.index]}"{e.status}","reason":{reason},"amount":{money[e.amount]},'
+            f'{heads[index]}"{e.status}","reason":{reason},"amount":{money[e.amount]},'
             f'"capped":{_JSON_BOOL[e.capped]}{extra}}}'
         )
     return _list(out)
@@ -171,7 +202,7 @@ def write_compact(
     money = t.money
     by_rule = applied_by_rule(o)
     coupons = coupon_objects(o, by_rule)
-    order_discounts, product_discounts, shipping_discounts = echoed(o, by_rule, coupons)
+    order_discounts, product_discounts, shipping_discounts = echoed(o, coupons)
     with_discount = money[o.total_with_discount]
     bonus_applied = money[o.bonus.applied]
     total_due = money[o.bonus.total_due]
