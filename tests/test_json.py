@@ -184,3 +184,95 @@ def _has_float(value: Any) -> bool:
     if isinstance(value, list):
         return any(_has_float(v) for v in value)
     return isinstance(value, float)
+
+
+# ---------------------------------------------------------------------------
+# the quick parse: plain text is read by the C parser alone, the rest carefully
+
+
+def _careful(text: str) -> Any:
+    from pricing._json import _parse
+
+    return _parse(text, [])
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal, and of the same types all the way down (``1`` is not ``Decimal(1)``)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return list(a) == list(b) and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    return bool(a == b) and str(a) == str(b)
+
+
+QUICK_CASES = [
+    ('{"products":[{"productId":28,"quantity":1}],"couponCode":"X"}', None),
+    ('  \n{"a": [1, 2.50, -0.1, "0e5 in a string", "NaN", "Infinity"]}\t', None),
+    ("[1E5, 2e-3]", None),  # exponents: the careful path's ExponentDecimal
+    ('{"deep":' + "[" * 39 + "]" * 39 + "}", None),
+    ('"\\u00e9\\n"', None),
+    ("null", None),
+    ("0", None),
+    ("-12.000", None),
+    ('{"n":12345678901234567890123456789012345678901234}', "n: a number may have at most 40"),
+    ('{"deep":' + "[" * 41 + "]" * 41 + "}", "nested more than 40"),
+    ('{"a":1} {"b":2}', "malformed JSON"),
+    ("", "malformed JSON"),
+]
+
+
+@pytest.mark.parametrize(("text", "error"), QUICK_CASES)
+def test_the_quick_parse_reads_what_the_careful_one_reads(text, error):
+    """Whichever path a text takes, the value is the careful parse's, types included, and
+    what the quick path must not read (long numbers, deep nesting, extra data) is refused
+    as before."""
+    if error is not None:
+        for given in (text, text.encode()):
+            with pytest.raises(pricing.ScenarioError, match=error):
+                loads(given)
+        return
+    expected = _careful(text)
+    assert _same(loads(text), expected)
+    assert _same(loads(text.encode()), expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "path"),
+    [
+        ('{"order":{"couponCode":"A","couponCode":"B"}}', "order.couponCode"),
+        ('{"a":[{"x":1,"y":2,"x":3}]}', "a[0].x"),
+    ],
+)
+def test_a_repeated_key_found_on_the_quick_path_is_named(text, path):
+    """The quick parse stops at a repeated key; the careful one names where it is."""
+    with pytest.raises(pricing.ScenarioError) as caught:
+        loads(text)
+    assert caught.value.path == path
+
+
+_PLAIN_LEAVES = (
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(10**30), max_value=10**30)
+    | st.text(alphabet='0123456789eENaIfinty:{}[]\\" é', max_size=12)
+    | st.decimals(allow_nan=False, allow_infinity=False, places=4)
+)
+_PLAIN = st.recursive(
+    _PLAIN_LEAVES,
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(st.text(alphabet="abe0N", max_size=4), inner, max_size=4)
+    ),
+    max_leaves=25,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(value=_PLAIN, indent=st.sampled_from([None, 1]))
+def test_quick_and_careful_parses_agree_on_written_values(value, indent):
+    """Over text as the writer writes it (strings full of the characters the sketch looks
+    for), both parses give the same value of the same types."""
+    text = dumps(value, indent=indent)
+    assert _same(loads(text), _careful(text))
