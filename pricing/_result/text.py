@@ -129,7 +129,7 @@ def _echo_texts(t: Texts, echoes: Echoes) -> str:
 def _lines(t: Texts, rows: Sequence[LineRow]) -> str:
     # One flat list of pieces, joined once (a comprehension per line costs a call).
     money, heads, share_heads = t.money, t.line_heads, t.share_heads
-    out = []
+    out: list[str] = []
     add = out.append
     for r in rows:
         total, product_off, order_off = r.total, r.product_discount, r.order_discount
