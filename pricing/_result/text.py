@@ -17,13 +17,14 @@ from typing import Any
 
 from .._json import dumps, json_number
 from .._ruleset import CompiledRuleSet
-from .._stages.explain import ExplanationRow, LineRow
+from .._stages.explain import LineRow, judged
 from .._stages.records import Outcome
 from .document import Echoes, applied_by_rule, coupon_objects, echoed, extensions
 
 __all__ = ["Texts", "write_compact"]
 
 _JSON_BOOL = ("false", "true")
+_CAPPED_OUT = '"amount":0,"capped":true}'
 _LINE_END = ("]},", '],"priceLocked":true},')
 """How a line's object ends, by ``price_locked``."""
 
@@ -163,24 +164,26 @@ def _order_preview(t: Texts, o: Outcome) -> str:
     return _list(paid + gifts)
 
 
-def _explanation(t: Texts, rows: Sequence[ExplanationRow]) -> str:
+def _explanation(t: Texts, o: Outcome) -> str:
+    # From the statuses themselves, not the rows: most rules did not apply, and their
+    # entry is one lookup of a text made once.
     money, heads, passed_over = t.money, t.entry_heads, t.not_applied
     out = []
-    for e in rows:
-        index = e.rule.index
-        if e.status == "not_applied" and not e.capped:
-            out.append(passed_over[index, e.reason])  # the same text on every cart
-            continue
-        reason = "null" if e.reason is None else f'"{e.reason}"'  # a code: no escapes
-        extra = ""
-        if e.tier is not None:
-            extra = f',"tier":{e.tier}'
-        if e.sets is not None:
-            extra += f',"sets":{e.sets}'
-        out.append(
-            f'{heads[index]}"{e.status}","reason":{reason},"amount":{money[e.amount]},'
-            f'"capped":{_JSON_BOOL[e.capped]}{extra}}}'
-        )
+    for rule, reason, done in judged(o):
+        if done is None:
+            out.append(passed_over[rule.index, reason])
+        elif reason is not None:
+            out.append(f'{heads[rule.index]}"not_applied","reason":"{reason}",{_CAPPED_OUT}')
+        else:
+            extra = ""
+            if rule.tier is not None:
+                extra = f',"tier":{rule.tier}'
+            if rule.sets is not None:
+                extra += f',"sets":{rule.sets}'
+            out.append(
+                f'{heads[rule.index]}"applied","reason":null,"amount":{money[done.amount]},'
+                f'"capped":{_JSON_BOOL[done.capped]}{extra}}}'
+            )
     return _list(out)
 
 
@@ -195,9 +198,7 @@ def _bonus(t: Texts, o: Outcome) -> str:
     )
 
 
-def write_compact(
-    o: Outcome, line_rows: Sequence[LineRow], explanation: Sequence[ExplanationRow], t: Texts
-) -> str:
+def write_compact(o: Outcome, line_rows: Sequence[LineRow], t: Texts) -> str:
     """The document as compact JSON text, key for key what :func:`document` builds."""
     money = t.money
     by_rule = applied_by_rule(o)
@@ -223,7 +224,7 @@ def write_compact(
         f'"excludedGiftProductIds":{_texts(o.gifts.excluded_product_ids)},'
         f'"bonus":{_bonus(t, o)},"bonusApplied":{bonus_applied},"totalDue":{total_due}}},'
         f'"orderPreview":{_order_preview(t, o)},"lines":{_lines(t, line_rows)},'
-        f'"explanation":{_explanation(t, explanation)},"bonusAccrual":{money[o.accrued]},'
+        f'"explanation":{_explanation(t, o)},"bonusAccrual":{money[o.accrued]},'
         f'"warnings":{dumps([dict(w) for w in warnings]) if warnings else "[]"}'
     ]
     if o.eligibility.coupons is not None or o.shipping is not None or o.reports_usage:

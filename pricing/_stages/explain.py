@@ -7,13 +7,14 @@ the value objects (:mod:`pricing._result.views`) and the document
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import NamedTuple
 
 from .._ruleset.catalog import CatalogItem
 from .._ruleset.rules import Rule
 from .records import Applied, Outcome
 
-__all__ = ["ExplanationRow", "LineRow", "capped_out", "explanation_rows", "line_rows"]
+__all__ = ["ExplanationRow", "LineRow", "capped_out", "explanation_rows", "judged", "line_rows"]
 
 
 def capped_out(a: Applied) -> bool:
@@ -94,18 +95,34 @@ class ExplanationRow(NamedTuple):
     """The sets made, on an applied buy-get discount."""
 
 
-def explanation_rows(o: Outcome) -> list[ExplanationRow]:
-    by_rule = {id(a.rule): a for a in o.every_applied}
-    rows = []
-    row: tuple[Rule, str, str | None, int, bool, int | None, int | None]
-    for verdict in o.eligibility.verdicts:
-        rule = verdict.rule
-        done = by_rule.get(id(rule))
+def judged(o: Outcome) -> Iterator[tuple[Rule, str | None, Applied | None]]:
+    """Each rule in priority order: ``(rule, reason, applied)``.
+
+    ``reason`` is why it did not apply (``None``: it applied); ``applied`` is what it
+    took, ``None`` when it did not apply. A discount the cap took to 0 comes with
+    reason ``capped_out`` and its (capped) ``Applied``. The one home of a rule's status,
+    which the rows below and the text writer both read.
+    """
+    get = {id(a.rule): a for a in o.every_applied}.get
+    for rule, reason in o.eligibility.verdicts:
+        done = None if reason is not None else get(id(rule))
         if done is None:
-            row = (rule, "not_applied", verdict.reason, 0, False, None, None)
-        elif capped_out(done):
-            row = (rule, "not_applied", "capped_out", 0, True, None, None)
+            yield rule, reason, None
+        elif done.capped and done.amount == 0:  # capped out
+            yield rule, "capped_out", done
         else:
-            row = (rule, "applied", None, done.amount, done.capped, rule.tier, rule.sets)
-        rows.append(_new(ExplanationRow, row))
-    return rows
+            yield rule, None, done
+
+
+def explanation_rows(o: Outcome) -> list[ExplanationRow]:
+    return [
+        _new(
+            ExplanationRow,
+            (rule, "not_applied", reason, 0, False, None, None)
+            if done is None
+            else (rule, "not_applied", reason, 0, True, None, None)
+            if reason is not None
+            else (rule, "applied", None, done.amount, done.capped, rule.tier, rule.sets),
+        )
+        for rule, reason, done in judged(o)
+    ]
