@@ -127,41 +127,31 @@ def _echo_texts(t: Texts, echoes: Echoes) -> str:
     )
 
 
-def _lines(t: Texts, rows: Sequence[LineRow]) -> str:
-    # One flat list of pieces, joined once (a comprehension per line costs a call).
-    money, heads, share_heads = t.money, t.line_heads, t.share_heads
+def _lines(t: Texts, rows: Sequence[LineRow]) -> tuple[str, str]:
+    """``(orderPreview, lines)``: one pass over the rows, as both list the same lines
+    (paid ones still holding units, then gifts at price 0) in the same order."""
+    # One flat list of pieces each, joined once (a comprehension per line costs a call).
+    money, heads, share_heads, preview_heads = t.money, t.line_heads, t.share_heads, t.preview_heads
+    previews: list[str] = []
     out: list[str] = []
     add = out.append
-    for r in rows:
-        total, product_off, order_off = r.total, r.product_discount, r.order_discount
+    for item, quantity, is_gift, unit, total, product_off, order_off, shares, locked in rows:
+        unit_text, gift = money[unit], _JSON_BOOL[is_gift]
+        previews.append(
+            f'{preview_heads[item.index]}{unit_text},"quantity":{quantity},"isGift":{gift}}}'
+        )
         add(
-            f'{heads[r.item.index]}{r.quantity},"isGift":{_JSON_BOOL[r.is_gift]},'
-            f'"unitPrice":{money[r.unit_price]},"total":{money[total]},'
+            f'{heads[item.index]}{quantity},"isGift":{gift},"unitPrice":{unit_text},'
+            f'"total":{money[total]},'
             f'"productDiscount":{money[product_off]},"orderDiscount":{money[order_off]},'
             f'"totalWithDiscount":{money[total - product_off - order_off]},"discounts":['
         )
         comma = ""
-        for rule, share in r.discounts:
+        for rule, share in shares:
             add(f"{comma}{share_heads[rule.index]}{money[share]}}}")
             comma = ","
-        add(_LINE_END[r.price_locked])
-    return f"[{''.join(out)[:-1]}]"  # (each line ends with a comma)
-
-
-def _order_preview(t: Texts, o: Outcome) -> str:
-    money, heads = t.money, t.preview_heads
-    zero = money[0]
-    paid = [
-        f'{heads[line.item.index]}{money[line.unit_price]},"quantity":{line.quantity},'
-        '"isGift":false}'
-        for line in o.gifts.lines
-        if line.quantity
-    ]
-    gifts = [
-        f'{heads[g.item.index]}{zero},"quantity":{g.quantity},"isGift":true}}'
-        for g in o.gifts.gift_lines
-    ]
-    return _list(paid + gifts)
+        add(_LINE_END[locked])
+    return _list(previews), f"[{''.join(out)[:-1]}]"  # (each line ends with a comma)
 
 
 def _explanation(t: Texts, o: Outcome) -> str:
@@ -208,6 +198,7 @@ def write_compact(o: Outcome, line_rows: Sequence[LineRow], t: Texts) -> str:
     bonus_applied = money[o.bonus.applied]
     total_due = money[o.bonus.total_due]
     warnings = o.eligibility.warnings
+    order_preview, lines = _lines(t, line_rows)
     shipping = (
         f'"shippingDiscounts":{_echo_texts(t, shipping_discounts)},'
         if o.lists_shipping_discounts
@@ -223,7 +214,7 @@ def write_compact(o: Outcome, line_rows: Sequence[LineRow], t: Texts) -> str:
         f'"totalRaw":{money[o.total_raw]},"totalSumWithDiscount":{with_discount},'
         f'"excludedGiftProductIds":{_texts(o.gifts.excluded_product_ids)},'
         f'"bonus":{_bonus(t, o)},"bonusApplied":{bonus_applied},"totalDue":{total_due}}},'
-        f'"orderPreview":{_order_preview(t, o)},"lines":{_lines(t, line_rows)},'
+        f'"orderPreview":{order_preview},"lines":{lines},'
         f'"explanation":{_explanation(t, o)},"bonusAccrual":{money[o.accrued]},'
         f'"warnings":{dumps([dict(w) for w in warnings]) if warnings else "[]"}'
     ]
