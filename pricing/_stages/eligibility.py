@@ -154,11 +154,8 @@ class Eligibility:
                         rule = made
                 if failed is None and rule.to_shipping and not request.shipping_lines:
                     failed = "no_shipping"
-            verdicts.append(_new(Verdict, (rule, failed)))
+            verdicts.append((rule, failed))
         return tuple(verdicts)
-
-
-_new = tuple.__new__  # (a named tuple's own constructor is a slower Python function)
 
 
 def _normalised(

@@ -103,15 +103,10 @@ Target = tuple[Rule, tuple[int, ...]]
 """A discount that applies, and the positions of the lines it targets."""
 
 
-class Verdict(NamedTuple):
-    """One rule's outcome of the gates: ``reason`` is ``None`` when it applies.
-
-    Made when a result's explanation is read, one per rule.
-    """
-
-    rule: Rule
-    """The rule (on an applied tiered or buy-get discount, the one the cart made)."""
-    reason: str | None
+Verdict = tuple[Rule, str | None]
+"""One rule's outcome of the gates: ``(rule, reason)``, ``reason`` ``None`` when it
+applies; on an applied tiered or buy-get discount, the rule the cart made. Made when a
+result's explanation is read, one per rule (a plain pair: one allocation each)."""
 
 
 @dataclass(slots=True)

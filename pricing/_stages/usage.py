@@ -62,8 +62,7 @@ def usage_rows(o: Outcome) -> list[UsageRow]:
         spent.update((id(a.rule), a.amount) for a in o.shipping.applied)
     givers = {id(g.rule) for g in o.gifts.gift_lines}
     rows = []
-    for verdict in o.eligibility.verdicts:
-        rule = verdict.rule
+    for rule, _ in o.eligibility.verdicts:
         amount = spent.get(id(rule), 0)
         if amount > 0 or id(rule) in givers:
             rows.append(UsageRow(rule.id, rule.identifier, amount))
