@@ -191,13 +191,13 @@ def _bonus(t: Texts, o: Outcome) -> str:
 def write_compact(o: Outcome, line_rows: Sequence[LineRow], t: Texts) -> str:
     """The document as compact JSON text, key for key what :func:`document` builds."""
     money = t.money
-    by_rule = applied_by_rule(o)
-    coupons = coupon_objects(o, by_rule)
+    e = o.eligibility
+    coupons = coupon_objects(o, applied_by_rule(o)) if e.coupon or e.coupons else []
     order_discounts, product_discounts, shipping_discounts = echoed(o, coupons)
     with_discount = money[o.total_with_discount]
     bonus_applied = money[o.bonus.applied]
     total_due = money[o.bonus.total_due]
-    warnings = o.eligibility.warnings
+    warnings = e.warnings
     order_preview, lines = _lines(t, line_rows)
     shipping = (
         f'"shippingDiscounts":{_echo_texts(t, shipping_discounts)},'
@@ -218,7 +218,7 @@ def write_compact(o: Outcome, line_rows: Sequence[LineRow], t: Texts) -> str:
         f'"explanation":{_explanation(t, o)},"bonusAccrual":{money[o.accrued]},'
         f'"warnings":{dumps([dict(w) for w in warnings]) if warnings else "[]"}'
     ]
-    if o.eligibility.coupons is not None or o.shipping is not None or o.reports_usage:
+    if e.coupons is not None or o.shipping is not None or o.reports_usage:
         more = extensions(o._replace(money=t.number), coupons)
         parts += [f",{dumps(key)}:{dumps(value)}" for key, value in more.items()]
     if o.extensions:
