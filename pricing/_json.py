@@ -5,7 +5,7 @@ from __future__ import annotations
 import codecs
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import MAX_EMAX, MIN_EMIN, Context, Decimal
 from functools import lru_cache
@@ -27,7 +27,6 @@ __all__ = [
     "format_decimal",
     "json_number",
     "loads",
-    "raw_json",
     "raw_number",
 ]
 
@@ -258,14 +257,6 @@ def format_decimal(value: Decimal) -> str:
 _MARK = "\udc80"
 
 
-def raw_json(index: int) -> str:
-    """Stands for ``fragments[index]`` of :func:`dumps`: JSON text written as it is."""
-    return f"{_MARK}#{index}{_MARK}"
-
-
-_FRAGMENT = re.compile(f'"{_MARK}#([0-9]+){_MARK}"')
-
-
 def raw_number(text: str) -> str:
     """A JSON number's text, to be written by :func:`dumps` as a number, unquoted."""
     return _MARK + text + _MARK
@@ -303,7 +294,7 @@ def _default(value: Any) -> Any:
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
 
-def dumps(value: Any, *, indent: int | None = None, fragments: Sequence[str] = ()) -> str:
+def dumps(value: Any, *, indent: int | None = None) -> str:
     """Serialise `value` as JSON (`pricing.dumps_json`); a `Decimal` is an exact number.
 
     Keys keep their order; a `Decimal` is written without exponent and without
@@ -314,7 +305,6 @@ def dumps(value: Any, *, indent: int | None = None, fragments: Sequence[str] = (
         value: a JSON-shaped value (`Mapping`, `list`, `tuple`, `str`, `int`,
             `Decimal`, `bool`, `None`).
         indent: spaces per level; `None` writes one line without spaces.
-        fragments: JSON texts that `raw_json` markers in `value` stand for.
 
     Returns:
         The JSON text.
@@ -330,8 +320,4 @@ def dumps(value: Any, *, indent: int | None = None, fragments: Sequence[str] = (
     )
     if _MARK not in text:
         return text
-    if fragments:
-        text = _FRAGMENT.sub(lambda m: fragments[int(m.group(1))], text)
-        if _MARK not in text:
-            return text
     return text.replace(f'"{_MARK}', "").replace(f'{_MARK}"', "")

@@ -420,13 +420,35 @@ MUTATIONS = (
         ),
     ),
     Mutation(
-        "fragment_misplaced",
+        "echo_text_misplaced",
         "the compact writer puts the first pre-written echo where any echo stands",
         (
             (
-                "_json.py",
-                "text = _FRAGMENT.sub(lambda m: fragments[int(m.group(1))], text)",
-                "text = _FRAGMENT.sub(lambda m: fragments[0], text)",
+                "_result/text.py",
+                "t.echoes[rule.index] if coupon is None",
+                "t.echoes[0] if coupon is None",
+            ),
+        ),
+    ),
+    Mutation(
+        "entry_text_per_rule",
+        "the compact writer's memo of not-applied entries forgets the reason",
+        (
+            (
+                "_result/text.py",
+                "out.append(passed_over[rule.index, reason])",
+                "out.append(passed_over[rule.index, 'not_started'])",
+            ),
+        ),
+    ),
+    Mutation(
+        "share_text_of_first_rule",
+        "the compact writer names every line share after the first rule",
+        (
+            (
+                "_result/text.py",
+                'add(f"{comma}{share_heads[rule.index]}{money[share]}}}")',
+                'add(f"{comma}{share_heads[0]}{money[share]}}}")',
             ),
         ),
     ),
