@@ -17,7 +17,7 @@ from ._errors import ScenarioError, quote
 from ._json import loads
 from ._limits import check_tree
 from ._money import currency as lookup_currency
-from ._result.text import Texts
+from ._result.text import Texts, write_compact
 from ._result.views import PreviewResult
 from ._ruleset import CompiledRuleSet, compile_rule_set
 from ._schema import (
@@ -35,6 +35,7 @@ from ._schema import (
 from ._stages.bonus import accrual, settle_bonus
 from ._stages.cap import budget_left, cap_discounts
 from ._stages.eligibility import decide
+from ._stages.explain import line_rows
 from ._stages.gifts import settle_gifts
 from ._stages.intake import PriceVerifierLike, read_request
 from ._stages.order_discounts import apply_order_discounts
@@ -205,6 +206,16 @@ class Engine:
             CouponError: the presented coupon code cannot be used.
             SignedPriceError: a line's signed price is refused.
         """
+        return PreviewResult(self._price(order, customer, at, usage), self._texts)
+
+    def _price(
+        self,
+        order: Order | Mapping[str, Any],
+        customer: Customer | Mapping[str, Any] | None,
+        at: datetime,
+        usage: Mapping[str, Any] | None,
+    ) -> Outcome:
+        """The pipeline, stage by stage: what :meth:`preview` returns a view of."""
         if not isinstance(at, datetime) or at.tzinfo is None or at.utcoffset() is None:
             raise ScenarioError("at", "must be a timezone-aware datetime")
         rs = self._rs
@@ -230,25 +241,22 @@ class Engine:
         )
         accrued = accrual(eligibility.accruing, bonus.total_due, budgets)
         extensions = tax_extensions(rs, charges, paid, applied)
-        return PreviewResult(
-            Outcome(
-                rs.currency,
-                settings,
-                eligibility,
-                gifts,
-                applied,
-                bonus,
-                accrued,
-                request.markers,
-                extensions,
-                total_raw,
-                total_with_discount,
-                self._money,
-                shipping,
-                rs.ships,
-                rs.limited or request.usage is not None,
-            ),
-            self._texts,
+        return Outcome(
+            rs.currency,
+            settings,
+            eligibility,
+            gifts,
+            applied,
+            bonus,
+            accrued,
+            request.markers,
+            extensions,
+            total_raw,
+            total_with_discount,
+            self._money,
+            shipping,
+            rs.ships,
+            rs.limited or request.usage is not None,
         )
 
     def preview_json(
@@ -267,8 +275,10 @@ class Engine:
         """
         order_data = loads(order)
         customer_data = None if customer is None or customer == "null" else loads(customer)
-        result = self.preview(order_data, customer=customer_data, at=at)
-        return result.to_json(indent=indent)
+        outcome = self._price(order_data, customer_data, at, None)
+        if indent is None:  # (no result object: the text is all the caller gets)
+            return write_compact(outcome, line_rows(outcome), self._texts)
+        return PreviewResult(outcome, self._texts).to_json(indent=indent)
 
 
 def preview(
