@@ -246,6 +246,41 @@ def test_preview_json_matches_preview_to_json():
     assert pricing.preview_json(text) == pricing.preview(pricing.loads_json(text)).to_json()
 
 
+@pytest.mark.parametrize("path", sorted((ROOT / "examples").glob("*.json")), ids=lambda p: p.stem)
+def test_engine_preview_json_is_the_backend_path(path):
+    """Order (and customer) text in, the document's compact text out: the same bytes as
+    the result's document written by the C encoder, and ``indent`` as ``to_json``'s."""
+    scenario = pricing.loads_json(path.read_text(encoding="utf-8"))
+    if "usage" in scenario:  # (the backend path takes no usage counters)
+        del scenario["usage"]
+    engine = pricing.Engine.from_rule_set(pricing.Scenario.model_validate(scenario))
+    at = datetime.fromisoformat(scenario["at"].replace("Z", "+00:00"))
+    order, customer = scenario["order"], scenario.get("customer")
+    result = engine.preview(order, customer=customer, at=at)
+    order_text = pricing.dumps_json(order)
+    customer_text = None if customer is None else pricing.dumps_json(customer)
+    written = engine.preview_json(order_text, customer_text, at=at)
+    assert written == pricing.dumps_json(result.document)
+    assert engine.preview_json(order_text.encode(), customer_text, at=at) == written
+    assert engine.preview_json(order_text, customer_text, at=at, indent=2) == result.to_json()
+
+
+def test_engine_preview_json_guest_and_bad_text():
+    """``None`` and the text ``null`` are a guest; bad text names the field."""
+    scenario = _example()
+    engine = pricing.Engine.from_rule_set(pricing.Scenario.model_validate(scenario))
+    at = datetime(2026, 1, 1, tzinfo=UTC)
+    order = pricing.dumps_json(scenario["order"])
+    guest = engine.preview_json(order, at=at)
+    assert engine.preview_json(order, "null", at=at) == guest
+    assert guest == engine.preview(scenario["order"], at=at).to_json(indent=None)
+    with pytest.raises(pricing.ScenarioError) as caught:
+        engine.preview_json('{"products":[{"productId":1,"quantity":0}]}', at=at)
+    assert caught.value.path == "order.products[0].quantity"
+    with pytest.raises(pricing.ScenarioError, match="malformed JSON"):
+        engine.preview_json('{"products":[', at=at)
+
+
 # ---------------------------------------------------------------------------
 # the quantity examples (docs/quantity-promotions.md)
 
