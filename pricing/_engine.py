@@ -35,6 +35,7 @@ from ._schema import (
 from ._stages.bonus import accrual, settle_bonus
 from ._stages.cap import budget_left, cap_discounts
 from ._stages.eligibility import decide
+from ._stages.explain import line_rows
 from ._stages.gifts import settle_gifts
 from ._stages.intake import PriceVerifierLike, read_request
 from ._stages.order_discounts import apply_order_discounts
@@ -276,7 +277,7 @@ class Engine:
         customer_data = None if customer is None or customer == "null" else loads(customer)
         outcome = self._price(order_data, customer_data, at, None)
         if indent is None:  # (no result object: the text is all the caller gets)
-            return write_compact(outcome, self._texts)
+            return write_compact(outcome, line_rows(outcome), self._texts)
         return PreviewResult(outcome, self._texts).to_json(indent=indent)
 
 

@@ -447,8 +447,8 @@ MUTATIONS = (
         (
             (
                 "_result/text.py",
-                "head, money = self.share_heads[rule.index], self.money",
-                "head, money = self.share_heads[0], self.money",
+                'add(f"{comma}{share_heads[rule.index]}{money[share]}}}")',
+                'add(f"{comma}{share_heads[0]}{money[share]}}}")',
             ),
         ),
     ),

@@ -9,7 +9,7 @@ from typing import Any
 
 from .._ruleset.rules import Rule
 from .._stages.eligibility import CouponMatch
-from .._stages.explain import ExplanationRow, LineRow, RuleShare, capped_out
+from .._stages.explain import ExplanationRow, LineRow, capped_out
 from .._stages.records import Applied, Outcome
 from .._stages.usage import usage_rows
 
@@ -46,7 +46,7 @@ def _discount_echo(rule: Rule, coupon: Mapping[str, Any] | None, copies: bool) -
     return echo
 
 
-def _line_documents(o: Outcome, rows: Sequence[LineRow[RuleShare]]) -> list[dict[str, Any]]:
+def _line_documents(o: Outcome, rows: Sequence[LineRow]) -> list[dict[str, Any]]:
     money = o.money
     docs = []
     for r in rows:
@@ -223,7 +223,7 @@ def extensions(o: Outcome, coupons: Coupons) -> dict[str, Any]:
 
 def document(
     o: Outcome,
-    line_rows: Sequence[LineRow[RuleShare]],
+    line_rows: Sequence[LineRow],
     explanation: Sequence[ExplanationRow],
     *,
     copies: bool = True,

@@ -17,8 +17,7 @@ from typing import Any
 
 from .._json import dumps, json_number
 from .._ruleset import CompiledRuleSet
-from .._ruleset.rules import Rule
-from .._stages.explain import LineRow, judged, line_rows
+from .._stages.explain import LineRow, judged
 from .._stages.records import Outcome
 from .document import Echoes, applied_by_rule, coupon_objects, echoed, extensions
 
@@ -69,11 +68,6 @@ class Texts:
             f'{{"productId":{dumps(i.id)},"title":{dumps(i.title)},"sku":{dumps(i.sku)},"price":'
             for i in items
         ]
-
-    def shares(self, rule: Rule, shares: list[int]) -> list[str]:
-        """One discount's share of each line it targets, as the line's ``discounts`` entry."""
-        head, money = self.share_heads[rule.index], self.money
-        return [f"{head}{money[share]}}}" for share in shares]
 
 
 class _Memo(dict[int, str]):
@@ -133,10 +127,11 @@ def _echo_texts(t: Texts, echoes: Echoes) -> str:
     )
 
 
-def _lines(t: Texts, rows: Sequence[LineRow[str]]) -> tuple[str, str]:
+def _lines(t: Texts, rows: Sequence[LineRow]) -> tuple[str, str]:
     """``(orderPreview, lines)``: one pass over the rows, as both list the same lines
     (paid ones still holding units, then gifts at price 0) in the same order."""
-    money, heads, preview_heads = t.money, t.line_heads, t.preview_heads
+    # One flat list of pieces each, joined once (a comprehension per line costs a call).
+    money, heads, share_heads, preview_heads = t.money, t.line_heads, t.share_heads, t.preview_heads
     previews: list[str] = []
     out: list[str] = []
     add = out.append
@@ -149,9 +144,13 @@ def _lines(t: Texts, rows: Sequence[LineRow[str]]) -> tuple[str, str]:
             f'{heads[item.index]}{quantity},"isGift":{gift},"unitPrice":{unit_text},'
             f'"total":{money[total]},'
             f'"productDiscount":{money[product_off]},"orderDiscount":{money[order_off]},'
-            f'"totalWithDiscount":{money[total - product_off - order_off]},'
-            f'"discounts":[{",".join(shares)}{_LINE_END[locked]}'
+            f'"totalWithDiscount":{money[total - product_off - order_off]},"discounts":['
         )
+        comma = ""
+        for rule, share in shares:
+            add(f"{comma}{share_heads[rule.index]}{money[share]}}}")
+            comma = ","
+        add(_LINE_END[locked])
     return _list(previews), f"[{''.join(out)[:-1]}]"  # (each line ends with a comma)
 
 
@@ -189,7 +188,7 @@ def _bonus(t: Texts, o: Outcome) -> str:
     )
 
 
-def write_compact(o: Outcome, t: Texts) -> str:
+def write_compact(o: Outcome, line_rows: Sequence[LineRow], t: Texts) -> str:
     """The document as compact JSON text, key for key what :func:`document` builds."""
     money = t.money
     e = o.eligibility
@@ -199,7 +198,7 @@ def write_compact(o: Outcome, t: Texts) -> str:
     bonus_applied = money[o.bonus.applied]
     total_due = money[o.bonus.total_due]
     warnings = e.warnings
-    order_preview, lines = _lines(t, line_rows(o, t.shares))
+    order_preview, lines = _lines(t, line_rows)
     shipping = (
         f'"shippingDiscounts":{_echo_texts(t, shipping_discounts)},'
         if o.lists_shipping_discounts

@@ -12,7 +12,6 @@ from .._json import dumps
 from .._stages.explain import (
     ExplanationRow,
     LineRow,
-    RuleShare,
     capped_out,
     explanation_rows,
     line_rows,
@@ -243,7 +242,7 @@ class PreviewResult:
     # The lines and the explanation in minor units, which both the value objects
     # above and the document are written from (the document needs no value objects).
     @_built
-    def _line_rows(self) -> list[LineRow[RuleShare]]:
+    def _line_rows(self) -> list[LineRow]:
         return line_rows(self._o)
 
     @_built
@@ -283,7 +282,7 @@ class PreviewResult:
             return dumps(self.document, indent=indent)
         # Written at once, and not kept: no copies and no Decimal.
         if indent is None:
-            return write_compact(self._o, self._texts)
+            return write_compact(self._o, self._line_rows, self._texts)
         o = self._o._replace(money=self._texts.number)
         built = document(o, self._line_rows, self._explanation_rows, copies=False)
         return dumps(built, indent=indent)
@@ -305,7 +304,7 @@ def _restored(names: Sequence[str], values: Sequence[Any]) -> PreviewResult:
     return result
 
 
-def _line_results(o: Outcome, rows: Sequence[LineRow[RuleShare]]) -> tuple[LineResult, ...]:
+def _line_results(o: Outcome, rows: Sequence[LineRow]) -> tuple[LineResult, ...]:
     money = o.money
     return tuple(
         [

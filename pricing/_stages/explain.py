@@ -1,30 +1,20 @@
 """Explain: each line's share of each discount, and each rule's status and reason.
 
-What the result's lines and explanation are written from, in minor units; the value
-objects (:mod:`pricing._result.views`), the document (:mod:`pricing._result.document`)
-and its text (:mod:`pricing._result.text`) all read these, so they can never disagree.
+What the result's lines and explanation are written from, in minor units; both
+the value objects (:mod:`pricing._result.views`) and the document
+(:mod:`pricing._result.document`) read these rows, so they can never disagree.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from itertools import repeat
-from typing import Generic, NamedTuple, TypeVar
+from collections.abc import Iterator
+from typing import NamedTuple
 
 from .._ruleset.catalog import CatalogItem
 from .._ruleset.rules import Rule
 from .records import Applied, Outcome
 
-__all__ = [
-    "ExplanationRow",
-    "LineRow",
-    "RuleShare",
-    "capped_out",
-    "explanation_rows",
-    "judged",
-    "line_rows",
-    "pairs",
-]
+__all__ = ["ExplanationRow", "LineRow", "capped_out", "explanation_rows", "judged", "line_rows"]
 
 
 def capped_out(a: Applied) -> bool:
@@ -32,10 +22,7 @@ def capped_out(a: Applied) -> bool:
     return a.capped and a.amount == 0
 
 
-S = TypeVar("S")
-
-
-class LineRow(NamedTuple, Generic[S]):
+class LineRow(NamedTuple):
     """One line of the result in minor units: what :attr:`PreviewResult.lines` and the
     document's ``lines`` are both written from."""
 
@@ -46,9 +33,8 @@ class LineRow(NamedTuple, Generic[S]):
     total: int
     product_discount: int
     order_discount: int
-    discounts: list[S]
-    """Each applied discount that targeted the line, as ``line_rows`` was asked to give
-    it: ``(rule, share)`` by default."""
+    discounts: list[tuple[Rule, int]]
+    """(rule, share) of each applied discount that targeted the line."""
     price_locked: bool
 
 
@@ -57,34 +43,19 @@ class LineRow(NamedTuple, Generic[S]):
 _new = tuple.__new__
 
 
-RuleShare = tuple[Rule, int]
-"""A line's discount as :func:`pairs` gives it: ``(rule, share)``."""
-
-
-def pairs(rule: Rule, shares: list[int]) -> list[RuleShare]:
-    """``(rule, share)`` of each share: a line's discounts as :func:`line_rows` gives them."""
-    return list(zip(repeat(rule), shares))
-
-
-def line_rows(
-    o: Outcome,
-    entries: Callable[[Rule, list[int]], list[S]] = pairs,  # type: ignore[assignment]
-) -> list[LineRow[S]]:
-    """Each line with its totals and its discounts, each made by ``entries`` from a
-    discount's shares (all of one discount's at once: a call per share would cost more
-    than the rest of the loop)."""
+def line_rows(o: Outcome) -> list[LineRow]:
     lines = o.gifts.lines
     product_off = [0] * len(lines)
     order_off = [0] * len(lines)
-    per_line: list[list[S]] = [[] for _ in lines]
+    per_line: list[list[tuple[Rule, int]]] = [[] for _ in lines]
     for a in o.applied:
         if capped_out(a):
             continue
+        bucket = product_off if a.rule.to_product else order_off
         rule = a.rule
-        bucket = product_off if rule.to_product else order_off
-        for pos, share, entry in zip(a.targets, a.shares, entries(rule, a.shares), strict=True):
+        for pos, share in zip(a.targets, a.shares, strict=True):
             bucket[pos] += share
-            per_line[pos].append(entry)
+            per_line[pos].append((rule, share))
     rows = [
         _new(
             LineRow,
