@@ -7,7 +7,11 @@ JSON for every cart, then times them in alternation and prints the best time per
 preview of each and their ratio. Usage, with the baseline in a worktree::
 
     git worktree add /tmp/base main
-    .venv/bin/python bench/ab.py /tmp/base . --size M [--document]
+    .venv/bin/python bench/ab.py /tmp/base . --size M [--document | --backend]
+
+``--backend`` times the backend's path instead: the order and customer as JSON text
+in, ``Engine.preview_json``, the compact JSON text out (both versions must give the
+same text).
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("b", type=Path, help="project directory of version B")
     parser.add_argument("--size", default="M", choices=sorted(SIZES))
     parser.add_argument("--document", action="store_true", help="also build the document")
+    parser.add_argument("--backend", action="store_true", help="JSON text in, JSON text out")
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument(
         "--ignore", action="append", default=[], help="a top-level key left out of the check"
@@ -60,6 +65,7 @@ def main(argv: list[str] | None = None) -> int:
             package = load(tree.resolve(), tag, Path(scratch))
             engines.append(build_engine(ruleset, package.Engine))
         a, b = engines
+        a_json = sys.modules["pricing_a"].dumps_json
         for cart in carts:
             da = a.preview(cart["order"], customer=cart["customer"], at=at).to_dict()
             db = b.preview(cart["order"], customer=cart["customer"], at=at).to_dict()
@@ -70,10 +76,21 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"A and B differ on cart {cart['id']}", file=sys.stderr)
                 return 1
 
+        texts = [(a_json(c["order"]), a_json(c["customer"])) for c in carts]
+        if args.backend:
+            for order, customer in texts:
+                if a.preview_json(order, customer, at=at) != b.preview_json(order, customer, at=at):
+                    print(f"A and B write different text for {order[:60]}", file=sys.stderr)
+                    return 1
+
         def timer(engine: Any) -> Callable[[], float]:
             def run() -> float:
                 start = time.perf_counter()
                 for _ in range(REPEATS[size.name]):
+                    if args.backend:
+                        for order, customer in texts:
+                            engine.preview_json(order, customer, at=at)
+                        continue
                     for cart in carts:
                         result = engine.preview(cart["order"], customer=cart["customer"], at=at)
                         _ = result.document if args.document else result.total_due
@@ -87,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
             for name, run in runs.items():  # in alternation: a drift slows both alike
                 best[name] = min(best[name], run())
     print(
-        f"{size.name}{' +document' if args.document else ''}: "
+        f"{size.name}{' +document' if args.document else ' backend' if args.backend else ''}: "
         f"A {best['A'] * 1e6:,.1f} µs  B {best['B'] * 1e6:,.1f} µs  "
         f"B/A {best['B'] / best['A']:.3f}"
     )
