@@ -243,6 +243,10 @@ def test_the_quick_parse_reads_what_the_careful_one_reads(text, error):
     [
         ('{"order":{"couponCode":"A","couponCode":"B"}}', "order.couponCode"),
         ('{"a":[{"x":1,"y":2,"x":3}]}', "a[0].x"),
+        ('{"products":[{"productId":1,"quantity":2,"quantity":3}]}', "products[0].quantity"),
+        ('{"t":"12:30","u":1,"t":"x"}', "t"),  # a colon in a string: counted apart
+        ('{"a":{"b":{"c":1,"c":2}}}', "a.b.c"),  # deeper than the count looks
+        ('[{"k":1,"k":2}]', "[0].k"),
     ],
 )
 def test_a_repeated_key_found_on_the_quick_path_is_named(text, path):
@@ -276,3 +280,40 @@ def test_quick_and_careful_parses_agree_on_written_values(value, indent):
     for), both parses give the same value of the same types."""
     text = dumps(value, indent=indent)
     assert _same(loads(text), _careful(text))
+
+
+def _with_a_key_twice(value: Any, which: int) -> tuple[str, int]:
+    """``value`` as JSON text in which the ``which``-th non-empty object (in writing
+    order, wrapping around) gives its first key once more; and how many there are."""
+    count = 0
+
+    def write(v: Any, target: int) -> str:
+        nonlocal count
+        if isinstance(v, dict):
+            items = [f"{dumps(k)}:{write(x, target)}" for k, x in v.items()]
+            if v:
+                if count == target:
+                    items.append(f"{dumps(next(iter(v)))}:0")
+                count += 1
+            return "{" + ",".join(items) + "}"
+        if isinstance(v, list):
+            return "[" + ",".join(write(x, target) for x in v) + "]"
+        return dumps(v)
+
+    write(value, -1)
+    total = count
+    count = 0
+    return write(value, which % total if total else -1), total
+
+
+@settings(max_examples=200, deadline=None)
+@given(value=_PLAIN, which=st.integers(min_value=0, max_value=50))
+def test_a_key_given_twice_anywhere_is_refused(value, which):
+    """Wherever the repeated key sits (near the top, where keys are counted, or deeper,
+    or beside colons in strings), the text is refused."""
+    text, objects = _with_a_key_twice(value, which)
+    if not objects:
+        assert loads(text) == value
+        return
+    with pytest.raises(pricing.ScenarioError, match="this key appears twice"):
+        loads(text)
