@@ -265,17 +265,26 @@ class Engine:
         customer: str | bytes | None = None,
         *,
         at: datetime,
+        usage: Mapping[str, Any] | None = None,
         indent: int | None = None,
     ) -> str:
         """The backend's path: the order (and the customer) as JSON text in, the
-        previewOrder JSON text out (compact unless ``indent`` is given).
+        previewOrder JSON text out, compact unless ``indent`` is given.
 
-        Bad text is a :class:`ScenarioError` naming the field, as for :meth:`preview`;
-        ``customer`` ``None`` (or the text ``null``) is a guest.
+        The same text as ``preview(...).to_json(indent=indent)``, written without
+        building the document first. Bad text is a `ScenarioError` naming the field,
+        as for [`preview`][pricing.Engine.preview].
+
+        Args:
+            order: the order body as JSON text (UTF-8 when `bytes`).
+            customer: the shopper as JSON text; `None` (or the text `null`) is a guest.
+            at: the instant the preview is for, timezone-aware.
+            usage: the discounts' usage counters, as for `preview`.
+            indent: spaces per level; `None` writes one line.
         """
         order_data = loads(order)
         customer_data = None if customer is None or customer == "null" else loads(customer)
-        outcome = self._price(order_data, customer_data, at, None)
+        outcome = self._price(order_data, customer_data, at, usage)
         if indent is None:  # (no result object: the text is all the caller gets)
             return write_compact(outcome, line_rows(outcome), self._texts)
         return PreviewResult(outcome, self._texts).to_json(indent=indent)

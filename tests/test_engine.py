@@ -251,18 +251,17 @@ def test_engine_preview_json_is_the_backend_path(path):
     """Order (and customer) text in, the document's compact text out: the same bytes as
     the result's document written by the C encoder, and ``indent`` as ``to_json``'s."""
     scenario = pricing.loads_json(path.read_text(encoding="utf-8"))
-    if "usage" in scenario:  # (the backend path takes no usage counters)
-        del scenario["usage"]
     engine = pricing.Engine.from_rule_set(pricing.Scenario.model_validate(scenario))
     at = datetime.fromisoformat(scenario["at"].replace("Z", "+00:00"))
-    order, customer = scenario["order"], scenario.get("customer")
-    result = engine.preview(order, customer=customer, at=at)
+    order, customer, usage = scenario["order"], scenario.get("customer"), scenario.get("usage")
+    result = engine.preview(order, customer=customer, at=at, usage=usage)
     order_text = pricing.dumps_json(order)
     customer_text = None if customer is None else pricing.dumps_json(customer)
-    written = engine.preview_json(order_text, customer_text, at=at)
+    written = engine.preview_json(order_text, customer_text, at=at, usage=usage)
     assert written == pricing.dumps_json(result.document)
-    assert engine.preview_json(order_text.encode(), customer_text, at=at) == written
-    assert engine.preview_json(order_text, customer_text, at=at, indent=2) == result.to_json()
+    assert engine.preview_json(order_text.encode(), customer_text, at=at, usage=usage) == written
+    indented = engine.preview_json(order_text, customer_text, at=at, usage=usage, indent=2)
+    assert indented == result.to_json()
 
 
 def test_engine_preview_json_guest_and_bad_text():
