@@ -87,12 +87,14 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 _QUICK_SCAN = json.JSONDecoder(parse_float=Decimal, object_pairs_hook=_unique_keys).scan_once  # type: ignore[attr-defined]  # (set in JSONDecoder.__init__; not in the stubs)
 
 # One ``bytes.translate`` pass sketches the text at C speed (a regular expression over
-# it costs as much as parsing it): digits become ``0``, ``e``/``E`` ``e``, ``{`` ``[``;
-# the letters of ``NaN`` and ``Infinity``, ``[`` and ``\`` stay; the rest is a space.
-# Text that merely looks suspicious (``"x0e"`` in a string) takes the careful parse.
+# it costs as much as parsing it): digits and points become ``0`` (so any number of
+# more than 40 digits, its point anywhere, leaves a run of 41), ``e``/``E`` ``e``, ``{``
+# ``[``; the letters of ``NaN`` and ``Infinity``, ``[`` and ``\`` stay; the rest is a
+# space. Text that merely looks suspicious (``"x0e"`` in a string) takes the careful
+# parse.
 _SKETCH = bytes(
     ord("0")
-    if chr(b) in "0123456789"
+    if chr(b) in "0123456789."
     else ord("e")
     if chr(b) in "eE"
     else ord("[")

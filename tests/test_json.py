@@ -217,6 +217,9 @@ QUICK_CASES = [
     ("0", None),
     ("-12.000", None),
     ('{"n":12345678901234567890123456789012345678901234}', "n: a number may have at most 40"),
+    # 50 digits, no run of 41: the point does not hide them
+    ('{"x":123456789012345678901234567890.12345678901234567890}', "x: a number may have at most"),
+    ('{"x":-1234567890123456789.01234567890123456789}', None),  # 40 digits: read
     ('{"deep":' + "[" * 41 + "]" * 41 + "}", "nested more than 40"),
     ('{"a":1} {"b":2}', "malformed JSON"),
     ("", "malformed JSON"),
@@ -262,6 +265,7 @@ _PLAIN_LEAVES = (
     | st.integers(min_value=-(10**30), max_value=10**30)
     | st.text(alphabet='0123456789eENaIfinty:{}[]\\" é', max_size=12)
     | st.decimals(allow_nan=False, allow_infinity=False, places=4)
+    | st.decimals(allow_nan=False, allow_infinity=False, places=25)  # 40 digits and more
 )
 _PLAIN = st.recursive(
     _PLAIN_LEAVES,
@@ -279,7 +283,27 @@ def test_quick_and_careful_parses_agree_on_written_values(value, indent):
     """Over text as the writer writes it (strings full of the characters the sketch looks
     for), both parses give the same value of the same types."""
     text = dumps(value, indent=indent)
-    assert _same(loads(text), _careful(text))
+    try:
+        careful = _careful(text)
+    except ValueError:
+        with pytest.raises(pricing.ScenarioError):
+            loads(text)
+        return
+    if _holds_a_long_number(careful):
+        with pytest.raises(pricing.ScenarioError, match="at most 40 digits"):
+            loads(text)
+        return
+    assert _same(loads(text), careful)
+
+
+def _holds_a_long_number(value: Any) -> bool:
+    from pricing._limits import LongNumber
+
+    if isinstance(value, dict):
+        return any(_holds_a_long_number(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_holds_a_long_number(v) for v in value)
+    return isinstance(value, LongNumber)
 
 
 def _with_a_key_twice(value: Any, which: int) -> tuple[str, int]:
