@@ -23,7 +23,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -118,12 +118,16 @@ def id_of(ref: Any) -> Any:
 
 
 def as_number(value: Any) -> Decimal | None:
+    """Numbers, and text of the form -?digits(.digits)? (ASCII digits only), are numbers."""
     if value is None or isinstance(value, bool):
         return None
-    try:
-        number = Decimal(str(value).strip())
-    except InvalidOperation:
-        return None
+    if isinstance(value, str):
+        whole, _, fraction = value.removeprefix("-").partition(".")
+        plain = whole.isascii() and whole.isdigit()
+        if not plain or (_ and not (fraction.isascii() and fraction.isdigit())):
+            return None
+        return Decimal(value)
+    number = Decimal(str(value))
     return number if number.is_finite() else None
 
 

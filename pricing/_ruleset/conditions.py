@@ -14,9 +14,10 @@ quantity a line needs (:attr:`Targeting.line_quantity`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, Protocol
 
 from .._errors import ScenarioError, quote
@@ -38,14 +39,24 @@ __all__ = [
 ]
 
 
+_PLAIN_DECIMAL = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+"""Text that parses as a number: the plain decimal form of money amounts (no exponent,
+no ``+``, no ``_``, no spaces, no digits but ASCII ones)."""
+
+
 def _as_number(value: object) -> Decimal | None:
+    """A JSON number, or text of the plain decimal form, as a number; else ``None``
+    (compared as text): ``"1_000"``, ``"1e3"``, ``" 5"`` and ``"٥"`` are text."""
     if isinstance(value, bool) or value is None:
         return None
-    try:
-        number = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
-        return None
-    return number if number.is_finite() else None
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, Decimal | float):
+        number = Decimal(value)
+        return number if number.is_finite() else None
+    if isinstance(value, str) and _PLAIN_DECIMAL.fullmatch(value):
+        return Decimal(value)
+    return None
 
 
 def _as_text(value: object) -> str:

@@ -482,3 +482,27 @@ def test_bad_quantity_conditions_are_refused_by_path(sb, condition, path):
     with pytest.raises(pricing.ScenarioError) as raised:
         sb.run(sb.scenario(QCART, catalog=CATALOG, categories=CATEGORIES, discounts=[d]))
     assert raised.value.path == f"discounts[0].conditions[0].{path}"
+
+
+@pytest.mark.parametrize(
+    ("attribute", "condition", "value", "applies"),
+    [
+        # numbers when both sides are plain decimals (ASCII digits, optional - and point)
+        ("1000", "gt", "999", True),  # 1000 > 999
+        ("-5.50", "lt", "-5", True),  # -5.5 < -5
+        ("007", "eq", 7, True),  # 7 == 7
+        # otherwise text, in code-point order
+        ("1_000", "gt", "999", False),  # "1" < "9": an underscore is not a number
+        ("1e3", "gt", "999", False),  # no exponents either
+        ("+5", "gt", "40", False),  # "+" (U+002B) < "4"
+        (" 5", "gt", "40", False),  # " " < "4": no spaces around a number
+        ("\u0665", "lt", "6", False),  # Arabic-Indic five: U+0665 > "6"
+        ("5.", "gt", "40", True),  # "5." > "40" as text (a point needs digits after it)
+    ],
+)
+def test_ordering_reads_numbers_only_in_their_plain_form(sb, attribute, condition, value, applies):
+    """`gt`/`lt`/`eq` compare numbers when both sides parse as numbers, which text does
+    only in the plain decimal form of amounts (-?digits(.digits)?); else as text."""
+    buyer = sb.customer(attributes={"a": attribute})
+    cond = _cond("USER_ATTRIBUTE", [{"id": "a"}], {"value": value, "condition": condition})
+    assert _targets(sb, [cond], buyer=buyer) == (ALL if applies else set())
