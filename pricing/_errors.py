@@ -15,6 +15,7 @@ who do not know this library.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 __all__ = [
@@ -68,8 +69,17 @@ class ScenarioError(PricingError, ValueError):
         return (type(self), (self.path, self.message, self.problems))  # across processes
 
     def _render(self) -> str:
-        parts = [f"{p}: {m}" if p else m for p, m in self.problems]
+        parts = [f"{_short_path(p)}: {m}" if p else m for p, m in self.problems]
         return "; ".join(parts)
+
+
+_LONG_KEY = re.compile(f"[^.\\[\\]]{{{QUOTE_CHARS + 1},}}")
+
+
+def _short_path(path: str) -> str:
+    """``path`` with each key longer than :data:`QUOTE_CHARS` cut as :func:`quote` cuts
+    (a key is input too; ``error.path`` keeps it whole)."""
+    return _LONG_KEY.sub(lambda m: m.group()[: QUOTE_CHARS - 1] + "…", path)
 
 
 class CouponError(PricingError, ValueError):

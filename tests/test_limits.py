@@ -99,3 +99,55 @@ def test_depth_of_counts_containers() -> None:
     assert depth_of(1) == 0
     assert depth_of({"a": [1]}) == 2
     assert depth_of([[[]]]) == 3
+
+
+LONG_KEY = "K" * 300
+
+
+def _scenario(**changes: object) -> dict:
+    base: dict = {
+        "currency": "USD",
+        "catalog": [{"id": 1, "price": "10"}],
+        "discounts": [],
+        "order": {"products": [{"productId": 1, "quantity": 1}]},
+        "at": "2026-01-01T00:00:00Z",
+    }
+    base.update(changes)
+    return base
+
+
+@pytest.mark.parametrize(
+    ("text", "strict", "path_prefix"),
+    [
+        # an unknown settings key
+        (json.dumps(_scenario(settings={LONG_KEY: 1})), False, "settings."),
+        # an unknown discount key, with strict
+        (
+            json.dumps(
+                _scenario(
+                    discounts=[
+                        {
+                            "id": 1,
+                            "type": "DISCOUNT",
+                            "discountValue": {"value": 5, "discountType": "PERCENTAGE"},
+                            LONG_KEY: 1,
+                        }
+                    ]
+                )
+            ),
+            True,
+            "discounts[0].",
+        ),
+        # a key given twice
+        ('{"' + LONG_KEY + '": 1, "' + LONG_KEY + '": 2}', False, ""),
+    ],
+)
+def test_a_long_key_is_quoted_to_100_characters(text: str, strict: bool, path_prefix: str) -> None:
+    """Error messages quote at most 100 characters of any input, keys included; the
+    error's ``path`` keeps the key whole for a program to read."""
+    with pytest.raises(pricing.ScenarioError) as caught:
+        pricing.preview_json(text, strict=strict)
+    message = str(caught.value)
+    assert "K" * 100 not in message
+    assert path_prefix + "K" * 99 + "…" in message
+    assert caught.value.path == path_prefix + LONG_KEY
