@@ -119,6 +119,8 @@ def _texts(strings: Sequence[str]) -> str:
 
 
 def _echo_texts(t: Texts, echoes: Echoes) -> str:
+    if not echoes:
+        return "[]"
     return _list(
         [
             t.echoes[rule.index] if coupon is None else dumps({**rule.raw, "coupon": coupon})
