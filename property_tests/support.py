@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import copy
+import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from hypothesis import strategies as st
@@ -205,3 +207,136 @@ def budget_left(scenario: Mapping[str, Any], discount_id: Any) -> Decimal | None
         return None
     entry = (scenario.get("usage") or {}).get(str(discount_id)) or {}
     return dec(budget["amount"]) - dec(entry.get("spent", 0))
+
+
+_SHIPPING_RULE_ID = 31
+"""The id of the shipping discount :func:`discounted_shipping` adds (generated ids are 1–30)."""
+
+
+@st.composite
+def discounted_shipping(
+    draw: st.DrawFn, features: frozenset[str] = frozenset({"shipping"})
+) -> dict[str, Any]:
+    """Scenarios whose shipping lines a shipping discount does reach: shipping lines
+    always, and a plain ``TO_SHIPPING`` discount that passes every gate (no conditions,
+    dates, codes or limits; a percentage from 1 % or a fixed amount from one unit) at a
+    random priority among the generated rules.
+
+    The generated rules alone rarely take anything off the shipping (an unmet gate, a
+    fixed price above the shipping, a ``maxAmount`` of 0, a guest...): without this,
+    "the shipping after its discounts" is nearly always the shipping as entered, and
+    nothing tells the two apart. ``features`` must not hold ``no_stacking`` (the added
+    discount could lose the one place) or ``input_variants``.
+    """
+    assert not features & {"no_stacking", "input_variants"}
+    scenario = draw(ps.scenarios(features=features | {"shipping"}, max_discounts=4))
+    currency = scenario["currency"]
+    order = scenario["order"]
+    if not order.get("shippingLines"):
+        prices = draw(
+            st.lists(ps.money(currency, max_value=50), min_size=1, max_size=3),
+            label="shipping prices",
+        )
+        order["shippingLines"] = [{"id": f"ship-{i + 1}", "price": p} for i, p in enumerate(prices)]
+    lines = order["shippingLines"]
+    if all(Decimal(str(line["price"])) == 0 for line in lines):  # some free, not all
+        lines[0]["price"] = draw(ps.money(currency, min_value=1, max_value=50), label="a price")
+    kind = draw(st.sampled_from(["PERCENTAGE", "FIXED_AMOUNT"]), label="shipping discount")
+    value = draw(
+        ps.percentages(min_value=1)
+        if kind == "PERCENTAGE"
+        else ps.money(currency, min_value=1, max_value=50),
+        label="its value",
+    )
+    scenario["discounts"].append(
+        {
+            "id": _SHIPPING_RULE_ID,
+            "identifier": f"d{_SHIPPING_RULE_ID}",
+            "type": "DISCOUNT",
+            "position": draw(st.none() | st.integers(1, 4), label="its position"),
+            "localizeInfos": {"title": "Shipping discount"},
+            "discountValue": {
+                "value": value,
+                "maxAmount": None,
+                "discountType": kind,
+                "applicability": "TO_SHIPPING",
+            },
+        }
+    )
+    return scenario
+
+
+# -- taxes (docs/taxes.md) --------------------------------------------------------------
+
+_TAX_RATE_IDS = ("vat", 7, "reduced")
+
+
+@st.composite
+def taxed(draw: st.DrawFn, scenarios: st.SearchStrategy[dict[str, Any]]) -> dict[str, Any]:
+    """``scenarios`` with tax inputs added (the shipped strategies draw none): one to
+    three rates (0–100 %, up to three decimals), a rate or none on each product and
+    each shipping line, ``pricesIncludeTax`` either way, and sometimes surcharges
+    (negative ones too), each with a rate or none."""
+    scenario = draw(scenarios)
+    currency = scenario["currency"]
+    n = draw(st.integers(1, len(_TAX_RATE_IDS)), label="tax rates")
+    rates = [
+        {"id": rid, "name": f"Tax {rid}", "rate": draw(ps.percentages(), label="rate")}
+        for rid in _TAX_RATE_IDS[:n]
+    ]
+    scenario["taxRates"] = rates
+    some_rate = st.sampled_from([None, *(r["id"] for r in rates)])
+    for product in scenario["catalog"]:
+        product["taxRateId"] = draw(some_rate, label="product rate")
+    for line in scenario["order"].get("shippingLines") or ():
+        line["taxRateId"] = draw(some_rate, label="shipping rate")
+    scenario["settings"] = {
+        **(scenario.get("settings") or {}),
+        "pricesIncludeTax": draw(st.booleans(), label="pricesIncludeTax"),
+    }
+    if draw(st.booleans(), label="surcharges"):
+        amounts = st.tuples(st.booleans(), ps.money(currency, max_value=30))
+        scenario["order"]["surcharges"] = [
+            {
+                "description": f"Surcharge {i + 1}",
+                "amount": _negated(amount) if negative else amount,
+                "taxRateId": draw(some_rate, label="surcharge rate"),
+            }
+            for i, (negative, amount) in enumerate(
+                draw(st.lists(amounts, min_size=1, max_size=2), label="surcharge amounts")
+            )
+        ]
+    return scenario
+
+
+def _negated(amount: str | int) -> str | int:
+    """``-amount``, as JSON money of the same form (0 stays 0)."""
+    if isinstance(amount, int):
+        return -amount
+    return amount if Decimal(amount) == 0 else f"-{amount}"
+
+
+def _round_half_away(amount: Fraction, unit: Fraction) -> Fraction:
+    """``amount`` to a whole number of ``unit``, halves away from zero (ROUND_HALF_UP)."""
+    units = math.floor(abs(amount) / unit + Fraction(1, 2))
+    return units * unit if amount >= 0 else -units * unit
+
+
+def tax_split(
+    amount: Decimal, rate: Decimal | None, inclusive: bool, exponent: int
+) -> tuple[Decimal, Decimal]:
+    """``(net, tax)`` of one amount as docs/taxes.md states it: exclusive, ``net`` is the
+    amount and ``tax = round(amount · r/100)``; inclusive, ``net = round(amount · 100 /
+    (100 + r))`` and ``tax`` the rest; untaxed (``rate`` None), no tax."""
+    if rate is None:
+        return amount, Decimal(0)
+    unit, r = Fraction(1, 10**exponent), Fraction(rate)
+    if inclusive:
+        net = _round_half_away(Fraction(amount) * 100 / (100 + r), unit)
+        return _decimal(net, exponent), amount - _decimal(net, exponent)
+    return amount, _decimal(_round_half_away(Fraction(amount) * r / 100, unit), exponent)
+
+
+def _decimal(amount: Fraction, exponent: int) -> Decimal:
+    """A whole number of minor units, as a Decimal with the currency's exponent."""
+    return Decimal(int(amount * 10**exponent)).scaleb(-exponent)

@@ -30,10 +30,13 @@ from .support import (
     computed_money,
     dec,
     discount_by_id,
+    discounted_shipping,
     goods_applied,
     mutate_everything,
     shipping_after_discounts,
     shipping_ids,
+    tax_split,
+    taxed,
     unit_counting,
     with_settings,
 )
@@ -196,8 +199,17 @@ def _numbers(value: Any) -> list[str]:
 
 @st.composite
 def bonus_scenarios(draw: st.DrawFn) -> dict[str, Any]:
-    """Scenarios where the bonus settings, balance and request are always in play."""
-    scenario = draw(ps.scenarios(features=ps.FEATURES))
+    """Scenarios where the bonus settings, balance and request are always in play; half
+    of them with a shipping discount that takes something off the shipping, so that the
+    payable total (goods and shipping, each after its discounts) is not the same as with
+    the shipping as entered, and some balances above any payable total, so that the
+    payable total (or its percentage) is the limit that binds."""
+    scenario = draw(
+        st.one_of(
+            ps.scenarios(features=ps.FEATURES),
+            discounted_shipping(ps.FEATURES - {"no_stacking", "input_variants"}),
+        )
+    )
     currency = scenario["currency"]
     money = ps.money(currency, max_value=400)
     rarely_none = st.sampled_from([False, False, False, True])
@@ -207,7 +219,8 @@ def bonus_scenarios(draw: st.DrawFn) -> dict[str, Any]:
         settings[key] = draw(money) if draw(rarely_none) else None
     scenario["settings"] = settings
     if scenario["customer"] is not None:
-        scenario["customer"]["bonusBalance"] = None if draw(rarely_none) else draw(money)
+        balance = st.one_of(money, st.just("1000000"))
+        scenario["customer"]["bonusBalance"] = None if draw(rarely_none) else draw(balance)
     scenario["order"]["bonusAmount"] = None if draw(rarely_none) else draw(money)
     return scenario
 
@@ -293,6 +306,84 @@ def test_a_shipping_discount_never_exceeds_the_shipping(scenario: dict[str, Any]
     assert given_off <= sum((s["price"] for s in lines), ZERO)
     if lines and "taxes" in doc:
         assert doc["taxes"]["shipping"] == shipping_after_discounts(doc)  # no tax rates drawn
+
+
+@given(
+    taxed(
+        discounted_shipping(
+            frozenset({"shipping", "max_amount", "conditions", "exclusions", "gifts", "usage"})
+        )
+    )
+)
+def test_every_line_is_taxed_on_what_it_costs_after_its_discounts(
+    scenario: dict[str, Any],
+) -> None:
+    """docs/taxes.md: each goods line is taxed on its ``totalWithDiscount``, each shipping
+    line on its ``priceWithDiscount`` (after the shipping discounts, which take something
+    off it in nearly every example here), each surcharge on its amount, each on its own
+    and rounded half up; ``taxes`` adds them up (the totals never below 0), a summary row
+    adds up one rate's, and ``displayPrice`` shows the two totals in minor units."""
+    doc = pricing.preview(scenario).document
+    exponent = EXPONENT[scenario["currency"]]
+    inclusive = scenario["settings"]["pricesIncludeTax"]
+    rates = {str(r["id"]): dec(r["rate"]) for r in scenario["taxRates"]}
+
+    def key(rid: Any) -> str | None:
+        return None if rid is None else str(rid)
+
+    product_rate = {str(p["id"]): key(p["taxRateId"]) for p in scenario["catalog"]}
+    order = scenario["order"]
+    shipping = doc["shipping"]
+    assert [canon(s["id"]) for s in shipping] == [canon(s["id"]) for s in order["shippingLines"]]
+    taxable = {  # part → [(rate id or None, the amount taxed)]
+        "goods": [
+            (product_rate[str(line["productId"])], line["totalWithDiscount"])
+            for line in doc["lines"]
+            if not line["isGift"]
+        ],
+        "shipping": [
+            (key(given["taxRateId"]), s["priceWithDiscount"])
+            for given, s in zip(order["shippingLines"], shipping, strict=True)
+        ],
+        "surcharges": [
+            (key(s["taxRateId"]), dec(s["amount"])) for s in order.get("surcharges", [])
+        ],
+    }
+    split = {
+        part: [
+            (rid, *tax_split(amount, None if rid is None else rates[rid], inclusive, exponent))
+            for rid, amount in items
+        ]
+        for part, items in taxable.items()
+    }
+    net = {part: sum((n for _, n, _ in items), ZERO) for part, items in split.items()}
+    tax = {part: sum((x for _, _, x in items), ZERO) for part, items in split.items()}
+    taxes = doc["taxes"]
+    assert (taxes["shipping"], taxes["shippingWithTax"]) == (
+        net["shipping"],
+        net["shipping"] + tax["shipping"],
+    )
+    assert (taxes["subTotal"], taxes["subTotalWithTax"]) == (
+        net["goods"],
+        net["goods"] + tax["goods"],
+    )
+    assert taxes["surcharges"] == net["surcharges"]
+    all_net, all_tax = sum(net.values(), ZERO), sum(tax.values(), ZERO)
+    assert taxes["total"] == max(ZERO, all_net)
+    assert taxes["totalWithTax"] == max(ZERO, all_net + all_tax)
+    display = doc["displayPrice"]
+    assert display["withTax"]["amount"] == taxes["totalWithTax"].scaleb(exponent)
+    assert display["withoutTax"]["amount"] == taxes["total"].scaleb(exponent)
+    rows = {str(r["taxRateId"]): r for r in taxes["taxSummary"]}
+    listed = [str(r["taxRateId"]) for r in taxes["taxSummary"]]
+    assert listed == [rid for rid in rates if rid in rows]  # in taxRates order, once each
+    used = {rid for items in split.values() for rid, _, _ in items if rid is not None}
+    assert used <= set(rows)
+    for rid, row in rows.items():
+        assert dec(row["rate"]) == rates[rid]
+        mine = [(n, x) for items in split.values() for r, n, x in items if r == rid]
+        assert row["base"] == sum((n for n, _ in mine), ZERO), rid
+        assert row["tax"] == sum((x for _, x in mine), ZERO), rid
 
 
 @given(EXTENSIONS)
@@ -438,10 +529,11 @@ def test_a_code_presented_twice_is_refused_naming_it(scenario: dict[str, Any], d
     assert raised.value.path == f"order.couponCodes[{len(listed)}]"
 
 
-@given(ps.scenarios(features={"shipping", "max_amount"}, max_discounts=6))
+@given(discounted_shipping(frozenset({"shipping", "max_amount", "conditions", "gifts"})))
 def test_bonus_may_pay_the_shipping_left_after_its_discounts(scenario: dict[str, Any]) -> None:
     """With no bonus limits and a balance and request above everything, the points pay
-    exactly the goods after their discounts plus the shipping after its discounts."""
+    exactly the goods after their discounts plus the shipping after its discounts (a
+    shipping discount takes something off the shipping in nearly every example)."""
     scenario = with_settings(
         scenario, maxBonusPaymentPercent=None, minBonusAmount=None, minOrderAmountForBonus=None
     )

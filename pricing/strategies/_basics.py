@@ -168,11 +168,17 @@ def _features(features: Collection[str] | None) -> frozenset[str]:
 
 
 def _check_choice(name: str, chosen: Collection[str], allowed: Sequence[str]) -> tuple[str, ...]:
-    """``chosen`` as a tuple, checked to be a non-empty subset of ``allowed``."""
-    values = tuple(chosen)
-    if not values or any(v not in allowed for v in values):
-        raise ValueError(f"{name} must be a non-empty subset of {allowed}, got {values}")
-    return values
+    """``chosen`` as a tuple in the order of ``allowed``, checked to be a non-empty subset.
+
+    The order is ``allowed``'s, not ``chosen``'s: a set of strings iterates in an order
+    that changes with ``PYTHONHASHSEED``, so a set drawn from in its own order would draw
+    other examples in every process (a derandomized run, or a failure blob, would not
+    reproduce).
+    """
+    given = tuple(chosen)
+    if not given or any(v not in allowed for v in given):
+        raise ValueError(f"{name} must be a non-empty subset of {allowed}, got {given}")
+    return tuple(v for v in allowed if v in given)
 
 
 def _iso(moment: datetime, zone: timezone | None) -> str:
