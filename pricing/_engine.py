@@ -283,7 +283,7 @@ class Engine:
             indent: spaces per level; `None` writes one line.
         """
         order_data = loads(order)
-        customer_data = None if customer is None or customer == "null" else loads(customer)
+        customer_data = None if customer is None else loads(customer)  # "null": None too
         outcome = self._price(order_data, customer_data, at, usage)
         if indent is None:  # (no result object: the text is all the caller gets)
             return write_compact(outcome, line_rows(outcome), self._texts)

@@ -9,7 +9,7 @@ from typing import Any
 
 from .._ruleset.rules import Rule
 from .._stages.eligibility import CouponMatch
-from .._stages.explain import ExplanationRow, LineRow, capped_out
+from .._stages.explain import ExplanationRow, LineRow, applied_by_rule, capped_out
 from .._stages.records import Applied, Outcome
 from .._stages.usage import usage_rows
 
@@ -67,11 +67,6 @@ def _line_documents(o: Outcome, rows: Sequence[LineRow]) -> list[dict[str, Any]]
             doc["priceLocked"] = True
         docs.append(doc)
     return docs
-
-
-def applied_by_rule(o: Outcome) -> dict[int, Applied]:
-    """Every applied discount by ``id`` of its rule."""
-    return {id(a.rule): a for a in o.every_applied}
 
 
 def _coupon(coupon: CouponMatch, by_rule: Mapping[int, Applied]) -> dict[str, Any]:

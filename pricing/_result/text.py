@@ -17,9 +17,9 @@ from typing import Any
 
 from .._json import dumps, json_number
 from .._ruleset import CompiledRuleSet
-from .._stages.explain import LineRow, judged
+from .._stages.explain import LineRow, applied_by_rule, judged
 from .._stages.records import Outcome
-from .document import Echoes, applied_by_rule, coupon_objects, echoed, extensions
+from .document import Echoes, coupon_objects, echoed, extensions
 
 __all__ = ["Texts", "write_compact"]
 

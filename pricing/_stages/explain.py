@@ -95,6 +95,11 @@ class ExplanationRow(NamedTuple):
     """The sets made, on an applied buy-get discount."""
 
 
+def applied_by_rule(o: Outcome) -> dict[int, Applied]:
+    """Every applied discount by ``id`` of its rule."""
+    return {id(a.rule): a for a in o.every_applied}
+
+
 def judged(o: Outcome) -> Iterator[tuple[Rule, str | None, Applied | None]]:
     """Each rule in priority order: ``(rule, reason, applied)``.
 
@@ -103,7 +108,7 @@ def judged(o: Outcome) -> Iterator[tuple[Rule, str | None, Applied | None]]:
     reason ``capped_out`` and its (capped) ``Applied``. The one home of a rule's status,
     which the rows below and the text writer both read.
     """
-    get = {id(a.rule): a for a in o.every_applied}.get
+    get = applied_by_rule(o).get
     for rule, reason in o.eligibility.verdicts:
         done = None if reason is not None else get(id(rule))
         if done is None:
