@@ -35,7 +35,6 @@ from ._schema import (
 from ._stages.bonus import accrual, settle_bonus
 from ._stages.cap import budget_left, cap_discounts
 from ._stages.eligibility import decide
-from ._stages.explain import line_rows
 from ._stages.gifts import settle_gifts
 from ._stages.intake import PriceVerifierLike, read_request
 from ._stages.order_discounts import apply_order_discounts
@@ -286,7 +285,7 @@ class Engine:
         customer_data = None if customer is None else loads(customer)  # "null": None too
         outcome = self._price(order_data, customer_data, at, usage)
         if indent is None:  # (no result object: the text is all the caller gets)
-            return write_compact(outcome, line_rows(outcome), self._texts)
+            return write_compact(outcome, self._texts)
         return PreviewResult(outcome, self._texts).to_json(indent=indent)
 
 

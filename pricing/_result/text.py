@@ -11,13 +11,13 @@ the document only to encode it cost several times the pricing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from functools import lru_cache
 from typing import Any
 
 from .._json import dumps, json_number
 from .._ruleset import CompiledRuleSet
-from .._stages.explain import LineRow, applied_by_rule, judged
+from .._stages.explain import LineRow, applied_by_rule, judged_in_cart, line_rows
 from .._stages.records import Outcome
 from .document import Echoes, coupon_objects, echoed, extensions
 
@@ -36,8 +36,9 @@ class Texts:
     its discount's), product texts by :attr:`CatalogItem.index`.
     """
 
-    __slots__ = ("bonus_minimums", "echoes", "entry_heads", "line_heads", "money",
-                 "not_applied", "number", "preview_heads", "settings", "share_heads")  # fmt: skip
+    __slots__ = ("_before_cart", "_positions", "bonus_minimums", "echoes", "entry_heads",
+                 "line_heads", "money", "not_applied", "number", "preview_heads", "settings",
+                 "share_heads")  # fmt: skip
 
     def __init__(self, rs: CompiledRuleSet) -> None:
         cur = rs.currency
@@ -61,6 +62,9 @@ class Texts:
         ]
         self.not_applied = _NotApplied(self.entry_heads, self.money[0])
         """``(rule index, reason)`` → the entry of a rule that did not apply."""
+        self._positions = tuple(r.index for r in rs.index.rules)
+        """Each rule's index, in priority order (the explanation's order)."""
+        self._before_cart: dict[Hashable, tuple[str, ...]] = {}
         self.share_heads = [f'{{"identifier":{dumps(r.identifier)},"amount":' for r in rules]
         items = sorted(rs.catalog.items.values(), key=lambda item: item.index)
         self.line_heads = [f'{{"productId":{dumps(i.id)},"quantity":' for i in items]
@@ -68,6 +72,22 @@ class Texts:
             f'{{"productId":{dumps(i.id)},"title":{dumps(i.title)},"sku":{dumps(i.sku)},"price":'
             for i in items
         ]
+
+
+    def before_cart(self, key: Hashable | None, reasons: Sequence[str | None]) -> tuple[str, ...]:
+        """The explanation's entries for ``Eligibility.before_cart()``'s reasons, in
+        priority order: made once per ``key`` (as those reasons are)."""
+        texts = self._before_cart.get(key) if key is not None else None
+        if texts is None:
+            passed_over = self.not_applied
+            texts = tuple(
+                [passed_over[i, why] for i, why in zip(self._positions, reasons, strict=True)]
+            )
+            if key is not None:
+                if len(self._before_cart) >= _Memo._LIMIT:
+                    self._before_cart.clear()
+                self._before_cart[key] = texts
+        return texts
 
 
 class _Memo(dict[int, str]):
@@ -130,49 +150,43 @@ def _echo_texts(t: Texts, echoes: Echoes) -> str:
 
 
 def _lines(t: Texts, rows: Sequence[LineRow]) -> tuple[str, str]:
-    """``(orderPreview, lines)``: one pass over the rows, as both list the same lines
-    (paid ones still holding units, then gifts at price 0) in the same order."""
-    # One flat list of pieces each, joined once (a comprehension per line costs a call).
-    money, heads, share_heads, preview_heads = t.money, t.line_heads, t.share_heads, t.preview_heads
+    """``(orderPreview, lines)`` from rows with share texts (``line_rows(o, heads,
+    money)``): one pass, as both list the same lines in the same order."""
+    money, heads, preview_heads = t.money, t.line_heads, t.preview_heads
     previews: list[str] = []
     out: list[str] = []
-    add = out.append
     for item, quantity, is_gift, unit, total, product_off, order_off, shares, locked in rows:
         unit_text, gift = money[unit], _JSON_BOOL[is_gift]
         previews.append(
             f'{preview_heads[item.index]}{unit_text},"quantity":{quantity},"isGift":{gift}}}'
         )
-        add(
+        out.append(
             f'{heads[item.index]}{quantity},"isGift":{gift},"unitPrice":{unit_text},'
             f'"total":{money[total]},'
             f'"productDiscount":{money[product_off]},"orderDiscount":{money[order_off]},'
-            f'"totalWithDiscount":{money[total - product_off - order_off]},"discounts":['
+            f'"totalWithDiscount":{money[total - product_off - order_off]},'
+            f'"discounts":[{",".join(shares)}{_LINE_END[locked]}'
         )
-        comma = ""
-        for rule, share in shares:
-            add(f"{comma}{share_heads[rule.index]}{money[share]}}}")
-            comma = ","
-        add(_LINE_END[locked])
     return _list(previews), f"[{''.join(out)[:-1]}]"  # (each line ends with a comma)
 
 
 def _explanation(t: Texts, o: Outcome) -> str:
-    # From the statuses themselves, not the rows: most rules did not apply, and their
-    # entry is one lookup of a text made once.
+    # The entries decided before the cart are made once per audience; only the rules
+    # that matched the cart are written per cart.
     money, heads, passed_over = t.money, t.entry_heads, t.not_applied
-    out = []
-    for rule, reason, done in judged(o):
+    out = list(t.before_cart(*o.eligibility.before_cart()))
+    for k, rule, reason, done in judged_in_cart(o):
         if done is None:
-            out.append(passed_over[rule.index, reason])
+            out[k] = passed_over[rule.index, reason]
         elif reason is not None:
-            out.append(f'{heads[rule.index]}"not_applied","reason":"{reason}",{_CAPPED_OUT}')
+            out[k] = f'{heads[rule.index]}"not_applied","reason":"{reason}",{_CAPPED_OUT}'
         else:
             extra = ""
             if rule.tier is not None:
                 extra = f',"tier":{rule.tier}'
             if rule.sets is not None:
                 extra += f',"sets":{rule.sets}'
-            out.append(
+            out[k] = (
                 f'{heads[rule.index]}"applied","reason":null,"amount":{money[done.amount]},'
                 f'"capped":{_JSON_BOOL[done.capped]}{extra}}}'
             )
@@ -190,7 +204,7 @@ def _bonus(t: Texts, o: Outcome) -> str:
     )
 
 
-def write_compact(o: Outcome, line_rows: Sequence[LineRow], t: Texts) -> str:
+def write_compact(o: Outcome, t: Texts) -> str:
     """The document as compact JSON text, key for key what :func:`document` builds."""
     money = t.money
     e = o.eligibility
@@ -200,7 +214,7 @@ def write_compact(o: Outcome, line_rows: Sequence[LineRow], t: Texts) -> str:
     bonus_applied = money[o.bonus.applied]
     total_due = money[o.bonus.total_due]
     warnings = e.warnings
-    order_preview, lines = _lines(t, line_rows)
+    order_preview, lines = _lines(t, line_rows(o, t.share_heads, t.money))
     shipping = (
         f'"shippingDiscounts":{_echo_texts(t, shipping_discounts)},'
         if o.lists_shipping_discounts

@@ -282,7 +282,7 @@ class PreviewResult:
             return dumps(self.document, indent=indent)
         # Written at once, and not kept: no copies and no Decimal.
         if indent is None:
-            return write_compact(self._o, self._line_rows, self._texts)
+            return write_compact(self._o, self._texts)
         o = self._o._replace(money=self._texts.number)
         built = document(o, self._line_rows, self._explanation_rows, copies=False)
         return dumps(built, indent=indent)

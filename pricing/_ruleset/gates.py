@@ -20,7 +20,7 @@ eligibility stage.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -84,6 +84,11 @@ class Windows:
     def live(self, now: int) -> int:
         """The rules within their dates at ``now`` (µs since the epoch)."""
         return self.stretches[bisect_right(self.instants, now)]
+
+    def stretch(self, now: int) -> int:
+        """Which stretch between two dates ``now`` falls in: within one, every rule's
+        gate 2 reason is the same."""
+        return bisect_right(self.instants, now)
 
 
 # ---------------------------------------------------------------------------
@@ -164,6 +169,24 @@ class Gates:
                 asked |= self.by_marker.get(marker, 0)
             blocked |= self.on_request & ~asked
         return blocked
+
+    def audience(
+        self, customer: CustomerView | None, codes: Sequence[str], markers: Sequence[str]
+    ) -> Hashable:
+        """What of the customer, codes and markers some gate 3–6 looks at: carts with
+        the same audience get the same reasons from :func:`reason` (and, without
+        counters, from :func:`usage_reason`)."""
+        who: tuple[str | None, frozenset[str]] | None = None
+        if customer is not None:  # (a guest is None: gate 4 and the usage gates ask)
+            who = (
+                customer.key if customer.key in self.excluding else None,
+                customer.groups.intersection(self.by_group) if self.grouped else _NOTHING,
+            )
+        asked = frozenset(markers).intersection(self.by_marker) if markers else _NOTHING
+        return who, frozenset(codes), asked
+
+
+_NOTHING: frozenset[str] = frozenset()
 
 
 def reason(

@@ -7,8 +7,8 @@ the rules that can reach a product of the cart, and matches only those against i
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from .catalog import CompiledCatalog
@@ -57,6 +57,11 @@ class RuleIndex:
     line_quantities: bool = False
     """Whether some rule (or buy-get's buy side) has a ``LINE_QUANTITY`` condition: only
     then does matching a cart look at each line's quantity."""
+    before_cart: dict[Hashable, tuple[str | None, ...]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    """Memo of the eligibility stage: every rule's reason decided before the cart is
+    matched, per stretch of dates and audience (a handful per rule set in practice)."""
 
 
 def index_rules(

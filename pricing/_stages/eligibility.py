@@ -9,7 +9,7 @@ requested (before any gift replaces a paid unit): gates 1–6, the usage gates
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -45,12 +45,12 @@ class Eligibility:
 
     __slots__ = (
         "_dropped",
+        "_index",
         "_live",
         "_measured",
         "_now",
         "_passing",
         "_request",
-        "_rules",
         "_targeted",
         "_verdicts",
         "accruing",
@@ -67,7 +67,7 @@ class Eligibility:
     # dict for every call. The request stands for the customer, markers and counters.)
     def __init__(
         self,
-        rules: tuple[Rule, ...],
+        index: RuleIndex,
         request: Request,
         *,
         now: int,
@@ -85,7 +85,7 @@ class Eligibility:
         to_shipping: tuple[Target, ...] = (),
         coupons: tuple[CouponMatch, ...] | None = None,
     ) -> None:
-        self._rules = rules
+        self._index = index
         self._measured = measured
         """Tiered and buy-get rules past gate 7: the rule the cart makes (``None``: unmet)."""
         self._now = now
@@ -115,21 +115,46 @@ class Eligibility:
     def verdicts(self) -> tuple[Verdict, ...]:
         """Every rule's verdict, in priority order (``reason`` ``None``: it applies)."""
         if self._verdicts is None:
-            self._verdicts = self._judge_all()
+            verdicts = list(zip(self._index.rules, self.before_cart()[1], strict=True))
+            for k, rule, failed in self.in_cart():
+                verdicts[k] = (rule, failed)
+            self._verdicts = tuple(verdicts)
         return self._verdicts
 
-    def _judge_all(self) -> tuple[Verdict, ...]:
-        # One loop over the rules, the gates in order (a rule's verdict is the first gate
-        # it fails); inlined, as a result's explanation pays for it on every cart.
-        request, now, live, passing, dropped = (
-            self._request, self._now, self._live, self._passing, self._dropped
-        )  # fmt: skip
-        targeted, measured = self._targeted, self._measured
-        markers = frozenset(request.markers)
+    # A rule's verdict is the first gate it fails, in two halves. Gates 1–6 and the
+    # usage gates depend on the instant, the audience (what of the customer, codes and
+    # markers some gate looks at) and the counters, not on the cart's lines: that half
+    # is remembered per rule set, as carts priced at once share a few audiences.
+    # Only the rules that matched the cart (gate 7) are judged per cart.
+
+    def before_cart(self) -> tuple[Hashable | None, tuple[str | None, ...]]:
+        """``(key, reasons)``: every rule's reason from the gates before gate 7, in
+        priority order; ``conditions_not_met`` for a rule that passes them (the
+        verdicts of :meth:`in_cart` replace those that then matched the cart).
+        ``key`` names the stretch and audience they were decided for (``None``: the
+        usage counters were asked, which are not remembered)."""
+        index, request = self._index, self._request
         codes = _normalised(self.coupon, self.coupons)
+        if request.usage is not None and index.usage_gates is not None:
+            return None, self._judge_before_cart(codes)
+        key = (
+            index.windows.stretch(self._now),
+            index.gates.audience(request.customer, codes, request.markers),
+        )
+        reasons = index.before_cart.get(key)
+        if reasons is None:
+            reasons = self._judge_before_cart(codes)
+            if len(index.before_cart) >= _MEMO_LIMIT:
+                index.before_cart.clear()
+            index.before_cart[key] = reasons
+        return key, reasons
+
+    def _judge_before_cart(self, codes: tuple[str, ...]) -> tuple[str | None, ...]:
+        request, now, live, passing = self._request, self._now, self._live, self._passing
+        markers = frozenset(request.markers)
         customer, usage = request.customer, request.usage
-        verdicts = []
-        for k, rule in enumerate(self._rules):
+        reasons: list[str | None] = []
+        for k, rule in enumerate(self._index.rules):
             failed: str | None
             if rule.type == "BONUS":
                 failed = "bonus_program"
@@ -140,22 +165,40 @@ class Eligibility:
                 if failed is None:  # the usage gates, between gate 6 and gate 7
                     counts = None if usage is None else usage.get(rule.usage_key)
                     failed = usage_reason(rule, customer, counts)
-            elif dropped >> k & 1:
-                failed = "stacking_disabled"
-            elif not targeted.get(k):
-                failed = "conditions_not_met"
             else:
-                failed = None
+                failed = "conditions_not_met"  # unless it matched the cart
+            reasons.append(failed)
+        return tuple(reasons)
+
+    def in_cart(self) -> list[tuple[int, Rule, str | None]]:
+        """``(position, rule, reason)`` of each rule that passed the gates and matched
+        the cart (but a ``BONUS`` program), in priority order: ``reason`` ``None``, it
+        applies; ``rule``, on a tiered or buy-get discount, the rule the cart made."""
+        rules, dropped, measured = self._index.rules, self._dropped, self._measured
+        ships = bool(self._request.shipping_lines)
+        judged = []
+        for k in self._targeted:  # (filled in priority order)
+            rule = rules[k]
+            failed: str | None = None
+            if rule.type == "BONUS":
+                continue
+            if dropped >> k & 1:
+                failed = "stacking_disabled"
+            else:
                 if measured is not None and k in measured:  # after gate 7: a tier, sets
                     made = measured[k]
                     if made is None:
                         failed = unmet_reason(rule)
                     else:
                         rule = made
-                if failed is None and rule.to_shipping and not request.shipping_lines:
+                if failed is None and rule.to_shipping and not ships:
                     failed = "no_shipping"
-            verdicts.append((rule, failed))
-        return tuple(verdicts)
+            judged.append((k, rule, failed))
+        return judged
+
+
+_MEMO_LIMIT = 4096
+"""Entries of a rule set's memo of reasons before gate 7: emptied when full."""
 
 
 def _normalised(
@@ -348,7 +391,7 @@ def decide(
     if request.usage:
         warnings += _unknown_usage(index, request.usage)
     return Eligibility(
-        index.rules,
+        index,
         request,
         now=now,
         live=live,

@@ -7,14 +7,22 @@ the value objects (:mod:`pricing._result.views`) and the document
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import NamedTuple
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any, NamedTuple
 
 from .._ruleset.catalog import CatalogItem
 from .._ruleset.rules import Rule
 from .records import Applied, Outcome
 
-__all__ = ["ExplanationRow", "LineRow", "capped_out", "explanation_rows", "judged", "line_rows"]
+__all__ = [
+    "ExplanationRow",
+    "LineRow",
+    "capped_out",
+    "explanation_rows",
+    "judged",
+    "judged_in_cart",
+    "line_rows",
+]
 
 
 def capped_out(a: Applied) -> bool:
@@ -33,8 +41,9 @@ class LineRow(NamedTuple):
     total: int
     product_discount: int
     order_discount: int
-    discounts: list[tuple[Rule, int]]
-    """(rule, share) of each applied discount that targeted the line."""
+    discounts: list[Any]
+    """``(rule, share)`` of each applied discount that targeted the line; from
+    ``line_rows(o, heads, money)``, each share's JSON text instead."""
     price_locked: bool
 
 
@@ -43,19 +52,34 @@ class LineRow(NamedTuple):
 _new = tuple.__new__
 
 
-def line_rows(o: Outcome) -> list[LineRow]:
+def line_rows(
+    o: Outcome, heads: Sequence[str] | None = None, money: Mapping[int, str] | None = None
+) -> list[LineRow]:
+    """The result's lines: paid ones still holding units, then gifts at price 0.
+
+    With ``heads`` (the JSON text of a share before its amount, by rule index) and
+    ``money`` (minor units → JSON number text), each share is written as JSON text
+    here, where it is met: the text writer's rows (a pair per share, only to be
+    written out again, would cost it a third of its time on a large cart).
+    """
     lines = o.gifts.lines
     product_off = [0] * len(lines)
     order_off = [0] * len(lines)
-    per_line: list[list[tuple[Rule, int]]] = [[] for _ in lines]
+    per_line: list[list[Any]] = [[] for _ in lines]
     for a in o.applied:
         if capped_out(a):
             continue
         bucket = product_off if a.rule.to_product else order_off
         rule = a.rule
-        for pos, share in zip(a.targets, a.shares, strict=True):
-            bucket[pos] += share
-            per_line[pos].append((rule, share))
+        if heads is None or money is None:
+            for pos, share in zip(a.targets, a.shares, strict=True):
+                bucket[pos] += share
+                per_line[pos].append((rule, share))
+        else:
+            head = heads[rule.index]
+            for pos, share in zip(a.targets, a.shares, strict=True):
+                bucket[pos] += share
+                per_line[pos].append(f"{head}{money[share]}}}")
     rows = [
         _new(
             LineRow,
@@ -105,18 +129,32 @@ def judged(o: Outcome) -> Iterator[tuple[Rule, str | None, Applied | None]]:
 
     ``reason`` is why it did not apply (``None``: it applied); ``applied`` is what it
     took, ``None`` when it did not apply. A discount the cap took to 0 comes with
-    reason ``capped_out`` and its (capped) ``Applied``. The one home of a rule's status,
-    which the rows below and the text writer both read.
+    reason ``capped_out`` and its (capped) ``Applied``. With :func:`judged_in_cart`,
+    the one home of a rule's status, which the rows below and the text writer read.
     """
+    verdicts = o.eligibility.verdicts
+    for _, rule, reason, done in _with_applied(o, [(k, *v) for k, v in enumerate(verdicts)]):
+        yield rule, reason, done
+
+
+def judged_in_cart(o: Outcome) -> Iterator[tuple[int, Rule, str | None, Applied | None]]:
+    """As :func:`judged`, with each rule's position, for the rules that matched the cart
+    only: every other rule's reason is ``o.eligibility.before_cart()``'s."""
+    return _with_applied(o, o.eligibility.in_cart())
+
+
+def _with_applied(
+    o: Outcome, verdicts: Iterable[tuple[int, Rule, str | None]]
+) -> Iterator[tuple[int, Rule, str | None, Applied | None]]:
     get = applied_by_rule(o).get
-    for rule, reason in o.eligibility.verdicts:
+    for k, rule, reason in verdicts:
         done = None if reason is not None else get(id(rule))
         if done is None:
-            yield rule, reason, None
+            yield k, rule, reason, None
         elif done.capped and done.amount == 0:  # capped out
-            yield rule, "capped_out", done
+            yield k, rule, "capped_out", done
         else:
-            yield rule, None, done
+            yield k, rule, None, done
 
 
 def explanation_rows(o: Outcome) -> list[ExplanationRow]:
