@@ -73,7 +73,6 @@ class Texts:
             for i in items
         ]
 
-
     def before_cart(self, key: Hashable | None, reasons: Sequence[str | None]) -> tuple[str, ...]:
         """The explanation's entries for ``Eligibility.before_cart()``'s reasons, in
         priority order: made once per ``key`` (as those reasons are)."""
