@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -56,3 +57,41 @@ def test_output_does_not_depend_on_the_process(
     here = [pricing.preview(s).to_json() for s in batch]
     for seed in (1, 2):
         assert _in_subprocess(path, seed) == here
+
+
+_CART_KEYS = ("order", "customer", "at", "usage")
+"""A scenario's keys that are not its rule set's."""
+
+
+@st.composite
+def _carts_of_one_rule_set(draw: st.DrawFn) -> list[dict[str, Any]]:
+    """Scenarios sharing one rule set, each with its own cart, customer and instant."""
+    first = draw(ps.scenarios(max_discounts=8))
+    rule_set = {key: value for key, value in first.items() if key not in _CART_KEYS}
+    drawn = ("currency", "categories", "catalog", "discounts", "settings")
+    more = draw(
+        st.lists(ps.scenarios(**{key: first[key] for key in drawn}), min_size=1, max_size=12)
+    )
+    return [first, *({**s, **rule_set} for s in more)]
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
+@given(_carts_of_one_rule_set())
+def test_an_engine_used_for_many_carts_answers_as_a_fresh_one(
+    batch: list[dict[str, Any]],
+) -> None:
+    # An engine remembers, per rule set, what carts share (the gates' reasons per
+    # audience, texts of amounts and entries): none of it may leak from one cart into
+    # another's answer.
+    engine = pricing.Engine.from_rule_set(pricing.Scenario.model_validate(batch[0]))
+    for scenario in batch * 2:  # (the second round meets every memo filled)
+        fresh = pricing.preview(scenario)
+        at = datetime.fromisoformat(scenario["at"])
+        order, customer, usage = scenario["order"], scenario.get("customer"), scenario.get("usage")
+        result = engine.preview(order, customer=customer, at=at, usage=usage)
+        assert result.to_json(indent=None) == fresh.to_json(indent=None)
+        assert result.to_json() == fresh.to_json()
+        text = engine.preview_json(
+            pricing.dumps_json(order), pricing.dumps_json(customer), at=at, usage=usage
+        )
+        assert text == fresh.to_json(indent=None)

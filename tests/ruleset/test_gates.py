@@ -126,3 +126,53 @@ def test_usage_gate_masks_cover_only_limited_rules():
     assert gates.blocked(SHOPPER, None) == 0
     plain = pricing.Engine(currency="USD", discounts=[{"id": 1}])
     assert plain._rs.index.usage_gates is None  # decided once per rule set
+
+
+# -- the audience: what of a cart the gates look at ------------------------------------
+
+
+def _audience_engine() -> pricing.Engine:
+    def rule(did: int, **fields: object) -> dict[str, object]:
+        return {"id": did, "identifier": f"d{did}", "discountValue": {"value": 5}, **fields}
+
+    return pricing.Engine(
+        currency="USD",
+        catalog=[{"id": 1, "price": "10.00"}],
+        discounts=[
+            rule(1, userExclusions=[7]),
+            rule(2, userGroups=[1]),
+            rule(3, coupons=["SAVE"]),
+            rule(4, activation="ON_REQUEST"),
+        ],
+    )
+
+
+def _view(key: str, groups: set[str]) -> CustomerView:
+    return CustomerView(key, frozenset(groups), {}, None, None)
+
+
+@pytest.mark.parametrize(
+    ("one", "other", "same"),
+    [
+        # customer 8 and customer 9 are excluded by no rule: the gates cannot tell them apart
+        ((_view("8", set()), (), ()), (_view("9", set()), (), ()), True),
+        ((_view("7", set()), (), ()), (_view("9", set()), (), ()), False),  # 7 is excluded
+        ((None, (), ()), (_view("9", set()), (), ()), False),  # a guest fails gate 4
+        # group 2 opens no rule; group 1 opens discount 2
+        ((_view("8", {"2"}), (), ()), (_view("8", set()), (), ()), True),
+        ((_view("8", {"1", "2"}), (), ()), (_view("8", {"1"}), (), ()), True),
+        ((_view("8", {"1"}), (), ()), (_view("8", set()), (), ()), False),
+        ((None, ("SAVE",), ()), (None, (), ()), False),
+        ((None, ("SAVE", "SAVE"), ()), (None, ("SAVE",), ()), True),
+        # marker d1 asks for nothing (discount 1 applies without asking); d4 asks for 4
+        ((None, (), ("d1",)), (None, (), ()), True),
+        ((None, (), ("d4", "d1")), (None, (), ("d4",)), True),
+        ((None, (), ("d4",)), (None, (), ()), False),
+    ],
+)
+def test_carts_share_an_audience_when_no_gate_tells_them_apart(one, other, same):
+    """Carts of one audience get the same reasons from the gates (the eligibility stage
+    remembers them by it), so what no gate looks at must not split an audience, and
+    what one looks at must."""
+    gates = _audience_engine()._rs.index.gates
+    assert (gates.audience(*one) == gates.audience(*other)) is same
