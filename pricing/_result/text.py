@@ -17,7 +17,7 @@ from typing import Any
 
 from .._json import dumps, json_number
 from .._ruleset import CompiledRuleSet
-from .._stages.explain import LineRow, applied_by_rule, judged_in_cart, line_rows
+from .._stages.explain import applied_by_rule, judged_in_cart, line_shares
 from .._stages.records import Outcome
 from .document import Echoes, coupon_objects, echoed, extensions
 
@@ -148,24 +148,38 @@ def _echo_texts(t: Texts, echoes: Echoes) -> str:
     )
 
 
-def _lines(t: Texts, rows: Sequence[LineRow]) -> tuple[str, str]:
-    """``(orderPreview, lines)`` from rows with share texts (``line_rows(o, heads,
-    money)``): one pass, as both list the same lines in the same order."""
+def _lines(t: Texts, o: Outcome) -> tuple[str, str]:
+    """``(orderPreview, lines)``, in one pass: both list the lines of ``line_rows``
+    (paid ones still holding units, then gifts at price 0) in the same order, written
+    here without a row per line."""
     money, heads, preview_heads = t.money, t.line_heads, t.preview_heads
     previews: list[str] = []
     out: list[str] = []
-    for item, quantity, is_gift, unit, total, product_off, order_off, shares, locked in rows:
-        unit_text, gift = money[unit], _JSON_BOOL[is_gift]
-        previews.append(
-            f'{preview_heads[item.index]}{unit_text},"quantity":{quantity},"isGift":{gift}}}'
-        )
+    shares = line_shares(o, t.share_heads, money)
+    for line, product_off, order_off, discounts in zip(o.gifts.lines, *shares, strict=True):
+        quantity = line.quantity
+        if not quantity:
+            continue  # every unit became a gift
+        index, unit = line.item.index, line.unit_price
+        total, unit_text = unit * quantity, money[unit]
+        previews.append(f'{preview_heads[index]}{unit_text},"quantity":{quantity},"isGift":false}}')
         out.append(
-            f'{heads[item.index]}{quantity},"isGift":{gift},"unitPrice":{unit_text},'
+            f'{heads[index]}{quantity},"isGift":false,"unitPrice":{unit_text},'
             f'"total":{money[total]},'
             f'"productDiscount":{money[product_off]},"orderDiscount":{money[order_off]},'
             f'"totalWithDiscount":{money[total - product_off - order_off]},'
-            f'"discounts":[{",".join(shares)}{_LINE_END[locked]}'
+            f'"discounts":[{",".join(discounts)}{_LINE_END[line.price_locked]}'
         )
+    if o.gifts.gift_lines:
+        zero = money[0]
+        for gift in o.gifts.gift_lines:
+            index, quantity = gift.item.index, gift.quantity
+            previews.append(f'{preview_heads[index]}{zero},"quantity":{quantity},"isGift":true}}')
+            out.append(
+                f'{heads[index]}{quantity},"isGift":true,"unitPrice":{zero},"total":{zero},'
+                f'"productDiscount":{zero},"orderDiscount":{zero},'
+                f'"totalWithDiscount":{zero},"discounts":[{_LINE_END[False]}'
+            )
     return _list(previews), f"[{''.join(out)[:-1]}]"  # (each line ends with a comma)
 
 
@@ -213,7 +227,7 @@ def write_compact(o: Outcome, t: Texts) -> str:
     bonus_applied = money[o.bonus.applied]
     total_due = money[o.bonus.total_due]
     warnings = e.warnings
-    order_preview, lines = _lines(t, line_rows(o, t.share_heads, t.money))
+    order_preview, lines = _lines(t, o)
     shipping = (
         f'"shippingDiscounts":{_echo_texts(t, shipping_discounts)},'
         if o.lists_shipping_discounts

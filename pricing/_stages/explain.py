@@ -22,6 +22,7 @@ __all__ = [
     "judged",
     "judged_in_cart",
     "line_rows",
+    "line_shares",
 ]
 
 
@@ -41,9 +42,8 @@ class LineRow(NamedTuple):
     total: int
     product_discount: int
     order_discount: int
-    discounts: list[Any]
-    """``(rule, share)`` of each applied discount that targeted the line; from
-    ``line_rows(o, heads, money)``, each share's JSON text instead."""
+    discounts: list[tuple[Rule, int]]
+    """``(rule, share)`` of each applied discount that targeted the line."""
     price_locked: bool
 
 
@@ -52,15 +52,15 @@ class LineRow(NamedTuple):
 _new = tuple.__new__
 
 
-def line_rows(
+def line_shares(
     o: Outcome, heads: Sequence[str] | None = None, money: Mapping[int, str] | None = None
-) -> list[LineRow]:
-    """The result's lines: paid ones still holding units, then gifts at price 0.
+) -> tuple[list[int], list[int], list[list[Any]]]:
+    """Each paid line's product discount, order discount and shares, by position.
 
-    With ``heads`` (the JSON text of a share before its amount, by rule index) and
-    ``money`` (minor units → JSON number text), each share is written as JSON text
-    here, where it is met: the text writer's rows (a pair per share, only to be
-    written out again, would cost it a third of its time on a large cart).
+    A share is ``(rule, amount)``; with ``heads`` (a share's JSON text before its
+    amount, by rule index) and ``money`` (minor units → JSON number text) it is the
+    share's JSON text, written here where it is met: for the text writer, a pair per
+    share only to be written out again cost a fifth of its time on a large cart.
     """
     lines = o.gifts.lines
     product_off = [0] * len(lines)
@@ -80,6 +80,12 @@ def line_rows(
             for pos, share in zip(a.targets, a.shares, strict=True):
                 bucket[pos] += share
                 per_line[pos].append(f"{head}{money[share]}}}")
+    return product_off, order_off, per_line
+
+
+def line_rows(o: Outcome) -> list[LineRow]:
+    """The result's lines: paid ones still holding units, then gifts at price 0 (the
+    text writer writes the same lines from :func:`line_shares`)."""
     rows = [
         _new(
             LineRow,
@@ -89,13 +95,13 @@ def line_rows(
                 False,
                 line.unit_price,
                 line.unit_price * line.quantity,
-                product_off[pos],
-                order_off[pos],
-                per_line[pos],
+                product_off,
+                order_off,
+                shares,
                 line.price_locked,
             ),
         )
-        for pos, line in enumerate(lines)
+        for line, product_off, order_off, shares in zip(o.gifts.lines, *line_shares(o), strict=True)
         if line.quantity  # a line whose every unit became a gift is gone
     ]
     rows += [
