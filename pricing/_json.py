@@ -79,19 +79,25 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return result
 
 
+def _closer_look(name: str) -> Any:
+    raise _CloserLook  # NaN or Infinity: the careful parse names its field
+
+
 # Nearly every cart text is plain: numbers the C parser reads exactly as given (no
-# exponent, at most 40 digits, no NaN), shallow, no lone surrogate. Such text is
-# parsed by one module-level scanner with the C parser's own numbers, several times
-# quicker than a Python hook per number, a decoder per call and a walk of the value.
-# Other text (or a repeated key) takes the careful parse, which names the field.
-_QUICK_SCAN = json.JSONDecoder(parse_float=Decimal, object_pairs_hook=_unique_keys).scan_once  # type: ignore[attr-defined]  # (set in JSONDecoder.__init__; not in the stubs)
+# exponent, at most 40 digits, no NaN), no lone surrogate. Such text is parsed by one
+# module-level scanner with the C parser's own numbers, several times quicker than a
+# Python hook per number, a decoder per call and a walk of the value. Other text (or a
+# repeated key, or NaN, on which the scanner's hooks raise) takes the careful parse,
+# which names the field.
+_QUICK_SCAN = json.JSONDecoder(  # type: ignore[attr-defined]  # (scan_once: not in the stubs)
+    parse_float=Decimal, parse_constant=_closer_look, object_pairs_hook=_unique_keys
+).scan_once
 
 # One ``bytes.translate`` pass sketches the text at C speed (a regular expression over
 # it costs as much as parsing it): digits and points become ``0`` (so any number of
 # more than 40 digits, its point anywhere, leaves a run of 41), ``e``/``E`` ``e``, ``{``
-# ``[``; the letters of ``NaN`` and ``Infinity``, ``[`` and ``\`` stay; the rest is a
-# space. Text that merely looks suspicious (``"x0e"`` in a string) takes the careful
-# parse.
+# ``[``; ``\`` stays; the rest is a space. Text that merely looks suspicious (``"x0e"``
+# in a string) takes the careful parse.
 _SKETCH = bytes(
     ord("0")
     if chr(b) in "0123456789."
@@ -100,7 +106,7 @@ _SKETCH = bytes(
     else ord("[")
     if chr(b) in "[{"
     else b
-    if chr(b) in "NaIfinty\\"
+    if chr(b) == "\\"
     else ord(" ")
     for b in range(256)
 )
@@ -116,10 +122,7 @@ def _quick_parse(text: str, raw: bytes | None) -> Any:
         return _CAREFUL  # a lone surrogate
     if (
         b"0e" in sketch
-        or b"NaN" in sketch
-        or b"Infinity" in sketch
         or _LONG_RUN in sketch
-        or sketch.count(b"[") > MAX_TREE_DEPTH
         or (b"\\" in sketch and _SURROGATE_ESCAPE.search(text) is not None)
     ):
         return _CAREFUL
@@ -128,10 +131,15 @@ def _quick_parse(text: str, raw: bytes | None) -> Any:
         value, end = _QUICK_SCAN(body, 0)
     except (_CloserLook, ValueError, StopIteration, RecursionError):
         return _CAREFUL  # the careful parse fails again, with the message
-    return value if end == len(body) else _CAREFUL
+    if end != len(body):
+        return _CAREFUL
+    if sketch.count(b"[") > MAX_TREE_DEPTH:  # it may nest too deep: as the careful parse
+        check_tree(value)
+    return value
 
 
 _CAREFUL = object()
+_BYTES = (bytes, bytearray)
 
 
 def _parse(text: str, odd: list[object]) -> Any:
@@ -188,7 +196,7 @@ def loads(text: str | bytes) -> Any:
             (docs/scenario.md, input limits).
     """
     raw = None
-    if isinstance(text, bytes | bytearray):
+    if isinstance(text, _BYTES):
         raw = bytes(text).removeprefix(codecs.BOM_UTF8)
         try:
             text = raw.decode("utf-8")

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import pricing
-from pricing._json import dumps, format_decimal, loads
+from pricing._json import _CAREFUL, _quick_parse, dumps, format_decimal, loads
 from pricing._limits import LongNumber
 
 from .bad_input import assert_bad_input as _assert_bad_input
@@ -225,6 +225,12 @@ QUICK_CASES = [
     ('{"x":-1234567890123456789.01234567890123456789}', None),  # 40 digits: read
     ('{"deep":' + "[" * 41 + "]" * 41 + "}", "nested more than 40"),
     ('{"a":1} {"b":2}', "malformed JSON"),
+    ('{"a":[1,NaN]}', "a\\[1\\]: .*NaN"),  # the scanner's NaN hook hands it over
+    ('{"a":{"b":-Infinity}}', "a.b: .*Infinity"),
+    # many brackets, no depth (a cart of 60 lines), then as deep as allowed, then deeper
+    (dumps({"products": [{"productId": i, "quantity": 1} for i in range(60)]}), None),
+    ("[" * 20 + "{}," * 30 + "{}" + "]" * 20, None),
+    ("[" * 20 + "{}," * 30 + "[" * 22 + "]" * 42, "nested more than 40"),
     ("", "malformed JSON"),
 ]
 
@@ -242,6 +248,13 @@ def test_the_quick_parse_reads_what_the_careful_one_reads(text, error):
     expected = _careful(text)
     assert _same(loads(text), expected)
     assert _same(loads(text.encode()), expected)
+
+
+def test_a_wide_cart_is_read_by_the_quick_path():
+    """Many lines are many brackets but no depth: the quick parse reads them (the count of
+    brackets only decides whether the depth is walked)."""
+    text = dumps({"products": [{"productId": i, "quantity": 1} for i in range(300)]})
+    assert _quick_parse(text, None) is not _CAREFUL
 
 
 @pytest.mark.parametrize(
