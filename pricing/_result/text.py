@@ -25,7 +25,7 @@ __all__ = ["Texts", "write_compact"]
 
 _JSON_BOOL = ("false", "true")
 _CAPPED_OUT = '"amount":0,"capped":true}'
-_LINE_END = ("]},", '],"priceLocked":true},')
+_LINE_END = ("]}", '],"priceLocked":true}')
 """How a line's object ends, by ``price_locked``."""
 
 
@@ -128,24 +128,14 @@ class _NotApplied(dict[tuple[int, str | None], str]):
         return text
 
 
-def _list(texts: Sequence[str]) -> str:
-    return f"[{','.join(texts)}]"
-
-
-def _texts(strings: Sequence[str]) -> str:
-    """A JSON array of strings."""
-    return dumps(list(strings)) if strings else "[]"
-
-
 def _echo_texts(t: Texts, echoes: Echoes) -> str:
     if not echoes:
         return "[]"
-    return _list(
-        [
-            t.echoes[rule.index] if coupon is None else dumps({**rule.raw, "coupon": coupon})
-            for rule, coupon in echoes
-        ]
-    )
+    texts = [
+        t.echoes[rule.index] if coupon is None else dumps({**rule.raw, "coupon": coupon})
+        for rule, coupon in echoes
+    ]
+    return f"[{','.join(texts)}]"
 
 
 def _lines(t: Texts, o: Outcome) -> tuple[str, str]:
@@ -180,7 +170,7 @@ def _lines(t: Texts, o: Outcome) -> tuple[str, str]:
                 f'"productDiscount":{zero},"orderDiscount":{zero},'
                 f'"totalWithDiscount":{zero},"discounts":[{_LINE_END[False]}'
             )
-    return _list(previews), f"[{''.join(out)[:-1]}]"  # (each line ends with a comma)
+    return f"[{','.join(previews)}]", f"[{','.join(out)}]"
 
 
 def _explanation(t: Texts, o: Outcome) -> str:
@@ -203,7 +193,7 @@ def _explanation(t: Texts, o: Outcome) -> str:
                 f'{heads[rule.index]}"applied","reason":null,"amount":{money[done.amount]},'
                 f'"capped":{_JSON_BOOL[done.capped]}{extra}}}'
             )
-    return _list(out)
+    return f"[{','.join(out)}]"
 
 
 def _bonus(t: Texts, o: Outcome) -> str:
@@ -226,7 +216,7 @@ def write_compact(o: Outcome, t: Texts) -> str:
     with_discount = money[o.total_with_discount]
     bonus_applied = money[o.bonus.applied]
     total_due = money[o.bonus.total_due]
-    warnings = e.warnings
+    warnings, markers, left_out = e.warnings, o.markers, o.gifts.excluded_product_ids
     order_preview, lines = _lines(t, o)
     shipping = (
         f'"shippingDiscounts":{_echo_texts(t, shipping_discounts)},'
@@ -239,9 +229,9 @@ def write_compact(o: Outcome, t: Texts) -> str:
         f'"discountConfig":{{"orderDiscounts":{_echo_texts(t, order_discounts)},'
         f'"productDiscounts":{_echo_texts(t, product_discounts)},{shipping}'
         f'"coupon":{dumps(coupons[0][1]) if coupons else "null"},"settings":{t.settings},'
-        f'"additionalDiscountsMarkers":{_texts(o.markers)},'
+        f'"additionalDiscountsMarkers":{dumps(list(markers)) if markers else "[]"},'
         f'"totalRaw":{money[o.total_raw]},"totalSumWithDiscount":{with_discount},'
-        f'"excludedGiftProductIds":{_texts(o.gifts.excluded_product_ids)},'
+        f'"excludedGiftProductIds":{dumps(list(left_out)) if left_out else "[]"},'
         f'"bonus":{_bonus(t, o)},"bonusApplied":{bonus_applied},"totalDue":{total_due}}},'
         f'"orderPreview":{order_preview},"lines":{lines},'
         f'"explanation":{_explanation(t, o)},"bonusAccrual":{money[o.accrued]},'
