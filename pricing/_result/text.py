@@ -153,13 +153,21 @@ def _lines(t: Texts, o: Outcome) -> tuple[str, str]:
         index, unit = line.item.index, line.unit_price
         total, unit_text = unit * quantity, money[unit]
         previews.append(f'{preview_heads[index]}{unit_text},"quantity":{quantity},"isGift":false}}')
-        out.append(
-            f'{heads[index]}{quantity},"isGift":false,"unitPrice":{unit_text},'
-            f'"total":{money[total]},'
-            f'"productDiscount":{money[product_off]},"orderDiscount":{money[order_off]},'
-            f'"totalWithDiscount":{money[total - product_off - order_off]},'
-            f'"discounts":[{",".join(discounts)}{_LINE_END[line.price_locked]}'
-        )
+        if discounts:
+            out.append(
+                f'{heads[index]}{quantity},"isGift":false,"unitPrice":{unit_text},'
+                f'"total":{money[total]},'
+                f'"productDiscount":{money[product_off]},"orderDiscount":{money[order_off]},'
+                f'"totalWithDiscount":{money[total - product_off - order_off]},'
+                f'"discounts":[{",".join(discounts)}{_LINE_END[line.price_locked]}'
+            )
+        else:  # (most lines of a small cart: no share, both discounts 0)
+            total_text = money[total]
+            out.append(
+                f'{heads[index]}{quantity},"isGift":false,"unitPrice":{unit_text},'
+                f'"total":{total_text},"productDiscount":0,"orderDiscount":0,'
+                f'"totalWithDiscount":{total_text},"discounts":[{_LINE_END[line.price_locked]}'
+            )
     if o.gifts.gift_lines:
         zero = money[0]
         for gift in o.gifts.gift_lines:

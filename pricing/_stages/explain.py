@@ -143,7 +143,7 @@ def judged(o: Outcome) -> Iterator[tuple[Rule, str | None, Applied | None]]:
         yield rule, reason, done
 
 
-def judged_in_cart(o: Outcome) -> Iterator[tuple[int, Rule, str | None, Applied | None]]:
+def judged_in_cart(o: Outcome) -> list[tuple[int, Rule, str | None, Applied | None]]:
     """As :func:`judged`, with each rule's position, for the rules that matched the cart
     only: every other rule's reason is ``o.eligibility.before_cart()``'s."""
     return _with_applied(o, o.eligibility.in_cart())
@@ -151,16 +151,18 @@ def judged_in_cart(o: Outcome) -> Iterator[tuple[int, Rule, str | None, Applied 
 
 def _with_applied(
     o: Outcome, verdicts: Iterable[tuple[int, Rule, str | None]]
-) -> Iterator[tuple[int, Rule, str | None, Applied | None]]:
+) -> list[tuple[int, Rule, str | None, Applied | None]]:
     get = applied_by_rule(o).get
+    judged: list[tuple[int, Rule, str | None, Applied | None]] = []
     for k, rule, reason in verdicts:
         done = None if reason is not None else get(id(rule))
         if done is None:
-            yield k, rule, reason, None
+            judged.append((k, rule, reason, None))
         elif done.capped and done.amount == 0:  # capped out
-            yield k, rule, "capped_out", done
+            judged.append((k, rule, "capped_out", done))
         else:
-            yield k, rule, None, done
+            judged.append((k, rule, None, done))
+    return judged
 
 
 def explanation_rows(o: Outcome) -> list[ExplanationRow]:
