@@ -17,13 +17,17 @@ from typing import Any
 
 from .._json import dumps, json_number
 from .._ruleset import CompiledRuleSet
+from .._ruleset.rules import Rule
 from .._stages.explain import applied_by_rule, judged_in_cart, line_shares
 from .._stages.records import Outcome
-from .document import Echoes, coupon_objects, echoed, extensions
+from .document import coupon_objects, echoed, extensions
 
 __all__ = ["Texts", "write_compact"]
 
 _JSON_BOOL = ("false", "true")
+_Echoes = Sequence[tuple[Rule, dict[str, Any] | None]]
+_NO_ECHOES: tuple[_Echoes, _Echoes, _Echoes] = ((), (), ())
+"""Nothing applied: no discount to echo."""
 _CAPPED_OUT = '"amount":0,"capped":true}'
 _LINE_END = ("]}", '],"priceLocked":true}')
 """How a line's object ends, by ``price_locked``."""
@@ -128,7 +132,7 @@ class _NotApplied(dict[tuple[int, str | None], str]):
         return text
 
 
-def _echo_texts(t: Texts, echoes: Echoes) -> str:
+def _echo_texts(t: Texts, echoes: _Echoes) -> str:
     if not echoes:
         return "[]"
     texts = [
@@ -220,7 +224,9 @@ def write_compact(o: Outcome, t: Texts) -> str:
     money = t.money
     e = o.eligibility
     coupons = coupon_objects(o, applied_by_rule(o)) if e.coupon or e.coupons else []
-    order_discounts, product_discounts, shipping_discounts = echoed(o, coupons)
+    order_discounts, product_discounts, shipping_discounts = (
+        echoed(o, coupons) if o.applied or o.shipping is not None else _NO_ECHOES
+    )
     with_discount = money[o.total_with_discount]
     bonus_applied = money[o.bonus.applied]
     total_due = money[o.bonus.total_due]

@@ -146,7 +146,8 @@ def judged(o: Outcome) -> Iterator[tuple[Rule, str | None, Applied | None]]:
 def judged_in_cart(o: Outcome) -> list[tuple[int, Rule, str | None, Applied | None]]:
     """As :func:`judged`, with each rule's position, for the rules that matched the cart
     only: every other rule's reason is ``o.eligibility.before_cart()``'s."""
-    return _with_applied(o, o.eligibility.in_cart())
+    verdicts = o.eligibility.in_cart()
+    return _with_applied(o, verdicts) if verdicts else []
 
 
 def _with_applied(
