@@ -18,6 +18,7 @@ from typing import Any
 from .._json import dumps, json_number
 from .._ruleset import CompiledRuleSet
 from .._ruleset.rules import Rule
+from .._stages.eligibility import Eligibility
 from .._stages.explain import applied_by_rule, judged_in_cart, line_shares
 from .._stages.records import Outcome
 from .document import coupon_objects, echoed, extensions
@@ -77,12 +78,14 @@ class Texts:
             for i in items
         ]
 
-    def before_cart(self, key: Hashable | None, reasons: Sequence[str | None]) -> tuple[str, ...]:
-        """The explanation's entries for ``Eligibility.before_cart()``'s reasons, in
-        priority order: made once per ``key`` (as those reasons are)."""
+    def before_cart(self, e: Eligibility) -> tuple[str, ...]:
+        """The explanation's entries for ``e.before_cart()``'s reasons, in priority
+        order: made once per audience (as those reasons are)."""
+        key = e.audience()
         texts = self._before_cart.get(key) if key is not None else None
         if texts is None:
             passed_over = self.not_applied
+            reasons = e.before_cart(key)
             texts = tuple(
                 [passed_over[i, why] for i, why in zip(self._positions, reasons, strict=True)]
             )
@@ -189,7 +192,7 @@ def _explanation(t: Texts, o: Outcome) -> str:
     # The entries decided before the cart are made once per audience; only the rules
     # that matched the cart are written per cart.
     money, heads, passed_over = t.money, t.entry_heads, t.not_applied
-    out = list(t.before_cart(*o.eligibility.before_cart()))
+    out = list(t.before_cart(o.eligibility))
     for k, rule, reason, done in judged_in_cart(o):
         if done is None:
             out[k] = passed_over[rule.index, reason]

@@ -85,11 +85,6 @@ class Windows:
         """The rules within their dates at ``now`` (µs since the epoch)."""
         return self.stretches[bisect_right(self.instants, now)]
 
-    def stretch(self, now: int) -> int:
-        """Which stretch between two dates ``now`` falls in: within one, every rule's
-        gate 2 reason is the same."""
-        return bisect_right(self.instants, now)
-
 
 # ---------------------------------------------------------------------------
 # gates 3–6: audience, coupon, activation

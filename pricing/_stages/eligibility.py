@@ -9,6 +9,7 @@ requested (before any gift replaces a paid unit): gates 1–6, the usage gates
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -33,6 +34,9 @@ class CouponMatch:
     """The code as the discount defines it."""
     normalised: str
     rule: Rule
+
+
+_UNASKED: Any = object()
 
 
 class Eligibility:
@@ -115,7 +119,7 @@ class Eligibility:
     def verdicts(self) -> tuple[Verdict, ...]:
         """Every rule's verdict, in priority order (``reason`` ``None``: it applies)."""
         if self._verdicts is None:
-            verdicts = list(zip(self._index.rules, self.before_cart()[1], strict=True))
+            verdicts = list(zip(self._index.rules, self.before_cart(), strict=True))
             for k, rule, failed in self.in_cart():
                 verdicts[k] = (rule, failed)
             self._verdicts = tuple(verdicts)
@@ -127,30 +131,41 @@ class Eligibility:
     # is remembered per rule set, as carts priced at once share a few audiences.
     # Only the rules that matched the cart (gate 7) are judged per cart.
 
-    def before_cart(self) -> tuple[Hashable | None, tuple[str | None, ...]]:
-        """``(key, reasons)``: every rule's reason from the gates before gate 7, in
-        priority order; ``conditions_not_met`` for a rule that passes them (the
-        verdicts of :meth:`in_cart` replace those that then matched the cart).
-        ``key`` names the stretch and audience they were decided for (``None``: the
-        usage counters were asked, which are not remembered)."""
+    def audience(self) -> Hashable | None:
+        """What the reasons of :meth:`before_cart` depend on: the stretch of dates and
+        the audience (``None``: the usage counters too, which are not remembered)."""
         index, request = self._index, self._request
-        codes = _normalised(self.coupon, self.coupons)
         if request.usage is not None and index.usage_gates is not None:
-            return None, self._judge_before_cart(codes)
-        key = (
-            index.windows.stretch(self._now),
+            return None
+        coupon, coupons = self.coupon, self.coupons
+        codes = _NO_CODES if coupon is None and not coupons else _normalised(coupon, coupons)
+        return (
+            # the stretch between two dates: within one, each rule's gate 2 reason holds
+            bisect_right(index.windows.instants, self._now),
             index.gates.audience(request.customer, codes, request.markers),
         )
-        reasons = index.before_cart.get(key)
-        if reasons is None:
-            reasons = self._judge_before_cart(codes)
-            if len(index.before_cart) >= _MEMO_LIMIT:
-                index.before_cart.clear()
-            index.before_cart[key] = reasons
-        return key, reasons
 
-    def _judge_before_cart(self, codes: tuple[str, ...]) -> tuple[str | None, ...]:
+    def before_cart(self, key: Hashable | None = _UNASKED) -> tuple[str | None, ...]:
+        """Every rule's reason from the gates before gate 7, in priority order;
+        ``conditions_not_met`` for a rule that passes them (the verdicts of
+        :meth:`in_cart` replace those that then matched the cart). ``key``: the
+        :meth:`audience`, if at hand."""
+        if key is _UNASKED:
+            key = self.audience()
+        if key is None:
+            return self._judge_before_cart()
+        memo = self._index.before_cart
+        reasons = memo.get(key)
+        if reasons is None:
+            reasons = self._judge_before_cart()
+            if len(memo) >= _MEMO_LIMIT:
+                memo.clear()
+            memo[key] = reasons
+        return reasons
+
+    def _judge_before_cart(self) -> tuple[str | None, ...]:
         request, now, live, passing = self._request, self._now, self._live, self._passing
+        codes = _normalised(self.coupon, self.coupons)
         markers = frozenset(request.markers)
         customer, usage = request.customer, request.usage
         reasons: list[str | None] = []
