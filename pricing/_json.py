@@ -117,7 +117,7 @@ _JSON_SPACE = " \t\n\r"
 def _quick_parse(text: str, raw: bytes | None) -> Any:
     """The value of plain ``text`` (``raw``: its UTF-8 bytes, if at hand), or ``_CAREFUL``."""
     try:
-        sketch = (text.encode("utf-8") if raw is None else raw).translate(_SKETCH)
+        sketch = (text.encode() if raw is None else raw).translate(_SKETCH)
     except UnicodeEncodeError:
         return _CAREFUL  # a lone surrogate
     if (
@@ -126,12 +126,15 @@ def _quick_parse(text: str, raw: bytes | None) -> Any:
         or (b"\\" in sketch and _SURROGATE_ESCAPE.search(text) is not None)
     ):
         return _CAREFUL
-    body = text.strip(_JSON_SPACE)
     try:
-        value, end = _QUICK_SCAN(body, 0)
+        try:
+            value, end = _QUICK_SCAN(text, 0)
+        except StopIteration:  # (space before the value: rare enough to strip only then)
+            text = text.lstrip(_JSON_SPACE)
+            value, end = _QUICK_SCAN(text, 0)
     except (_CloserLook, ValueError, StopIteration, RecursionError):
         return _CAREFUL  # the careful parse fails again, with the message
-    if end != len(body):
+    if end != len(text) and text[end:].strip(_JSON_SPACE):
         return _CAREFUL
     if sketch.count(b"[") > MAX_TREE_DEPTH:  # it may nest too deep: as the careful parse
         check_tree(value)
