@@ -223,7 +223,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{fmt_rate(rate['doc']):>10}{fmt_rate(rate['backend']):>11}"
             f"{fmt_rate(json_rate):>9}{fmt_rate(rate['floor']):>11}"
             f"{rate['floor'] / rate['engine']:>13.0f}×"
-            f"{rate['engine'] / rate['backend']:>15.1f}×",
+            f"{rate['engine'] / rate['backend']:>15.2f}×",
             flush=True,
         )
         if size.name != "S":
