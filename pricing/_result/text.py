@@ -43,7 +43,7 @@ class Texts:
 
     __slots__ = ("_before_cart", "_positions", "bonus_minimums", "echoes", "entry_heads",
                  "line_heads", "money", "not_applied", "number", "preview_heads", "settings",
-                 "share_heads")  # fmt: skip
+                 "share_ends", "share_heads")  # fmt: skip
 
     def __init__(self, rs: CompiledRuleSet) -> None:
         cur = rs.currency
@@ -71,6 +71,8 @@ class Texts:
         """Each rule's index, in priority order (the explanation's order)."""
         self._before_cart: dict[Hashable, tuple[str, ...]] = {}
         self.share_heads = [f'{{"identifier":{dumps(r.identifier)},"amount":' for r in rules]
+        self.share_ends = _Memo(lambda minor: f"{cur.to_text(minor)}}}")
+        """Minor units → the end of a line share's text: its amount, then ``}``."""
         items = sorted(rs.catalog.items.values(), key=lambda item: item.index)
         self.line_heads = [f'{{"productId":{dumps(i.id)},"quantity":' for i in items]
         self.preview_heads = [
@@ -152,7 +154,7 @@ def _lines(t: Texts, o: Outcome) -> tuple[str, str]:
     money, heads, preview_heads = t.money, t.line_heads, t.preview_heads
     previews: list[str] = []
     out: list[str] = []
-    shares = line_shares(o, t.share_heads, money)
+    shares = line_shares(o, t.share_heads, t.share_ends)
     for line, product_off, order_off, discounts in zip(o.gifts.lines, *shares, strict=True):
         quantity = line.quantity
         if not quantity:

@@ -53,14 +53,15 @@ _new = tuple.__new__
 
 
 def line_shares(
-    o: Outcome, heads: Sequence[str] | None = None, money: Mapping[int, str] | None = None
+    o: Outcome, heads: Sequence[str] | None = None, ends: Mapping[int, str] | None = None
 ) -> tuple[list[int], list[int], list[list[Any]]]:
     """Each paid line's product discount, order discount and shares, by position.
 
     A share is ``(rule, amount)``; with ``heads`` (a share's JSON text before its
-    amount, by rule index) and ``money`` (minor units → JSON number text) it is the
-    share's JSON text, written here where it is met: for the text writer, a pair per
-    share only to be written out again cost a fifth of its time on a large cart.
+    amount, by rule index) and ``ends`` (minor units → the rest of it: the amount's
+    JSON number and ``}``) it is the share's JSON text, written here where it is met:
+    for the text writer, a pair per share only to be written out again cost a fifth
+    of its time on a large cart.
     """
     lines = o.gifts.lines
     product_off = [0] * len(lines)
@@ -71,7 +72,7 @@ def line_shares(
             continue
         bucket = product_off if a.rule.to_product else order_off
         rule = a.rule
-        if heads is None or money is None:
+        if heads is None or ends is None:
             for pos, share in zip(a.targets, a.shares, strict=True):
                 bucket[pos] += share
                 per_line[pos].append((rule, share))
@@ -79,7 +80,7 @@ def line_shares(
             head = heads[rule.index]
             for pos, share in zip(a.targets, a.shares, strict=True):
                 bucket[pos] += share
-                per_line[pos].append(f"{head}{money[share]}}}")
+                per_line[pos].append(head + ends[share])
     return product_off, order_off, per_line
 
 
