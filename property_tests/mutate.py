@@ -436,21 +436,31 @@ MUTATIONS = (
         (
             (
                 "_result/text.py",
-                "out.append(passed_over[rule.index, reason])",
-                "out.append(passed_over[rule.index, 'not_started'])",
+                "[passed_over[i, why] for i, why in",
+                "[passed_over[i, 'not_started'] for i, why in",
             ),
         ),
     ),
     Mutation(
         "share_text_of_first_rule",
         "the compact writer names every line share after the first rule",
+        (("_stages/explain.py", "head = heads[rule.index]", "head = heads[0]"),),
+    ),
+    Mutation(
+        "audience_without_groups",
+        "the memo of reasons before gate 7 keys carts by audience without the customer's groups",
         (
             (
-                "_result/text.py",
-                'add(f"{comma}{share_heads[rule.index]}{money[share]}}}")',
-                'add(f"{comma}{share_heads[0]}{money[share]}}}")',
+                "_ruleset/gates.py",
+                "customer.groups.intersection(self.by_group) if self.grouped else _NOTHING",
+                "_NOTHING",
             ),
         ),
+    ),
+    Mutation(
+        "audience_without_dates",
+        "the memo of reasons before gate 7 forgets which stretch between two dates a cart is in",
+        (("_stages/eligibility.py", "bisect_right(index.windows.instants, self._now),", "0,"),),
     ),
 )
 

@@ -75,8 +75,16 @@ def _carts_of_one_rule_set(draw: st.DrawFn) -> list[dict[str, Any]]:
     return [first, *({**s, **rule_set} for s in more)]
 
 
+@st.composite
+def _customers_of_one_cart(draw: st.DrawFn) -> list[dict[str, Any]]:
+    """One scenario again and again with other customers: only the audience changes."""
+    first = draw(ps.scenarios(max_discounts=8))
+    customers = ps.customers(first["currency"], discounts=first["discounts"])
+    return [first, *({**first, "customer": c} for c in draw(st.lists(customers, max_size=8)))]
+
+
 @settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
-@given(_carts_of_one_rule_set())
+@given(_carts_of_one_rule_set() | _customers_of_one_cart())
 def test_an_engine_used_for_many_carts_answers_as_a_fresh_one(
     batch: list[dict[str, Any]],
 ) -> None:
