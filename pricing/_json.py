@@ -92,6 +92,37 @@ def _closer_look(name: str) -> Any:
 _QUICK_SCAN = json.JSONDecoder(  # type: ignore[attr-defined]  # (scan_once: not in the stubs)
     parse_float=Decimal, parse_constant=_closer_look, object_pairs_hook=_unique_keys
 ).scan_once
+_PLAIN_SCAN = json.JSONDecoder(  # type: ignore[attr-defined]
+    parse_float=Decimal, parse_constant=_closer_look
+).scan_once
+"""The same without the hook on each object, for a text whose keys are then counted."""
+
+
+def _no_key_twice(value: Any, text: str) -> bool:
+    """Whether no object of ``value``, parsed from ``text`` without the repeated-key
+    hook, lost a key given twice, told by counting: ``True`` only when sure.
+
+    Every ``:`` of the text follows a key, or is inside a string. So if the keys of
+    the objects found here (the value, its object members, the objects of its list
+    members: an order's or a customer's shape) add up to the text's ``:``, there is
+    no other object with a key, no colon in a string, and no key given twice. (Any
+    other shape, or a ``:`` in a string, answers ``False``: the caller parses again
+    with the hook.)
+    """
+    if type(value) is not dict:
+        return False
+    keys = len(value)
+    for member in value.values():
+        if type(member) is list:
+            keys += sum(map(len, [item for item in member if type(item) is dict]))
+        elif type(member) is dict:
+            keys += len(member)
+    return keys == text.count(":")
+
+
+_COUNTED_FROM = 5
+"""Objects in a text from which counting its keys costs less than the hook on each."""
+
 
 # One ``bytes.translate`` pass sketches the text at C speed (a regular expression over
 # it costs as much as parsing it): digits and points become ``0`` (so any number of
@@ -126,12 +157,15 @@ def _quick_parse(text: str, raw: bytes | None) -> Any:
         or (b"\\" in sketch and _SURROGATE_ESCAPE.search(text) is not None)
     ):
         return _CAREFUL
+    if text[:1] in _JSON_SPACE:  # ("" too: then the scanner fails, and the careful parse says why)
+        text = text.lstrip(_JSON_SPACE)
     try:
-        try:
+        if text.count("{") < _COUNTED_FROM:
             value, end = _QUICK_SCAN(text, 0)
-        except StopIteration:  # (space before the value: rare enough to strip only then)
-            text = text.lstrip(_JSON_SPACE)
-            value, end = _QUICK_SCAN(text, 0)
+        else:
+            value, end = _PLAIN_SCAN(text, 0)
+            if not _no_key_twice(value, text):
+                value, end = _QUICK_SCAN(text, 0)  # the hook on each object tells
     except (_CloserLook, ValueError, StopIteration, RecursionError):
         return _CAREFUL  # the careful parse fails again, with the message
     if end != len(text) and text[end:].strip(_JSON_SPACE):

@@ -250,6 +250,23 @@ def test_the_quick_parse_reads_what_the_careful_one_reads(text, error):
     assert _same(loads(text.encode()), expected)
 
 
+def test_an_order_of_many_lines_is_read_without_the_hook_on_each_object(monkeypatch):
+    """From five objects on, the keys are counted instead (quicker than a Python call
+    per object); only when the count cannot tell (a colon in a string) is the text
+    read again with the hook."""
+    import pricing._json as module
+
+    order = {"products": [{"productId": i, "quantity": 1} for i in range(20)], "x": {"a": 1}}
+    hooked = []
+    quick_scan = module._QUICK_SCAN
+    monkeypatch.setattr(module, "_QUICK_SCAN", lambda *a: hooked.append(1) or quick_scan(*a))
+    assert loads(dumps(order)) == order
+    assert not hooked
+    order["x"]["a"] = "12:30"
+    assert loads(dumps(order)) == order
+    assert hooked
+
+
 def test_a_wide_cart_is_read_by_the_quick_path():
     """Many lines are many brackets but no depth: the quick parse reads them (the count of
     brackets only decides whether the depth is walked)."""
@@ -345,5 +362,37 @@ def test_a_key_given_twice_anywhere_is_refused(value, which):
     if not objects:
         assert loads(text) == value
         return
+    with pytest.raises(pricing.ScenarioError, match="this key appears twice"):
+        loads(text)
+
+
+_WIDE_ORDERS = st.fixed_dictionaries(
+    {
+        "products": st.lists(
+            st.fixed_dictionaries(
+                {"productId": st.integers(1, 99), "quantity": st.integers(1, 9)},
+                optional={"signedPrice": st.text(alphabet="ab:{}", max_size=4), "x": _PLAIN},
+            ),
+            min_size=4,
+            max_size=12,
+        )
+    },
+    optional={
+        "couponCode": st.text(alphabet="A:{", max_size=3),
+        "meta": st.dictionaries(st.text(alphabet="ab", max_size=2), _PLAIN_LEAVES, max_size=3),
+        "couponCodes": st.lists(st.text(alphabet="B:", max_size=2), max_size=3),
+    },
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(value=_WIDE_ORDERS, which=st.integers(min_value=0, max_value=60))
+def test_a_key_given_twice_in_an_order_of_many_lines_is_refused(value, which):
+    """An order of five objects or more is read without the hook on each object, its keys
+    then counted against the text's colons: a key given twice in any of its objects (the
+    order, a line, deeper, or beside a ``{`` or ``:`` in a string) is still refused, and
+    the order without it is read as written."""
+    assert _same(loads(dumps(value)), _careful(dumps(value)))
+    text, _ = _with_a_key_twice(value, which)
     with pytest.raises(pricing.ScenarioError, match="this key appears twice"):
         loads(text)
