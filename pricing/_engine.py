@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import Any
 
 from ._errors import ScenarioError, quote
-from ._json import loads
+from ._json import loads, loads_cart
 from ._limits import check_tree
 from ._money import currency as lookup_currency
 from ._result.text import Texts, write_compact
@@ -281,12 +281,25 @@ class Engine:
             usage: the discounts' usage counters, as for `preview`.
             indent: spaces per level; `None` writes one line.
         """
-        order_data = loads(order)
-        customer_data = None if customer is None else loads(customer)  # "null": None too
+        order_data = _read_part(order, "order")
+        customer_data = None if customer is None else _read_part(customer, "customer")
         outcome = self._price(order_data, customer_data, at, usage)
         if indent is None:  # (no result object: the text is all the caller gets)
             return write_compact(outcome, self._texts)
         return PreviewResult(outcome, self._texts).to_json(indent=indent)
+
+
+def _read_part(text: str | bytes, name: str) -> Any:
+    """The order's (or customer's) JSON text read; a problem's path starts at ``name``,
+    as for the same text inside a scenario (``null``: ``None``)."""
+    try:
+        return loads_cart(text)
+    except ScenarioError as error:
+        problems = tuple(
+            (name if not path else f"{name}{path}" if path[0] == "[" else f"{name}.{path}", what)
+            for path, what in error.problems
+        )
+        raise ScenarioError(*problems[0], problems) from None
 
 
 def preview(

@@ -278,6 +278,16 @@ def test_engine_preview_json_guest_and_bad_text():
     assert caught.value.path == "order.products[0].quantity"
     with pytest.raises(pricing.ScenarioError, match="malformed JSON"):
         engine.preview_json('{"products":[', at=at)
+    # A key given twice, in an order of many lines (whose keys are counted) or in the
+    # customer, is refused, naming it.
+    lines = ",".join('{"productId":1,"quantity":1}' for _ in range(9))
+    twice = '{"productId":1,"quantity":1,"quantity":2}'
+    with pytest.raises(pricing.ScenarioError, match="appears twice") as caught:
+        engine.preview_json(f'{{"products":[{lines},{twice}]}}', at=at)
+    assert caught.value.path == "order.products[9].quantity"
+    with pytest.raises(pricing.ScenarioError, match="appears twice") as caught:
+        engine.preview_json(order, '{"id":1,"id":2}', at=at)
+    assert caught.value.path == "customer.id"
 
 
 # ---------------------------------------------------------------------------

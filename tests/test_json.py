@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import pricing
-from pricing._json import _CAREFUL, _quick_parse, dumps, format_decimal, loads
+from pricing._json import _CAREFUL, _quick_parse, dumps, format_decimal, loads, loads_cart
 from pricing._limits import LongNumber
 
 from .bad_input import assert_bad_input as _assert_bad_input
@@ -240,14 +240,15 @@ def test_the_quick_parse_reads_what_the_careful_one_reads(text, error):
     """Whichever path a text takes, the value is the careful parse's, types included, and
     what the quick path must not read (long numbers, deep nesting, extra data) is refused
     as before."""
-    if error is not None:
-        for given in (text, text.encode()):
-            with pytest.raises(pricing.ScenarioError, match=error):
-                loads(given)
-        return
-    expected = _careful(text)
-    assert _same(loads(text), expected)
-    assert _same(loads(text.encode()), expected)
+    for load in (loads, loads_cart):
+        if error is not None:
+            for given in (text, text.encode()):
+                with pytest.raises(pricing.ScenarioError, match=error):
+                    load(given)
+            continue
+        expected = _careful(text)
+        assert _same(load(text), expected)
+        assert _same(load(text.encode()), expected)
 
 
 def test_an_order_of_many_lines_is_read_without_the_hook_on_each_object(monkeypatch):
@@ -260,10 +261,14 @@ def test_an_order_of_many_lines_is_read_without_the_hook_on_each_object(monkeypa
     hooked = []
     quick_scan = module._QUICK_SCAN
     monkeypatch.setattr(module, "_QUICK_SCAN", lambda *a: hooked.append(1) or quick_scan(*a))
-    assert loads(dumps(order)) == order
+    assert loads_cart(dumps(order)) == order
     assert not hooked
     order["x"]["a"] = "12:30"
-    assert loads(dumps(order)) == order
+    assert loads_cart(dumps(order)) == order
+    assert hooked
+    hooked.clear()
+    order["x"]["a"] = 1
+    assert loads(dumps(order)) == order  # (any text: its shape unknown, the hook on each)
     assert hooked
 
 
@@ -285,10 +290,11 @@ def test_a_wide_cart_is_read_by_the_quick_path():
         ('[{"k":1,"k":2}]', "[0].k"),
     ],
 )
-def test_a_repeated_key_found_on_the_quick_path_is_named(text, path):
+@pytest.mark.parametrize("load", [loads, loads_cart])
+def test_a_repeated_key_found_on_the_quick_path_is_named(text, path, load):
     """The quick parse stops at a repeated key; the careful one names where it is."""
     with pytest.raises(pricing.ScenarioError) as caught:
-        loads(text)
+        load(text)
     assert caught.value.path == path
 
 
@@ -316,17 +322,18 @@ def test_quick_and_careful_parses_agree_on_written_values(value, indent):
     """Over text as the writer writes it (strings full of the characters the sketch looks
     for), both parses give the same value of the same types."""
     text = dumps(value, indent=indent)
-    try:
-        careful = _careful(text)
-    except ValueError:
-        with pytest.raises(pricing.ScenarioError):
-            loads(text)
-        return
-    if any(isinstance(leaf, LongNumber) for leaf in _leaves(careful)):
-        with pytest.raises(pricing.ScenarioError, match="at most 40 digits"):
-            loads(text)
-        return
-    assert _same(loads(text), careful)
+    for load in (loads, loads_cart):
+        try:
+            careful = _careful(text)
+        except ValueError:
+            with pytest.raises(pricing.ScenarioError):
+                load(text)
+            continue
+        if any(isinstance(leaf, LongNumber) for leaf in _leaves(careful)):
+            with pytest.raises(pricing.ScenarioError, match="at most 40 digits"):
+                load(text)
+            continue
+        assert _same(load(text), careful)
 
 
 def _with_a_key_twice(value: Any, which: int) -> tuple[str, int]:
@@ -359,11 +366,12 @@ def test_a_key_given_twice_anywhere_is_refused(value, which):
     """Wherever the repeated key sits (near the top, where keys are counted, or deeper,
     or beside colons in strings), the text is refused."""
     text, objects = _with_a_key_twice(value, which)
-    if not objects:
-        assert loads(text) == value
-        return
-    with pytest.raises(pricing.ScenarioError, match="this key appears twice"):
-        loads(text)
+    for load in (loads, loads_cart):
+        if not objects:
+            assert load(text) == value
+            continue
+        with pytest.raises(pricing.ScenarioError, match="this key appears twice"):
+            load(text)
 
 
 _WIDE_ORDERS = st.fixed_dictionaries(
@@ -388,11 +396,11 @@ _WIDE_ORDERS = st.fixed_dictionaries(
 @settings(max_examples=200, deadline=None)
 @given(value=_WIDE_ORDERS, which=st.integers(min_value=0, max_value=60))
 def test_a_key_given_twice_in_an_order_of_many_lines_is_refused(value, which):
-    """An order of five objects or more is read without the hook on each object, its keys
-    then counted against the text's colons: a key given twice in any of its objects (the
-    order, a line, deeper, or beside a ``{`` or ``:`` in a string) is still refused, and
-    the order without it is read as written."""
-    assert _same(loads(dumps(value)), _careful(dumps(value)))
+    """The text of an order of many lines is read without the hook on each object, its
+    keys then counted against the text's colons: a key given twice in any of its objects
+    (the order, a line, deeper, or beside a ``{`` or ``:`` in a string) is still
+    refused, and the order without it is read as written."""
+    assert _same(loads_cart(dumps(value)), _careful(dumps(value)))
     text, _ = _with_a_key_twice(value, which)
     with pytest.raises(pricing.ScenarioError, match="this key appears twice"):
-        loads(text)
+        loads_cart(text)
