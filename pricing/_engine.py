@@ -13,7 +13,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from ._errors import ScenarioError, quote
+from ._errors import ScenarioError, quote, under
 from ._json import loads, loads_cart
 from ._limits import check_tree
 from ._money import currency as lookup_currency
@@ -295,10 +295,7 @@ def _read_part(text: str | bytes, name: str) -> Any:
     try:
         return loads_cart(text)
     except ScenarioError as error:
-        problems = tuple(
-            (name if not path else f"{name}{path}" if path[0] == "[" else f"{name}.{path}", what)
-            for path, what in error.problems
-        )
+        problems = tuple((under(name, path), what) for path, what in error.problems)
         raise ScenarioError(*problems[0], problems) from None
 
 

@@ -25,6 +25,7 @@ __all__ = [
     "ScenarioError",
     "SignedPriceError",
     "quote",
+    "under",
 ]
 
 
@@ -74,6 +75,12 @@ class ScenarioError(PricingError, ValueError):
 
 
 _LONG_KEY = re.compile(f"[^.\\[\\]]{{{QUOTE_CHARS + 1},}}")
+
+
+def under(field: str, path: str) -> str:
+    """``path`` inside ``field``: ``order`` with ``products[0]`` is ``order.products[0]``,
+    with ``[0]`` ``order[0]``, with ``""`` ``order``."""
+    return f"{field}.{path}" if path and not path.startswith("[") else field + path
 
 
 def _short_path(path: str) -> str:

@@ -6,7 +6,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from ._errors import ScenarioError
+from ._errors import ScenarioError, under
 
 __all__ = ["json_path", "problems_of", "validate"]
 
@@ -55,7 +55,7 @@ def problems_of(error: ValidationError, prefix: str = "") -> tuple[tuple[str, st
     for item in error.errors(include_url=False):
         path = json_path(tuple(item["loc"]))
         if prefix:
-            path = f"{prefix}.{path}" if path and not path.startswith("[") else prefix + path
+            path = under(prefix, path)
         message = _MESSAGES.get(item["type"], item["msg"])
         message = message.removeprefix("Value error, ")
         seen.setdefault(path, message)

@@ -17,18 +17,15 @@ from typing import Any
 
 from .._json import dumps, json_number
 from .._ruleset import CompiledRuleSet
-from .._ruleset.rules import Rule
-from .._stages.eligibility import Eligibility
+from .._stages.eligibility import AUDIENCES_KEPT, Eligibility
 from .._stages.explain import applied_by_rule, judged_in_cart, line_shares
 from .._stages.records import Outcome
-from .document import coupon_objects, echoed, extensions
+from .document import Echoes, coupon_objects, echoed, extensions
 
 __all__ = ["Texts", "write_compact"]
 
 _JSON_BOOL = ("false", "true")
-_Echoes = Sequence[tuple[Rule, dict[str, Any] | None]]
-_NO_ECHOES: tuple[_Echoes, _Echoes, _Echoes] = ((), (), ())
-"""Nothing applied: no discount to echo."""
+
 _CAPPED_OUT = '"amount":0,"capped":true}'
 _LINE_END = ("]}", '],"priceLocked":true}')
 """How a line's object ends, by ``price_locked``."""
@@ -92,7 +89,7 @@ class Texts:
                 [passed_over[i, why] for i, why in zip(self._positions, reasons, strict=True)]
             )
             if key is not None:
-                if len(self._before_cart) >= _Memo._LIMIT:
+                if len(self._before_cart) >= AUDIENCES_KEPT:
                     self._before_cart.clear()
                 self._before_cart[key] = texts
         return texts
@@ -137,7 +134,7 @@ class _NotApplied(dict[tuple[int, str | None], str]):
         return text
 
 
-def _echo_texts(t: Texts, echoes: _Echoes) -> str:
+def _echo_texts(t: Texts, echoes: Echoes) -> str:
     if not echoes:
         return "[]"
     texts = [
@@ -152,6 +149,7 @@ def _lines(t: Texts, o: Outcome) -> tuple[str, str]:
     (paid ones still holding units, then gifts at price 0) in the same order, written
     here without a row per line."""
     money, heads, preview_heads = t.money, t.line_heads, t.preview_heads
+    zero = money[0]
     previews: list[str] = []
     out: list[str] = []
     shares = line_shares(o, t.share_heads, t.share_ends)
@@ -174,19 +172,17 @@ def _lines(t: Texts, o: Outcome) -> tuple[str, str]:
             total_text = money[total]
             out.append(
                 f'{heads[index]}{quantity},"isGift":false,"unitPrice":{unit_text},'
-                f'"total":{total_text},"productDiscount":0,"orderDiscount":0,'
+                f'"total":{total_text},"productDiscount":{zero},"orderDiscount":{zero},'
                 f'"totalWithDiscount":{total_text},"discounts":[{_LINE_END[line.price_locked]}'
             )
-    if o.gifts.gift_lines:
-        zero = money[0]
-        for gift in o.gifts.gift_lines:
-            index, quantity = gift.item.index, gift.quantity
-            previews.append(f'{preview_heads[index]}{zero},"quantity":{quantity},"isGift":true}}')
-            out.append(
-                f'{heads[index]}{quantity},"isGift":true,"unitPrice":{zero},"total":{zero},'
-                f'"productDiscount":{zero},"orderDiscount":{zero},'
-                f'"totalWithDiscount":{zero},"discounts":[{_LINE_END[False]}'
-            )
+    for gift in o.gifts.gift_lines:
+        index, quantity = gift.item.index, gift.quantity
+        previews.append(f'{preview_heads[index]}{zero},"quantity":{quantity},"isGift":true}}')
+        out.append(
+            f'{heads[index]}{quantity},"isGift":true,"unitPrice":{zero},"total":{zero},'
+            f'"productDiscount":{zero},"orderDiscount":{zero},'
+            f'"totalWithDiscount":{zero},"discounts":[{_LINE_END[False]}'
+        )
     return f"[{','.join(previews)}]", f"[{','.join(out)}]"
 
 
@@ -229,9 +225,7 @@ def write_compact(o: Outcome, t: Texts) -> str:
     money = t.money
     e = o.eligibility
     coupons = coupon_objects(o, applied_by_rule(o)) if e.coupon or e.coupons else []
-    order_discounts, product_discounts, shipping_discounts = (
-        echoed(o, coupons) if o.applied or o.shipping is not None else _NO_ECHOES
-    )
+    order_discounts, product_discounts, shipping_discounts = echoed(o, coupons)
     with_discount = money[o.total_with_discount]
     bonus_applied = money[o.bonus.applied]
     total_due = money[o.bonus.total_due]

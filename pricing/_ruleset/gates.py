@@ -6,7 +6,8 @@ rule of priority ``k``). Why one rule failed is asked only when the explanation 
 read, by :func:`reason`, which takes the gates in the same order as the masks: the
 two halves of each gate sit side by side below, and a property test holds them to
 agree. A new gate is added to :class:`Gates` (its index), :meth:`Gates.blocked` and
-:func:`reason`, in the place its order says.
+:func:`reason`, in the place its order says, and what it reads to
+:meth:`Gates.audience` (the key under which reasons are remembered).
 
 The order (the first failing gate is the reason reported): 1 ``bonus_program``
 (a ``BONUS`` type), 2 ``not_started`` / ``expired`` (:class:`Windows`), 3
@@ -84,6 +85,11 @@ class Windows:
     def live(self, now: int) -> int:
         """The rules within their dates at ``now`` (µs since the epoch)."""
         return self.stretches[bisect_right(self.instants, now)]
+
+    def stretch(self, now: int) -> int:
+        """Which stretch between two dates ``now`` is in: within one, each rule's gate 2
+        reason is the same."""
+        return bisect_right(self.instants, now)
 
 
 # ---------------------------------------------------------------------------

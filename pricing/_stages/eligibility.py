@@ -9,7 +9,6 @@ requested (before any gift replaces a paid unit): gates 1–6, the usage gates
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -48,6 +47,7 @@ class Eligibility:
     """
 
     __slots__ = (
+        "_codes",
         "_dropped",
         "_index",
         "_live",
@@ -84,12 +84,15 @@ class Eligibility:
         to_order: tuple[Target, ...],
         accruing: tuple[Rule, ...],
         coupon: CouponMatch | None,
+        codes: tuple[str, ...],
         warnings: tuple[Mapping[str, Any], ...],
         measured: Mapping[int, Rule | None] | None = None,
         to_shipping: tuple[Target, ...] = (),
         coupons: tuple[CouponMatch, ...] | None = None,
     ) -> None:
         self._index = index
+        self._codes = codes
+        """The presented codes that matched a discount, normalised (gate 5 reads them)."""
         self._measured = measured
         """Tiered and buy-get rules past gate 7: the rule the cart makes (``None``: unmet)."""
         self._now = now
@@ -137,12 +140,9 @@ class Eligibility:
         index, request = self._index, self._request
         if request.usage is not None and index.usage_gates is not None:
             return None
-        coupon, coupons = self.coupon, self.coupons
-        codes = _NO_CODES if coupon is None and not coupons else _normalised(coupon, coupons)
         return (
-            # the stretch between two dates: within one, each rule's gate 2 reason holds
-            bisect_right(index.windows.instants, self._now),
-            index.gates.audience(request.customer, codes, request.markers),
+            index.windows.stretch(self._now),
+            index.gates.audience(request.customer, self._codes, request.markers),
         )
 
     def before_cart(self, key: Hashable | None = _UNASKED) -> tuple[str | None, ...]:
@@ -158,14 +158,14 @@ class Eligibility:
         reasons = memo.get(key)
         if reasons is None:
             reasons = self._judge_before_cart()
-            if len(memo) >= _MEMO_LIMIT:
+            if len(memo) >= AUDIENCES_KEPT:
                 memo.clear()
             memo[key] = reasons
         return reasons
 
     def _judge_before_cart(self) -> tuple[str | None, ...]:
         request, now, live, passing = self._request, self._now, self._live, self._passing
-        codes = _normalised(self.coupon, self.coupons)
+        codes = self._codes
         markers = frozenset(request.markers)
         customer, usage = request.customer, request.usage
         reasons: list[str | None] = []
@@ -212,8 +212,9 @@ class Eligibility:
         return judged
 
 
-_MEMO_LIMIT = 4096
-"""Entries of a rule set's memo of reasons before gate 7: emptied when full."""
+AUDIENCES_KEPT = 1024
+"""Audiences a rule set remembers the reasons before gate 7 of (and the text writer
+their entries): the memo is emptied when full. A shop meets a handful."""
 
 
 def _normalised(
@@ -418,6 +419,7 @@ def decide(
         to_order=tuple(matched.to_order),
         accruing=tuple(matched.accruing),
         coupon=coupon,
+        codes=codes,
         warnings=warnings,
         measured=matched.measured,
         to_shipping=tuple(matched.to_shipping) if index.ships else (),
