@@ -460,7 +460,7 @@ MUTATIONS = (
     Mutation(
         "audience_without_dates",
         "the memo of reasons before gate 7 forgets which stretch between two dates a cart is in",
-        (("_stages/eligibility.py", "bisect_right(index.windows.instants, self._now),", "0,"),),
+        (("_stages/eligibility.py", "index.windows.stretch(self._now),", "0,"),),
     ),
 )
 
