@@ -281,22 +281,23 @@ class Engine:
             usage: the discounts' usage counters, as for `preview`.
             indent: spaces per level; `None` writes one line.
         """
-        order_data = _read_part(order, "order")
-        customer_data = None if customer is None else _read_part(customer, "customer")
+        part = "order"  # (a problem's path starts there, as inside a scenario)
+        try:
+            order_data = loads_cart(order)
+            part = "customer"
+            customer_data = None if customer is None else loads_cart(customer)  # "null" too
+        except ScenarioError as error:
+            raise _within(error, part) from None
         outcome = self._price(order_data, customer_data, at, usage)
         if indent is None:  # (no result object: the text is all the caller gets)
             return write_compact(outcome, self._texts)
         return PreviewResult(outcome, self._texts).to_json(indent=indent)
 
 
-def _read_part(text: str | bytes, name: str) -> Any:
-    """The order's (or customer's) JSON text read; a problem's path starts at ``name``,
-    as for the same text inside a scenario (``null``: ``None``)."""
-    try:
-        return loads_cart(text)
-    except ScenarioError as error:
-        problems = tuple((under(name, path), what) for path, what in error.problems)
-        raise ScenarioError(*problems[0], problems) from None
+def _within(error: ScenarioError, field: str) -> ScenarioError:
+    """``error`` with each problem's path inside ``field``."""
+    problems = tuple((under(field, path), what) for path, what in error.problems)
+    return ScenarioError(*problems[0], problems)
 
 
 def preview(
