@@ -252,7 +252,7 @@ def test_the_quick_parse_reads_what_the_careful_one_reads(text, error):
 
 
 def test_an_order_of_many_lines_is_read_without_the_hook_on_each_object(monkeypatch):
-    """From eight brackets and braces on (an order of six lines), the keys of an order's
+    """From six brackets and braces on (an order of four lines), the keys of an order's
     text are counted instead (quicker than a Python call per object); only when the
     count cannot tell (a colon in a string) is the text read again with the hook."""
     import pricing._json as module
@@ -381,7 +381,7 @@ _WIDE_ORDERS = st.fixed_dictionaries(
                 {"productId": st.integers(1, 99), "quantity": st.integers(1, 9)},
                 optional={"signedPrice": st.text(alphabet="ab:{}", max_size=4), "x": _PLAIN},
             ),
-            min_size=6,  # (eight brackets and more: the keys are counted)
+            min_size=4,  # (six brackets and more: the keys are counted)
             max_size=12,
         )
     },

@@ -236,7 +236,13 @@ def write_compact(o: Outcome, t: Texts) -> str:
         if o.lists_shipping_discounts
         else ""
     )
-    parts = [
+    more = ""  # the extension keys, if any
+    if e.coupons is not None or o.shipping is not None or o.reports_usage:
+        shown = extensions(o._replace(money=t.number), coupons)
+        more = "".join([f",{dumps(key)}:{dumps(value)}" for key, value in shown.items()])
+    if o.extensions:
+        more += "".join([f",{dumps(key)}:{dumps(value)}" for key, value in o.extensions.items()])
+    return (
         f'{{"totalSum":{with_discount},"totalSumWithDiscount":{with_discount},'
         f'"bonusApplied":{bonus_applied},"totalDue":{total_due},"currency":"{o.cur.code}",'
         f'"discountConfig":{{"orderDiscounts":{_echo_texts(t, order_discounts)},'
@@ -248,12 +254,5 @@ def write_compact(o: Outcome, t: Texts) -> str:
         f'"bonus":{_bonus(t, o)},"bonusApplied":{bonus_applied},"totalDue":{total_due}}},'
         f'"orderPreview":{order_preview},"lines":{lines},'
         f'"explanation":{_explanation(t, o)},"bonusAccrual":{money[o.accrued]},'
-        f'"warnings":{dumps([dict(w) for w in warnings]) if warnings else "[]"}'
-    ]
-    if e.coupons is not None or o.shipping is not None or o.reports_usage:
-        more = extensions(o._replace(money=t.number), coupons)
-        parts += [f",{dumps(key)}:{dumps(value)}" for key, value in more.items()]
-    if o.extensions:
-        parts += [f",{dumps(key)}:{dumps(value)}" for key, value in o.extensions.items()]
-    parts.append("}")
-    return "".join(parts)
+        f'"warnings":{dumps([dict(w) for w in warnings]) if warnings else "[]"}{more}}}'
+    )
