@@ -11,15 +11,16 @@ the document only to encode it cost several times the pricing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from functools import lru_cache
+from itertools import repeat
 from typing import Any
 
 from .._json import dumps, json_number
 from .._ruleset import CompiledRuleSet
 from .._stages.eligibility import AUDIENCES_KEPT, Eligibility
 from .._stages.explain import applied_by_rule, judged_in_cart, line_shares
-from .._stages.records import Outcome
+from .._stages.records import Line, Outcome
 from .document import Echoes, coupon_objects, echoed, extensions
 
 __all__ = ["Texts", "write_compact"]
@@ -152,8 +153,12 @@ def _lines(t: Texts, o: Outcome) -> tuple[str, str]:
     zero = money[0]
     previews: list[str] = []
     out: list[str] = []
-    shares = line_shares(o, t.share_heads, t.share_ends)
-    for line, product_off, order_off, discounts in zip(o.gifts.lines, *shares, strict=True):
+    rows: Iterable[tuple[Line, int, int, Sequence[str]]]
+    if o.applied:
+        rows = zip(o.gifts.lines, *line_shares(o, t.share_heads, t.share_ends), strict=True)
+    else:  # nothing applied (most small carts): no line has a share
+        rows = zip(o.gifts.lines, repeat(0), repeat(0), repeat(()))
+    for line, product_off, order_off, discounts in rows:
         quantity = line.quantity
         if not quantity:
             continue  # every unit became a gift
