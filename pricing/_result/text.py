@@ -67,7 +67,7 @@ class Texts:
         """``(rule index, reason)`` → the entry of a rule that did not apply."""
         self._positions = tuple(r.index for r in rs.index.rules)
         """Each rule's index, in priority order (the explanation's order)."""
-        self._before_cart: dict[Hashable, tuple[str, ...]] = {}
+        self._before_cart: dict[Hashable, tuple[tuple[str, ...], str]] = {}
         self.share_heads = [f'{{"identifier":{dumps(r.identifier)},"amount":' for r in rules]
         self.share_ends = _Memo(lambda minor: f"{cur.to_text(minor)}}}")
         """Minor units → the end of a line share's text: its amount, then ``}``."""
@@ -78,22 +78,24 @@ class Texts:
             for i in items
         ]
 
-    def before_cart(self, e: Eligibility) -> tuple[str, ...]:
+    def before_cart(self, e: Eligibility) -> tuple[tuple[str, ...], str]:
         """The explanation's entries for ``e.before_cart()``'s reasons, in priority
-        order: made once per audience (as those reasons are)."""
+        order, and the explanation they make when no rule matched the cart: made once
+        per audience (as those reasons are)."""
         key = e.audience()
-        texts = self._before_cart.get(key) if key is not None else None
-        if texts is None:
+        made = self._before_cart.get(key) if key is not None else None
+        if made is None:
             passed_over = self.not_applied
             reasons = e.before_cart(key)
             texts = tuple(
                 [passed_over[i, why] for i, why in zip(self._positions, reasons, strict=True)]
             )
+            made = texts, f"[{','.join(texts)}]"
             if key is not None:
                 if len(self._before_cart) >= AUDIENCES_KEPT:
                     self._before_cart.clear()
-                self._before_cart[key] = texts
-        return texts
+                self._before_cart[key] = made
+        return made
 
 
 class _Memo(dict[int, str]):
@@ -195,8 +197,12 @@ def _explanation(t: Texts, o: Outcome) -> str:
     # The entries decided before the cart are made once per audience; only the rules
     # that matched the cart are written per cart.
     money, heads, passed_over = t.money, t.entry_heads, t.not_applied
-    out = list(t.before_cart(o.eligibility))
-    for k, rule, reason, done in judged_in_cart(o):
+    entries, untouched = t.before_cart(o.eligibility)
+    in_cart = judged_in_cart(o)
+    if not in_cart:
+        return untouched
+    out = list(entries)
+    for k, rule, reason, done in in_cart:
         if done is None:
             out[k] = passed_over[rule.index, reason]
         elif reason is not None:
