@@ -184,7 +184,7 @@ class Gates:
                 customer.groups.intersection(self.by_group) if self.grouped else _NOTHING,
             )
         asked = frozenset(markers).intersection(self.by_marker) if markers else _NOTHING
-        return who, frozenset(codes), asked
+        return who, frozenset(codes) if codes else _NOTHING, asked
 
 
 _NOTHING: frozenset[str] = frozenset()
