@@ -175,9 +175,30 @@ def _quick_parse(text: str, raw: bytes | None, cart: bool = False) -> Any:
         return _CAREFUL  # the careful parse fails again, with the message
     if end != len(text) and text[end:].strip(_JSON_SPACE):
         return _CAREFUL
-    if brackets > MAX_TREE_DEPTH:  # it may nest too deep: as the careful parse
-        check_tree(value)
+    if brackets > MAX_TREE_DEPTH and not _shallow(text):  # as the careful parse
+        check_tree(value)  # (which names where it nests too deep)
     return value
+
+
+_STRING = re.compile(r'"[^"]*"')
+_NOT_BRACKETS = re.compile(r"[^\[\]{}]+")
+_ONE_KIND = str.maketrans("{}", "[]")
+
+
+def _shallow(text: str) -> bool:
+    """Whether valid JSON ``text`` surely nests no deeper than the limit: its strings
+    taken out (when no backslash can hide a quote in one), each pass takes out the
+    innermost brackets, so the passes it takes are its depth, empty containers
+    counted. ``False`` only means "walk the value to know" (several times slower: a
+    large scenario has more than 40 brackets)."""
+    if "\\" in text:
+        return False
+    brackets = _NOT_BRACKETS.sub("", _STRING.sub("", text)).translate(_ONE_KIND)
+    for _ in range(MAX_TREE_DEPTH):  # (one kind: "{[]}" must take two passes, not one)
+        brackets = brackets.replace("[]", "")
+        if not brackets:
+            return True
+    return False
 
 
 _CAREFUL = object()

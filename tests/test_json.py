@@ -13,7 +13,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import pricing
-from pricing._json import _CAREFUL, _quick_parse, dumps, format_decimal, loads, loads_cart
+from pricing._json import (
+    _CAREFUL,
+    _quick_parse,
+    _shallow,
+    dumps,
+    format_decimal,
+    loads,
+    loads_cart,
+)
 from pricing._limits import LongNumber
 
 from .bad_input import assert_bad_input as _assert_bad_input
@@ -404,3 +412,31 @@ def test_a_key_given_twice_in_an_order_of_many_lines_is_refused(value, which):
     text, _ = _with_a_key_twice(value, which)
     with pytest.raises(pricing.ScenarioError, match="this key appears twice"):
         loads_cart(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "shallow", "refused"),
+    [
+        ("[" * 40 + "]" * 40, True, False),  # 40 levels: within the limit
+        # 41 counted (the innermost, empty, is no level to the walk, which allows it)
+        ("[" * 41 + "]" * 41, False, False),
+        ('{"a":' * 20 + "[" * 20 + "]" * 20 + "}" * 20, True, False),
+        # alternating kinds: each level one pass (a pass taking "[]" then "{}" out of
+        # "{[]}" would see these 42 levels in 21 passes, and let them through)
+        ('{"a":[' * 21 + "]}" * 21, False, True),
+        ('{"a":[' * 20 + "]}" * 20, True, False),
+        # brackets in strings are not levels...
+        ('["' + "[" * 50 + '"]', True, False),
+        # ...unless a backslash could hide a quote: then the walk decides
+        ('["\\"' + "]" * 3 + '"]', False, False),
+    ],
+)
+def test_a_wide_text_is_shown_shallow_without_walking_it(text, shallow, refused):
+    """More than 40 brackets need not mean deep: the brackets left once the strings are
+    taken out are counted level by level, and only a text that may be deep is walked."""
+    assert _shallow(text) is shallow
+    if refused:
+        with pytest.raises(pricing.ScenarioError, match="nested more than 40"):
+            loads(text)
+    else:
+        loads(text)
