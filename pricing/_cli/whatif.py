@@ -18,7 +18,7 @@ import glob
 import os
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -154,6 +154,9 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     fmt = None if args.out is None else _row_format(args.out, args.format)
     if args.out == "-" and fmt == "parquet":
         raise ScenarioError("--out", "Parquet rows go to a file, not to standard output")
+    if args.out is None:
+        out.write(render_aggregate(_aggregate_only(args, rulesets, at, err)))
+        return 0
     if args.carts == "-":
         with reading("standard input"):
             carts = batch.read_carts(sys.stdin)
@@ -185,11 +188,48 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
-def _now(err: TextIO, which: str) -> datetime:
-    """The current instant, for carts without their own; said on ``err``."""
+def _aggregate_only(
+    args: argparse.Namespace,
+    rulesets: tuple[batch.RuleSet, batch.RuleSet],
+    at: datetime | None,
+    err: TextIO,
+) -> batch.Aggregate:
+    """The aggregate alone: the carts priced as they are read, none kept, so memory
+    stays flat in their number (a bad line stops the study where it is met)."""
+    now = _now(None, "") if at is None else None
+    undated = False
+
+    def watched(carts: Iterator[batch.Cart]) -> Iterator[batch.Cart]:
+        nonlocal undated
+        for cart in carts:
+            undated = undated or cart.at is None
+            yield cart
+
+    with reading("standard input") if args.carts == "-" else nullcontext():
+        agg = batch.fold_whatif(
+            watched(batch.iter_carts(sys.stdin if args.carts == "-" else args.carts)),
+            baseline=rulesets[0],
+            candidate=rulesets[1],
+            at=at or now,
+            processes=args.processes,
+            progress=False if args.no_progress else None,
+        )
+    if now is not None and undated:  # (said once the carts are read)
+        _say_now(err, "carts without 'at'", now)
+    return agg
+
+
+def _now(err: TextIO | None, which: str) -> datetime:
+    """The current instant, for carts without their own; said on ``err`` (``None``:
+    not yet)."""
     at = datetime.now(UTC).replace(microsecond=0)
-    err.write(f"pricing: note: {which} are priced at the current time {at.isoformat()}\n")
+    if err is not None:
+        _say_now(err, which, at)
     return at
+
+
+def _say_now(err: TextIO, which: str, at: datetime) -> None:
+    err.write(f"pricing: note: {which} are priced at the current time {at.isoformat()}\n")
 
 
 @contextmanager

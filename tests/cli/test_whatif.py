@@ -114,6 +114,27 @@ def test_prints_the_aggregate(files: dict[str, str]) -> None:
     assert "carts affected: 2 of 3 (paying less: 2, paying more: 0)" in out
 
 
+def test_the_aggregate_alone_streams_the_carts(
+    files: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without --out, no row is kept and no cart waits for the others: the carts are
+    priced as they are read (memory flat in their number), to the same aggregate."""
+    monkeypatch.setattr(batch, "read_carts", lambda *a, **k: pytest.fail("all carts read"))
+    monkeypatch.setattr(batch, "whatif", lambda *a, **k: pytest.fail("every row kept"))
+    code, out, _ = _whatif(files)
+    assert code == 0
+    monkeypatch.undo()
+    assert out == pricing._cli.whatif.render_aggregate(_expected().aggregate)
+
+
+def test_a_bad_line_met_while_streaming_exits_2_naming_it(files: dict[str, str]) -> None:
+    carts = Path(files["carts"])
+    carts.write_text(carts.read_text() + '{"order": {"products": "none"}}\n', encoding="utf-8")
+    code, out, err = _whatif(files)
+    assert (code, out) == (2, "")
+    assert "carts.jsonl:5: order.products" in err
+
+
 def test_csv_rows_equal_the_batch_rows(files: dict[str, str]) -> None:
     target = Path(files["dir"]) / "rows.csv"
     code, out, _ = _whatif(files, "--out", str(target))
