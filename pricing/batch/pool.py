@@ -115,16 +115,30 @@ def _start_worker(rulesets: tuple[RuleSet | Engine, ...]) -> None:
     _worker_engines = tuple(_engine_of(r) for r in rulesets)
 
 
-def _sendable(cart: Cart) -> tuple[int | str, Mapping[str, Any] | Cart]:
-    """What goes to a worker for ``cart``: its JSON form (cheap to pickle), else itself."""
-    return (cart.id, cart if cart.source is None else cart.source)
+_Sent = Cart | tuple[int | str, Mapping[str, Any], datetime | None]
 
 
-def _price_chunk(
-    chunk: Sequence[tuple[int | str, Mapping[str, Any] | Cart]], at: datetime | None
-) -> list[tuple[Priced, ...]]:
-    """In a worker: each cart (validated again from its JSON form) under each rule set."""
-    carts = [parse_cart(data, default_id=cart_id) for cart_id, data in chunk]
+def _sendable(cart: Cart) -> _Sent:
+    """What goes to a worker for ``cart``: its id, JSON form and instant (plain data,
+    cheap to pickle; validated models are not), else the cart itself."""
+    if cart.source is None:
+        return cart
+    return (cart.id, cart.source, cart.at)
+
+
+def _received(sent: _Sent) -> Cart:
+    """In a worker, the cart sent: validated by the parent already, so its order,
+    customer and usage stay the plain JSON data the engine reads as it reads any."""
+    if isinstance(sent, Cart):
+        return sent
+    cart_id, data, at = sent
+    order, customer, usage = data["order"], data.get("customer"), data.get("usage")
+    return Cart(cart_id, order, customer, at, None, usage)
+
+
+def _price_chunk(chunk: Sequence[_Sent], at: datetime | None) -> list[tuple[Priced, ...]]:
+    """In a worker: each cart under each rule set."""
+    carts = [_received(sent) for sent in chunk]
     return [tuple(_price_one(e, cart, at) for e in _worker_engines) for cart in carts]
 
 

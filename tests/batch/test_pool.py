@@ -125,3 +125,27 @@ def test_ctrl_c_during_a_pooled_batch_stops_it(monkeypatch: pytest.MonkeyPatch) 
     assert batch.price_many(CARTS[:3], BASELINE, at=AT_DT, processes=2) == batch.price_many(
         CARTS[:3], BASELINE, at=AT_DT, processes=1
     )
+
+
+def test_worker_processes_price_carts_with_usage_customers_and_instants_alike() -> None:
+    """Carts go to the workers as their JSON form and instant (validated here once, not
+    again there): with usage counters, a customer or a guest, and each cart's own
+    instant, a pool gives the rows this process gives."""
+    scenario = pricing.loads_json((EXAMPLES / "usage-limits.json").read_text(encoding="utf-8"))
+    ruleset = {k: v for k, v in scenario.items() if k not in ("order", "customer", "at", "usage")}
+    carts = []
+    for n in range(60):  # counters near each limit, guests and customers, two instants
+        usage = {key: {**counts, "uses": counts.get("uses", 0) + n % 3}
+                 for key, counts in scenario["usage"].items()}  # fmt: skip
+        carts.append(
+            {
+                "id": n,
+                "order": scenario["order"],
+                "customer": scenario["customer"] if n % 4 else None,
+                "at": scenario["at"] if n % 5 else "2026-12-31T23:59:59+01:00",
+                "usage": usage,
+            }
+        )
+    here = batch.price_many(carts, ruleset, processes=1)
+    assert batch.price_many(carts, ruleset, processes=2) == here
+    assert len({(p.total_due, p.applied) for p in here}) >= 2  # (the counters tell carts apart)
