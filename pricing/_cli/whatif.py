@@ -196,7 +196,7 @@ def _aggregate_only(
 ) -> batch.Aggregate:
     """The aggregate alone: the carts priced as they are read, none kept, so memory
     stays flat in their number (a bad line stops the study where it is met)."""
-    now = _now(None, "") if at is None else None
+    now = None if at is not None else datetime.now(UTC).replace(microsecond=0)
     undated = False
 
     def watched(carts: Iterator[batch.Cart]) -> Iterator[batch.Cart]:
@@ -219,12 +219,10 @@ def _aggregate_only(
     return agg
 
 
-def _now(err: TextIO | None, which: str) -> datetime:
-    """The current instant, for carts without their own; said on ``err`` (``None``:
-    not yet)."""
+def _now(err: TextIO, which: str) -> datetime:
+    """The current instant, for carts without their own; said on ``err``."""
     at = datetime.now(UTC).replace(microsecond=0)
-    if err is not None:
-        _say_now(err, which, at)
+    _say_now(err, which, at)
     return at
 
 
