@@ -212,9 +212,10 @@ class Eligibility:
         return judged
 
 
-AUDIENCES_KEPT = 1024
+AUDIENCES_KEPT = 256
 """Audiences a rule set remembers the reasons before gate 7 of (and the text writer
-their entries): the memo is emptied when full. A shop meets a handful."""
+their entries, some 50 KB an audience for 500 rules): the memo is emptied when
+full. A shop meets a handful."""
 
 
 def _normalised(
