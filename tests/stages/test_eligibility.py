@@ -651,3 +651,42 @@ def test_coupons_output_only_with_coupon_codes(sb):
     doc = sb.run(scn).document
     assert [c["code"] for c in doc["coupons"]] == ["SAVE10"]
     assert doc["discountConfig"]["coupon"]["code"] == "SAVE10"
+
+
+# ---------------------------------------------------------------------------
+# the reasons decided before gate 7, remembered per audience
+
+
+def test_a_full_memo_of_audiences_is_emptied_and_every_answer_stays_right(monkeypatch):
+    """An engine remembers the reasons of at most AUDIENCES_KEPT audiences, then starts
+    again: memory is bounded, and a cart met after the memo was emptied is judged anew."""
+    from datetime import UTC, datetime
+
+    from pricing._stages import eligibility
+
+    monkeypatch.setattr(eligibility, "AUDIENCES_KEPT", 2)
+    monkeypatch.setattr(pricing._result.text, "AUDIENCES_KEPT", 2)
+    catalog = [{"id": 1, "price": "100.00"}]
+    discounts = [
+        {
+            "id": g,
+            "identifier": f"group{g}",
+            "userGroups": [g],
+            "discountValue": {"value": g, "discountType": "PERCENTAGE"},
+        }
+        for g in (1, 2, 3)
+    ]
+    engine = pricing.Engine(currency="USD", catalog=catalog, discounts=discounts)
+    order = {"products": [{"productId": 1, "quantity": 1}]}
+    at = datetime(2026, 11, 22, 12, tzinfo=UTC)
+    # four audiences (groups 1, 2, 3, none), then the first ones again
+    for group in (1, 2, 3, None, 1, 2):
+        customer = {"id": 7, "groupIds": [] if group is None else [group]}
+        text = engine.preview_json(pricing.dumps_json(order), pricing.dumps_json(customer), at=at)
+        fresh = pricing.Engine(currency="USD", catalog=catalog, discounts=discounts)
+        assert text == fresh.preview(order, customer=customer, at=at).to_json(indent=None)
+        # each group's own discount applies: 100.00 less its percentage (1 %, 2 %, 3 %)
+        due = pricing.loads_json(text)["totalDue"]
+        assert due == (D(100) if group is None else D(100) - group)
+        assert len(engine._rs.index.before_cart) <= 2
+        assert len(engine._texts._before_cart) <= 2
