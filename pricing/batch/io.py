@@ -170,16 +170,17 @@ class Cart:
 
     id: int | str
     """The cart's id: its `id`, or its line number in the file."""
-    order: Order
-    """The validated order."""
-    customer: Customer | None = None
-    """The shopper; `None`: a guest."""
+    order: Order | Mapping[str, Any]
+    """The order: validated (:func:`parse_cart` makes an `Order`), or, in a worker
+    process, the JSON form the parent validated (the engine reads either)."""
+    customer: Customer | Mapping[str, Any] | None = None
+    """The shopper (as the order); `None`: a guest."""
     at: datetime | None = None
     """``None``: the batch's ``at`` is used."""
     source: Mapping[str, Any] | None = field(default=None, compare=False, repr=False)
     """The JSON form it was read from: what is sent to worker processes (validated
     models are much slower to pickle than the plain data they came from)."""
-    usage: Mapping[str, UsageEntry] | None = None
+    usage: Mapping[str, UsageEntry] | Mapping[str, Any] | None = None
     """What the caller's storage knows of each discount's use (docs/usage-limits.md)."""
 
 
