@@ -28,7 +28,7 @@ from study import study_rulesets, write_carts
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--carts", type=int, default=1_000_000)
-    parser.add_argument("--size", default="M", help="cart and rule set size (S, M, L)")
+    parser.add_argument("--size", default="M", choices=("S", "M", "L"), help="cart size")
     parser.add_argument("--dir", help="where the files go (default: a temporary folder)")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="whatif-") as tmp:

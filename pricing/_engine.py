@@ -13,7 +13,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from ._errors import ScenarioError, quote, under
+from ._errors import ScenarioError, moved, quote, under
 from ._json import loads, loads_cart
 from ._limits import check_tree
 from ._money import currency as lookup_currency
@@ -287,17 +287,11 @@ class Engine:
             part = "customer"
             customer_data = None if customer is None else loads_cart(customer)  # "null" too
         except ScenarioError as error:
-            raise _within(error, part) from None
+            raise moved(error, lambda path: under(part, path)) from None
         outcome = self._price(order_data, customer_data, at, usage)
         if indent is None:  # (no result object: the text is all the caller gets)
             return write_compact(outcome, self._texts)
         return PreviewResult(outcome, self._texts).to_json(indent=indent)
-
-
-def _within(error: ScenarioError, field: str) -> ScenarioError:
-    """``error`` with each problem's path inside ``field``."""
-    problems = tuple((under(field, path), what) for path, what in error.problems)
-    return ScenarioError(*problems[0], problems)
 
 
 def preview(

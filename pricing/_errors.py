@@ -16,6 +16,7 @@ who do not know this library.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "PricingError",
     "ScenarioError",
     "SignedPriceError",
+    "moved",
     "quote",
     "under",
 ]
@@ -75,6 +77,13 @@ class ScenarioError(PricingError, ValueError):
 
 
 _LONG_KEY = re.compile(f"[^.\\[\\]]{{{QUOTE_CHARS + 1},}}")
+
+
+def moved(error: ScenarioError, place: Callable[[str], str]) -> ScenarioError:
+    """``error`` with each problem's path put in its ``place`` (inside a field, after a
+    file name)."""
+    problems = tuple((place(path), message) for path, message in error.problems)
+    return ScenarioError(problems[0][0], problems[0][1], problems)
 
 
 def under(field: str, path: str) -> str:

@@ -293,8 +293,8 @@ def test_a_wide_cart_is_read_by_the_quick_path():
         ('{"order":{"couponCode":"A","couponCode":"B"}}', "order.couponCode"),
         ('{"a":[{"x":1,"y":2,"x":3}]}', "a[0].x"),
         ('{"products":[{"productId":1,"quantity":2,"quantity":3}]}', "products[0].quantity"),
-        ('{"t":"12:30","u":1,"t":"x"}', "t"),  # a colon in a string: counted apart
-        ('{"a":{"b":{"c":1,"c":2}}}', "a.b.c"),  # deeper than the count looks
+        ('{"t":"12:30","u":1,"t":"x"}', "t"),  # a colon in a string
+        ('{"a":{"b":{"c":1,"c":2}}}', "a.b.c"),  # two objects deep
         ('[{"k":1,"k":2}]', "[0].k"),
     ],
 )

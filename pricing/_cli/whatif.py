@@ -18,7 +18,7 @@ import glob
 import os
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -151,12 +151,12 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     at = None if args.at is None else _parse_at(args.at)
     if args.dask is not None:
         return _run_on_dask(args, rulesets, at, out, err)
-    fmt = None if args.out is None else _row_format(args.out, args.format)
-    if args.out == "-" and fmt == "parquet":
-        raise ScenarioError("--out", "Parquet rows go to a file, not to standard output")
     if args.out is None:
         out.write(render_aggregate(_aggregate_only(args, rulesets, at, err)))
         return 0
+    fmt = _row_format(args.out, args.format)
+    if args.out == "-" and fmt == "parquet":
+        raise ScenarioError("--out", "Parquet rows go to a file, not to standard output")
     if args.carts == "-":
         with reading("standard input"):
             carts = batch.read_carts(sys.stdin)
@@ -174,17 +174,13 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     )
     summary = render_aggregate(study.aggregate)
     if args.out == "-":
-        assert fmt is not None
         write_rows(study, out, fmt)
         err.write(summary)  # the rows own stdout
         return 0
-    if args.out is not None:
-        assert fmt is not None
-        with _writing(args.out), open_rows(args.out, fmt, study.aggregate.currency) as writer:
-            for record in study.records():
-                writer.write(record)
-        summary += f"{len(study.rows)} rows written to {args.out} ({fmt})\n"
-    out.write(summary)
+    with _writing(args.out), open_rows(args.out, fmt, study.aggregate.currency) as writer:
+        for record in study.records():
+            writer.write(record)
+    out.write(summary + f"{len(study.rows)} rows written to {args.out} ({fmt})\n")
     return 0
 
 
@@ -205,18 +201,29 @@ def _aggregate_only(
             undated = undated or cart.at is None
             yield cart
 
-    with reading("standard input") if args.carts == "-" else nullcontext():
-        agg = batch.fold_whatif(
-            watched(batch.iter_carts(sys.stdin if args.carts == "-" else args.carts)),
-            baseline=rulesets[0],
-            candidate=rulesets[1],
-            at=at or now,
-            processes=args.processes,
-            progress=False if args.no_progress else None,
-        )
+    carts = (
+        batch.iter_carts(_stdin_lines(), name=getattr(sys.stdin, "name", "carts"))
+        if args.carts == "-"
+        else batch.iter_carts(args.carts)
+    )
+    agg = batch.fold_whatif(
+        watched(carts),
+        baseline=rulesets[0],
+        candidate=rulesets[1],
+        at=at or now,
+        processes=args.processes,
+        progress=False if args.no_progress else None,
+    )
     if now is not None and undated:  # (said once the carts are read)
         _say_now(err, "carts without 'at'", now)
     return agg
+
+
+def _stdin_lines() -> Iterator[str]:
+    """Standard input's lines; a failure to read them is bad input naming it (and only
+    that: what the consumer does between two lines is not read)."""
+    with reading("standard input"):
+        yield from sys.stdin
 
 
 def _now(err: TextIO, which: str) -> datetime:

@@ -100,8 +100,6 @@ Echoes = list[tuple[Rule, dict[str, Any] | None]]
 def echoed(o: Outcome, coupons: Coupons) -> tuple[Echoes, ...]:
     """The applied discounts to echo, each with the object of the first presented code
     that is one of theirs: ``(orderDiscounts, productDiscounts, shippingDiscounts)``."""
-    if not o.applied and o.shipping is None:
-        return [], [], []  # (most small carts: nothing applied)
     order_discounts: Echoes = []
     product_discounts: Echoes = []
     shipping_discounts: Echoes = []

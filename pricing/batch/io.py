@@ -18,7 +18,7 @@ from typing import IO, Any
 from pydantic import AwareDatetime
 
 from .._engine import Engine
-from .._errors import ScenarioError
+from .._errors import ScenarioError, moved
 from .._json import loads
 from .._schema import Customer, Order, Usage, UsageEntry, validate
 from .._schema import RuleSet as _RuleSetModel
@@ -72,10 +72,7 @@ def read_text(path: str | os.PathLike[str]) -> str:
 
 def _prefixed(exc: ScenarioError, prefix: str) -> ScenarioError:
     """``exc`` with ``prefix`` (a file name, a line) before each path."""
-    problems = tuple(
-        (f"{prefix}: {path}" if path else prefix, message) for path, message in exc.problems
-    )
-    return ScenarioError(problems[0][0], problems[0][1], problems)
+    return moved(exc, lambda path: f"{prefix}: {path}" if path else prefix)
 
 
 def parse_json(text: str, where: str = "") -> Any:
@@ -170,17 +167,16 @@ class Cart:
 
     id: int | str
     """The cart's id: its `id`, or its line number in the file."""
-    order: Order | Mapping[str, Any]
-    """The order: validated (:func:`parse_cart` makes an `Order`), or, in a worker
-    process, the JSON form the parent validated (the engine reads either)."""
-    customer: Customer | Mapping[str, Any] | None = None
-    """The shopper (as the order); `None`: a guest."""
+    order: Order
+    """The validated order."""
+    customer: Customer | None = None
+    """The shopper; `None`: a guest."""
     at: datetime | None = None
     """``None``: the batch's ``at`` is used."""
     source: Mapping[str, Any] | None = field(default=None, compare=False, repr=False)
     """The JSON form it was read from: what is sent to worker processes (validated
     models are much slower to pickle than the plain data they came from)."""
-    usage: Mapping[str, UsageEntry] | Mapping[str, Any] | None = None
+    usage: Mapping[str, UsageEntry] | None = None
     """What the caller's storage knows of each discount's use (docs/usage-limits.md)."""
 
 

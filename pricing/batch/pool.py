@@ -79,15 +79,27 @@ class Priced:
 
 def _price_one(engine: Engine, cart: Cart, at: datetime | None) -> Priced:
     """One cart under one engine; a refusal becomes a row with ``error`` set."""
-    when = cart.at or at
+    return _price(engine, cart.id, cart.order, cart.customer, cart.at or at, cart.usage)
+
+
+def _price(
+    engine: Engine,
+    cart_id: int | str,
+    order: Any,
+    customer: Any,
+    when: datetime | None,
+    usage: Mapping[str, Any] | None,
+) -> Priced:
+    """A cart's parts (validated models, or their JSON form: the engine reads either)
+    under one engine."""
     if when is None:
         raise ScenarioError(
-            f"cart {cart.id}: at", "field required (give it in the cart or for the batch)"
+            f"cart {cart_id}: at", "field required (give it in the cart or for the batch)"
         )
     try:
-        r = engine.preview(cart.order, customer=cart.customer, at=when, usage=cart.usage)
+        r = engine.preview(order, customer=customer, at=when, usage=usage)
         return Priced(
-            cart.id,
+            cart_id,
             r.total_raw,
             r.total_sum_with_discount,
             r.bonus_applied,
@@ -99,7 +111,7 @@ def _price_one(engine: Engine, cart: Cart, at: datetime | None) -> Priced:
     except PricingError as exc:
         reason = getattr(exc, "reason", None)
         label = type(exc).__name__ + (f" ({reason})" if reason else "")
-        return Priced(cart.id, None, None, None, None, (), f"{label}: {exc}")
+        return Priced(cart_id, None, None, None, None, (), f"{label}: {exc}")
 
 
 # ---------------------------------------------------------------------------
@@ -126,20 +138,23 @@ def _sendable(cart: Cart) -> _Sent:
     return (cart.id, cart.source, cart.at)
 
 
-def _received(sent: _Sent) -> Cart:
-    """In a worker, the cart sent: validated by the parent already, so its order,
-    customer and usage stay the plain JSON data the engine reads as it reads any."""
-    if isinstance(sent, Cart):
-        return sent
-    cart_id, data, at = sent
-    order, customer, usage = data["order"], data.get("customer"), data.get("usage")
-    return Cart(cart_id, order, customer, at, None, usage)
-
-
 def _price_chunk(chunk: Sequence[_Sent], at: datetime | None) -> list[tuple[Priced, ...]]:
-    """In a worker: each cart under each rule set."""
-    carts = [_received(sent) for sent in chunk]
-    return [tuple(_price_one(e, cart, at) for e in _worker_engines) for cart in carts]
+    """In a worker: each cart under each rule set. A cart sent as its JSON form was
+    validated by the parent: its order, customer and usage go to the engine as that
+    JSON, which the engine reads as it reads any."""
+    rows = []
+    for sent in chunk:
+        if isinstance(sent, Cart):
+            rows.append(tuple(_price_one(e, sent, at) for e in _worker_engines))
+        else:
+            cart_id, data, when = sent
+            order, customer, usage = data["order"], data.get("customer"), data.get("usage")
+            rows.append(
+                tuple(
+                    _price(e, cart_id, order, customer, when or at, usage) for e in _worker_engines
+                )
+            )
+    return rows
 
 
 def _as_ruleset(value: RuleSet | Engine | Mapping[str, Any], name: str) -> RuleSet | Engine:

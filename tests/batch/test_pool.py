@@ -128,9 +128,10 @@ def test_ctrl_c_during_a_pooled_batch_stops_it(monkeypatch: pytest.MonkeyPatch) 
 
 
 def test_worker_processes_price_carts_with_usage_customers_and_instants_alike() -> None:
-    """Carts go to the workers as their JSON form and instant (validated here once, not
-    again there): with usage counters, a customer or a guest, and each cart's own
-    instant, a pool gives the rows this process gives."""
+    """Carts go to the workers as their JSON form and instant (checked against the
+    schema here; there the engine reads the JSON as it reads any): with usage
+    counters, a customer or a guest, and each cart's own instant, a pool gives the
+    rows this process gives."""
     scenario = pricing.loads_json((EXAMPLES / "usage-limits.json").read_text(encoding="utf-8"))
     ruleset = {k: v for k, v in scenario.items() if k not in ("order", "customer", "at", "usage")}
     carts = []
