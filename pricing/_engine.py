@@ -17,8 +17,9 @@ from ._errors import ScenarioError, moved, quote, under
 from ._json import loads, loads_cart
 from ._limits import check_tree
 from ._money import currency as lookup_currency
+from ._result.document import Templates
 from ._result.text import Texts, write_compact
-from ._result.views import PreviewResult
+from ._result.views import Made, PreviewResult
 from ._ruleset import CompiledRuleSet, compile_rule_set
 from ._schema import (
     Category,
@@ -130,7 +131,7 @@ class Engine:
         )
         # Minor units → Decimal, memoised: results of one rule set share many amounts.
         self._money = lru_cache(maxsize=1 << 14)(cur.to_decimal)
-        self._texts = Texts(self._rs)
+        self._made = Made(Texts(self._rs), Templates(self._rs, self._money))
         self._verifier = price_verifier
 
     @classmethod
@@ -205,7 +206,7 @@ class Engine:
             CouponError: the presented coupon code cannot be used.
             SignedPriceError: a line's signed price is refused.
         """
-        return PreviewResult(self._price(order, customer, at, usage), self._texts)
+        return PreviewResult(self._price(order, customer, at, usage), self._made)
 
     def _price(
         self,
@@ -290,8 +291,8 @@ class Engine:
             raise moved(error, lambda path: under(part, path)) from None
         outcome = self._price(order_data, customer_data, at, usage)
         if indent is None:  # (no result object: the text is all the caller gets)
-            return write_compact(outcome, self._texts)
-        return PreviewResult(outcome, self._texts).to_json(indent=indent)
+            return write_compact(outcome, self._made.texts)
+        return PreviewResult(outcome, self._made).to_json(indent=indent)
 
 
 def preview(

@@ -3,70 +3,186 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from decimal import Decimal
+from functools import partial
+from itertools import repeat
 from typing import Any
 
+from .._ruleset import CompiledRuleSet
 from .._ruleset.rules import Rule
-from .._stages.eligibility import CouponMatch
-from .._stages.explain import ExplanationRow, LineRow, applied_by_rule, capped_out
-from .._stages.records import Applied, Outcome
+from .._stages.eligibility import CouponMatch, Eligibility
+from .._stages.explain import applied_by_rule, capped_out, judged_in_cart, line_shares
+from .._stages.records import Applied, Line, Outcome
 from .._stages.usage import usage_rows
 
-__all__ = ["document"]
+__all__ = ["Templates", "copier", "document"]
 
 
 _LEAVES = frozenset({str, int, float, bool, type(None), Decimal})
 """Immutable JSON values: a copy may share them."""
 
 
-def _fresh(value: Any) -> Any:
-    """A deep copy of JSON-shaped data: new dicts and lists, immutable leaves shared.
+def copier(value: dict[str, Any] | list[Any]) -> Callable[[], Any]:
+    """A maker of deep copies of JSON-shaped ``value``: each call returns new dicts and
+    lists, the immutable leaves shared (anything else inside deep-copied the general way).
 
-    What :func:`copy.deepcopy` gives for such data, several times quicker; anything
-    else inside is deep-copied the general way.
+    Where the containers are is found once: a call copies a template at C speed and puts
+    in fresh copies of the nested containers only. A discount is echoed in every
+    document it applies in, and walking it each time cost half the document's time.
     """
-    if type(value) is dict:
-        return {k: v if type(v) in _LEAVES else _fresh(v) for k, v in value.items()}
-    if type(value) is list:
-        return [v if type(v) in _LEAVES else _fresh(v) for v in value]
-    if type(value) in _LEAVES:
-        return value
-    return copy.deepcopy(value)
+    nested: list[tuple[Any, Callable[[], Any]]] = [
+        (key, copier(part) if type(part) in (dict, list) else partial(copy.deepcopy, part))
+        for key, part in (value.items() if type(value) is dict else enumerate(value))
+        if type(part) not in _LEAVES
+    ]
+    template = value.copy()
+    if not nested:
+        return template.copy
+
+    def fresh() -> Any:
+        made = template.copy()
+        for key, make in nested:
+            made[key] = make()
+        return made
+
+    return fresh
 
 
-def _discount_echo(rule: Rule, coupon: Mapping[str, Any] | None, copies: bool) -> Any:
-    """The discount object as given, ``coupon`` set (``copies``: see :func:`document`)."""
-    if not copies:
-        return {**rule.raw, "coupon": coupon}
-    # A deep copy: the raw object belongs to the compiled rule set, which later
-    # previews echo too; a caller editing this document must not reach it.
-    echo: dict[str, Any] = _fresh(dict(rule.raw))
-    echo["coupon"] = coupon
-    return echo
+class Templates:
+    """What the documents of one rule set share, made once: each discount's echo (as a
+    maker of copies) and the explanation's entries of the rules that did not apply.
+
+    A document is handed to the caller, who may edit it: what it takes from here is
+    always a copy, never the object kept here.
+    """
+
+    __slots__ = ("_before_cart", "_copiers", "_positions", "_raws", "money", "not_applied")
+
+    def __init__(self, rs: CompiledRuleSet, money: Callable[[int], Decimal]) -> None:
+        rules = sorted(rs.index.rules, key=lambda r: r.index)
+        self.money = money
+        self._raws = [r.raw for r in rules]
+        self._copiers: list[Callable[[], dict[str, Any]] | None] = [None] * len(rules)
+        """Each discount's echo maker, by rule index, made when it first applies."""
+        self.not_applied = _NotApplied(rules, money(0))
+        self._positions = tuple(r.index for r in rs.index.rules)
+        self._before_cart: dict[Hashable, tuple[dict[str, Any], ...]] = {}
+
+    def echo(self, rule: Rule, coupon: Mapping[str, Any] | None) -> dict[str, Any]:
+        """A fresh copy of the discount object as given, ``coupon`` set."""
+        make = self._copiers[rule.index]
+        if make is None:
+            make = self._copiers[rule.index] = copier(dict(self._raws[rule.index]))
+        echo: dict[str, Any] = make()
+        echo["coupon"] = coupon
+        return echo
+
+    def before_cart(self, e: Eligibility) -> tuple[dict[str, Any], ...]:
+        """The explanation's entries for ``e.before_cart()``'s reasons, in priority
+        order (kept here: to be copied), made once per audience as those reasons are."""
+        return e.per_audience(self._before_cart, self._entries)
+
+    def _entries(self, reasons: Sequence[str | None]) -> tuple[dict[str, Any], ...]:
+        passed_over = self.not_applied
+        return tuple([passed_over[i, why] for i, why in zip(self._positions, reasons, strict=True)])
 
 
-def _line_documents(o: Outcome, rows: Sequence[LineRow]) -> list[dict[str, Any]]:
+class _NotApplied(dict[tuple[int, str | None], dict[str, Any]]):
+    """The explanation entry of a rule that did not apply (kept here: to be copied),
+    made when first met: it depends on the rule and the reason only."""
+
+    __slots__ = ("_rules", "_zero")
+
+    def __init__(self, rules: Sequence[Rule], zero: Decimal) -> None:
+        super().__init__()
+        self._rules = rules
+        self._zero = zero
+
+    def __missing__(self, key: tuple[int, str | None]) -> dict[str, Any]:
+        index, reason = key
+        rule = self._rules[index]
+        entry = self[key] = {
+            "id": rule.id,
+            "identifier": rule.identifier,
+            "status": "not_applied",
+            "reason": reason,
+            "amount": self._zero,
+            "capped": False,
+        }
+        return entry
+
+
+def _lines(o: Outcome) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """``(orderPreview, lines)`` in one pass: paid lines still holding units, then gift
+    lines at price 0 (the lines of :func:`~pricing._stages.explain.line_rows`)."""
     money = o.money
-    docs = []
-    for r in rows:
+    zero = money(0)
+    previews: list[dict[str, Any]] = []
+    docs: list[dict[str, Any]] = []
+    rows: Iterable[tuple[Line, int, int, Sequence[tuple[Rule, int]]]]
+    if o.applied:
+        rows = zip(o.gifts.lines, *line_shares(o), strict=True)
+    else:  # nothing applied (most small carts): no line has a share
+        rows = zip(o.gifts.lines, repeat(0), repeat(0), repeat(()))
+    for line, product_off, order_off, shares in rows:
+        quantity = line.quantity
+        if not quantity:
+            continue  # every unit became a gift
+        item, unit_price = line.item, money(line.unit_price)
+        total = line.unit_price * quantity
+        previews.append(
+            {
+                "productId": item.id,
+                "title": item.title,
+                "sku": item.sku,
+                "price": unit_price,
+                "quantity": quantity,
+                "isGift": False,
+            }
+        )
         doc: dict[str, Any] = {
-            "productId": r.item.id,
-            "quantity": r.quantity,
-            "isGift": r.is_gift,
-            "unitPrice": money(r.unit_price),
-            "total": money(r.total),
-            "productDiscount": money(r.product_discount),
-            "orderDiscount": money(r.order_discount),
-            "totalWithDiscount": money(r.total - r.product_discount - r.order_discount),
+            "productId": item.id,
+            "quantity": quantity,
+            "isGift": False,
+            "unitPrice": unit_price,
+            "total": money(total),
+            "productDiscount": money(product_off),
+            "orderDiscount": money(order_off),
+            "totalWithDiscount": money(total - product_off - order_off),
             "discounts": [
-                {"identifier": rule.identifier, "amount": money(a)} for rule, a in r.discounts
+                {"identifier": rule.identifier, "amount": money(a)} for rule, a in shares
             ],
         }
-        if r.price_locked:
+        if line.price_locked:
             doc["priceLocked"] = True
         docs.append(doc)
-    return docs
+    for g in o.gifts.gift_lines:
+        item, quantity = g.item, g.quantity
+        previews.append(
+            {
+                "productId": item.id,
+                "title": item.title,
+                "sku": item.sku,
+                "price": zero,
+                "quantity": quantity,
+                "isGift": True,
+            }
+        )
+        docs.append(
+            {
+                "productId": item.id,
+                "quantity": quantity,
+                "isGift": True,
+                "unitPrice": zero,
+                "total": zero,
+                "productDiscount": zero,
+                "orderDiscount": zero,
+                "totalWithDiscount": zero,
+                "discounts": [],
+            }
+        )
+    return previews, docs
 
 
 def _coupon(coupon: CouponMatch, by_rule: Mapping[int, Applied]) -> dict[str, Any]:
@@ -133,54 +249,29 @@ def _bonus(o: Outcome) -> dict[str, Any] | None:
     }
 
 
-def _order_preview(o: Outcome) -> list[dict[str, Any]]:
-    """``orderPreview``: paid lines still holding units, then gift lines at price 0."""
-    money, gifts = o.money, o.gifts
-    zero = money(0)
-    return [
-        {
-            "productId": line.item.id,
-            "title": line.item.title,
-            "sku": line.item.sku,
-            "price": money(line.unit_price),
-            "quantity": line.quantity,
-            "isGift": False,
-        }
-        for line in gifts.lines
-        if line.quantity
-    ] + [
-        {
-            "productId": g.item.id,
-            "title": g.item.title,
-            "sku": g.item.sku,
-            "price": zero,
-            "quantity": g.quantity,
-            "isGift": True,
-        }
-        for g in gifts.gift_lines
-    ]
-
-
-def _explanation(o: Outcome, rows: Sequence[ExplanationRow]) -> list[dict[str, Any]]:
+def _explanation(o: Outcome, t: Templates) -> list[dict[str, Any]]:
+    # The entries decided before the cart are made once per audience (and copied);
+    # only the rules that matched the cart are written per cart.
+    out = list(map(dict.copy, t.before_cart(o.eligibility)))
     money = o.money
-    entries: list[dict[str, Any]] = [
-        {
-            "id": e.rule.id,
-            "identifier": e.rule.identifier,
-            "status": e.status,
-            "reason": e.reason,
-            "amount": money(e.amount),
-            "capped": e.capped,
+    for k, rule, reason, done in judged_in_cart(o):
+        if done is None:
+            out[k] = t.not_applied[rule.index, reason].copy()
+            continue
+        entry = out[k] = {
+            "id": rule.id,
+            "identifier": rule.identifier,
+            "status": "not_applied" if reason is not None else "applied",
+            "reason": reason,
+            "amount": money(0 if reason is not None else done.amount),
+            "capped": done.capped,
         }
-        for e in rows
-    ]
-    for entry, e in zip(entries, rows, strict=True):
-        # only on applied tiered / buy-get discounts (docs/quantity-promotions.md)
-        if e.tier is not None:
-            entry["tier"] = e.tier
-        if e.sets is not None:
-            entry["sets"] = e.sets
-    return entries
+        if reason is None:  # only on applied tiered / buy-get discounts
+            if rule.tier is not None:  # (docs/quantity-promotions.md)
+                entry["tier"] = rule.tier
+            if rule.sets is not None:
+                entry["sets"] = rule.sets
+    return out
 
 
 def _shipping(o: Outcome) -> list[dict[str, Any]]:
@@ -216,60 +307,49 @@ def extensions(o: Outcome, coupons: Coupons) -> dict[str, Any]:
     return out
 
 
-def document(
-    o: Outcome,
-    line_rows: Sequence[LineRow],
-    explanation: Sequence[ExplanationRow],
-    *,
-    copies: bool = True,
-) -> dict[str, Any]:
-    """The whole document, money as ``o.money`` gives it, keys in the order they are written.
-
-    ``copies``: ``True`` for a document handed out (the echoed discount objects are
-    copies, which a caller may edit); ``False`` for one written to text at once (they
-    share their insides with the rule set).
-    """
+def document(o: Outcome, t: Templates) -> dict[str, Any]:
+    """The whole document, money as ``o.money`` gives it, keys in the order they are
+    written; every part of it new (``t``'s templates copied), for the caller to keep."""
     money = o.money
-    by_rule = applied_by_rule(o)
-    coupons = coupon_objects(o, by_rule)
+    e = o.eligibility
+    coupons = coupon_objects(o, applied_by_rule(o)) if e.coupon or e.coupons else []
     order_discounts, product_discounts, shipping_discounts = (
-        [_discount_echo(rule, coupon, copies) for rule, coupon in kind]
-        for kind in echoed(o, coupons)
+        [t.echo(rule, coupon) for rule, coupon in kind] for kind in echoed(o, coupons)
     )
-    total_raw = money(o.total_raw)
     total_with_discount = money(o.total_with_discount)
     bonus_applied = money(o.bonus.applied)
     total_due = money(o.bonus.total_due)
+    config: dict[str, Any] = {
+        "orderDiscounts": order_discounts,
+        "productDiscounts": product_discounts,
+    }
+    if o.lists_shipping_discounts:
+        config["shippingDiscounts"] = shipping_discounts
+    config["coupon"] = coupons[0][1] if coupons else None
+    config["settings"] = dict(o.settings.echo)
+    config["additionalDiscountsMarkers"] = list(o.markers)
+    config["totalRaw"] = money(o.total_raw)
+    config["totalSumWithDiscount"] = total_with_discount
+    config["excludedGiftProductIds"] = list(o.gifts.excluded_product_ids)
+    config["bonus"] = _bonus(o)
+    config["bonusApplied"] = bonus_applied
+    config["totalDue"] = total_due
+    order_preview, lines = _lines(o)
     doc: dict[str, Any] = {
         "totalSum": total_with_discount,  # OneEntry's: after discounts, before bonus
         "totalSumWithDiscount": total_with_discount,
         "bonusApplied": bonus_applied,
         "totalDue": total_due,
         "currency": o.cur.code,
-        "discountConfig": {
-            "orderDiscounts": order_discounts,
-            "productDiscounts": product_discounts,
-            "coupon": coupons[0][1] if coupons else None,
-            "settings": dict(o.settings.echo),
-            "additionalDiscountsMarkers": list(o.markers),
-            "totalRaw": total_raw,
-            "totalSumWithDiscount": total_with_discount,
-            "excludedGiftProductIds": list(o.gifts.excluded_product_ids),
-            "bonus": _bonus(o),
-            "bonusApplied": bonus_applied,
-            "totalDue": total_due,
-        },
-        "orderPreview": _order_preview(o),
-        "lines": _line_documents(o, line_rows),
-        "explanation": _explanation(o, explanation),
+        "discountConfig": config,
+        "orderPreview": order_preview,
+        "lines": lines,
+        "explanation": _explanation(o, t),
         "bonusAccrual": money(o.accrued),
-        "warnings": [dict(w) for w in o.eligibility.warnings],
+        "warnings": [dict(w) for w in e.warnings],
     }
-    if o.lists_shipping_discounts:  # right after productDiscounts
-        items = list(doc["discountConfig"].items())
-        items.insert(2, ("shippingDiscounts", shipping_discounts))
-        doc["discountConfig"] = dict(items)
-    doc.update(extensions(o, coupons))
+    if e.coupons is not None or o.shipping is not None or o.reports_usage:
+        doc.update(extensions(o, coupons))
     if o.extensions:
         doc.update(o.extensions)
     return doc

@@ -18,7 +18,7 @@ from typing import Any
 
 from .._json import dumps, json_number
 from .._ruleset import CompiledRuleSet
-from .._stages.eligibility import AUDIENCES_KEPT, Eligibility
+from .._stages.eligibility import Eligibility
 from .._stages.explain import applied_by_rule, judged_in_cart, line_shares
 from .._stages.records import Line, Outcome
 from .document import Echoes, coupon_objects, echoed, extensions
@@ -82,20 +82,14 @@ class Texts:
         """The explanation's entries for ``e.before_cart()``'s reasons, in priority
         order, and the explanation they make when no rule matched the cart: made once
         per audience (as those reasons are)."""
-        key = e.audience()
-        made = self._before_cart.get(key) if key is not None else None
-        if made is None:
-            passed_over = self.not_applied
-            reasons = e.before_cart(key)
-            texts = tuple(
-                [passed_over[i, why] for i, why in zip(self._positions, reasons, strict=True)]
-            )
-            made = texts, f"[{','.join(texts)}]"
-            if key is not None:
-                if len(self._before_cart) >= AUDIENCES_KEPT:
-                    self._before_cart.clear()
-                self._before_cart[key] = made
-        return made
+        return e.per_audience(self._before_cart, self._entries)
+
+    def _entries(self, reasons: Sequence[str | None]) -> tuple[tuple[str, ...], str]:
+        passed_over = self.not_applied
+        texts = tuple(
+            [passed_over[i, why] for i, why in zip(self._positions, reasons, strict=True)]
+        )
+        return texts, f"[{','.join(texts)}]"
 
 
 class _Memo(dict[int, str]):

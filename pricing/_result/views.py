@@ -6,7 +6,7 @@ import copy
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import FrozenInstanceError, dataclass
 from decimal import Decimal
-from typing import Any, Generic, NoReturn, TypeVar, overload
+from typing import Any, Generic, NamedTuple, NoReturn, TypeVar, overload
 
 from .._json import dumps
 from .._stages.explain import (
@@ -17,7 +17,7 @@ from .._stages.explain import (
     line_rows,
 )
 from .._stages.records import Outcome
-from .document import document
+from .document import Templates, document
 from .text import Texts, write_compact
 
 __all__ = ["LineDiscount", "LineResult", "PreviewResult", "RuleExplanation"]
@@ -120,6 +120,15 @@ class _built(Generic[T]):  # a decorator, lower case like cached_property
         return value
 
 
+class Made(NamedTuple):
+    """What the results of one rule set share, made once: the engine keeps it."""
+
+    texts: Texts
+    """For the compact JSON text."""
+    templates: Templates
+    """For the document."""
+
+
 class PreviewResult:
     """The outcome of one preview, as [`Engine.preview`][pricing.Engine.preview] and
     [`pricing.preview`][pricing.preview] return it (not made directly).
@@ -136,13 +145,13 @@ class PreviewResult:
     documents are. A pickled result carries its built values, not the rule set.
     """
 
-    __slots__ = ("__dict__", "_outcome", "_texts")
+    __slots__ = ("__dict__", "_made", "_outcome")
     _outcome: Outcome | None
-    _texts: Texts | None
+    _made: Made | None
 
-    def __init__(self, outcome: Outcome | None, texts: Texts | None = None) -> None:
+    def __init__(self, outcome: Outcome | None, made: Made | None = None) -> None:
         object.__setattr__(self, "_outcome", outcome)
-        object.__setattr__(self, "_texts", texts)
+        object.__setattr__(self, "_made", made)
 
     def __setattr__(self, name: str, value: object) -> NoReturn:
         raise FrozenInstanceError(f"cannot assign to field {name!r}")
@@ -237,10 +246,11 @@ class PreviewResult:
     @_built
     def document(self) -> Mapping[str, Any]:
         """The previewOrder document, money as ``Decimal``."""
-        return document(self._o, self._line_rows, self._explanation_rows)
+        assert self._made is not None  # only unpickled results lack it, fully built
+        return document(self._o, self._made.templates)
 
-    # The lines and the explanation in minor units, which both the value objects
-    # above and the document are written from (the document needs no value objects).
+    # The lines and the explanation in minor units, which the value objects above are
+    # written from.
     @_built
     def _line_rows(self) -> list[LineRow]:
         return line_rows(self._o)
@@ -277,15 +287,13 @@ class PreviewResult:
 
     def to_json(self, *, indent: int | None = 2) -> str:
         """The JSON document: exact numbers, fixed key order, byte-identical for the same input."""
-        built = self.__dict__.get("document")
-        if built is not None or self._texts is None:
+        made = self._made
+        if "document" in self.__dict__ or made is None:
             return dumps(self.document, indent=indent)
-        # Written at once, and not kept: no copies and no Decimal.
+        # Written at once, and not kept.
         if indent is None:
-            return write_compact(self._o, self._texts)
-        o = self._o._replace(money=self._texts.number)
-        built = document(o, self._line_rows, self._explanation_rows, copies=False)
-        return dumps(built, indent=indent)
+            return write_compact(self._o, made.texts)
+        return dumps(document(self._o, made.templates), indent=indent)
 
 
 def _views() -> tuple[str, ...]:

@@ -9,10 +9,10 @@ requested (before any gift replaces a paid unit): gates 1–6, the usage gates
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from .._errors import CouponError, quote
 from .._ruleset.gates import in_window, reason, usage_reason
@@ -23,6 +23,8 @@ from .quantities import measure, unmet_reason
 from .records import Line, Request, Target, UsageCounts, Verdict
 
 __all__ = ["CouponMatch", "Eligibility", "decide"]
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +146,22 @@ class Eligibility:
             index.windows.stretch(self._now),
             index.gates.audience(request.customer, self._codes, request.markers),
         )
+
+    def per_audience(
+        self, memo: dict[Hashable, T], make: Callable[[tuple[str | None, ...]], T]
+    ) -> T:
+        """``make(self.before_cart())``, remembered in ``memo`` per audience as the
+        reasons are (at most :data:`AUDIENCES_KEPT`): what a writer of the explanation
+        makes of those reasons once, not once a cart."""
+        key = self.audience()
+        made = memo.get(key) if key is not None else None
+        if made is None:
+            made = make(self.before_cart(key))
+            if key is not None:
+                if len(memo) >= AUDIENCES_KEPT:
+                    memo.clear()
+                memo[key] = made
+        return made
 
     def before_cart(self, key: Hashable | None = _UNASKED) -> tuple[str | None, ...]:
         """Every rule's reason from the gates before gate 7, in priority order;

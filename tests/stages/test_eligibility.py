@@ -665,7 +665,6 @@ def test_a_full_memo_of_audiences_is_emptied_and_every_answer_stays_right(monkey
     from pricing._stages import eligibility
 
     monkeypatch.setattr(eligibility, "AUDIENCES_KEPT", 2)
-    monkeypatch.setattr(pricing._result.text, "AUDIENCES_KEPT", 2)
     catalog = [{"id": 1, "price": "100.00"}]
     discounts = [
         {
@@ -685,8 +684,11 @@ def test_a_full_memo_of_audiences_is_emptied_and_every_answer_stays_right(monkey
         text = engine.preview_json(pricing.dumps_json(order), pricing.dumps_json(customer), at=at)
         fresh = pricing.Engine(currency="USD", catalog=catalog, discounts=discounts)
         assert text == fresh.preview(order, customer=customer, at=at).to_json(indent=None)
+        document = engine.preview(order, customer=customer, at=at).document
+        assert document == fresh.preview(order, customer=customer, at=at).document
         # each group's own discount applies: 100.00 less its percentage (1 %, 2 %, 3 %)
         due = pricing.loads_json(text)["totalDue"]
         assert due == (D(100) if group is None else D(100) - group)
         assert len(engine._rs.index.before_cart) <= 2
-        assert len(engine._texts._before_cart) <= 2
+        assert len(engine._made.texts._before_cart) <= 2
+        assert len(engine._made.templates._before_cart) <= 2
