@@ -72,7 +72,8 @@ def make_corpus(package: Any, count: int, leave_out: frozenset[str] = frozenset(
 
 def outcome(package: Any, scenario: Any, ignore: list[str]) -> str:
     """The scenario's JSON under ``package``, indented and compact, and its document
-    written compact, or its error's class and message. Numbers keep their text: the comparison is byte for byte."""
+    written compact, or its error's class and message. Numbers keep their text: the
+    comparison is byte for byte."""
     try:
         result = package.preview(package.loads_json(json.dumps(scenario)))
         # the text written at once (compact and indented), then the document built
