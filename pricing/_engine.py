@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from functools import lru_cache
 from typing import Any
 
 from ._errors import ScenarioError, moved, quote, under
@@ -129,9 +128,9 @@ class Engine:
             storage_marker=storage_marker,
             strict=strict,
         )
-        # Minor units → Decimal, memoised: results of one rule set share many amounts.
-        self._money = lru_cache(maxsize=1 << 14)(cur.to_decimal)
-        self._made = Made(Texts(self._rs), Templates(self._rs, self._money))
+        templates = Templates(self._rs)
+        self._made = Made(Texts(self._rs), templates)
+        self._money = templates.amounts.__getitem__
         self._verifier = price_verifier
 
     @classmethod

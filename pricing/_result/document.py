@@ -7,7 +7,7 @@ from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from functools import partial
 from itertools import repeat
-from typing import Any
+from typing import Any, TypeVar
 
 from .._ruleset import CompiledRuleSet
 from .._ruleset.rules import Rule
@@ -16,7 +16,9 @@ from .._stages.explain import applied_by_rule, capped_out, judged_in_cart, line_
 from .._stages.records import Applied, Line, Outcome
 from .._stages.usage import usage_rows
 
-__all__ = ["Templates", "copier", "document"]
+__all__ = ["Memo", "Templates", "copier", "document"]
+
+V = TypeVar("V")
 
 
 _LEAVES = frozenset({str, int, float, bool, type(None), Decimal})
@@ -49,6 +51,25 @@ def copier(value: dict[str, Any] | list[Any]) -> Callable[[], Any]:
     return fresh
 
 
+class Memo(dict[int, V]):
+    """``make(key)`` for each key, kept: a lookup is a plain ``dict`` one (quicker than a
+    call through :func:`functools.lru_cache`, and a document looks up dozens). Emptied
+    when full, since a long-running backend meets ever more distinct amounts."""
+
+    __slots__ = ("_make",)
+    _LIMIT = 1 << 14
+
+    def __init__(self, make: Callable[[int], V]) -> None:
+        super().__init__()
+        self._make = make
+
+    def __missing__(self, key: int) -> V:
+        if len(self) >= self._LIMIT:
+            self.clear()
+        made = self[key] = self._make(key)
+        return made
+
+
 class Templates:
     """What the documents of one rule set share, made once: each discount's echo (as a
     maker of copies) and the explanation's entries of the rules that did not apply.
@@ -57,15 +78,17 @@ class Templates:
     always a copy, never the object kept here.
     """
 
-    __slots__ = ("_before_cart", "_copiers", "_positions", "_raws", "money", "not_applied")
+    __slots__ = ("_before_cart", "_copiers", "_positions", "_raws", "amounts", "not_applied")
 
-    def __init__(self, rs: CompiledRuleSet, money: Callable[[int], Decimal]) -> None:
+    def __init__(self, rs: CompiledRuleSet) -> None:
         rules = sorted(rs.index.rules, key=lambda r: r.index)
-        self.money = money
+        self.amounts = Memo(rs.currency.to_decimal)
+        """Minor units → ``Decimal`` (``amounts[minor]``): the results of one rule set
+        share many amounts."""
         self._raws = [r.raw for r in rules]
         self._copiers: list[Callable[[], dict[str, Any]] | None] = [None] * len(rules)
         """Each discount's echo maker, by rule index, made when it first applies."""
-        self.not_applied = _NotApplied(rules, money(0))
+        self.not_applied = _NotApplied(rules, self.amounts[0])
         self._positions = tuple(r.index for r in rs.index.rules)
         self._before_cart: dict[Hashable, tuple[dict[str, Any], ...]] = {}
 
@@ -113,23 +136,23 @@ class _NotApplied(dict[tuple[int, str | None], dict[str, Any]]):
         return entry
 
 
-def _lines(o: Outcome) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def _lines(o: Outcome, t: Templates) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """``(orderPreview, lines)`` in one pass: paid lines still holding units, then gift
     lines at price 0 (the lines of :func:`~pricing._stages.explain.line_rows`)."""
-    money = o.money
-    zero = money(0)
+    amounts = t.amounts
+    zero = amounts[0]
     previews: list[dict[str, Any]] = []
     docs: list[dict[str, Any]] = []
-    rows: Iterable[tuple[Line, int, int, Sequence[tuple[Rule, int]]]]
+    rows: Iterable[tuple[Line, int, int, list[Any] | None]]
     if o.applied:
-        rows = zip(o.gifts.lines, *line_shares(o), strict=True)
+        rows = zip(o.gifts.lines, *line_shares(o, amounts=amounts), strict=True)
     else:  # nothing applied (most small carts): no line has a share
-        rows = zip(o.gifts.lines, repeat(0), repeat(0), repeat(()))
+        rows = zip(o.gifts.lines, repeat(0), repeat(0), repeat(None))
     for line, product_off, order_off, shares in rows:
         quantity = line.quantity
         if not quantity:
             continue  # every unit became a gift
-        item, unit_price = line.item, money(line.unit_price)
+        item, unit_price = line.item, amounts[line.unit_price]
         total = line.unit_price * quantity
         previews.append(
             {
@@ -146,13 +169,11 @@ def _lines(o: Outcome) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
             "quantity": quantity,
             "isGift": False,
             "unitPrice": unit_price,
-            "total": money(total),
-            "productDiscount": money(product_off),
-            "orderDiscount": money(order_off),
-            "totalWithDiscount": money(total - product_off - order_off),
-            "discounts": [
-                {"identifier": rule.identifier, "amount": money(a)} for rule, a in shares
-            ],
+            "total": amounts[total],
+            "productDiscount": amounts[product_off],
+            "orderDiscount": amounts[order_off],
+            "totalWithDiscount": amounts[total - product_off - order_off],
+            "discounts": [] if shares is None else shares,  # (each line's own list)
         }
         if line.price_locked:
             doc["priceLocked"] = True
@@ -253,7 +274,7 @@ def _explanation(o: Outcome, t: Templates) -> list[dict[str, Any]]:
     # The entries decided before the cart are made once per audience (and copied);
     # only the rules that matched the cart are written per cart.
     out = list(map(dict.copy, t.before_cart(o.eligibility)))
-    money = o.money
+    amounts = t.amounts
     for k, rule, reason, done in judged_in_cart(o):
         if done is None:
             out[k] = t.not_applied[rule.index, reason].copy()
@@ -263,7 +284,7 @@ def _explanation(o: Outcome, t: Templates) -> list[dict[str, Any]]:
             "identifier": rule.identifier,
             "status": "not_applied" if reason is not None else "applied",
             "reason": reason,
-            "amount": money(0 if reason is not None else done.amount),
+            "amount": amounts[0 if reason is not None else done.amount],
             "capped": done.capped,
         }
         if reason is None:  # only on applied tiered / buy-get discounts
@@ -334,7 +355,7 @@ def document(o: Outcome, t: Templates) -> dict[str, Any]:
     config["bonus"] = _bonus(o)
     config["bonusApplied"] = bonus_applied
     config["totalDue"] = total_due
-    order_preview, lines = _lines(o)
+    order_preview, lines = _lines(o, t)
     doc: dict[str, Any] = {
         "totalSum": total_with_discount,  # OneEntry's: after discounts, before bonus
         "totalSumWithDiscount": total_with_discount,

@@ -21,7 +21,7 @@ from .._ruleset import CompiledRuleSet
 from .._stages.eligibility import Eligibility
 from .._stages.explain import applied_by_rule, judged_in_cart, line_shares
 from .._stages.records import Line, Outcome
-from .document import Echoes, coupon_objects, echoed, extensions
+from .document import Echoes, Memo, coupon_objects, echoed, extensions
 
 __all__ = ["Texts", "write_compact"]
 
@@ -45,7 +45,7 @@ class Texts:
 
     def __init__(self, rs: CompiledRuleSet) -> None:
         cur = rs.currency
-        self.money = _Memo(cur.to_text)
+        self.money = Memo(cur.to_text)
         """Minor units → the JSON number's text (``money[minor]``)."""
         self.number: Callable[[int], Any] = lru_cache(maxsize=1 << 14)(
             lambda minor: json_number(cur.to_text(minor))
@@ -69,7 +69,7 @@ class Texts:
         """Each rule's index, in priority order (the explanation's order)."""
         self._before_cart: dict[Hashable, tuple[tuple[str, ...], str]] = {}
         self.share_heads = [f'{{"identifier":{dumps(r.identifier)},"amount":' for r in rules]
-        self.share_ends = _Memo(lambda minor: f"{cur.to_text(minor)}}}")
+        self.share_ends = Memo(lambda minor: f"{cur.to_text(minor)}}}")
         """Minor units → the end of a line share's text: its amount, then ``}``."""
         items = sorted(rs.catalog.items.values(), key=lambda item: item.index)
         self.line_heads = [f'{{"productId":{dumps(i.id)},"quantity":' for i in items]
@@ -90,25 +90,6 @@ class Texts:
             [passed_over[i, why] for i, why in zip(self._positions, reasons, strict=True)]
         )
         return texts, f"[{','.join(texts)}]"
-
-
-class _Memo(dict[int, str]):
-    """``make(key)`` for each key, kept: a lookup is a plain ``dict`` one (quicker than a
-    call through :func:`functools.lru_cache`, and a document looks up dozens). Emptied
-    when full, since a long-running backend meets ever more distinct amounts."""
-
-    __slots__ = ("_make",)
-    _LIMIT = 1 << 14
-
-    def __init__(self, make: Callable[[int], str]) -> None:
-        super().__init__()
-        self._make = make
-
-    def __missing__(self, key: int) -> str:
-        if len(self) >= self._LIMIT:
-            self.clear()
-        text = self[key] = self._make(key)
-        return text
 
 
 class _NotApplied(dict[tuple[int, str | None], str]):

@@ -53,15 +53,20 @@ _new = tuple.__new__
 
 
 def line_shares(
-    o: Outcome, heads: Sequence[str] | None = None, ends: Mapping[int, str] | None = None
+    o: Outcome,
+    heads: Sequence[str] | None = None,
+    ends: Mapping[int, str] | None = None,
+    *,
+    amounts: Mapping[int, Any] | None = None,
 ) -> tuple[list[int], list[int], list[list[Any]]]:
     """Each paid line's product discount, order discount and shares, by position.
 
-    A share is ``(rule, amount)``; with ``heads`` (a share's JSON text before its
-    amount, by rule index) and ``ends`` (minor units → the rest of it: the amount's
-    JSON number and ``}``) it is the share's JSON text, written here where it is met:
-    for the text writer, a pair per share only to be written out again cost a fifth
-    of its time on a large cart.
+    A share is ``(rule, amount)``; with ``amounts`` (minor units → the document's
+    amount) it is the document's object for it; with ``heads`` (a share's JSON text
+    before its amount, by rule index) and ``ends`` (minor units → the rest of it: the
+    amount's JSON number and ``}``) it is the share's JSON text. Made here where each
+    share is met: a pair per share only to be written out again cost the writers of a
+    large cart a fifth of their time.
     """
     lines = o.gifts.lines
     product_off = [0] * len(lines)
@@ -72,7 +77,12 @@ def line_shares(
             continue
         bucket = product_off if a.rule.to_product else order_off
         rule = a.rule
-        if heads is None or ends is None:
+        if amounts is not None:
+            identifier = rule.identifier
+            for pos, share in zip(a.targets, a.shares, strict=True):
+                bucket[pos] += share
+                per_line[pos].append({"identifier": identifier, "amount": amounts[share]})
+        elif heads is None or ends is None:
             for pos, share in zip(a.targets, a.shares, strict=True):
                 bucket[pos] += share
                 per_line[pos].append((rule, share))

@@ -8,7 +8,7 @@ import pytest
 
 import pricing
 from pricing._result import text as text_module
-from pricing._result.text import _Memo
+from pricing._result.document import Memo
 
 EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "examples").glob("*.json"))
 
@@ -77,8 +77,8 @@ def test_amount_texts_are_kept_until_the_memo_is_full(monkeypatch):
         made.append(minor)
         return str(minor)
 
-    monkeypatch.setattr(_Memo, "_LIMIT", 3)
-    memo = _Memo(make)
+    monkeypatch.setattr(Memo, "_LIMIT", 3)
+    memo = Memo(make)
     assert [memo[1], memo[2], memo[1], memo[3]] == ["1", "2", "1", "3"]
     assert made == [1, 2, 3]  # 1 made once
     assert memo[4] == "4"  # full: emptied, then 4 kept
