@@ -335,26 +335,30 @@ def document(o: Outcome, t: Templates) -> dict[str, Any]:
     e = o.eligibility
     coupons = coupon_objects(o, applied_by_rule(o)) if e.coupon or e.coupons else []
     order_discounts, product_discounts, shipping_discounts = (
-        [t.echo(rule, coupon) for rule, coupon in kind] for kind in echoed(o, coupons)
+        [t.echo(rule, coupon) for rule, coupon in kind] if kind else []
+        for kind in echoed(o, coupons)
     )
     total_with_discount = money(o.total_with_discount)
     bonus_applied = money(o.bonus.applied)
     total_due = money(o.bonus.total_due)
+    warnings, left_out = e.warnings, o.gifts.excluded_product_ids
     config: dict[str, Any] = {
         "orderDiscounts": order_discounts,
         "productDiscounts": product_discounts,
+        "coupon": coupons[0][1] if coupons else None,
+        "settings": dict(o.settings.echo),
+        "additionalDiscountsMarkers": list(o.markers),
+        "totalRaw": money(o.total_raw),
+        "totalSumWithDiscount": total_with_discount,
+        "excludedGiftProductIds": list(left_out) if left_out else [],
+        "bonus": _bonus(o),
+        "bonusApplied": bonus_applied,
+        "totalDue": total_due,
     }
-    if o.lists_shipping_discounts:
-        config["shippingDiscounts"] = shipping_discounts
-    config["coupon"] = coupons[0][1] if coupons else None
-    config["settings"] = dict(o.settings.echo)
-    config["additionalDiscountsMarkers"] = list(o.markers)
-    config["totalRaw"] = money(o.total_raw)
-    config["totalSumWithDiscount"] = total_with_discount
-    config["excludedGiftProductIds"] = list(o.gifts.excluded_product_ids)
-    config["bonus"] = _bonus(o)
-    config["bonusApplied"] = bonus_applied
-    config["totalDue"] = total_due
+    if o.lists_shipping_discounts:  # right after productDiscounts
+        items = list(config.items())
+        items.insert(2, ("shippingDiscounts", shipping_discounts))
+        config = dict(items)
     order_preview, lines = _lines(o, t)
     doc: dict[str, Any] = {
         "totalSum": total_with_discount,  # OneEntry's: after discounts, before bonus
@@ -367,7 +371,7 @@ def document(o: Outcome, t: Templates) -> dict[str, Any]:
         "lines": lines,
         "explanation": _explanation(o, t),
         "bonusAccrual": money(o.accrued),
-        "warnings": [dict(w) for w in e.warnings],
+        "warnings": [dict(w) for w in warnings] if warnings else [],
     }
     if e.coupons is not None or o.shipping is not None or o.reports_usage:
         doc.update(extensions(o, coupons))
