@@ -280,8 +280,8 @@ MUTATIONS = (
             ("_schema/discount.py", "model._raw = copy.deepcopy(data)", "model._raw = data"),
             (
                 "_result/document.py",
-                "    echo: dict[str, Any] = _fresh(dict(rule.raw))\n",
-                "    echo = rule.raw  # type: ignore[assignment]\n",
+                "        echo: dict[str, Any] = make()\n",
+                "        echo = rule.raw  # type: ignore[assignment]\n",
             ),
         ),
     ),
@@ -445,6 +445,39 @@ MUTATIONS = (
         "share_text_of_first_rule",
         "the compact writer names every line share after the first rule",
         (("_stages/explain.py", "head = heads[rule.index]", "head = heads[0]"),),
+    ),
+    Mutation(
+        "echo_shallow",
+        "a document's echoed discount objects share their insides with the rule set",
+        (
+            (
+                "_result/document.py",
+                "        echo: dict[str, Any] = make()\n",
+                "        echo = dict(self._raws[rule.index])\n",
+            ),
+        ),
+    ),
+    Mutation(
+        "copier_shares_nested",
+        "the echo maker copies the top level only, sharing the nested containers",
+        (
+            (
+                "_result/document.py",
+                "(key, copier(part) if type(part) in (dict, list) else partial(copy.deepcopy, part))",
+                "(key, lambda part=part: part)",
+            ),
+        ),
+    ),
+    Mutation(
+        "entries_handed_out",
+        "a document's explanation holds the entries the rule set keeps, not copies",
+        (
+            (
+                "_result/document.py",
+                "out = list(map(dict.copy, t.before_cart(o.eligibility)))",
+                "out = list(t.before_cart(o.eligibility))",
+            ),
+        ),
     ),
     Mutation(
         "audience_without_groups",

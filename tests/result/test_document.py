@@ -317,3 +317,78 @@ def test_editing_a_document_does_not_reach_the_next_preview():
     assert again["localizeInfos"] == {"en_US": {"title": "Ten"}}
     assert again["discountValue"]["value"] == 1
     assert second.total_sum_with_discount == D("9.00")
+
+
+def test_editing_an_explanation_entry_does_not_reach_the_next_preview():
+    """Entries of rules that did not apply are kept per audience and copied into each
+    document: editing one document's entry changes no later one."""
+    engine = pricing.Engine(
+        currency="USD",
+        catalog=[{"id": 1, "price": "10.00"}],
+        discounts=[
+            {
+                "id": 1,
+                "identifier": "members",
+                "userGroups": [5],
+                "discountValue": {"value": 1, "discountType": "FIXED_AMOUNT"},
+            }
+        ],
+    )
+    at = datetime(2026, 11, 22, 12, tzinfo=UTC)
+    order = {"products": [{"productId": 1, "quantity": 1}]}
+    first = engine.preview(order, at=at).document["explanation"][0]
+    assert first["reason"] == "guest"  # the rule names a group: a guest is in none
+    first["reason"] = "changed"
+    first["amount"] = D(5)
+    again = engine.preview(order, at=at).document["explanation"][0]
+    assert again["reason"] == "guest"
+    assert again["amount"] == D("0.00")
+
+
+# ---------------------------------------------------------------------------
+# the echo maker: each call a deep copy, found once
+
+_COPIED = [
+    # (value, the containers a copy must not share with it, by path)
+    ({}, [()]),
+    ([], [()]),
+    ({"a": 1, "b": "x", "c": None, "d": D("1.5"), "e": True, "f": 1.5}, [()]),
+    ({"a": [1, 2], "b": {"c": [3]}}, [(), ("a",), ("b",), ("b", "c")]),
+    ([{"a": 1}, 2, [3, [4]]], [(), (0,), (2,), (2, 1)]),
+    ({"ids": [{"id": 200, "isNested": False}], "x": "y"}, [(), ("ids",), ("ids", 0)]),
+]
+
+
+def _at(value: Any, path: tuple[Any, ...]) -> Any:
+    for step in path:
+        value = value[step]
+    return value
+
+
+def test_the_echo_maker_copies_every_container_and_shares_the_leaves():
+    from pricing._result.document import copier
+
+    for value, containers in _COPIED:
+        make = copier(value)
+        first, second = make(), make()
+        assert first == value
+        assert second == value
+        assert list(first) == list(value)  # keys in their order
+        for path in containers:
+            assert _at(first, path) is not _at(value, path), (value, path)
+            assert _at(first, path) is not _at(second, path), (value, path)
+        if isinstance(value, dict):
+            for key, leaf in value.items():
+                if not isinstance(leaf, dict | list):
+                    assert first[key] is leaf  # immutable: shared, not copied
+
+
+def test_the_echo_maker_deep_copies_what_is_not_json():
+    """Anything but dicts, lists and immutable leaves (a tuple holding a list, here) is
+    deep-copied the general way on each call."""
+    from pricing._result.document import copier
+
+    value = {"pair": ([1], 2)}
+    made = copier(value)()
+    assert made == value
+    assert made["pair"][0] is not value["pair"][0]
