@@ -1,10 +1,10 @@
 """The JSON written at once is the document's JSON, byte for byte.
 
-``to_json`` does not write ``result.document``: it builds a document of its own
-(money as ``int``/``float``/marked text, each echo without coupon its rule's
-pre-written text) and lets the C encoder write it. A plain recursive writer of
-``result.document`` (money as ``Decimal``) is the reference it must match, compact
-and indented.
+``to_json`` does not write ``result.document``: compact, it joins texts made once
+per rule set (each echo without coupon its rule's pre-written text, amounts once
+per distinct amount) with no document built; indented, it builds a document it
+does not keep and lets the C encoder write it. A plain recursive writer of
+``result.document`` (money as ``Decimal``) is the reference both must match.
 """
 
 from __future__ import annotations

@@ -1,8 +1,11 @@
 """Explain: each line's share of each discount, and each rule's status and reason.
 
-What the result's lines and explanation are written from, in minor units; both
-the value objects (:mod:`pricing._result.views`) and the document
-(:mod:`pricing._result.document`) read these rows, so they can never disagree.
+What the result's lines and explanation are written from, in minor units. The
+per-line sums (:func:`line_shares`) and each rule's status (:func:`judged`,
+:func:`judged_in_cart`) have their one home here; the value objects
+(:mod:`pricing._result.views`) read them as rows, the document
+(:mod:`pricing._result.document`) and the compact text (:mod:`pricing._result.text`)
+straight, and properties hold all three equal.
 """
 
 from __future__ import annotations
@@ -32,8 +35,8 @@ def capped_out(a: Applied) -> bool:
 
 
 class LineRow(NamedTuple):
-    """One line of the result in minor units: what :attr:`PreviewResult.lines` and the
-    document's ``lines`` are both written from."""
+    """One line of the result in minor units: what :attr:`PreviewResult.lines` is
+    written from."""
 
     item: CatalogItem
     quantity: int
