@@ -463,7 +463,8 @@ MUTATIONS = (
         (
             (
                 "_result/document.py",
-                "(key, copier(part) if type(part) in (dict, list) else partial(copy.deepcopy, part))",
+                "(key, copier(part) if type(part) in (dict, list) else partial(copy.deepcopy,"
+                " part))",
                 "(key, lambda part=part: part)",
             ),
         ),
