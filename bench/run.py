@@ -13,7 +13,8 @@ For each size (S, M, L; see bench/scenarios.py) it times
   same carts.
 
 ``engine/floor`` is the time of one engine preview over the time of one floor
-sum: a machine-independent figure. ``growth`` is the time of a preview when the
+sum: a machine-independent figure; ``+doc/engine`` and ``backend/engine`` are the
+time of those paths over the engine path's. ``growth`` is the time of a preview when the
 lines (or the discounts) of a size are doubled, over the time at that size: 2.0
 means linear. Each figure is the best of a few rounds, so that a busy machine
 disturbs it less.
@@ -193,7 +194,8 @@ def main(argv: list[str] | None = None) -> int:
     print()
     header = (
         f"{'size':<5}{'lines':>6}{'disc':>6}{'compile ms':>12}{'engine/s':>11}{'+doc/s':>10}"
-        f"{'backend/s':>11}{'json/s':>9}{'floor/s':>11}{'engine/floor':>14}{'backend/engine':>16}"
+        f"{'backend/s':>11}{'json/s':>9}{'floor/s':>11}{'engine/floor':>14}{'+doc/engine':>13}"
+        f"{'backend/engine':>16}"
     )
     print(header)
     print("-" * len(header))
@@ -223,6 +225,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{fmt_rate(rate['doc']):>10}{fmt_rate(rate['backend']):>11}"
             f"{fmt_rate(json_rate):>9}{fmt_rate(rate['floor']):>11}"
             f"{rate['floor'] / rate['engine']:>13.0f}×"
+            f"{rate['engine'] / rate['doc']:>12.2f}×"
             f"{rate['engine'] / rate['backend']:>15.2f}×",
             flush=True,
         )
