@@ -197,7 +197,8 @@ class PreviewResult:
     @_built
     def warnings(self) -> tuple[Mapping[str, Any], ...]:
         """What was said about the input (unknown fields, markers and usage entries)."""
-        return self._o.eligibility.warnings
+        # copies: a rule set's own warnings are said again in every preview
+        return tuple([dict(w) for w in self._o.eligibility.warnings])
 
     @_built
     def applied_ids(self) -> tuple[int | str, ...]:

@@ -200,3 +200,24 @@ def test_repr_shows_the_totals(sb):
     assert text.startswith("PreviewResult(total_raw=Decimal('105.00'), ")
     assert "total_sum_with_discount=Decimal('89.50')" in text
     assert "currency='USD'" in text
+
+
+def test_editing_a_results_warnings_does_not_reach_the_next_preview():
+    """A rule set's own warnings (an unknown field of a discount) are said in every
+    preview: a caller editing one result's warnings changes no later one."""
+    engine = pricing.Engine(
+        currency="USD",
+        catalog=[{"id": 1, "price": "10.00"}],
+        discounts=[
+            {"id": 1, "discountValue": {"value": 1, "discountType": "FIXED_AMOUNT"}, "colour": 1}
+        ],
+    )
+    at = datetime(2026, 11, 22, 12, tzinfo=UTC)
+    order = {"products": [{"productId": 1, "quantity": 1}]}
+    first = engine.preview(order, at=at)
+    assert first.warnings == ({"code": "unknown_field", "path": "discounts[0].colour"},)
+    first.warnings[0]["path"] = "edited"  # type: ignore[index]
+    again = engine.preview(order, at=at)
+    assert again.warnings[0]["path"] == "discounts[0].colour"
+    assert again.document["warnings"][0]["path"] == "discounts[0].colour"
+    assert '"path":"discounts[0].colour"' in again.to_json(indent=None)
