@@ -98,7 +98,7 @@ class Templates:
         if make is None:
             make = self._copiers[rule.index] = copier(dict(self._raws[rule.index]))
         echo: dict[str, Any] = make()
-        echo["coupon"] = coupon
+        echo["coupon"] = None if coupon is None else dict(coupon)  # its own, as in JSON
         return echo
 
     def before_cart(self, e: Eligibility) -> tuple[dict[str, Any], ...]:
@@ -316,7 +316,7 @@ def extensions(o: Outcome, coupons: Coupons) -> dict[str, Any]:
     """``coupons``, ``shipping`` and ``usage``: each only when its input is given."""
     out: dict[str, Any] = {}
     if o.eligibility.coupons is not None:
-        out["coupons"] = [obj for _, obj in coupons]
+        out["coupons"] = [dict(obj) for _, obj in coupons]
     if o.shipping is not None:
         out["shipping"] = _shipping(o)
     if o.reports_usage:

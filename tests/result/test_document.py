@@ -167,6 +167,23 @@ def test_coupon_object_names_the_owner_and_is_echoed_on_it_only(sb):
     assert [(d["id"], d["coupon"]) for d in config["orderDiscounts"]] == [(1, None), (2, coupon)]
 
 
+def test_each_place_a_coupon_object_stands_holds_its_own(sb):
+    """The code's object stands in discountConfig.coupon, on its discount's echo and in
+    coupons: as in the JSON, editing one place changes no other."""
+    discounts = [sb.discount(2, "FIXED_AMOUNT", 5, coupons=["SUM10"])]
+    scn = sb.scenario(catalog=CATALOG, discounts=discounts)
+    scn["order"]["couponCodes"] = ["SUM10"]
+    doc = sb.run(scn).document
+    config = doc["discountConfig"]
+    places = [config["coupon"], config["orderDiscounts"][0]["coupon"], doc["coupons"][0]]
+    assert all(place["applied"] is True for place in places)
+    config["coupon"]["applied"] = "edited"
+    assert places[1]["applied"] is True
+    assert places[2]["applied"] is True
+    places[1]["code"] = "edited"
+    assert places[2]["code"] == "SUM10"
+
+
 def test_no_coupon_presented_is_null(sb):
     discounts = [sb.discount(1, coupons=["X"])]
     doc = sb.run(sb.scenario(catalog=CATALOG, discounts=discounts)).document
