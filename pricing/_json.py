@@ -25,7 +25,6 @@ __all__ = [
     "ExponentDecimal",
     "dumps",
     "format_decimal",
-    "json_number",
     "loads",
     "loads_cart",
     "raw_number",
@@ -344,22 +343,6 @@ _MARK = "\udc80"
 def raw_number(text: str) -> str:
     """A JSON number's text, to be written by :func:`dumps` as a number, unquoted."""
     return _MARK + text + _MARK
-
-
-_EXACT_FLOAT_DIGITS = 15  # decimal text of up to 15 digits survives a float round trip
-
-
-def json_number(text: str) -> int | float | str:
-    """A JSON number's text (no exponent) as what :func:`dumps` writes as that same text
-    quickest: an ``int`` or a ``float`` when either writes it back exactly, else
-    :func:`raw_number` (marked text costs a pass over the output to unquote)."""
-    if "." not in text:
-        return int(text)
-    if sum(c.isdigit() for c in text) <= _EXACT_FLOAT_DIGITS:
-        number = float(text)
-        if repr(number) == text:
-            return number
-    return raw_number(text)
 
 
 @lru_cache(maxsize=1 << 12)

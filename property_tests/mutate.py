@@ -453,7 +453,7 @@ MUTATIONS = (
             (
                 "_result/document.py",
                 "        echo: dict[str, Any] = make()\n",
-                "        echo = dict(self._raws[rule.index])\n",
+                "        echo = dict(rule.raw)\n",
             ),
         ),
     ),
@@ -477,6 +477,17 @@ MUTATIONS = (
                 "_result/document.py",
                 "out = list(map(dict.copy, t.before_cart(o.eligibility)))",
                 "out = list(t.before_cart(o.eligibility))",
+            ),
+        ),
+    ),
+    Mutation(
+        "in_cart_entry_handed_out",
+        "the entry of a rule judged on the cart that did not apply is the kept one, not a copy",
+        (
+            (
+                "_result/document.py",
+                "out[k] = t.not_applied[rule.index, reason].copy()",
+                "out[k] = t.not_applied[rule.index, reason]",
             ),
         ),
     ),

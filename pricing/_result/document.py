@@ -18,6 +18,7 @@ from .._stages.usage import usage_rows
 
 __all__ = ["Memo", "Templates", "copier", "document"]
 
+K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 
 
@@ -51,7 +52,7 @@ def copier(value: dict[str, Any] | list[Any]) -> Callable[[], Any]:
     return fresh
 
 
-class Memo(dict[int, V]):
+class Memo(dict[K, V]):
     """``make(key)`` for each key, kept: a lookup is a plain ``dict`` one (quicker than a
     call through :func:`functools.lru_cache`, and a document looks up dozens). Emptied
     when full, since a long-running backend meets ever more distinct amounts."""
@@ -59,11 +60,11 @@ class Memo(dict[int, V]):
     __slots__ = ("_make",)
     _LIMIT = 1 << 14
 
-    def __init__(self, make: Callable[[int], V]) -> None:
+    def __init__(self, make: Callable[[K], V]) -> None:
         super().__init__()
         self._make = make
 
-    def __missing__(self, key: int) -> V:
+    def __missing__(self, key: K) -> V:
         if len(self) >= self._LIMIT:
             self.clear()
         made = self[key] = self._make(key)
@@ -72,23 +73,34 @@ class Memo(dict[int, V]):
 
 class Templates:
     """What the documents of one rule set share, made once: each discount's echo (as a
-    maker of copies) and the explanation's entries of the rules that did not apply.
+    maker of copies), the explanation's entries of the rules that did not apply, and
+    each amount's ``Decimal``.
 
     A document is handed to the caller, who may edit it: what it takes from here is
     always a copy, never the object kept here.
     """
 
-    __slots__ = ("_before_cart", "_copiers", "_positions", "_raws", "amounts", "not_applied")
+    __slots__ = ("_before_cart", "_copiers", "_positions", "amounts", "not_applied")
 
     def __init__(self, rs: CompiledRuleSet) -> None:
         rules = sorted(rs.index.rules, key=lambda r: r.index)
-        self.amounts = Memo(rs.currency.to_decimal)
+        self.amounts: Memo[int, Decimal] = Memo(rs.currency.to_decimal)
         """Minor units → ``Decimal`` (``amounts[minor]``): the results of one rule set
-        share many amounts."""
-        self._raws = [r.raw for r in rules]
+        share many amounts (the engine's ``money`` too)."""
         self._copiers: list[Callable[[], dict[str, Any]] | None] = [None] * len(rules)
         """Each discount's echo maker, by rule index, made when it first applies."""
-        self.not_applied = _NotApplied(rules, self.amounts[0])
+        zero = self.amounts[0]
+        self.not_applied: Memo[tuple[int, str | None], dict[str, Any]] = Memo(
+            lambda key: {
+                "id": rules[key[0]].id,
+                "identifier": rules[key[0]].identifier,
+                "status": "not_applied",
+                "reason": key[1],
+                "amount": zero,
+                "capped": False,
+            }
+        )
+        """``(rule index, reason)`` → the entry of a rule that did not apply (to copy)."""
         self._positions = tuple(r.index for r in rs.index.rules)
         self._before_cart: dict[Hashable, tuple[dict[str, Any], ...]] = {}
 
@@ -96,7 +108,7 @@ class Templates:
         """A fresh copy of the discount object as given, ``coupon`` set."""
         make = self._copiers[rule.index]
         if make is None:
-            make = self._copiers[rule.index] = copier(dict(self._raws[rule.index]))
+            make = self._copiers[rule.index] = copier(dict(rule.raw))
         echo: dict[str, Any] = make()
         echo["coupon"] = None if coupon is None else dict(coupon)  # its own, as in JSON
         return echo
@@ -109,31 +121,6 @@ class Templates:
     def _entries(self, reasons: Sequence[str | None]) -> tuple[dict[str, Any], ...]:
         passed_over = self.not_applied
         return tuple([passed_over[i, why] for i, why in zip(self._positions, reasons, strict=True)])
-
-
-class _NotApplied(dict[tuple[int, str | None], dict[str, Any]]):
-    """The explanation entry of a rule that did not apply (kept here: to be copied),
-    made when first met: it depends on the rule and the reason only."""
-
-    __slots__ = ("_rules", "_zero")
-
-    def __init__(self, rules: Sequence[Rule], zero: Decimal) -> None:
-        super().__init__()
-        self._rules = rules
-        self._zero = zero
-
-    def __missing__(self, key: tuple[int, str | None]) -> dict[str, Any]:
-        index, reason = key
-        rule = self._rules[index]
-        entry = self[key] = {
-            "id": rule.id,
-            "identifier": rule.identifier,
-            "status": "not_applied",
-            "reason": reason,
-            "amount": self._zero,
-            "capped": False,
-        }
-        return entry
 
 
 def _lines(o: Outcome, t: Templates) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -256,17 +243,17 @@ def echoed(o: Outcome, coupons: Coupons) -> tuple[Echoes, ...]:
     return order_discounts, product_discounts, shipping_discounts
 
 
-def _bonus(o: Outcome) -> dict[str, Any] | None:
+def _bonus(o: Outcome, amounts: Mapping[int, Decimal]) -> dict[str, Any] | None:
     """``discountConfig.bonus``: ``None`` for a guest who asked for no bonus."""
-    bonus, money, echo = o.bonus, o.money, o.settings.echo
+    bonus, echo = o.bonus, o.settings.echo
     if not bonus.shown:
         return None
     return {
-        "availableBalance": money(bonus.available_balance),
-        "maxBonusDiscount": money(bonus.max_bonus_discount),
+        "availableBalance": amounts[bonus.available_balance],
+        "maxBonusDiscount": amounts[bonus.max_bonus_discount],
         "minBonusAmount": echo["minBonusAmount"],
         "minOrderAmountForBonus": echo["minOrderAmountForBonus"],
-        "bonusApplied": money(bonus.applied),
+        "bonusApplied": amounts[bonus.applied],
     }
 
 
@@ -329,18 +316,18 @@ def extensions(o: Outcome, coupons: Coupons) -> dict[str, Any]:
 
 
 def document(o: Outcome, t: Templates) -> dict[str, Any]:
-    """The whole document, money as ``o.money`` gives it, keys in the order they are
+    """The whole document, money as ``Decimal``, keys in the order they are
     written; every part of it new (``t``'s templates copied), for the caller to keep."""
-    money = o.money
+    amounts = t.amounts
     e = o.eligibility
     coupons = coupon_objects(o, applied_by_rule(o)) if e.coupon or e.coupons else []
     order_discounts, product_discounts, shipping_discounts = (
         [t.echo(rule, coupon) for rule, coupon in kind] if kind else []
         for kind in echoed(o, coupons)
     )
-    total_with_discount = money(o.total_with_discount)
-    bonus_applied = money(o.bonus.applied)
-    total_due = money(o.bonus.total_due)
+    total_with_discount = amounts[o.total_with_discount]
+    bonus_applied = amounts[o.bonus.applied]
+    total_due = amounts[o.bonus.total_due]
     warnings, left_out = e.warnings, o.gifts.excluded_product_ids
     config: dict[str, Any] = {
         "orderDiscounts": order_discounts,
@@ -348,10 +335,10 @@ def document(o: Outcome, t: Templates) -> dict[str, Any]:
         "coupon": coupons[0][1] if coupons else None,
         "settings": dict(o.settings.echo),
         "additionalDiscountsMarkers": list(o.markers),
-        "totalRaw": money(o.total_raw),
+        "totalRaw": amounts[o.total_raw],
         "totalSumWithDiscount": total_with_discount,
         "excludedGiftProductIds": list(left_out) if left_out else [],
-        "bonus": _bonus(o),
+        "bonus": _bonus(o, amounts),
         "bonusApplied": bonus_applied,
         "totalDue": total_due,
     }
@@ -370,7 +357,7 @@ def document(o: Outcome, t: Templates) -> dict[str, Any]:
         "orderPreview": order_preview,
         "lines": lines,
         "explanation": _explanation(o, t),
-        "bonusAccrual": money(o.accrued),
+        "bonusAccrual": amounts[o.accrued],
         "warnings": [dict(w) for w in warnings] if warnings else [],
     }
     if e.coupons is not None or o.shipping is not None or o.reports_usage:

@@ -11,12 +11,10 @@ the document only to encode it cost several times the pricing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable, Sequence
-from functools import lru_cache
+from collections.abc import Hashable, Iterable, Sequence
 from itertools import repeat
-from typing import Any
 
-from .._json import dumps, json_number
+from .._json import dumps
 from .._ruleset import CompiledRuleSet
 from .._stages.eligibility import Eligibility
 from .._stages.explain import applied_by_rule, judged_in_cart, line_shares
@@ -40,17 +38,13 @@ class Texts:
     """
 
     __slots__ = ("_before_cart", "_positions", "bonus_minimums", "echoes", "entry_heads",
-                 "line_heads", "money", "not_applied", "number", "preview_heads", "settings",
+                 "line_heads", "money", "not_applied", "preview_heads", "settings",
                  "share_ends", "share_heads")  # fmt: skip
 
     def __init__(self, rs: CompiledRuleSet) -> None:
         cur = rs.currency
-        self.money = Memo(cur.to_text)
+        self.money: Memo[int, str] = Memo(cur.to_text)
         """Minor units → the JSON number's text (``money[minor]``)."""
-        self.number: Callable[[int], Any] = lru_cache(maxsize=1 << 14)(
-            lambda minor: json_number(cur.to_text(minor))
-        )
-        """Minor units → what :func:`dumps` writes as that number (for indented text)."""
         self.echoes: tuple[str, ...] = rs.index.echoes
         echo = rs.settings.echo
         self.settings = dumps(dict(echo))
@@ -63,13 +57,19 @@ class Texts:
         self.entry_heads = [
             f'{{"id":{dumps(r.id)},"identifier":{dumps(r.identifier)},"status":' for r in rules
         ]
-        self.not_applied = _NotApplied(self.entry_heads, self.money[0])
+        heads, zero = self.entry_heads, self.money[0]
+        self.not_applied: Memo[tuple[int, str | None], str] = Memo(
+            lambda key: (
+                f'{heads[key[0]]}"not_applied","reason":{dumps(key[1])},'
+                f'"amount":{zero},"capped":false}}'
+            )
+        )
         """``(rule index, reason)`` → the entry of a rule that did not apply."""
         self._positions = tuple(r.index for r in rs.index.rules)
         """Each rule's index, in priority order (the explanation's order)."""
         self._before_cart: dict[Hashable, tuple[tuple[str, ...], str]] = {}
         self.share_heads = [f'{{"identifier":{dumps(r.identifier)},"amount":' for r in rules]
-        self.share_ends = Memo(lambda minor: f"{cur.to_text(minor)}}}")
+        self.share_ends: Memo[int, str] = Memo(lambda minor: f"{cur.to_text(minor)}}}")
         """Minor units → the end of a line share's text: its amount, then ``}``."""
         items = sorted(rs.catalog.items.values(), key=lambda item: item.index)
         self.line_heads = [f'{{"productId":{dumps(i.id)},"quantity":' for i in items]
@@ -90,26 +90,6 @@ class Texts:
             [passed_over[i, why] for i, why in zip(self._positions, reasons, strict=True)]
         )
         return texts, f"[{','.join(texts)}]"
-
-
-class _NotApplied(dict[tuple[int, str | None], str]):
-    """The explanation entry of a rule that did not apply, made when first met: it
-    depends on the rule and the reason only (at most a few dozen reasons per rule)."""
-
-    __slots__ = ("_heads", "_zero")
-
-    def __init__(self, heads: Sequence[str], zero: str) -> None:
-        super().__init__()
-        self._heads = heads
-        self._zero = zero
-
-    def __missing__(self, key: tuple[int, str | None]) -> str:
-        index, reason = key
-        text = self[key] = (
-            f'{self._heads[index]}"not_applied","reason":{dumps(reason)},'
-            f'"amount":{self._zero},"capped":false}}'
-        )
-        return text
 
 
 def _echo_texts(t: Texts, echoes: Echoes) -> str:
@@ -224,7 +204,7 @@ def write_compact(o: Outcome, t: Texts) -> str:
     )
     more = ""  # the extension keys, if any
     if e.coupons is not None or o.shipping is not None or o.reports_usage:
-        shown = extensions(o._replace(money=t.number), coupons)
+        shown = extensions(o, coupons)
         more = "".join([f",{dumps(key)}:{dumps(value)}" for key, value in shown.items()])
     if o.extensions:
         more += "".join([f",{dumps(key)}:{dumps(value)}" for key, value in o.extensions.items()])

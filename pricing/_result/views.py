@@ -149,7 +149,7 @@ class PreviewResult:
     _outcome: Outcome | None
     _made: Made | None
 
-    def __init__(self, outcome: Outcome | None, made: Made | None = None) -> None:
+    def __init__(self, outcome: Outcome | None, made: Made | None) -> None:
         object.__setattr__(self, "_outcome", outcome)
         object.__setattr__(self, "_made", made)
 
@@ -291,7 +291,8 @@ class PreviewResult:
         made = self._made
         if "document" in self.__dict__ or made is None:
             return dumps(self.document, indent=indent)
-        # Written at once, and not kept.
+        # Not kept: compact, written without a document; indented, a document built
+        # for the text only.
         if indent is None:
             return write_compact(self._o, made.texts)
         return dumps(document(self._o, made.templates), indent=indent)
@@ -308,7 +309,7 @@ def _views() -> tuple[str, ...]:
 
 def _restored(names: Sequence[str], values: Sequence[Any]) -> PreviewResult:
     """An unpickled result: every view already built."""
-    result = PreviewResult(None)
+    result = PreviewResult(None, None)
     result.__dict__.update(zip(names, values, strict=True))
     return result
 

@@ -151,17 +151,10 @@ class Eligibility:
         self, memo: dict[Hashable, T], make: Callable[[tuple[str | None, ...]], T]
     ) -> T:
         """``make(self.before_cart())``, remembered in ``memo`` per audience as the
-        reasons are (at most :data:`AUDIENCES_KEPT`): what a writer of the explanation
-        makes of those reasons once, not once a cart."""
+        reasons are: what a writer of the explanation makes of those reasons once, not
+        once a cart."""
         key = self.audience()
-        made = memo.get(key) if key is not None else None
-        if made is None:
-            made = make(self.before_cart(key))
-            if key is not None:
-                if len(memo) >= AUDIENCES_KEPT:
-                    memo.clear()
-                memo[key] = made
-        return made
+        return _remembered(memo, key, lambda: make(self.before_cart(key)))
 
     def before_cart(self, key: Hashable | None = _UNASKED) -> tuple[str | None, ...]:
         """Every rule's reason from the gates before gate 7, in priority order;
@@ -170,16 +163,7 @@ class Eligibility:
         :meth:`audience`, if at hand."""
         if key is _UNASKED:
             key = self.audience()
-        if key is None:
-            return self._judge_before_cart()
-        memo = self._index.before_cart
-        reasons = memo.get(key)
-        if reasons is None:
-            reasons = self._judge_before_cart()
-            if len(memo) >= AUDIENCES_KEPT:
-                memo.clear()
-            memo[key] = reasons
-        return reasons
+        return _remembered(self._index.before_cart, key, self._judge_before_cart)
 
     def _judge_before_cart(self) -> tuple[str | None, ...]:
         request, now, live, passing = self._request, self._now, self._live, self._passing
@@ -231,9 +215,23 @@ class Eligibility:
 
 
 AUDIENCES_KEPT = 256
-"""Audiences a rule set remembers the reasons before gate 7 of (and the text writer
-their entries, some 50 KB an audience for 500 rules): the memo is emptied when
-full. A shop meets a handful."""
+"""Audiences a rule set remembers the reasons before gate 7 of (and the writers the
+entries made of them, the text some 50 KB an audience for 500 rules): each memo is
+emptied when full. A shop meets a handful."""
+
+
+def _remembered(memo: dict[Hashable, T], key: Hashable | None, make: Callable[[], T]) -> T:
+    """``make()``, kept in ``memo`` under ``key`` (``None``: not kept), at most
+    :data:`AUDIENCES_KEPT` of them."""
+    if key is None:
+        return make()
+    made = memo.get(key)
+    if made is None:
+        made = make()
+        if len(memo) >= AUDIENCES_KEPT:
+            memo.clear()
+        memo[key] = made
+    return made
 
 
 def _normalised(

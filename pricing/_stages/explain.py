@@ -150,7 +150,8 @@ def judged(o: Outcome) -> Iterator[tuple[Rule, str | None, Applied | None]]:
     ``reason`` is why it did not apply (``None``: it applied); ``applied`` is what it
     took, ``None`` when it did not apply. A discount the cap took to 0 comes with
     reason ``capped_out`` and its (capped) ``Applied``. With :func:`judged_in_cart`,
-    the one home of a rule's status, which the rows below and the text writer read.
+    the one home of a rule's status, which the rows below, the document and the text
+    writer read.
     """
     verdicts = o.eligibility.verdicts
     for _, rule, reason, done in _with_applied(o, [(k, *v) for k, v in enumerate(verdicts)]):

@@ -362,6 +362,34 @@ def test_editing_an_explanation_entry_does_not_reach_the_next_preview():
     assert again["amount"] == D("0.00")
 
 
+def test_editing_the_entry_of_a_rule_judged_on_the_cart_reaches_no_later_preview():
+    """A rule that matched the cart and then did not apply (here a shipping discount on
+    an order without shipping lines) gets its entry per cart, copied from one kept per
+    rule and reason."""
+    engine = pricing.Engine(
+        currency="USD",
+        catalog=[{"id": 1, "price": "10.00"}],
+        discounts=[
+            {
+                "id": 1,
+                "identifier": "free-shipping",
+                "discountValue": {
+                    "value": 100,
+                    "discountType": "PERCENTAGE",
+                    "applicability": "TO_SHIPPING",
+                },
+            }
+        ],
+    )
+    at = datetime(2026, 11, 22, 12, tzinfo=UTC)
+    order = {"products": [{"productId": 1, "quantity": 1}]}  # no shippingLines
+    first = engine.preview(order, at=at).document["explanation"][0]
+    assert first["reason"] == "no_shipping"
+    first["reason"] = "changed"
+    again = engine.preview(order, at=at).document["explanation"][0]
+    assert again["reason"] == "no_shipping"
+
+
 # ---------------------------------------------------------------------------
 # the echo maker: each call a deep copy, found once
 
@@ -406,6 +434,8 @@ def test_the_echo_maker_deep_copies_what_is_not_json():
     from pricing._result.document import copier
 
     value = {"pair": ([1], 2)}
-    made = copier(value)()
-    assert made == value
-    assert made["pair"][0] is not value["pair"][0]
+    make = copier(value)
+    first, second = make(), make()
+    assert first == value
+    assert first["pair"][0] is not value["pair"][0]
+    assert first["pair"][0] is not second["pair"][0]  # copied again on each call

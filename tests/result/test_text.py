@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 
 import pricing
-from pricing._result import text as text_module
 from pricing._result.document import Memo
 
 EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "examples").glob("*.json"))
@@ -88,11 +87,16 @@ def test_amount_texts_are_kept_until_the_memo_is_full(monkeypatch):
 
 
 def test_a_not_applied_entry_is_made_once_per_rule_and_reason():
-    heads = ['{"id":7,"identifier":"x","status":']
-    entries = text_module._NotApplied(heads, "0")
+    engine = pricing.Engine(
+        currency="USD",
+        catalog=[{"id": 1, "price": "1.00"}],
+        discounts=[{"id": 7, "identifier": "x", "discountValue": {"value": 1}}],
+    )
+    entries = engine._made.texts.not_applied
     first = entries[0, "expired"]
     assert first == (
         '{"id":7,"identifier":"x","status":"not_applied","reason":"expired",'
         '"amount":0,"capped":false}'
     )
     assert entries[0, "expired"] is first
+    assert entries[0, "not_started"] != first

@@ -685,7 +685,7 @@ def test_a_full_memo_of_audiences_is_emptied_and_every_answer_stays_right(monkey
         fresh = pricing.Engine(currency="USD", catalog=catalog, discounts=discounts)
         assert text == fresh.preview(order, customer=customer, at=at).to_json(indent=None)
         document = engine.preview(order, customer=customer, at=at).document
-        assert document == fresh.preview(order, customer=customer, at=at).document
+        assert pricing.dumps_json(document) == text
         # each group's own discount applies: 100.00 less its percentage (1 %, 2 %, 3 %)
         due = pricing.loads_json(text)["totalDue"]
         assert due == (D(100) if group is None else D(100) - group)
