@@ -60,30 +60,51 @@ class ScenarioError(PricingError, ValueError):
         message: what is wrong there.
         problems: every `(path, message)` found; the first is also in `path`
             and `message`.
+        source: where the input came from (a file, a line of it), when every path
+            starts with it (`carts.jsonl line 3`), else `""`.
     """
 
-    def __init__(self, path: str, message: str, problems: tuple[tuple[str, str], ...] = ()):
+    def __init__(
+        self,
+        path: str,
+        message: str,
+        problems: tuple[tuple[str, str], ...] = (),
+        source: str = "",
+    ):
         self.path = path
         self.message = message
         self.problems = problems or ((path, message),)
+        self.source = source
         super().__init__(self._render())
 
     def __reduce__(self) -> tuple[type[ScenarioError], tuple[Any, ...]]:
-        return (type(self), (self.path, self.message, self.problems))  # across processes
+        # across processes
+        return (type(self), (self.path, self.message, self.problems, self.source))
 
     def _render(self) -> str:
-        parts = [f"{_short_path(p)}: {m}" if p else m for p, m in self.problems]
+        parts = [f"{self._shown(p)}: {m}" if p else m for p, m in self.problems]
         return "; ".join(parts)
+
+    def _shown(self, path: str) -> str:
+        """``path`` as the message gives it: long keys cut, the source (a file name is no
+        key, and may well be long) whole."""
+        source = self.source
+        if not source or not path.startswith(source):
+            return _short_path(path)
+        rest = path[len(source) :]
+        if rest.startswith(": "):  # (how a source and the path in it are joined)
+            return f"{source}: {_short_path(rest[2:])}"
+        return source + _short_path(rest)
 
 
 _LONG_KEY = re.compile(f"[^.\\[\\]]{{{QUOTE_CHARS + 1},}}")
 
 
-def moved(error: ScenarioError, place: Callable[[str], str]) -> ScenarioError:
+def moved(error: ScenarioError, place: Callable[[str], str], source: str = "") -> ScenarioError:
     """``error`` with each problem's path put in its ``place`` (inside a field, after a
-    file name)."""
+    file name: then ``source``, the part every path now starts with)."""
     problems = tuple((place(path), message) for path, message in error.problems)
-    return ScenarioError(problems[0][0], problems[0][1], problems)
+    return ScenarioError(problems[0][0], problems[0][1], problems, source)
 
 
 def under(field: str, path: str) -> str:

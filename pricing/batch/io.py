@@ -50,13 +50,13 @@ def reading(name: str) -> Iterator[None]:
     try:
         yield
     except FileNotFoundError:
-        raise ScenarioError(name, "no such file") from None
+        raise ScenarioError(name, "no such file", source=name) from None
     except IsADirectoryError:
-        raise ScenarioError(name, "is a directory, not a file") from None
+        raise ScenarioError(name, "is a directory, not a file", source=name) from None
     except UnicodeDecodeError as exc:
-        raise ScenarioError(name, f"is not UTF-8 text (byte {exc.start})") from None
+        raise ScenarioError(name, f"is not UTF-8 text (byte {exc.start})", source=name) from None
     except OSError as exc:
-        raise ScenarioError(name, f"cannot read: {exc.strerror or exc}") from None
+        raise ScenarioError(name, f"cannot read: {exc.strerror or exc}", source=name) from None
 
 
 def read_text(path: str | os.PathLike[str]) -> str:
@@ -72,7 +72,8 @@ def read_text(path: str | os.PathLike[str]) -> str:
 
 def _prefixed(exc: ScenarioError, prefix: str) -> ScenarioError:
     """``exc`` with ``prefix`` (a file name, a line) before each path."""
-    return moved(exc, lambda path: f"{prefix}: {path}" if path else prefix)
+    source = f"{prefix}: {exc.source}" if exc.source else prefix
+    return moved(exc, lambda path: f"{prefix}: {path}" if path else prefix, source)
 
 
 def parse_json(text: str, where: str = "") -> Any:
@@ -111,10 +112,11 @@ class RuleSet:
 
     def __init__(self, data: Mapping[str, Any], *, name: str = "rule set") -> None:
         if not isinstance(data, Mapping):
-            raise ScenarioError(name, "a rule set is a JSON object")
+            raise ScenarioError(name, "a rule set is a JSON object", source=name)
         for key, why in _NOT_IN_A_RULE_SET.items():
             if key in data:
-                raise ScenarioError(f"{name}: {key}", f"a rule set has no {key!r} ({why})")
+                why_not = f"a rule set has no {key!r} ({why})"
+                raise ScenarioError(f"{name}: {key}", why_not, source=name)
         try:
             self._model = validate(_RuleSetModel, data)
             self._engine = self._compile()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import io
 import json
+import pickle
 from pathlib import Path
 
 import pytest
@@ -88,3 +89,27 @@ def test_unreadable_files_are_bad_input_naming_them(
         with pytest.raises(pricing.ScenarioError, match=message) as err:
             read(file)
         assert err.value.path == str(file)
+
+
+def test_a_long_directory_is_named_whole_and_a_long_key_after_it_is_cut(tmp_path: Path) -> None:
+    """Messages cut a key of more than 100 characters (it is input); a file name is no
+    key: a directory path of 150 characters without a dot is named whole."""
+    folder = tmp_path / ("d" * 150)
+    folder.mkdir()
+    missing = folder / "carts.jsonl"
+    with pytest.raises(pricing.ScenarioError) as err:
+        batch.read_carts(missing)
+    assert str(err.value) == f"{missing}: no such file"
+    long_key = "K" * 150
+    lines = folder / "lines"  # (no dot in the whole path, name included)
+    lines.write_text(json.dumps({"order": {"products": []}, long_key: 1}) + "\n")
+    with pytest.raises(pricing.ScenarioError) as err:
+        batch.read_carts(lines)
+    message = str(err.value)
+    assert message.startswith(f"{lines}:1: ")
+    assert "K" * 99 + "…" in message
+    assert "K" * 100 not in message
+    assert err.value.path == f"{lines}:1: {long_key}"
+    again = pickle.loads(pickle.dumps(err.value))  # (a worker's error, in the parent)
+    assert str(again) == message
+    assert again.source == err.value.source
