@@ -323,6 +323,8 @@ def preview(
         check_tree(scenario)
     s = validate(Scenario, scenario)
     if s.at is None:
+        if "at" in s.model_fields_set:  # given as null
+            raise ScenarioError("at", "must be an ISO 8601 date-time with a zone offset, not null")
         raise ScenarioError("at", "field required (the instant the preview is computed for)")
     engine = Engine.from_rule_set(s, price_verifier=price_verifier, strict=strict)
     return engine.preview(s.order, customer=s.customer, at=s.at, usage=s.usage)

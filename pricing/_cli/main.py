@@ -142,7 +142,7 @@ def _cmd_preview(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         data = parse_json(examples.example_text(args.example))
     else:
         data = parse_json(_read_scenario(args.scenario))
-    if isinstance(data, Mapping) and data.get("at") is None:
+    if isinstance(data, Mapping) and "at" not in data:  # (an "at" of null is bad input)
         now = datetime.now(UTC).replace(microsecond=0)
         err.write(
             f"pricing: note: the scenario has no 'at'; using the current time {now.isoformat()}\n"

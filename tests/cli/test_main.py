@@ -168,13 +168,14 @@ def test_scenario_without_at_uses_the_current_time_and_says_so(sb, tmp_path):
     assert explanation == {"current": None, "past": "expired", "future": "not_started"}
 
 
-def test_scenario_with_null_at_also_gets_the_current_time(sb, tmp_path):
-    """``"at": null`` is treated like a missing ``at`` by the CLI."""
+def test_scenario_with_null_at_is_bad_input(sb, tmp_path):
+    """The CLI fills in the current time only when the file leaves ``at`` out: ``null``
+    is a value, and not an instant."""
     scn = sb.scenario(at=None)
     code, out, err = _run(["preview", _write(tmp_path, scn), "--json"])
-    assert code == 0
-    assert "no 'at'" in err
-    assert json.loads(out)["totalSum"] == 100
+    assert code == 2
+    assert out == ""
+    assert err == "pricing: bad input: at: must be an ISO 8601 date-time with a zone offset, not null\n"
 
 
 def test_bad_input_exits_2(sb, tmp_path):
