@@ -175,7 +175,9 @@ def test_scenario_with_null_at_is_bad_input(sb, tmp_path):
     code, out, err = _run(["preview", _write(tmp_path, scn), "--json"])
     assert code == 2
     assert out == ""
-    assert err == "pricing: bad input: at: must be an ISO 8601 date-time with a zone offset, not null\n"
+    assert err == (
+        "pricing: bad input: at: must be an ISO 8601 date-time with a zone offset, not null\n"
+    )
 
 
 def test_bad_input_exits_2(sb, tmp_path):
