@@ -37,6 +37,7 @@ __all__ = [
     "Quantity",
     "Units",
     "few_decimals",
+    "instant",
     "money",
     "to_decimal",
 ]
@@ -113,7 +114,12 @@ def few_decimals(value: Decimal) -> Decimal:
     return value
 
 
-def _instant(value: Any) -> datetime:
+_FRACTION = re.compile(r"[.,][0-9]{6}([0-9]+)", re.ASCII)
+"""The digits of a second's fraction past the sixth."""
+
+
+def instant(value: Any) -> datetime:
+    """An aware instant as :data:`Instant` reads it (``ValueError``)."""
     if isinstance(value, datetime):
         moment = value
     elif isinstance(value, str) and len(value) <= 64:
@@ -123,6 +129,11 @@ def _instant(value: Any) -> datetime:
             raise ValueError(
                 f"must be an ISO 8601 date-time with a zone offset, got {quote(value)}"
             ) from None
+        finer = _FRACTION.search(value)
+        if finer and finer.group(1).strip("0"):
+            # (a datetime holds microseconds: cut, the instant would move, and a window
+            # end 100 ns after its start would end where it starts)
+            raise ValueError(f"a second has at most 6 decimals (microseconds), got {quote(value)}")
     else:
         raise ValueError(
             "must be an ISO 8601 date-time string with a zone offset "
@@ -154,7 +165,7 @@ Count = Annotated[StrictInt, Field(ge=0, lt=10**40)]
 """A count of uses, or a limit on them: a non-negative integer."""
 Units = Annotated[StrictInt, Field(ge=1, le=MAX_UNITS)]
 """A count of units a discount names (``maxQuantity``, ``minQuantity``, buy-get counts)."""
-Instant = Annotated[datetime, BeforeValidator(_instant)]
+Instant = Annotated[datetime, BeforeValidator(instant)]
 """An aware instant: an ISO 8601 string with a zone offset (or an aware ``datetime``)."""
 Display = Annotated[Any, AfterValidator(_display_depth)]
 """A display-only value: kept and echoed, at most 32 levels deep."""

@@ -7,6 +7,7 @@ from decimal import Decimal as D
 
 import pytest
 
+import pricing
 from pricing._json import loads
 from pricing._values import few_decimals, money, to_decimal
 
@@ -68,3 +69,32 @@ def test_instants_need_a_zone() -> None:
     for bad in ("2026-11-22T12:00:00", 1764000000, "yesterday"):
         with pytest.raises(ValueError, match="zone"):
             adapter.validate_python(bad)
+
+
+@pytest.mark.parametrize(
+    ("text", "fine"),
+    [
+        ("2026-01-01T12:00:00.123456Z", True),
+        ("2026-01-01T12:00:00.1234560000Z", True),  # zeros past the sixth decimal: exact
+        ("2026-01-01T12:00:00,5+01:00", True),
+        ("2026-01-01T12:00:00.0000001Z", False),  # 100 ns: a datetime would drop it
+        ("2026-01-01T12:00:00.1234567+00:00", False),
+    ],
+)
+def test_an_instant_finer_than_a_microsecond_is_refused_not_cut(text: str, fine: bool) -> None:
+    """A discount ending 100 ns after it starts would, cut to microseconds, end where it
+    starts (refused as not after it) or end before an ``at`` it should still cover."""
+    scenario = {
+        "currency": "USD",
+        "catalog": [{"id": 1, "price": "1.00"}],
+        "discounts": [{"id": 1, "endDate": text, "discountValue": {"value": 1}}],
+        "order": {"products": [{"productId": 1, "quantity": 1}]},
+        "at": "2026-01-01T11:00:00Z",
+    }
+    if fine:
+        assert pricing.preview(scenario).explanation[0].status == "applied"
+    else:
+        with pytest.raises(pricing.ScenarioError) as caught:
+            pricing.preview(scenario)
+        assert caught.value.path == "discounts[0].endDate"
+        assert "at most 6 decimals" in caught.value.message

@@ -26,6 +26,7 @@ from typing import TextIO
 
 from .. import batch
 from .._errors import ScenarioError, quote
+from .._values import instant
 from ..batch.io import reading
 from ..batch.output import ROW_FORMATS, RowWriter, open_rows
 from .summary import table
@@ -81,7 +82,10 @@ def _parse_at(text: str) -> datetime:
         raise ScenarioError("--at", f"not an ISO 8601 instant: {quote(text)}") from None
     if at.tzinfo is None or at.utcoffset() is None:
         raise ScenarioError("--at", "must carry a time zone (e.g. 2026-11-22T12:00:00Z)")
-    return at
+    try:
+        return instant(text)  # (as a scenario's instants are read: no finer than 1 µs)
+    except ValueError as exc:
+        raise ScenarioError("--at", str(exc)) from None
 
 
 def _row_format(out: str, fmt: str | None) -> str:

@@ -223,6 +223,7 @@ def test_bad_cart_line_exits_2_naming_the_line(files: dict[str, str]) -> None:
         (["--format", "csv"], "rows are written only with --out"),
         (["--at", "2026-11-22T12:00:00"], "--at: must carry a time zone"),
         (["--at", "noon"], "--at: not an ISO 8601 instant"),
+        (["--at", "2026-11-22T12:00:00.0000001Z"], "--at: a second has at most 6 decimals"),
         (["--processes", "0"], "--processes: must be at least 1"),
     ],
 )
