@@ -697,6 +697,26 @@ def test_which_top_level_keys_are_unknown():
     ]
 
 
+def test_a_field_given_in_both_spellings_warns_of_the_snake_case_one():
+    """camelCase is read; the snake_case spelling beside it is not, and saying nothing
+    would let it silently not count (``is_used: true`` beside ``isUsed: false``)."""
+    scn = _base()
+    discount = scn["discounts"][0]
+    discount["user_groups"] = [5]  # beside userGroups (absent here: so it is read)
+    discount["discount_value"] = {"value": 50, "discountType": "PERCENTAGE"}
+    discount["coupons"] = [{"code": "A", "is_used": True, "isUsed": False}]
+    scn["order"]["couponCode"] = "A"
+    result = pricing.preview(scn)
+    assert result.warnings == (
+        {"code": "unknown_field", "path": "discounts[0].discount_value"},
+        {"code": "unknown_field", "path": "discounts[0].coupons[0].is_used"},
+    )  # user_groups alone is read as userGroups: no warning
+    assert result.explanation[0].reason == "not_in_group"  # group 5 read; the customer: 3
+    with pytest.raises(pricing.ScenarioError) as info:
+        pricing.preview(scn, strict=True)
+    assert info.value.path == "discounts[0].discount_value"
+
+
 # ---------------------------------------------------------------------------
 # ids in conditions, and the path of a bad field inside an object of a list
 

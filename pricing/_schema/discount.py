@@ -249,20 +249,32 @@ def _known_keys(model: type[BaseModel]) -> frozenset[str]:
     return frozenset(fields) | frozenset(f.alias for f in fields.values() if f.alias)
 
 
+def _snake_spellings(model: type[BaseModel]) -> dict[str, str]:
+    """Each field's snake_case name → its camelCase one, where the two differ."""
+    return {name: f.alias for name, f in model.model_fields.items() if f.alias and f.alias != name}
+
+
 _DISCOUNT_KEYS = _known_keys(Discount)
 _COUPON_KEYS = _known_keys(CouponDef)
+_DISCOUNT_SNAKE = _snake_spellings(Discount)
+_COUPON_SNAKE = _snake_spellings(CouponDef)
 
 
 def unknown_fields(discount: Discount, index: int) -> list[str]:
     """Paths of the keys of a discount object, and of its coupon objects, that are
     neither read nor display fields: in document order (``discounts[3].maxAmmount``)."""
+    raw = discount.raw
     found = []
     path = f"discounts[{index}]"
-    for key, value in discount.raw.items():
-        if key not in _DISCOUNT_KEYS:
+    for key, value in raw.items():
+        if key not in _DISCOUNT_KEYS or _DISCOUNT_SNAKE.get(key) in raw:
             found.append(f"{path}.{key}")
         elif key == "coupons" and isinstance(value, list):
             for j, coupon in enumerate(value):
                 if isinstance(coupon, dict):
-                    found.extend(f"{path}.{key}[{j}].{k}" for k in coupon if k not in _COUPON_KEYS)
+                    found.extend(
+                        f"{path}.{key}[{j}].{k}"
+                        for k in coupon
+                        if k not in _COUPON_KEYS or _COUPON_SNAKE.get(k) in coupon
+                    )
     return found
