@@ -66,11 +66,18 @@ def to_decimal(value: Any) -> Decimal:
         # repr() is the shortest string that round-trips: what the caller typed.
         result = Decimal(repr(value))
     elif isinstance(value, str):
-        if len(value) > 60 or not _PLAIN_DECIMAL.fullmatch(value):
+        if not _PLAIN_DECIMAL.fullmatch(value):
             raise ValueError(
                 f"must be a plain decimal number like 12.50 (got {quote(value)}: "
                 "digits with an optional point and sign, no exponent or spaces)"
             )
+        if len(value) > 60:  # (trailing zeros of a fraction aside: "10.000…0" is 10)
+            value = value.rstrip("0") if "." in value else value
+            if len(value) > 60:
+                raise ValueError(
+                    f"has too many digits: at most 60 characters, trailing zeros aside "
+                    f"(got {quote(value)})"
+                )
         result = Decimal(value)
     else:
         raise ValueError(f"must be a decimal number, got {type(value).__name__}")

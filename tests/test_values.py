@@ -98,3 +98,25 @@ def test_an_instant_finer_than_a_microsecond_is_refused_not_cut(text: str, fine:
             pricing.preview(scenario)
         assert caught.value.path == "discounts[0].endDate"
         assert "at most 6 decimals" in caught.value.message
+
+
+def test_money_text_is_accepted_with_however_many_trailing_zeros() -> None:
+    """A money value that fits the exponent is accepted however many trailing zeros it
+    is written with; text is still limited to 60 characters of significant digits."""
+    assert money("10." + "0" * 58) == D(10)  # 61 characters
+    assert money("10." + "0" * 5000) == D(10)
+    assert money("10.50") == D("10.50")
+    with pytest.raises(ValueError, match="too many digits"):
+        money("0." + "0" * 70 + "1")
+    with pytest.raises(ValueError, match="too many digits"):
+        money("1" * 61)
+
+
+def test_a_price_with_many_trailing_zeros_prices_as_its_value() -> None:
+    scenario = {
+        "currency": "USD",
+        "catalog": [{"id": 1, "price": "10." + "0" * 58}],
+        "order": {"products": [{"productId": 1, "quantity": 2}]},
+        "at": "2026-01-01T11:00:00Z",
+    }
+    assert pricing.preview(scenario).total_raw == D("20.00")  # 10 × 2
