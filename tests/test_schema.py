@@ -697,6 +697,19 @@ def test_which_top_level_keys_are_unknown():
     ]
 
 
+@pytest.mark.parametrize("field", ["userGroups", "userExclusions"])
+def test_a_user_reference_with_another_key_is_an_error(field: str) -> None:
+    """Only ``id`` of a ``{id}`` reference is read: any other key there could only be a
+    typo, and unknown fields are errors (only a discount's and a coupon's own keys are
+    warned of instead)."""
+    scn = _base()
+    scn["discounts"][0][field] = [{"id": 5, "name": "x"}]
+    with pytest.raises(pricing.ScenarioError) as info:
+        pricing.preview(scn)
+    assert info.value.path == f"discounts[0].{field}[0].name"
+    assert "unknown field" in info.value.message
+
+
 def test_a_field_given_in_both_spellings_warns_of_the_snake_case_one():
     """camelCase is read; the snake_case spelling beside it is not, and saying nothing
     would let it silently not count (``is_used: true`` beside ``isUsed: false``)."""

@@ -73,7 +73,7 @@ class Exclusion(_Strict):
     is_nested: StrictBool = False
 
 
-class UserRef(_Lenient):
+class UserRef(_Strict):
     """A user or user-group reference given as an object."""
 
     id: Id
