@@ -84,7 +84,7 @@ def compile_matcher(spec: Any, path: str) -> AttributeMatcher:
     the operator. An absent attribute only satisfies ``nex`` (decision).
     """
     if isinstance(spec, Mapping) and "condition" in spec:
-        op = str(spec["condition"]).lower()
+        op = spec["condition"]  # (as written: `GT` is no operator, as `Eq` is not)
         expected = spec.get("value")
     else:
         # A plain value (or ``{value}`` alone): equality compared as strings (docs/eligibility.md).
@@ -98,7 +98,7 @@ def compile_matcher(spec: Any, path: str) -> AttributeMatcher:
     if op == "lke":
         needle = _as_text(expected).casefold()
         return lambda attrs, name: name in attrs and needle in _as_text(attrs[name]).casefold()
-    if op not in _ORDERINGS:
+    if not isinstance(op, str) or op not in _ORDERINGS:
         raise ScenarioError(
             f"{path}.condition",
             f"unknown attribute operator {quote(op)} (eq neq gt gte lt lte lke exs nex)",

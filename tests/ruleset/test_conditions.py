@@ -147,6 +147,16 @@ def test_attribute_condition(sb, name, value, want):
     assert _targets(sb, [_attr(name, value)]) == want
 
 
+@pytest.mark.parametrize("operator", ["GT", "Eq", "between", 1, None])
+def test_an_attribute_operator_is_one_of_the_nine_as_written(sb, operator):
+    """Operators are the lower-case names the docs list: another spelling is refused,
+    not read as one of them."""
+    with pytest.raises(pricing.ScenarioError) as info:
+        _targets(sb, [_attr("size", {"value": 9, "condition": operator})])
+    assert info.value.path == "discounts[0].conditions[0].value.condition"
+    assert "unknown attribute operator" in info.value.message
+
+
 def test_attribute_condition_any_of_several_names(sb):
     """Several ``entityIds`` names: a line matches when any named attribute matches."""
     cond = _cond("ATTRIBUTE", [{"id": "color"}, {"id": "brand"}], {"value": "other"})
