@@ -231,8 +231,8 @@ QUANTITY_KINDS = frozenset({"LINE_QUANTITY"} | _UNITS_IN_CART)
 def _entity_refs(cond: Condition, path: str, ids: bool = True) -> list[tuple[str, bool]]:
     """``entityIds`` (or the older ``value``) as ``(key, isNested)`` pairs.
 
-    ``ids``: they name products or categories, whose ids are integers (attribute
-    conditions name attributes, by any text).
+    ``ids``: they name products or categories, whose ids are integers (else
+    attributes, whose names are text).
     """
     raw: Iterable[Any]
     field = "entityIds"
@@ -256,6 +256,8 @@ def _entity_refs(cond: Condition, path: str, ids: bool = True) -> list[tuple[str
             ref, nested = item, None
         if ids and (type(ref) is not int or ref.bit_length() > 133):
             raise ScenarioError(where, f"a {cond.kind} condition names ids: integers")
+        if not ids and type(ref) is not str:
+            raise ScenarioError(where, f"a {cond.kind} condition names attributes: text")
         refs.append((key_of(ref), default_nested if nested is None else bool(nested)))
     return refs
 

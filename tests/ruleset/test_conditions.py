@@ -157,6 +157,17 @@ def test_an_attribute_operator_is_one_of_the_nine_as_written(sb, operator):
     assert "unknown attribute operator" in info.value.message
 
 
+@pytest.mark.parametrize("kind", ["ATTRIBUTE", "USER_ATTRIBUTE"])
+@pytest.mark.parametrize("name", [1, {"id": 1}])
+def test_an_attribute_is_named_by_text(sb, kind, name):
+    """Attributes are named by text: an integer there is refused, not read as the
+    text of its digits (as product and category ids are integers, not text)."""
+    with pytest.raises(pricing.ScenarioError) as info:
+        _targets(sb, [_cond(kind, [name], {"value": 9, "condition": "gt"})])
+    assert info.value.path.startswith("discounts[0].conditions[0].entityIds[0]")
+    assert "names attributes: text" in info.value.message
+
+
 def test_attribute_condition_any_of_several_names(sb):
     """Several ``entityIds`` names: a line matches when any named attribute matches."""
     cond = _cond("ATTRIBUTE", [{"id": "color"}, {"id": "brand"}], {"value": "other"})
