@@ -154,6 +154,8 @@ class Eligibility:
         reasons are: what a writer of the explanation makes of those reasons once, not
         once a cart."""
         key = self.audience()
+        if key is not None and (made := memo.get(key)) is not None:
+            return made  # (kept: no closure made)
         return _remembered(memo, key, lambda: make(self.before_cart(key)))
 
     def before_cart(self, key: Hashable | None = _UNASKED) -> tuple[str | None, ...]:
