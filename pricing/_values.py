@@ -71,14 +71,15 @@ def to_decimal(value: Any) -> Decimal:
                 f"must be a plain decimal number like 12.50 (got {quote(value)}: "
                 "digits with an optional point and sign, no exponent or spaces)"
             )
-        if len(value) > 60:  # (trailing zeros of a fraction aside: "10.000…0" is 10)
-            value = value.rstrip("0") if "." in value else value
-            if len(value) > 60:
+        text = value
+        if len(text) > 60:  # (trailing zeros of a fraction aside: "10.000…0" is 10)
+            text = text.rstrip("0") if "." in text else text
+            if len(text) > 60:
                 raise ValueError(
                     f"has too many digits: at most 60 characters, trailing zeros aside "
                     f"(got {quote(value)})"
                 )
-        result = Decimal(value)
+        result = Decimal(text)
     else:
         raise ValueError(f"must be a decimal number, got {type(value).__name__}")
     if not result.is_finite():
@@ -121,26 +122,37 @@ def few_decimals(value: Decimal) -> Decimal:
     return value
 
 
-_FRACTION = re.compile(r"[.,][0-9]{6}([0-9]+)", re.ASCII)
-"""The digits of a second's fraction past the sixth."""
+_FRACTION = re.compile(r"([0-9]{2}:[0-9]{2}:[0-9]{2}|T[0-9]{6})?[.,]([0-9]+)", re.ASCII)
+"""A decimal fraction, and the seconds it must follow."""
+_MAX_INSTANT_CHARS = 64
 
 
 def instant(value: Any) -> datetime:
     """An aware instant as :data:`Instant` reads it (``ValueError``)."""
     if isinstance(value, datetime):
         moment = value
-    elif isinstance(value, str) and len(value) <= 64:
+    elif isinstance(value, str):
+        if len(value) > _MAX_INSTANT_CHARS:
+            raise ValueError(
+                f"must be an ISO 8601 date-time of at most {_MAX_INSTANT_CHARS} characters, "
+                f"got {quote(value)}"
+            )
         try:
             moment = datetime.fromisoformat(value)
         except ValueError:
             raise ValueError(
                 f"must be an ISO 8601 date-time with a zone offset, got {quote(value)}"
             ) from None
-        finer = _FRACTION.search(value)
-        if finer and finer.group(1).strip("0"):
+        for fraction in _FRACTION.finditer(value):
+            # Python reads "12:00.5" as half a second past noon; ISO 8601 as 12:00:30
+            if fraction.group(1) is None:
+                raise ValueError(f"only seconds may have a fraction, got {quote(value)}")
             # (a datetime holds microseconds: cut, the instant would move, and a window
             # end 100 ns after its start would end where it starts)
-            raise ValueError(f"a second has at most 6 decimals (microseconds), got {quote(value)}")
+            if fraction.group(2)[6:].strip("0"):
+                raise ValueError(
+                    f"a second has at most 6 decimals (microseconds), got {quote(value)}"
+                )
     else:
         raise ValueError(
             "must be an ISO 8601 date-time string with a zone offset "
@@ -166,7 +178,8 @@ Percent = Annotated[Decimal, BeforeValidator(to_decimal), AfterValidator(_percen
 Id = Annotated[StrictInt, Field(gt=-(10**40), lt=10**40)]
 """Product, category, discount, customer and group ids: integers."""
 Key = Annotated[StrictInt, Field(gt=-(10**40), lt=10**40)] | StrictStr
-"""Other ids (tax rates, shipping lines) and names (attributes): integers or strings."""
+"""Other ids (tax rates, shipping lines): integers or strings (the compiler refuses an
+integer where it names an attribute)."""
 Quantity = Annotated[StrictInt, Field(ge=1, le=MAX_QUANTITY)]
 Count = Annotated[StrictInt, Field(ge=0, lt=10**40)]
 """A count of uses, or a limit on them: a non-negative integer."""

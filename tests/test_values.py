@@ -79,6 +79,10 @@ def test_instants_need_a_zone() -> None:
         ("2026-01-01T12:00:00,5+01:00", True),
         ("2026-01-01T12:00:00.0000001Z", False),  # 100 ns: a datetime would drop it
         ("2026-01-01T12:00:00.1234567+00:00", False),
+        ("2026-01-01T12:00:00.1234567,0Z", False),  # (not a date-time at all)
+        ("2026-01-01T12:00:00+01:00:00.1234567", False),  # in the offset too
+        ("2026-01-01T12:00.5Z", False),  # ISO: 12:00:30; Python read 12:00:00.5
+        ("2026-01-01T12,5Z", False),  # ISO: 12:30
     ],
 )
 def test_an_instant_finer_than_a_microsecond_is_refused_not_cut(text: str, fine: bool) -> None:
@@ -97,7 +101,6 @@ def test_an_instant_finer_than_a_microsecond_is_refused_not_cut(text: str, fine:
         with pytest.raises(pricing.ScenarioError) as caught:
             pricing.preview(scenario)
         assert caught.value.path == "discounts[0].endDate"
-        assert "at most 6 decimals" in caught.value.message
 
 
 def test_money_text_is_accepted_with_however_many_trailing_zeros() -> None:
@@ -108,8 +111,9 @@ def test_money_text_is_accepted_with_however_many_trailing_zeros() -> None:
     assert money("10.50") == D("10.50")
     with pytest.raises(ValueError, match="too many digits"):
         money("0." + "0" * 70 + "1")
-    with pytest.raises(ValueError, match="too many digits"):
-        money("1" * 61)
+    with pytest.raises(ValueError, match="too many digits") as caught:
+        money("1" * 61 + ".0")
+    assert repr("1" * 61 + ".0") in str(caught.value)  # as written, not "11…1."
 
 
 def test_a_price_with_many_trailing_zeros_prices_as_its_value() -> None:

@@ -273,7 +273,7 @@ def _run_on_dask(
     if args.out == "-":
         raise ScenarioError("--out", "with --dask, rows go to a directory (a file per partition)")
     if "://" not in args.carts and not glob.glob(args.carts):
-        raise ScenarioError(args.carts, "no such file")
+        raise ScenarioError(args.carts, "no such file", source=args.carts)
     lines = dask.bag.read_text(args.carts, include_path=True)
     at = at or _now(err, "carts without 'at' (if any)")
     fmt = args.format or "jsonl"

@@ -15,14 +15,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
-from pydantic import AwareDatetime
-
 from .._engine import Engine
 from .._errors import ScenarioError, moved
 from .._json import loads
 from .._schema import Customer, Order, Usage, UsageEntry, validate
 from .._schema import RuleSet as _RuleSetModel
 from .._schema.base import _Strict
+from .._values import Instant
 
 __all__ = [
     "Cart",
@@ -188,7 +187,7 @@ class _CartModel(_Strict):
     id: int | str | None = None
     order: Order
     customer: Customer | None = None
-    at: AwareDatetime | None = None
+    at: Instant | None = None
     usage: Usage | None = None
 
 
@@ -201,6 +200,8 @@ def parse_cart(data: Any, *, default_id: int | str = 0, where: str = "cart") -> 
         return data
     try:
         m = validate(_CartModel, data)
+        if m.at is None and "at" in m.model_fields_set:  # (left out: the batch's instant)
+            raise ScenarioError("at", "must be an ISO 8601 date-time with a zone offset, not null")
     except ScenarioError as exc:
         raise _prefixed(exc, where) from None
     source = data if isinstance(data, Mapping) else None

@@ -113,3 +113,20 @@ def test_a_long_directory_is_named_whole_and_a_long_key_after_it_is_cut(tmp_path
     again = pickle.loads(pickle.dumps(err.value))  # (a worker's error, in the parent)
     assert str(again) == message
     assert again.source == err.value.source
+
+
+@pytest.mark.parametrize(
+    ("at", "message"),
+    [
+        (1700000000, "not int"),  # a Unix number is no instant here either
+        ("1700000000", "must be an ISO 8601 date-time"),
+        (None, "not null"),  # left out, a cart takes the batch's instant; null is bad input
+        ("2026-11-22T12:00:00.0000001Z", "at most 6 decimals"),
+    ],
+)
+def test_a_carts_at_is_read_as_a_scenarios_is(at: object, message: str) -> None:
+    line = {"order": {"products": [{"productId": 1, "quantity": 1}]}, "at": at}
+    with pytest.raises(pricing.ScenarioError) as err:
+        batch.parse_cart(line, where="carts.jsonl:3")
+    assert err.value.path == "carts.jsonl:3: at"
+    assert message in err.value.message
