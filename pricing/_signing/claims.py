@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 from pydantic import model_validator as _model_validator
 
 from .._errors import PricingConfigError
+from .._limits import MAX_MONEY_DIGITS
 
 __all__ = [
     "LAST_TIMESTAMP",
@@ -43,6 +44,7 @@ _EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 _PRICE_PATTERN: Final = r"^-?[0-9]+(\.[0-9]+)?$"  # [0-9], not \d: \d also matches non-ASCII digits
 _CURRENCY_PATTERN: Final = r"^[A-Z]{3}$"
 _JTI_PATTERN: Final = r"^[A-Za-z0-9._:-]{1,128}$"
+_MAX_PRICE: Final = Decimal(10) ** MAX_MONEY_DIGITS
 
 
 class Claims(BaseModel):
@@ -60,9 +62,12 @@ class Claims(BaseModel):
 
     @_model_validator(mode="after")
     def _consistent(self) -> Claims:
-        """Refuse negative prices (``-0`` included) and tokens that expire before issue."""
+        """Refuse negative prices (``-0`` included), prices beyond the money limit, and
+        tokens that expire before issue."""
         if self.price.startswith("-"):
             raise ValueError("price must not be negative")
+        if Decimal(self.price) > _MAX_PRICE:  # (the limit of every amount: docs/scenario.md)
+            raise ValueError(f"price must be at most 10^{MAX_MONEY_DIGITS}")
         if self.exp <= self.iat:
             raise ValueError("exp must be after iat")
         return self

@@ -117,6 +117,7 @@ def test_naive_at_refused(signers: dict[str, PriceSigner], hs_verifier: PriceVer
         pytest.param({"price": "-1"}, "negative", id="negative"),
         pytest.param({"price": Decimal("NaN")}, "finite", id="nan"),
         pytest.param({"price": "1e3"}, "plain decimal", id="exponent-string"),
+        pytest.param({"price": "1000000000000.01"}, "10\\^12", id="beyond-the-money-limit"),
         pytest.param({"price": 1.5}, "Decimal", id="float"),
         pytest.param({"currency": "usd"}, "cur", id="currency"),
         pytest.param({"storage_marker": ""}, "mkr", id="marker"),

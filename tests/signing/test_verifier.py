@@ -519,6 +519,9 @@ def test_any_instants_verify_or_refuse(iat: int, exp: int, at: datetime, leeway:
         pytest.param({"price": "1.00\n"}, id="trailing-newline"),
         pytest.param({"price": "\u0661\u0662"}, id="non-ascii-digits"),
         pytest.param({"price": "NaN"}, id="nan-price"),
+        # beyond the limit of any amount: 10^12 (once charged as a rounded 28-digit number)
+        pytest.param({"price": "1000000000000.01"}, id="price-beyond-the-limit"),
+        pytest.param({"price": "1234567890123456789012345678.91"}, id="price-of-30-digits"),
         pytest.param({"price": 150.0}, id="float-price"),
         pytest.param({"price": 150}, id="int-price"),
         pytest.param({"pid": "2957"}, id="string-pid"),
