@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from typing import Any, Final
 
 from .._errors import PricingConfigError
@@ -23,11 +24,20 @@ _KEY_ENTRY_FIELDS: Final = frozenset({"kid", "alg", "secret", "privateKeyPem", "
 _MATERIAL_FIELDS: Final = ("secret", "privateKeyPem", "publicKeyPem")
 
 
+_NAMED: Final = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,23}")
+"""A field name short enough to show: no secret (32 bytes at least) fits in it."""
+
+
 def _refuse_unknown(where: str, document: dict[str, Any], known: frozenset[str]) -> None:
-    """Raise PricingConfigError naming the fields of ``document`` that are not ``known``."""
+    """Raise PricingConfigError naming the fields of ``document`` that are not ``known``
+    (one that could be key material pasted in the wrong place only by its length)."""
     unknown = sorted(set(document) - known)
     if unknown:
-        raise PricingConfigError(f"{where}: unknown field(s) {', '.join(map(repr, unknown))}")
+        shown = [
+            repr(k) if _NAMED.fullmatch(k) else f"one of {len(k)} characters (not shown)"
+            for k in unknown
+        ]
+        raise PricingConfigError(f"{where}: unknown field(s) {', '.join(shown)}")
 
 
 def _key_material(at: str, entry: dict[str, Any]) -> tuple[str, str, str, str]:
@@ -89,16 +99,17 @@ def _read_document(where: str, path: str | os.PathLike[str]) -> dict[str, Any]:
         raise PricingConfigError(f"{where}: cannot be read ({exc.strerror or 'error'})") from None
     if len(data) > _MAX_KEY_FILE_BYTES:
         raise PricingConfigError(f"{where}: larger than {_MAX_KEY_FILE_BYTES} bytes")
+    problem = None
     try:
         document = strict_json(data)
     except json.JSONDecodeError as exc:
-        raise PricingConfigError(
-            f"{where}: not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})"
-        ) from None
+        problem = f"not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})"
     except (ValueError, RecursionError):
-        raise PricingConfigError(
-            f"{where}: not valid JSON (bad encoding, duplicate names or nesting)"
-        ) from None
+        problem = "not valid JSON (bad encoding, duplicate names or nesting)"
+    if problem is not None:
+        # Raised here, not in the handler: the decoder's error holds the whole file
+        # (secrets too), and would ride along as the new error's __context__.
+        raise PricingConfigError(f"{where}: {problem}")
     if not isinstance(document, dict):
         raise PricingConfigError(f"{where}: must be a JSON object")
     _refuse_unknown(where, document, frozenset({"keys", "signingKid"}))

@@ -173,6 +173,16 @@ def _bad_documents(
         {"keys": [{"kid": "a", "alg": "RS256", "publicKeyPem": pub}], "signingKid": "a"},
         "names a public key",
     )
+    yield (  # a secret pasted as a field's name: named by its length only
+        "secret-as-field-name",
+        {"keys": [{"kid": "a", "alg": "HS256", "secret": secret, secret: 1}]},
+        f"one of {len(secret)} characters",
+    )
+    yield (
+        "secret-in-broken-json",  # the decoder's error (holding the text) is not chained
+        f'{{"keys": [{{"kid": "a", "alg": "HS256", "secret": "{secret}"}}',
+        "not valid JSON",
+    )
     yield (
         "duplicate-member",
         f'{{"keys": [{{"kid": "a", "alg": "HS256", "secret": "{secret}", "secret": "x"}}]}}',
@@ -193,8 +203,11 @@ def test_load_key_file_errors(
         message = str(info.value)
         assert message.startswith(f"key file {path}"), name
         assert not any(leak in message for leak in leaks), name
+        # nor anywhere an error reporter walking the chain would look
+        chained = info.value.__cause__ or info.value.__context__
+        assert chained is None or not any(leak in repr(vars(chained)) for leak in leaks), name
         seen.append(name)
-    assert len(seen) == 22
+    assert len(seen) == 24
 
 
 def test_load_key_file_missing(tmp_path: Path) -> None:
