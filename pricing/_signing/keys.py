@@ -10,6 +10,7 @@ import re
 from typing import Any, ClassVar, Final, Self
 
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from .._errors import PricingConfigError
 from .backend import ECKey, HMACKey, JOSEError, JoseKey, RSAKey, jwk
@@ -194,3 +195,21 @@ class VerificationKey(KeyHolder, private=False):
     def from_public_pem(cls, pem: bytes | str, *, kid: str, algorithm: str) -> VerificationKey:
         """An ES256 or RS256 public key (PEM SubjectPublicKeyInfo) under ``kid``."""
         return cls._from_pem(pem, kid=kid, algorithm=algorithm)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # A key object of the crypto backend does not pickle: carry what it was built
+        # from (the public PEM, or the HS256 secret, which a verifier holds anyway).
+        key: Any = self._key  # (jose's types do not name prepared_key)
+        prepared = key.prepared_key
+        if self._algorithm == "HS256":
+            material: bytes = prepared
+        else:
+            material = prepared.public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo)
+        return (_rebuilt, (material, self._kid, self._algorithm))
+
+
+def _rebuilt(material: bytes, kid: str, algorithm: str) -> VerificationKey:
+    """An unpickled `VerificationKey`, built again from its material."""
+    if algorithm == "HS256":
+        return VerificationKey.hs256(material, kid=kid)
+    return VerificationKey.from_public_pem(material, kid=kid, algorithm=algorithm)

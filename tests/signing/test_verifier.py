@@ -626,3 +626,19 @@ def test_messages_never_contain_secrets_or_token(
         assert SECRET.decode() not in msg
         assert SECRET.hex() not in msg
         assert b64(SECRET) not in msg
+
+
+@pytest.mark.parametrize("alg", ["HS256", "ES256", "RS256"])
+def test_a_verifier_pickles_and_verifies_the_same(
+    alg: str, signers: dict[str, PriceSigner], verifiers: dict[str, PriceVerifier]
+) -> None:
+    """An engine with a verifier travels to worker processes: the backend's key objects
+    do not pickle, so a key is carried as its public material and built again."""
+    import pickle
+
+    again = pickle.loads(pickle.dumps(verifiers[alg]))
+    token = signers[alg].sign(price="150.00", at=AT, **BIND)
+    assert again.verify(token, at=AT, **BIND).price == Decimal("150.00")
+    other = {"HS256": "ES256", "ES256": "RS256", "RS256": "HS256"}[alg]
+    forged = signers[other].sign(price="1.00", at=AT, **BIND)  # another key: refused
+    assert refused(again, forged).reason in {"unknown_kid", "bad_signature"}
