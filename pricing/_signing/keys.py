@@ -103,6 +103,12 @@ def hmac_key(secret: object, *, kid: str) -> JoseKey:
     return _construct(secret, kid=kid, algorithm="HS256")
 
 
+_ONE_PEM_BLOCK: Final = re.compile(
+    rb"\s*-----BEGIN ([A-Z0-9 ]+)-----\r?\n[^-]*-----END \1-----\s*", re.ASCII
+)
+"""PEM text of one block (its base64 body, and headers, hold no ``-``)."""
+
+
 def asymmetric_key(pem: object, *, kid: str, algorithm: str, private: bool) -> JoseKey:
     """Build an ES256 (P-256) or RS256 (>= 2048 bit) key object from PEM text."""
     if algorithm not in ("ES256", "RS256"):
@@ -113,6 +119,10 @@ def asymmetric_key(pem: object, *, kid: str, algorithm: str, private: bool) -> J
         pem = pem.encode("utf-8")
     if not isinstance(pem, bytes):
         raise PricingConfigError(f"key {kid!r}: a PEM key must be str or bytes")
+    if not _ONE_PEM_BLOCK.fullmatch(pem):
+        # (the backend reads the first block and ignores the rest: a second key, or text
+        # pasted after it, would pass unseen)
+        raise PricingConfigError(f"key {kid!r}: the PEM text must hold one key block, nothing else")
     key = _construct(pem, kid=kid, algorithm=algorithm)
     if is_public(key) == private:
         wanted = "private" if private else "public"

@@ -69,7 +69,28 @@ def test_pem_keys_are_checked(
         (lambda: PriceSigner.from_pem(private_pem(p384), kid="k", algorithm="ES256"), "P-256"),
         (lambda: PriceSigner.from_pem(private_pem(small_rsa), kid="k", algorithm="RS256"), "2048"),
         (lambda: PriceSigner.from_pem(private_pem(ec_key), kid="k", algorithm="HS256"), "ES256"),
-        (lambda: PriceSigner.from_pem(b"garbage", kid="k", algorithm="ES256"), "not a usable"),
+        (lambda: PriceSigner.from_pem(b"garbage", kid="k", algorithm="ES256"), "one key block"),
+        (
+            lambda: PriceSigner.from_pem(
+                b"-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----\n",
+                kid="k",
+                algorithm="ES256",
+            ),
+            "not a usable",
+        ),
+        # the backend would read the first block and ignore the rest
+        (
+            lambda: PriceVerifier.from_public_pems(
+                {"k": ("ES256", public_pem(ec_key) + b"pasted by mistake\n")}
+            ),
+            "one key block",
+        ),
+        (
+            lambda: PriceVerifier.from_public_pems(
+                {"k": ("ES256", public_pem(ec_key) + public_pem(rsa_key))}
+            ),
+            "one key block",
+        ),
         (
             lambda: PriceSigner.from_pem(private_pem(ec_key), kid="bad kid", algorithm="ES256"),
             "kid",
