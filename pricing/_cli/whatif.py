@@ -26,6 +26,7 @@ from typing import TextIO
 
 from .. import batch
 from .._errors import ScenarioError, quote
+from .._json import dumps
 from .._values import instant
 from ..batch.io import reading
 from ..batch.output import ROW_FORMATS, RowWriter, open_rows
@@ -45,6 +46,11 @@ def add_arguments(w: argparse.ArgumentParser) -> None:
     )
     w.add_argument("--baseline", required=True, metavar="A.json", help="rule set now")
     w.add_argument("--candidate", required=True, metavar="B.json", help="rule set to try")
+    w.add_argument(
+        "--strict",
+        action="store_true",
+        help="an unknown key of a discount or coupon object is an error, not a warning",
+    )
     w.add_argument(
         "--out",
         metavar="FILE",
@@ -145,9 +151,15 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     Price every cart under a baseline and a candidate rule set and compare. A rule
     set file is a scenario without order, customer and at; the carts file has one
-    JSON object per line: {order, customer?, at?, id?}.
+    JSON object per line: {order, customer?, at?, id?, usage?}.
     """
-    rulesets = (batch.RuleSet.load(args.baseline), batch.RuleSet.load(args.candidate))
+    rulesets = (
+        batch.RuleSet.load(args.baseline, strict=args.strict),
+        batch.RuleSet.load(args.candidate, strict=args.strict),
+    )
+    for ruleset in rulesets:  # (a typo in a discount changes a study silently otherwise)
+        for warning in ruleset.warnings:
+            err.write(f"pricing: warning: {ruleset.name}: {dumps(warning)}\n")
     if args.out is None and args.format is not None:
         raise ScenarioError("--format", "rows are written only with --out FILE")
     if args.processes is not None and args.processes < 1:

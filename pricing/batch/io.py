@@ -109,13 +109,18 @@ class RuleSet:
     data and is compiled again there).
     """
 
-    def __init__(self, data: Mapping[str, Any], *, name: str = "rule set") -> None:
+    def __init__(
+        self, data: Mapping[str, Any], *, name: str = "rule set", strict: bool = False
+    ) -> None:
         if not isinstance(data, Mapping):
             raise ScenarioError(name, "a rule set is a JSON object", source=name)
         for key, why in _NOT_IN_A_RULE_SET.items():
             if key in data:
                 why_not = f"a rule set has no {key!r} ({why})"
                 raise ScenarioError(f"{name}: {key}", why_not, source=name)
+        self.strict = strict
+        """Whether an unknown key at the top of a discount or coupon object is an error
+        (else a warning: :attr:`warnings`)."""
         try:
             self._model = validate(_RuleSetModel, data)
             self._engine = self._compile()
@@ -124,14 +129,21 @@ class RuleSet:
         self.name = name
 
     @classmethod
-    def load(cls, path: str | os.PathLike[str]) -> RuleSet:
+    def load(cls, path: str | os.PathLike[str], *, strict: bool = False) -> RuleSet:
         """Read a rule set JSON file (bad input names the file)."""
         name = os.fspath(path)
-        return cls(parse_json(read_text(name), name), name=name)
+        return cls(parse_json(read_text(name), name), name=name, strict=strict)
 
     def _compile(self) -> Engine:
         """The rule set compiled into an engine (again after unpickling)."""
-        return Engine.from_rule_set(self._model)
+        return Engine.from_rule_set(self._model, strict=self.strict)
+
+    @property
+    def warnings(self) -> tuple[Mapping[str, Any], ...]:
+        """What compiling found to say: an `unknown_field` warning for each unknown key
+        at the top of a discount or coupon object (a typo there changes the study
+        silently otherwise)."""
+        return tuple(dict(w) for w in self._engine._rs.index.warnings)
 
     @property
     def engine(self) -> Engine:
@@ -144,11 +156,13 @@ class RuleSet:
         return self._model.currency
 
     def __getstate__(self) -> dict[str, Any]:
-        return {"model": self._model, "name": self.name}  # the engine is compiled again
+        # the engine is compiled again
+        return {"model": self._model, "name": self.name, "strict": self.strict}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self._model = state["model"]
         self.name = state["name"]
+        self.strict = state.get("strict", False)
         self._engine = self._compile()
 
     def __repr__(self) -> str:

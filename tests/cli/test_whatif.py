@@ -290,3 +290,22 @@ def test_a_cart_with_a_lone_surrogate_is_bad_input(files: dict[str, str]) -> Non
     assert code == 2
     assert "carts.jsonl:1: id: " in err
     assert "surrogate" in err
+
+
+def test_an_unknown_key_of_a_discount_is_warned_of_or_with_strict_refused(
+    files: dict[str, str],
+) -> None:
+    """A typo at the top of a discount object (``conditons``) is kept and echoed, so a
+    study would price without its conditions: it is said on stderr, and with
+    ``--strict`` it is an error, as for ``pricing preview``."""
+    typo = json.loads(Path(files["B.json"]).read_text())
+    typo["discounts"][0]["conditons"] = []
+    Path(files["B.json"]).write_text(json.dumps(typo), encoding="utf-8")
+    code, out, err = _whatif(files)
+    assert code == 0
+    warned = f"pricing: warning: {files['B.json']}: "
+    assert warned + '{"code":"unknown_field","path":"discounts[0].conditons"}\n' in err
+    code, out, err = _whatif(files, "--strict")
+    assert code == 2
+    assert out == ""
+    assert f"{files['B.json']}: discounts[0].conditons: unknown field" in err
