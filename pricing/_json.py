@@ -275,8 +275,10 @@ def _load(text: str | bytes, cart: bool) -> Any:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise ScenarioError("", f"not UTF-8 text (bad byte at offset {exc.start})") from None
-    else:
+    elif isinstance(text, str):
         text = text.removeprefix("\ufeff")
+    else:  # (a dict given where its text is wanted, most likely)
+        raise ScenarioError("", f"must be JSON text (str or bytes), not {type(text).__name__}")
     data = _quick_parse(text, raw, cart)
     if data is not _CAREFUL:
         return data

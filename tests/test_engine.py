@@ -338,3 +338,20 @@ def test_tiered_example():
     result = pricing.preview(scenario)
     assert result.explanation[0].reason == "tier_not_reached"
     assert result.total_sum_with_discount == D("33.50")  # 6.00 + 7.50 + 20.00
+
+
+def test_preview_json_given_objects_instead_of_text_says_so() -> None:
+    """A backend passing the parsed order (a dict) where its JSON text is wanted gets a
+    PricingError naming the argument, not an AttributeError from the parser."""
+    from datetime import UTC, datetime
+
+    engine = pricing.Engine(currency="USD", catalog=[{"id": 1, "price": "1.00"}])
+    at = datetime(2026, 11, 22, 12, tzinfo=UTC)
+    with pytest.raises(pricing.ScenarioError) as err:
+        engine.preview_json({"products": []}, at=at)  # type: ignore[arg-type]
+    assert str(err.value) == "order: must be JSON text (str or bytes), not dict"
+    with pytest.raises(pricing.ScenarioError) as err:
+        engine.preview_json('{"products": []}', {"id": 1}, at=at)  # type: ignore[arg-type]
+    assert err.value.path == "customer"
+    with pytest.raises(pricing.ScenarioError, match="must be JSON text"):
+        pricing.preview_json({"currency": "USD"})  # type: ignore[arg-type]

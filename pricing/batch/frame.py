@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Literal
 
+from .._errors import ScenarioError
 from .._money import currency as lookup_currency
 
 __all__ = ["MONEY_FORMS", "Money", "dataframe"]
@@ -43,7 +44,7 @@ def dataframe(
     ``float64`` with the exact ``Decimal`` beside it, in ``<column>_exact``.
     """
     if money not in MONEY_FORMS:
-        raise ValueError(f"money must be one of {', '.join(MONEY_FORMS)}, not {money!r}")
+        raise ScenarioError("money", f"must be one of {', '.join(MONEY_FORMS)}, not {money!r}")
     pd = pandas()
     frame = pd.DataFrame.from_records(list(records), columns=list(columns))
     if money == "decimal":

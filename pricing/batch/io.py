@@ -212,6 +212,8 @@ def parse_cart(data: Any, *, default_id: int | str = 0, where: str = "cart") -> 
     """
     if isinstance(data, Cart):
         return data
+    if not isinstance(data, Mapping):
+        raise ScenarioError(where, "a cart is a JSON object", source=where)
     try:
         m = validate(_CartModel, data)
         if m.at is None and "at" in m.model_fields_set:  # (left out: the batch's instant)
@@ -240,6 +242,8 @@ def iter_carts(
     A file named is opened on the first ``next()`` and closed at its end. ``name``
     (default: the file's name, else ``"carts"``) is what bad input is named after.
     """
+    if isinstance(source, bytes):
+        raise ScenarioError("carts", "a file name, an open text file or lines of text, not bytes")
     if isinstance(source, str | os.PathLike):
         path = os.fspath(source)
         with reading(path), open(path, encoding="utf-8-sig") as handle:
@@ -251,6 +255,11 @@ def iter_carts(
 def _carts_from_lines(lines: Iterable[str], name: str) -> Iterator[Cart]:
     """One cart per non-blank line (a byte-order mark on the first is dropped)."""
     for lineno, line in enumerate(lines, start=1):
+        if not isinstance(line, str):  # (carts given as objects, or a file opened as bytes)
+            raise ScenarioError(
+                f"{name}:{lineno}",
+                f"a line of JSON text, not {type(line).__name__} (carts as objects: parse_cart)",
+            )
         text = line.removeprefix("\ufeff") if lineno == 1 else line
         if not text.strip():
             continue

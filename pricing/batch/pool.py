@@ -190,7 +190,9 @@ def cores() -> int:
 
 def check_at(at: datetime | None) -> None:
     """A batch's instant is timezone-aware (or ``None``: each cart brings its own)."""
-    if at is not None and (at.tzinfo is None or at.utcoffset() is None):
+    if at is not None and (
+        not isinstance(at, datetime) or at.tzinfo is None or at.utcoffset() is None
+    ):
         raise ScenarioError("at", "must be a timezone-aware datetime")
 
 
@@ -330,8 +332,8 @@ def price_stream(
     read ahead to choose.
     """
     check_at(at)
-    if processes is not None and processes < 1:
-        raise PricingConfigError(f"processes must be at least 1, got {processes}")
+    if processes is not None and (type(processes) is not int or processes < 1):
+        raise PricingConfigError(f"processes must be an integer of at least 1, got {processes!r}")
     total = len(carts) if isinstance(carts, Sized) else None
     return _stream(tuple(rulesets), carts, at, processes, (total, progress, label))
 
@@ -345,7 +347,7 @@ def _stream(
 ) -> Iterator[tuple[Priced, ...]]:
     """The pricing of `price_stream`, here or in a pool, with its progress bar."""
     items: Iterator[Cart] = (
-        parse_cart(c, default_id=i, where=f"carts[{i}]") for i, c in enumerate(carts, start=1)
+        parse_cart(c, default_id=i, where=f"carts[{i - 1}]") for i, c in enumerate(carts, start=1)
     )  # (as parse_all, one at a time)
     count = bar_args[0]
     if count is None and processes is None and not multiprocessing.current_process().daemon:
@@ -365,7 +367,9 @@ def _stream(
 
 def parse_all(carts: Iterable[Cart | Mapping[str, Any]]) -> list[Cart]:
     """Every cart validated (before any is priced); bad input names ``carts[i]``."""
-    return [parse_cart(c, default_id=i, where=f"carts[{i}]") for i, c in enumerate(carts, start=1)]
+    return [
+        parse_cart(c, default_id=i, where=f"carts[{i - 1}]") for i, c in enumerate(carts, start=1)
+    ]
 
 
 def as_engines(

@@ -130,3 +130,18 @@ def test_a_carts_at_is_read_as_a_scenarios_is(at: object, message: str) -> None:
         batch.parse_cart(line, where="carts.jsonl:3")
     assert err.value.path == "carts.jsonl:3: at"
     assert message in err.value.message
+
+
+def test_what_is_not_carts_is_bad_input_naming_it() -> None:
+    """Bytes, objects where lines of text are read, a cart that is no object: each a
+    clear ``ScenarioError``, never an ``AttributeError`` from inside."""
+    with pytest.raises(pricing.ScenarioError, match="not bytes"):
+        batch.read_carts(b'{"order": {"products": []}}\n')
+    with pytest.raises(pricing.ScenarioError, match=r"^carts:1: a line of JSON text, not dict"):
+        batch.read_carts([{"order": {"products": []}}])
+    with pytest.raises(pricing.ScenarioError) as err:
+        batch.parse_cart([1, 2], where="carts.jsonl:1")
+    assert str(err.value) == "carts.jsonl:1: a cart is a JSON object"
+    with pytest.raises(pricing.ScenarioError) as err:  # the first cart of a list: [0]
+        batch.price_many([{"order": {"products": []}, "bad": 1}], BASELINE)
+    assert err.value.path == "carts[0]: bad"

@@ -6,6 +6,7 @@ import pickle
 import sys
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -150,3 +151,18 @@ def test_worker_processes_price_carts_with_usage_customers_and_instants_alike() 
     here = batch.price_many(carts, ruleset, processes=1)
     assert batch.price_many(carts, ruleset, processes=2) == here
     assert len({(p.total_due, p.applied) for p in here}) >= 2  # (the counters tell carts apart)
+
+
+@pytest.mark.parametrize(
+    ("options", "error", "message"),
+    [
+        ({"at": "2026-11-22T12:00:00Z"}, pricing.ScenarioError, "timezone-aware datetime"),
+        ({"processes": "2"}, pricing.PricingConfigError, "an integer of at least 1"),
+        ({"processes": 0}, pricing.PricingConfigError, "an integer of at least 1"),
+    ],
+)
+def test_a_batch_option_of_the_wrong_type_is_refused_clearly(
+    options: dict[str, Any], error: type[Exception], message: str
+) -> None:
+    with pytest.raises(error, match=message):
+        batch.whatif(CARTS[:2], baseline=BASELINE, candidate=CANDIDATE, **options)

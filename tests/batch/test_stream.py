@@ -105,7 +105,8 @@ def test_bad_input_further_on_stops_the_stream_there() -> None:
         iter(carts), baseline=BASELINE, candidate=CANDIDATE, at=AT_DT, processes=1
     )
     assert [next(rows).id for _ in range(3)] == ["c0", "c1", "c2"]
-    with pytest.raises(pricing.ScenarioError, match=r"carts\[4\]: order.products\[0\].quantity"):
+    # the fourth cart: carts[3], indexed from 0 as every JSON path is
+    with pytest.raises(pricing.ScenarioError, match=r"carts\[3\]: order.products\[0\].quantity"):
         next(rows)
     with pytest.raises(pricing.ScenarioError, match="different currencies"):
         batch.iter_whatif(CARTS, baseline=BASELINE, candidate={**CANDIDATE, "currency": "EUR"})
