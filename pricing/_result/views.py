@@ -141,8 +141,10 @@ class PreviewResult:
     A result is an immutable view over what the pipeline decided (integers of minor
     units): each attribute is built the first time it is read, then kept. Pricing
     many carts for their totals (a what-if) so does not pay for documents nobody
-    reads, and the values are the same either way. Two results are equal when their
-    documents are. A pickled result carries its built values, not the rule set.
+    reads, and the values are the same either way. `document` is the caller's to
+    edit: `to_json`, `to_dict`, equality (two results are equal when their JSON is)
+    and pickles are written from what was decided, never from that document. A
+    pickled result carries its built values, not the rule set.
     """
 
     __slots__ = ("__dict__", "_made", "_outcome")
@@ -263,7 +265,7 @@ class PreviewResult:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, PreviewResult):
             return NotImplemented
-        return self.document == other.document
+        return self.to_json(indent=None) == other.to_json(indent=None)
 
     __hash__ = None  # type: ignore[assignment]  # equal by value, yet holds dicts
 
@@ -280,20 +282,25 @@ class PreviewResult:
     def __reduce__(self) -> tuple[Any, ...]:
         # The outcome refers to the compiled rules (closures); carry the built views.
         views = _views()
-        return (_restored, (views, tuple(getattr(self, name) for name in views)))
+        values = (self.to_dict() if name == "document" else getattr(self, name) for name in views)
+        return (_restored, (views, tuple(values)))
+
+    # `document` is the caller's to edit: what is written from here (to_dict, to_json,
+    # ==, pickles) comes from the outcome, never from that document.
 
     def to_dict(self) -> dict[str, Any]:
         """A fresh copy of the previewOrder document (money as ``Decimal``)."""
-        return copy.deepcopy(dict(self.document))
+        made = self._made
+        if made is None:  # unpickled: the document it came with is all it has
+            return copy.deepcopy(self.__dict__["_pickled_document"])
+        return document(self._o, made.templates)
 
     def to_json(self, *, indent: int | None = 2) -> str:
         """The JSON document: exact numbers, fixed key order, byte-identical for the same input."""
         made = self._made
-        if "document" in self.__dict__ or made is None:
-            return dumps(self.document, indent=indent)
-        # Not kept: compact, written without a document; indented, a document built
-        # for the text only.
-        if indent is None:
+        if made is None:
+            return dumps(self.__dict__["_pickled_document"], indent=indent)
+        if indent is None:  # written without a document
             return write_compact(self._o, made.texts)
         return dumps(document(self._o, made.templates), indent=indent)
 
@@ -311,6 +318,8 @@ def _restored(names: Sequence[str], values: Sequence[Any]) -> PreviewResult:
     """An unpickled result: every view already built."""
     result = PreviewResult(None, None)
     result.__dict__.update(zip(names, values, strict=True))
+    # the document as pickled, apart from the one the caller may edit
+    result.__dict__["_pickled_document"] = copy.deepcopy(result.__dict__["document"])
     return result
 
 

@@ -221,3 +221,20 @@ def test_editing_a_results_warnings_does_not_reach_the_next_preview():
     assert again.warnings[0]["path"] == "discounts[0].colour"
     assert again.document["warnings"][0]["path"] == "discounts[0].colour"
     assert '"path":"discounts[0].colour"' in again.to_json(indent=None)
+
+
+def test_editing_the_document_changes_nothing_the_result_writes(sb):
+    """The document is the caller's to edit; the result stays what was decided: its
+    JSON, its copies, its equality and its pickles (live and unpickled alike)."""
+    result = sb.run(_two_lines(sb))
+    fresh = sb.run(_two_lines(sb))
+    text, compact = result.to_json(), result.to_json(indent=None)
+    for r in (result, pickle.loads(pickle.dumps(result))):
+        r.document["totalDue"] = D(0)
+        r.document["lines"].clear()
+        assert r.to_json() == text
+        assert r.to_json(indent=None) == compact
+        assert r.to_dict()["totalDue"] == fresh.total_due
+        assert r == fresh
+        assert pickle.loads(pickle.dumps(r)).to_json() == text
+    assert result.total_due == fresh.total_due  # (the typed views never read it)
