@@ -3,7 +3,7 @@
 A *rule set* is a scenario without ``order``, ``customer`` and ``at``: ``currency``,
 ``catalog``, ``categories``, ``discounts``, ``settings`` (and optionally
 ``storageMarker``, ``taxRates``, ``locale``). A *cart* is ``{"order", "customer",
-"at", "id"}`` with only ``order`` required. docs/whatif.md describes both file
+"at", "id", "usage"}`` with only ``order`` required. docs/whatif.md describes both file
 formats (a rule set JSON file, carts as JSON Lines) and walks through a study.
 
 ```python
@@ -16,19 +16,14 @@ carts = batch.read_carts("carts.jsonl")
 study = batch.whatif(carts, baseline=baseline, candidate=candidate)
 study.aggregate.discount_delta      # Decimal: how much more (or less) discount
 study.rows[0].total_due_delta       # per cart
-study.to_dataframe()                # pandas, with the [notebook] extra
+study.to_dataframe(money="float")   # pandas, with the [notebook] extra
+
+# Streaming: memory flat in the number of carts; aggregates add up exactly.
+for row in batch.iter_whatif(batch.iter_carts("carts.jsonl"), baseline=..., candidate=...):
+    ...
+agg = batch.fold_whatif(batch.iter_carts("part-1.jsonl"), baseline=..., candidate=...)
+total = agg + batch.fold_whatif(batch.iter_carts("part-2.jsonl"), ...)
 ```
-
-    study = batch.whatif(carts, baseline=baseline, candidate=candidate)
-    study.aggregate.discount_delta      # Decimal: how much more (or less) discount
-    study.rows[0].total_due_delta       # per cart
-    study.to_dataframe(money="float")   # pandas, with the [notebook] extra
-
-    # Streaming: memory flat in the number of carts; aggregates add up exactly.
-    for row in batch.iter_whatif(batch.iter_carts("carts.jsonl"), baseline=..., candidate=...):
-        ...
-    agg = batch.fold_whatif(batch.iter_carts("part-1.jsonl"), baseline=..., candidate=...)
-    total = agg + batch.fold_whatif(batch.iter_carts("part-2.jsonl"), ...)
 
 Every figure is the one [`Engine.preview`][pricing.Engine.preview] gives for that cart alone,
 exactly (``Decimal``, never ``float``). A cart the engine refuses (an unknown
