@@ -362,6 +362,6 @@ def document(o: Outcome, t: Templates) -> dict[str, Any]:
     }
     if e.coupons is not None or o.shipping is not None or o.reports_usage:
         doc.update(extensions(o, coupons))
-    if o.extensions:
-        doc.update(o.extensions)
+    if o.extensions:  # (the outcome's own: each document gets a copy)
+        doc.update(copy.deepcopy(o.extensions))
     return doc

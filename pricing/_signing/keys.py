@@ -103,10 +103,16 @@ def hmac_key(secret: object, *, kid: str) -> JoseKey:
     return _construct(secret, kid=kid, algorithm="HS256")
 
 
-_ONE_PEM_BLOCK: Final = re.compile(
-    rb"\s*-----BEGIN ([A-Z0-9 ]+)-----\r?\n[^-]*-----END \1-----\s*", re.ASCII
-)
-"""PEM text of one block (its base64 body, and headers, hold no ``-``)."""
+_PEM_BEGIN: Final = re.compile(rb"-----BEGIN ([A-Z0-9 ]+)-----", re.ASCII)
+_PEM_END: Final = re.compile(rb"-----END [A-Z0-9 ]+-----", re.ASCII)
+
+
+def _one_key(pem: bytes) -> bool:
+    """Whether ``pem`` holds one key block (an ``EC PARAMETERS`` block beside it, as
+    ``openssl ecparam -genkey`` writes, aside) and nothing after its end."""
+    blocks = [m for m in _PEM_BEGIN.finditer(pem) if m.group(1) != b"EC PARAMETERS"]
+    ends = list(_PEM_END.finditer(pem))
+    return len(blocks) <= 1 and not (ends and pem[ends[-1].end() :].strip())
 
 
 def asymmetric_key(pem: object, *, kid: str, algorithm: str, private: bool) -> JoseKey:
@@ -119,10 +125,10 @@ def asymmetric_key(pem: object, *, kid: str, algorithm: str, private: bool) -> J
         pem = pem.encode("utf-8")
     if not isinstance(pem, bytes):
         raise PricingConfigError(f"key {kid!r}: a PEM key must be str or bytes")
-    if not _ONE_PEM_BLOCK.fullmatch(pem):
+    if not _one_key(pem):
         # (the backend reads the first block and ignores the rest: a second key, or text
         # pasted after it, would pass unseen)
-        raise PricingConfigError(f"key {kid!r}: the PEM text must hold one key block, nothing else")
+        raise PricingConfigError(f"key {kid!r}: the PEM text must hold one key, nothing after it")
     key = _construct(pem, kid=kid, algorithm=algorithm)
     if is_public(key) == private:
         wanted = "private" if private else "public"

@@ -238,3 +238,20 @@ def test_editing_the_document_changes_nothing_the_result_writes(sb):
         assert r == fresh
         assert pickle.loads(pickle.dumps(r)).to_json() == text
     assert result.total_due == fresh.total_due  # (the typed views never read it)
+
+
+def test_editing_a_documents_taxes_changes_nothing_the_result_writes():
+    """The tax and display extensions are the outcome's: each document gets its own."""
+    import json
+    from pathlib import Path
+
+    examples = Path(__file__).resolve().parents[2] / "examples"
+    example = json.loads((examples / "tax-exclusive-us.json").read_text())
+    result, fresh = pricing.preview(example), pricing.preview(example)
+    text = result.to_json()
+    for doc in (result.document, result.to_dict()):
+        doc["taxes"]["taxSummary"].clear()
+        doc["displayPrice"]["withTax"]["amount"] = 0
+    assert result.to_json() == text
+    assert result == fresh
+    assert result.to_dict()["taxes"]["taxSummary"] != []

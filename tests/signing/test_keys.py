@@ -69,7 +69,7 @@ def test_pem_keys_are_checked(
         (lambda: PriceSigner.from_pem(private_pem(p384), kid="k", algorithm="ES256"), "P-256"),
         (lambda: PriceSigner.from_pem(private_pem(small_rsa), kid="k", algorithm="RS256"), "2048"),
         (lambda: PriceSigner.from_pem(private_pem(ec_key), kid="k", algorithm="HS256"), "ES256"),
-        (lambda: PriceSigner.from_pem(b"garbage", kid="k", algorithm="ES256"), "one key block"),
+        (lambda: PriceSigner.from_pem(b"garbage", kid="k", algorithm="ES256"), "not a usable"),
         (
             lambda: PriceSigner.from_pem(
                 b"-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----\n",
@@ -83,13 +83,13 @@ def test_pem_keys_are_checked(
             lambda: PriceVerifier.from_public_pems(
                 {"k": ("ES256", public_pem(ec_key) + b"pasted by mistake\n")}
             ),
-            "one key block",
+            "one key, nothing after it",
         ),
         (
             lambda: PriceVerifier.from_public_pems(
                 {"k": ("ES256", public_pem(ec_key) + public_pem(rsa_key))}
             ),
-            "one key block",
+            "one key, nothing after it",
         ),
         (
             lambda: PriceSigner.from_pem(private_pem(ec_key), kid="bad kid", algorithm="ES256"),
@@ -194,3 +194,19 @@ def test_import_refuses_non_cryptography_backend(setup: str) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "cryptography backend" in result.stdout
+
+
+def test_pem_keys_as_tools_write_them_are_read(ec_key: ec.EllipticCurvePrivateKey) -> None:
+    """What the one-key check must let through: an ``EC PARAMETERS`` block before the key
+    (``openssl ecparam -genkey``), a preamble (``openssl pkcs12 -nodes``), CRLF or CR
+    line ends, surrounding whitespace."""
+    pem = private_pem(ec_key)
+    params = b"-----BEGIN EC PARAMETERS-----\nBggqhkjOPQMBBw==\n-----END EC PARAMETERS-----\n"
+    for text in (
+        params + pem,
+        b"Bag Attributes\n    localKeyID: 01\nKey Attributes: <No Attributes>\n" + pem,
+        pem.replace(b"\n", b"\r\n"),
+        pem.replace(b"\n", b"\r"),
+        b"\n  " + pem + b"\n\n  ",
+    ):
+        assert PriceSigner.from_pem(text, kid="k", algorithm="ES256").kid == "k"
