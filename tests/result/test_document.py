@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 from decimal import Decimal as D
 from typing import Any
 
+import pytest
+
 import pricing
 
 TOP_KEYS = [
@@ -336,58 +338,37 @@ def test_editing_a_document_does_not_reach_the_next_preview():
     assert second.total_sum_with_discount == D("9.00")
 
 
-def test_editing_an_explanation_entry_does_not_reach_the_next_preview():
-    """Entries of rules that did not apply are kept per audience and copied into each
-    document: editing one document's entry changes no later one."""
+@pytest.mark.parametrize(
+    ("discount", "reason"),
+    [
+        # decided before the cart (kept per audience): the rule names a group, and a
+        # guest is in none
+        ({"userGroups": [5], "discountValue": {"value": 1}}, "guest"),
+        # judged on the cart (kept per rule and reason): a shipping discount on an order
+        # without shipping lines
+        (
+            {"discountValue": {"value": 100, "applicability": "TO_SHIPPING"}},
+            "no_shipping",
+        ),
+    ],
+)
+def test_editing_an_explanation_entry_does_not_reach_the_next_preview(
+    discount: dict[str, Any], reason: str
+) -> None:
+    """The entries of rules that did not apply are kept and copied into each document:
+    editing one document's entry changes no later one."""
     engine = pricing.Engine(
-        currency="USD",
-        catalog=[{"id": 1, "price": "10.00"}],
-        discounts=[
-            {
-                "id": 1,
-                "identifier": "members",
-                "userGroups": [5],
-                "discountValue": {"value": 1, "discountType": "FIXED_AMOUNT"},
-            }
-        ],
+        currency="USD", catalog=[{"id": 1, "price": "10.00"}], discounts=[{"id": 1, **discount}]
     )
     at = datetime(2026, 11, 22, 12, tzinfo=UTC)
     order = {"products": [{"productId": 1, "quantity": 1}]}
     first = engine.preview(order, at=at).document["explanation"][0]
-    assert first["reason"] == "guest"  # the rule names a group: a guest is in none
+    assert first["reason"] == reason
     first["reason"] = "changed"
     first["amount"] = D(5)
     again = engine.preview(order, at=at).document["explanation"][0]
-    assert again["reason"] == "guest"
+    assert again["reason"] == reason
     assert again["amount"] == D("0.00")
-
-
-def test_editing_the_entry_of_a_rule_judged_on_the_cart_reaches_no_later_preview():
-    """A rule that matched the cart and then did not apply (here a shipping discount on
-    an order without shipping lines) gets its entry per cart, copied from one kept per
-    rule and reason."""
-    engine = pricing.Engine(
-        currency="USD",
-        catalog=[{"id": 1, "price": "10.00"}],
-        discounts=[
-            {
-                "id": 1,
-                "identifier": "free-shipping",
-                "discountValue": {
-                    "value": 100,
-                    "discountType": "PERCENTAGE",
-                    "applicability": "TO_SHIPPING",
-                },
-            }
-        ],
-    )
-    at = datetime(2026, 11, 22, 12, tzinfo=UTC)
-    order = {"products": [{"productId": 1, "quantity": 1}]}  # no shippingLines
-    first = engine.preview(order, at=at).document["explanation"][0]
-    assert first["reason"] == "no_shipping"
-    first["reason"] = "changed"
-    again = engine.preview(order, at=at).document["explanation"][0]
-    assert again["reason"] == "no_shipping"
 
 
 # ---------------------------------------------------------------------------
