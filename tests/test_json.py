@@ -156,6 +156,16 @@ def test_other_values_written():
     assert dumps(0.5) == "0.5"
 
 
+@pytest.mark.parametrize(
+    "value", ["", 'café "q"\n\t\u0001\\', "€ 😀", 0, -12, 10**39, True, False, None]
+)
+def test_a_lone_string_or_number_is_written_as_inside_a_document(value):
+    """Alone (a rule set's texts are made of them, quicker than through the encoder), a
+    string, integer or constant is written as the same value in a list is."""
+    assert dumps(value) == dumps([value])[1:-1]
+    assert dumps(value, indent=2) == dumps(value)
+
+
 def test_a_value_json_cannot_hold_is_refused():
     with pytest.raises(TypeError):
         dumps({"s": {1, 2}})
@@ -440,3 +450,72 @@ def test_a_wide_text_is_shown_shallow_without_walking_it(text, shallow, refused)
             loads(text)
     else:
         loads(text)
+
+
+_HAZARD_LEAVES = st.sampled_from(
+    [
+        "0", "-1", "2.50", "1e5", "1E-3", "NaN", "-Infinity", "1" * 41, "-" + "9" * 40,
+        "0." + "1" * 40, '"a"', '"\\ud800"', '"x\\udc80"', '"\\u00e9"', '"[{:"', '"\\""',
+        "true", "null",
+    ]
+)  # fmt: skip
+_HAZARD_TEXT = st.recursive(
+    _HAZARD_LEAVES,
+    lambda inner: (
+        st.lists(inner, max_size=4).map(lambda xs: "[" + ",".join(xs) + "]")
+        | st.lists(st.tuples(st.sampled_from(['"a"', '"b"', '"\\udfff"']), inner), max_size=3).map(
+            lambda kv: "{" + ",".join(f"{k}:{v}" for k, v in kv) + "}"
+        )
+        | st.tuples(st.integers(0, 45), inner).map(lambda d: "[" * d[0] + d[1] + "]" * d[0])
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=_HAZARD_TEXT)
+def test_what_loads_returns_is_within_the_input_limits(text):
+    """Whatever JSON text ``loads`` reads passes the walk of the input limits: so a value
+    it parsed (``preview_json``'s, the CLI's) is not walked a second time."""
+    from pricing._limits import check_tree
+
+    for load in (loads, loads_cart):
+        for given_text in (text, text.encode("utf-8", "surrogatepass")):
+            try:
+                value = load(given_text)
+            except pricing.ScenarioError:
+                continue
+            check_tree(value)  # raises if anything refused slipped through
+
+
+def test_copy_json_copies_containers_and_shares_only_immutable_leaves():
+    """A discount as given is kept by this copy: every dict and list new (the caller may
+    edit theirs), the immutable leaves shared, anything else deep-copied."""
+    from pricing._json import copy_json
+
+    class Box:  # (neither a JSON container nor an immutable leaf)
+        def __init__(self) -> None:
+            self.items = [1]
+
+    value = {"a": [1, {"b": [D("1.5"), "x", None]}], "c": {"d": {}}, "e": Box(), "t": (1, [2])}
+    copied = copy_json(value)
+    assert copied == {**value, "e": copied["e"], "t": copied["t"]}
+
+    def containers(v):
+        if isinstance(v, dict):
+            yield v
+            for x in v.values():
+                yield from containers(x)
+        elif isinstance(v, list | tuple):
+            yield v
+            for x in v:
+                yield from containers(x)
+        elif isinstance(v, Box):
+            yield v
+            yield v.items
+
+    ids = {id(c) for c in containers(value) if not isinstance(c, tuple)}
+    assert not ids & {id(c) for c in containers(copied)}  # no container shared
+    assert copied["a"][1]["b"][0] is value["a"][1]["b"][0]  # a Decimal is shared
+    assert copied["e"].items == [1]
+    assert copied["t"] == (1, [2])

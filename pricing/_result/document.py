@@ -9,6 +9,7 @@ from functools import partial
 from itertools import repeat
 from typing import Any, TypeVar
 
+from .._json import LEAVES, copy_json
 from .._ruleset import CompiledRuleSet
 from .._ruleset.rules import Rule
 from .._stages.eligibility import CouponMatch, Eligibility
@@ -22,10 +23,6 @@ K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 
 
-_LEAVES = frozenset({str, int, float, bool, type(None), Decimal})
-"""Immutable JSON values: a copy may share them."""
-
-
 def copier(value: dict[str, Any] | list[Any]) -> Callable[[], Any]:
     """A maker of deep copies of JSON-shaped ``value``: each call returns new dicts and
     lists, the immutable leaves shared (anything else inside deep-copied the general way).
@@ -37,7 +34,7 @@ def copier(value: dict[str, Any] | list[Any]) -> Callable[[], Any]:
     nested: list[tuple[Any, Callable[[], Any]]] = [
         (key, copier(part) if type(part) in (dict, list) else partial(copy.deepcopy, part))
         for key, part in (value.items() if type(value) is dict else enumerate(value))
-        if type(part) not in _LEAVES
+        if type(part) not in LEAVES
     ]
     template = value.copy()
     if not nested:
@@ -363,5 +360,5 @@ def document(o: Outcome, t: Templates) -> dict[str, Any]:
     if e.coupons is not None or o.shipping is not None or o.reports_usage:
         doc.update(extensions(o, coupons))
     if o.extensions:  # (the outcome's own: each document gets a copy)
-        doc.update(copy.deepcopy(o.extensions))
+        doc.update(copy_json(o.extensions))
     return doc

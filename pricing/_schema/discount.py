@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
@@ -19,6 +18,7 @@ from pydantic import (
     model_validator,
 )
 
+from .._json import copy_json
 from .._values import Count, Display, Id, Instant, Key, Money, Quantity, Units, few_decimals
 from .base import _Lenient, _Strict
 
@@ -231,7 +231,7 @@ class Discount(_Lenient):
         model = handler(data)
         if isinstance(data, dict):
             # Own copy: later changes to the caller's dict must not leak into echoes.
-            model._raw = copy.deepcopy(data)
+            model._raw = copy_json(data)
         elif isinstance(data, Discount):
             model._raw = data._raw
         else:
