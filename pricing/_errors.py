@@ -25,6 +25,7 @@ __all__ = [
     "PricingError",
     "ScenarioError",
     "SignedPriceError",
+    "cut",
     "moved",
     "quote",
     "under",
@@ -37,7 +38,11 @@ QUOTE_CHARS = 100
 
 def quote(value: object) -> str:
     """``repr(value)`` for an error message, cut to :data:`QUOTE_CHARS` characters."""
-    text = repr(value)  # (repr escapes what cannot be printed, lone surrogates included)
+    return cut(repr(value))  # (repr escapes what cannot be printed, lone surrogates included)
+
+
+def cut(text: str) -> str:
+    """``text`` cut to :data:`QUOTE_CHARS` characters for an error message."""
     return text if len(text) <= QUOTE_CHARS else text[: QUOTE_CHARS - 1] + "…"
 
 

@@ -15,7 +15,7 @@ from operator import itemgetter
 
 from iso4217 import Currency as _IsoCurrency
 
-from ._errors import ScenarioError
+from ._errors import ScenarioError, cut
 
 __all__ = [
     "Currency",
@@ -45,11 +45,22 @@ class Currency:
         return int(10**self.exponent)
 
     def to_minor(self, amount: Decimal) -> int | None:
-        """``amount`` in minor units, or ``None`` when it has more decimals than allowed."""
-        scaled = amount.scaleb(self.exponent)
-        if scaled != scaled.to_integral_value():
+        """Finite, bounded ``amount`` in minor units, or ``None`` when it has more decimals
+        than allowed.
+
+        Worked out on its digits: ``scaleb`` would round past the context's 28, reading
+        ``150.00000000000000000000000000005`` as 150 (or a tiny amount as 0).
+        """
+        sign, digits, exp = amount.as_tuple()
+        assert isinstance(exp, int)  # (finite)
+        coefficient = "".join(map(str, digits)).rstrip("0")
+        if not coefficient:
+            return 0
+        shift = exp + len(digits) - len(coefficient) + self.exponent
+        if shift < 0:  # a digit other than 0 below the minor unit
             return None
-        return int(scaled)
+        minor: int = int(coefficient) * 10**shift  # (bounded: shift stays small)
+        return -minor if sign else minor
 
     def to_text(self, minor: int) -> str:
         """Minor units as the shortest JSON number (``30000`` cents → ``300``, ``28450`` →
@@ -92,9 +103,10 @@ def to_minor(cur: Currency, amount: Decimal, path: str) -> int:
     """``amount`` in minor units; more decimals than the currency has is an error."""
     minor = cur.to_minor(amount)
     if minor is None:
+        # As written (1E-37 would not be what the input said), unless its digits are many.
+        shown = format(amount, "f") if abs(amount.adjusted()) <= 40 else str(amount)
         raise ScenarioError(
-            path,
-            f"{amount} has more decimals than {cur.code} allows ({cur.exponent})",
+            path, f"{cut(shown)} has more decimals than {cur.code} allows ({cur.exponent})"
         )
     return minor
 

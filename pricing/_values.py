@@ -88,7 +88,8 @@ def to_decimal(value: Any) -> Decimal:
 
 
 def _bounded(value: Decimal) -> Decimal:
-    if value.adjusted() >= MAX_MONEY_DIGITS and abs(value) > 10**MAX_MONEY_DIGITS:
+    # (copy_abs, not abs(): exact, where abs() rounds to the context and may overflow)
+    if value.adjusted() >= MAX_MONEY_DIGITS and value.copy_abs() > 10**MAX_MONEY_DIGITS:
         raise ValueError(f"must be at most 10^{MAX_MONEY_DIGITS} in absolute value")
     return value
 

@@ -85,9 +85,18 @@ def test_kwd_amount_with_four_decimals_is_an_error(sb):
         ("minBonusAmount", "settings.minBonusAmount"),
     ],
 )
-def test_usd_amount_with_three_decimals_is_an_error_naming_the_path(sb, where, path):
-    """ "150.005" in USD is an error, not a rounding, wherever the amount is."""
-    bad = "150.005"
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "150.005",
+        # a 5 at the 29th decimal: past the 28 digits of Decimal's context (was read as 150)
+        "150.00000000000000000000000000005",
+        "999999999999.999999999999999999",  # (was rounded up to 10^12, and accepted)
+    ],
+)
+def test_usd_amount_with_three_decimals_is_an_error_naming_the_path(sb, where, path, bad):
+    """ "150.005" in USD is an error, not a rounding, wherever the amount is, however
+    many digits it has."""
     catalog = [{"id": 1, "price": bad if where == "price" else "150.00"}]
     d = sb.discount(1, "FIXED_AMOUNT", bad if where == "fixed" else 1)
     if where == "maxAmount":
@@ -107,7 +116,31 @@ def test_usd_amount_with_three_decimals_is_an_error_naming_the_path(sb, where, p
     with pytest.raises(pricing.ScenarioError) as info:
         sb.run(scn)
     assert info.value.path == path
-    assert "USD" in str(info.value)
+    assert f"{bad} has more decimals than USD allows (2)" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("amount", "exponent", "minor"),
+    [
+        ("150.00", 2, 15000),
+        ("150.005", 2, None),
+        ("-0.01", 2, -1),
+        ("0E-50", 2, 0),  # zero, however written
+        ("1E-37", 2, None),  # tiny, not zero
+        ("1E-1000000000", 2, None),  # (below the context's Emin: scaleb made it 0)
+        ("150." + "0" * 60, 0, 150),  # trailing zeros, however many: the value
+        ("150." + "0" * 28 + "5", 2, None),
+        ("999999999999.999", 3, 999999999999999),
+        ("1000000000000", 3, 10**15),
+        ("12E+2", 2, 120000),
+    ],
+)
+def test_to_minor_is_exact_whatever_the_digits(amount, exponent, minor):
+    """An amount is in minor units exactly, or has too many decimals: worked out on its
+    digits, never rounded to the 28 of Decimal's default context."""
+    from pricing._money import Currency
+
+    assert Currency("X", exponent).to_minor(D(amount)) == minor
 
 
 def test_percentages_may_have_any_decimals(sb):

@@ -23,7 +23,7 @@ from typing import Any, Protocol
 from .._errors import ScenarioError, quote
 from .._limits import MAX_UNITS
 from .._money import Currency, to_minor
-from .._schema import Condition, EntityRef, money
+from .._schema import Condition, EntityRef, money, validate
 from .catalog import CompiledCatalog, key_of
 
 __all__ = [
@@ -248,10 +248,10 @@ def _entity_refs(cond: Condition, path: str, ids: bool = True) -> list[tuple[str
     refs = []
     for k, item in enumerate(raw):
         where = f"{path}.{field}[{k}]" if field else f"{path}.value"
+        if isinstance(item, Mapping):  # (the older form's: read as strictly as entityIds')
+            item = validate(EntityRef, item, where)
         if isinstance(item, EntityRef):
             ref, nested, where = item.id, item.is_nested, f"{where}.id"
-        elif isinstance(item, Mapping) and "id" in item:
-            ref, nested, where = item["id"], item.get("isNested"), f"{where}.id"
         else:
             ref, nested = item, None
         if ids and (type(ref) is not int or ref.bit_length() > 133):

@@ -288,6 +288,31 @@ def test_older_type_value_form(sb):
     assert _targets(sb, [{"type": "CATEGORY", "value": [12], "isNested": True}]) == {1, 3}
     assert _targets(sb, [{"type": "MIN_CART_AMOUNT", "value": 100}]) == ALL
     assert _targets(sb, [{"type": "MIN_CART_AMOUNT", "value": "100.01"}]) == set()
+    # ids as objects, as entityIds has them: nesting read from each
+    nested = {"type": "CATEGORY", "value": [{"id": 12, "isNested": True}]}
+    assert _targets(sb, [nested]) == {1, 3}
+    assert _targets(sb, [{"type": "CATEGORY", "value": [{"id": 12}]}]) == {3}
+
+
+@pytest.mark.parametrize(
+    ("ref", "path", "message"),
+    [
+        # "false" is no boolean: it read as true (the discount applied to the nested lines)
+        ({"id": 12, "isNested": "false"}, "value[0].isNested", "valid boolean"),
+        ({"id": 12, "isNestd": True}, "value[0].isNestd", "unknown field"),  # was ignored
+        ({"isNested": True}, "value[0].id", "field required"),
+        ({"id": "12"}, "value[0].id", "names ids: integers"),
+    ],
+)
+def test_older_form_ids_as_objects_are_read_strictly(sb, ref, path, message):
+    """An id object in the older form's ``value`` is read as strictly as one in
+    ``entityIds``: typos and loose types are errors, never a changed price."""
+    d = sb.discount(1, "PERCENTAGE", 10, "TO_ORDER")
+    d["conditions"] = [{"type": "CATEGORY", "value": [ref]}]
+    scn = sb.scenario(CART, catalog=CATALOG, categories=CATEGORIES, discounts=[d])
+    with pytest.raises(pricing.ScenarioError, match=message) as info:
+        sb.run(scn)
+    assert info.value.path == f"discounts[0].conditions[0].{path}"
 
 
 # ---------------------------------------------------------------------------
