@@ -15,6 +15,7 @@ from typing import Any
 from ._errors import ScenarioError
 
 __all__ = [
+    "ID_LIMIT",
     "MAX_CATEGORY_DEPTH",
     "MAX_DISPLAY_DEPTH",
     "MAX_LINES",
@@ -48,6 +49,8 @@ MAX_TREE_DEPTH = 40
 """Levels of JSON nesting anywhere: the scenario's own structure plus a display field."""
 MAX_NUMBER_DIGITS = 40
 """Digits of one JSON number."""
+ID_LIMIT = 10**MAX_NUMBER_DIGITS
+"""Ids (and positions, counts) are integers of absolute value below this."""
 MAX_PERCENT_DECIMALS = 20
 """Decimals of a percentage (beyond them the exact rate would be needlessly huge)."""
 

@@ -17,6 +17,7 @@ from pydantic import AfterValidator, BeforeValidator, Field, StrictInt, StrictSt
 from ._errors import quote
 from ._json import ExponentDecimal
 from ._limits import (
+    ID_LIMIT,
     MAX_DISPLAY_DEPTH,
     MAX_MONEY_DIGITS,
     MAX_PERCENT_DECIMALS,
@@ -176,13 +177,13 @@ Money = Annotated[Decimal, BeforeValidator(to_decimal), AfterValidator(_non_nega
 """A non-negative bounded money amount."""
 Percent = Annotated[Decimal, BeforeValidator(to_decimal), AfterValidator(_percent)]
 """A percentage 0..100, decimals allowed (a bounded number of them)."""
-Id = Annotated[StrictInt, Field(gt=-(10**40), lt=10**40)]
+Id = Annotated[StrictInt, Field(gt=-ID_LIMIT, lt=ID_LIMIT)]
 """Product, category, discount, customer and group ids: integers."""
-Key = Annotated[StrictInt, Field(gt=-(10**40), lt=10**40)] | StrictStr
+Key = Annotated[StrictInt, Field(gt=-ID_LIMIT, lt=ID_LIMIT)] | StrictStr
 """Other ids (tax rates, shipping lines): integers or strings (the compiler refuses an
 integer where it names an attribute)."""
 Quantity = Annotated[StrictInt, Field(ge=1, le=MAX_QUANTITY)]
-Count = Annotated[StrictInt, Field(ge=0, lt=10**40)]
+Count = Annotated[StrictInt, Field(ge=0, lt=ID_LIMIT)]
 """A count of uses, or a limit on them: a non-negative integer."""
 Units = Annotated[StrictInt, Field(ge=1, le=MAX_UNITS)]
 """A count of units a discount names (``maxQuantity``, ``minQuantity``, buy-get counts)."""

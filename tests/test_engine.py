@@ -355,3 +355,47 @@ def test_preview_json_given_objects_instead_of_text_says_so() -> None:
     assert err.value.path == "customer"
     with pytest.raises(pricing.ScenarioError, match="must be JSON text"):
         pricing.preview_json({"currency": "USD"})  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("given", [None, 5, "abc", {"id": 1}])
+@pytest.mark.parametrize("argument", ["catalog", "discounts", "categories"])
+def test_an_engine_list_argument_that_is_no_list_is_bad_input(argument, given) -> None:
+    """``catalog=None`` (``settings=None`` is allowed) raised a TypeError a backend's
+    ``except PricingError`` missed."""
+    with pytest.raises(pricing.ScenarioError) as err:
+        pricing.Engine(currency="USD", **{argument: given})
+    assert (err.value.path, err.value.message) == (argument, "must be a list")
+
+
+def test_an_engine_reads_its_lists_from_any_iterable_once() -> None:
+    """Generators are read once (the check of their items used to empty them first)."""
+    s = _example()
+    parts = {k: s[k] for k in ("catalog", "discounts", "categories")}
+    at = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
+    listed = pricing.Engine(currency="USD", settings=s["settings"], **parts)
+    generated = pricing.Engine(
+        currency="USD", settings=s["settings"], **{k: iter(v) for k, v in parts.items()}
+    )
+    want = listed.preview(s["order"], customer=s["customer"], at=at).to_json()
+    assert generated.preview(s["order"], customer=s["customer"], at=at).to_json() == want
+
+
+@pytest.mark.parametrize(
+    ("group", "accepted"),
+    [(10**40 - 1, True), (-(10**40) + 1, True), (10**40, False), (10**5000, False)],
+    ids=["largest", "smallest", "limit", "5001 digits"],  # (pytest cannot print 10**5000)
+)
+def test_a_customer_dict_is_held_to_the_id_limits_as_a_customer_model(group, accepted) -> None:
+    """Group ids of a plain dict (read without the models, for speed) are bounded as the
+    validated customer's: 10**5000 raised a ValueError, 10**40 was accepted."""
+    engine = pricing.Engine(currency="USD", catalog=[{"id": 1, "price": "1.00"}])
+    at = datetime(2026, 11, 22, 12, tzinfo=UTC)
+    order = {"products": [{"productId": 1, "quantity": 1}]}
+    customer = {"id": 1, "groupIds": [group]}
+    if accepted:
+        assert engine.preview(order, customer=customer, at=at).total_due == D("1.00")
+        return
+    for given in (customer, {**customer, "ltv": "1.00"}):  # (the second: not plain)
+        with pytest.raises(pricing.ScenarioError) as err:
+            engine.preview(order, customer=given, at=at)
+        assert err.value.path == "customer.groupIds[0]"

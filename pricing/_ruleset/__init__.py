@@ -7,7 +7,7 @@ only the work that depends on the cart, the customer and the instant.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,8 +46,9 @@ class CompiledRuleSet:
 
 
 def _validated_list(model: type[Any], items: Sequence[Any], name: str) -> list[Any]:
-    if isinstance(items, str | bytes | Mapping):
-        raise ScenarioError(name, "must be a list")
+    if isinstance(items, str | bytes | Mapping) or not isinstance(items, Iterable):
+        raise ScenarioError(name, "must be a list")  # (None too: a TypeError was no help)
+    items = list(items)  # (read once: a generator given would be empty the second time)
     if not all(isinstance(item, model) for item in items):
         check_tree(list(items), prefix=name)
     return [validate(model, item, f"{name}[{i}]") for i, item in enumerate(items)]

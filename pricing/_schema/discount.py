@@ -19,6 +19,7 @@ from pydantic import (
 )
 
 from .._json import copy_json
+from .._limits import ID_LIMIT
 from .._values import Count, Display, Id, Instant, Key, Money, Quantity, Units, few_decimals
 from .base import _Lenient, _Strict
 
@@ -191,7 +192,7 @@ class Discount(_Lenient):
     type: Literal["DISCOUNT", "PERSONAL_DISCOUNT", "BONUS"] = "DISCOUNT"
     start_date: Instant | None = None
     end_date: Instant | None = None
-    position: Annotated[StrictInt, Field(gt=-(10**40), lt=10**40)] | None = None
+    position: Annotated[StrictInt, Field(gt=-ID_LIMIT, lt=ID_LIMIT)] | None = None
     discount_value: DiscountValue | None = None
     conditions: list[Condition] | None = None
     condition_logic: Literal["AND", "OR"] | None = None

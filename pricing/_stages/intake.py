@@ -18,7 +18,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from .._errors import ScenarioError, SignedPriceError, quote
-from .._limits import MAX_LINES, MAX_MONEY_DIGITS, MAX_QUANTITY, check_tree
+from .._limits import ID_LIMIT, MAX_LINES, MAX_MONEY_DIGITS, MAX_QUANTITY, check_tree
 from .._money import Currency, to_minor
 from .._ruleset import CompiledRuleSet
 from .._ruleset.catalog import CompiledCatalog, key_of
@@ -32,8 +32,7 @@ _ORDER_KEYS = frozenset({"products", "couponCode", "additionalDiscountsMarkers",
 _CUSTOMER_KEYS = frozenset({"id", "groupIds", "attributes", "ltv", "bonusBalance"})
 _STR = frozenset({str})
 _INT = frozenset({int})
-_MAX_ID_BITS = 133  # an id of at most 40 digits
-_MAX_ID = 1 << _MAX_ID_BITS
+_MAX_INT = 1 << 133  # an attribute's integer: at most 40 digits, as any JSON number's
 _SCALARS = frozenset({str, int, bool, type(None)})
 _MAX_MONEY = 10**MAX_MONEY_DIGITS
 
@@ -260,11 +259,13 @@ def _plain_customer(cur: Currency, customer: dict[str, Any]) -> CustomerView | N
     if not customer.keys() <= _CUSTOMER_KEYS:
         return None
     cid = customer.get("id")
-    if type(cid) is not int or cid.bit_length() > _MAX_ID_BITS:
+    if type(cid) is not int or not -ID_LIMIT < cid < ID_LIMIT:
         return None
     groups = customer.get("groupIds", [])
     if type(groups) is not list or not set(map(type, groups)) <= _INT:
         return None
+    if groups and max(map(abs, groups)) >= ID_LIMIT:
+        return None  # (the validating path names it)
     attributes = customer.get("attributes", {})
     if type(attributes) is not dict or not set(map(type, attributes)) <= _STR:
         return None  # (the types of its keys)
@@ -295,7 +296,7 @@ def _plain_attributes(attributes: dict[str, Any]) -> bool:
         return False
     if str in kinds and not all(map(str.isascii, [v for v in values if type(v) is str])):
         return False
-    return int not in kinds or max(abs(v) for v in values if type(v) is int) < _MAX_ID
+    return int not in kinds or max(abs(v) for v in values if type(v) is int) < _MAX_INT
 
 
 def _plain_text(text: str) -> bool:
