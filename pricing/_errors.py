@@ -15,6 +15,7 @@ who do not know this library.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from typing import Any
@@ -26,6 +27,7 @@ __all__ = [
     "ScenarioError",
     "SignedPriceError",
     "cut",
+    "key_path",
     "moved",
     "quote",
     "under",
@@ -102,7 +104,8 @@ class ScenarioError(PricingError, ValueError):
         return source + _short_path(rest)
 
 
-_LONG_KEY = re.compile(f"[^.\\[\\]]{{{QUOTE_CHARS + 1},}}")
+_LONG_KEY = re.compile(r'\["(?:[^"\\]|\\.)*"\]' + rf"|[^.\[\]]{{{QUOTE_CHARS + 1},}}")
+"""A key written ``["..."]`` (see :func:`key_path`), or a run of over 100 characters."""
 
 
 def moved(error: ScenarioError, place: Callable[[str], str], source: str = "") -> ScenarioError:
@@ -110,6 +113,18 @@ def moved(error: ScenarioError, place: Callable[[str], str], source: str = "") -
     file name: then ``source``, the part every path now starts with)."""
     problems = tuple((place(path), message) for path, message in error.problems)
     return ScenarioError(problems[0][0], problems[0][1], problems, source)
+
+
+_PLAIN_KEY = re.compile(r'[^.\[\]"\\]+')
+
+
+def key_path(path: str, key: str) -> str:
+    """``path`` then the object key ``key``: ``path.key``, or ``path["key"]`` (JSON-escaped,
+    ASCII) when the key holds what would make the path ambiguous (``.``, ``[``) or
+    break its line (a newline, a terminal's escape)."""
+    if _PLAIN_KEY.fullmatch(key) and key.isprintable():
+        return f"{path}.{key}" if path else key
+    return f"{path}[{json.dumps(key)}]"
 
 
 def under(field: str, path: str) -> str:
@@ -121,7 +136,15 @@ def under(field: str, path: str) -> str:
 def _short_path(path: str) -> str:
     """``path`` with each key longer than :data:`QUOTE_CHARS` cut as :func:`quote` cuts
     (a key is input too; ``error.path`` keeps it whole)."""
-    return _LONG_KEY.sub(lambda m: m.group()[: QUOTE_CHARS - 1] + "…", path)
+    return _LONG_KEY.sub(_cut_key, path)
+
+
+def _cut_key(match: re.Match[str]) -> str:
+    key = match.group()
+    if key.startswith('["'):
+        inner = key[2:-2]
+        return key if len(inner) <= QUOTE_CHARS else f'["{inner[: QUOTE_CHARS - 1]}…"]'
+    return key[: QUOTE_CHARS - 1] + "…"
 
 
 class CouponError(PricingError, ValueError):

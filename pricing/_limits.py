@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from ._errors import ScenarioError
+from ._errors import ScenarioError, key_path
 
 __all__ = [
     "ID_LIMIT",
@@ -127,7 +127,7 @@ def _path(nodes: list[tuple[int, str | int]], at: int, prefix: str) -> str:
         parts.append(key)
     path = prefix
     for key in reversed(parts):
-        path += f"[{key}]" if isinstance(key, int) else (f".{key}" if path else key)
+        path = f"{path}[{key}]" if isinstance(key, int) else key_path(path, key)
     return path
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from ._errors import ScenarioError, under
+from ._errors import ScenarioError, key_path, under
 
 __all__ = ["json_path", "problems_of", "validate"]
 
@@ -18,23 +19,30 @@ _UNION_TAGS = frozenset(
     | {"constrained-int", "constrained-str"}
     | {"GiftRef", "CouponDef", "DiscountValue", "Condition", "Exclusion"}
     | {"Budget", "UsageEntry"}
+    | {"[key]"}  # (a dict's key, as opposed to its value)
 )
+_GENERATED_TAG = re.compile(r"[a-z]+(?:-[a-z]+)+\[")
+"""Pydantic's name of a validator it made (``function-after[...]``, ``lax-or-strict[...]``)."""
 
 
-def json_path(loc: tuple[int | str, ...]) -> str:
+def json_path(loc: tuple[int | str, ...], *, last_is_key: bool = False) -> str:
     """``('order', 'products', 0, 'quantity')`` → ``order.products[0].quantity``.
 
     Pydantic puts the tried member of a union into ``loc`` (``int``, ``EntityRef``,
-    ``function-after[...]``); those are not JSON keys and are left out.
+    ``function-after[...]``); those are not JSON keys and are left out, except the
+    last part when it is an unknown key (``last_is_key``), whatever its name.
     """
     out = ""
-    for part in loc:
+    last = len(loc) - 1
+    for i, part in enumerate(loc):
         if isinstance(part, int):
             out += f"[{part}]"
-        elif part in _UNION_TAGS or "[" in part or "(" in part:
+        elif (part in _UNION_TAGS or _GENERATED_TAG.match(part)) and not (
+            last_is_key and i == last
+        ):
             continue
         else:
-            out += f".{part}" if out else part
+            out = key_path(out, part)
     return out
 
 
@@ -53,7 +61,7 @@ def problems_of(error: ValidationError, prefix: str = "") -> tuple[tuple[str, st
     """
     seen: dict[str, str] = {}
     for item in error.errors(include_url=False):
-        path = json_path(tuple(item["loc"]))
+        path = json_path(tuple(item["loc"]), last_is_key=item["type"] == "extra_forbidden")
         if prefix:
             path = under(prefix, path)
         message = _MESSAGES.get(item["type"], item["msg"])

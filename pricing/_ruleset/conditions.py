@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Protocol
 
-from .._errors import ScenarioError, quote
+from .._errors import ScenarioError, key_path, quote
 from .._limits import MAX_UNITS
 from .._money import Currency, to_minor
 from .._schema import Condition, EntityRef, money, validate
@@ -268,7 +268,7 @@ def _value_keys(cond: Condition, path: str, allowed: frozenset[str]) -> None:
         for key in cond.value:
             if key not in allowed:
                 raise ScenarioError(
-                    f"{path}.value.{key}",
+                    key_path(f"{path}.value", key),
                     f"unknown field of the {cond.kind} condition's value"
                     f" (one of {', '.join(sorted(allowed))})",
                 )

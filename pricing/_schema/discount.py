@@ -18,6 +18,7 @@ from pydantic import (
     model_validator,
 )
 
+from .._errors import key_path
 from .._json import copy_json
 from .._limits import ID_LIMIT
 from .._values import Count, Display, Id, Instant, Key, Money, Quantity, Units, few_decimals
@@ -269,12 +270,12 @@ def unknown_fields(discount: Discount, index: int) -> list[str]:
     path = f"discounts[{index}]"
     for key, value in raw.items():
         if key not in _DISCOUNT_KEYS or _DISCOUNT_SNAKE.get(key) in raw:
-            found.append(f"{path}.{key}")
+            found.append(key_path(path, key))
         elif key == "coupons" and isinstance(value, list):
             for j, coupon in enumerate(value):
                 if isinstance(coupon, dict):
                     found.extend(
-                        f"{path}.{key}[{j}].{k}"
+                        key_path(f"{path}.{key}[{j}]", k)
                         for k in coupon
                         if k not in _COUPON_KEYS or _COUPON_SNAKE.get(k) in coupon
                     )

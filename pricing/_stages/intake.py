@@ -17,7 +17,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any, Protocol
 
-from .._errors import ScenarioError, SignedPriceError, quote
+from .._errors import ScenarioError, SignedPriceError, key_path, quote
 from .._limits import ID_LIMIT, MAX_LINES, MAX_MONEY_DIGITS, MAX_QUANTITY, check_tree
 from .._money import Currency, to_minor
 from .._ruleset import CompiledRuleSet
@@ -127,7 +127,9 @@ def read_usage(cur: Currency, usage: Mapping[str, Any]) -> dict[str, UsageCounts
         check_tree(usage, prefix="usage")
         entries = validate(UsageInput, {"usage": usage}).usage
     return {
-        key: UsageCounts(e.uses, e.customer_uses, to_minor(cur, e.spent, f"usage.{key}.spent"))
+        key: UsageCounts(
+            e.uses, e.customer_uses, to_minor(cur, e.spent, f"{key_path('usage', key)}.spent")
+        )
         for key, e in entries.items()
     }
 
