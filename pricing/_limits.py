@@ -113,6 +113,8 @@ def _problem(value: Any) -> str | None:
         return _too_long()
     if kind is DuplicateKeys:
         return None  # its key is reported at the key's own path
+    if isinstance(value, set | frozenset):  # (from Python: JSON has none)
+        return "must be a list: a set's order changes from run to run, and so would the result"
     return None
 
 
@@ -137,7 +139,7 @@ def check_tree(root: Any, *, prefix: str = "", max_depth: int = MAX_TREE_DEPTH) 
     Checks, in document order: nesting deeper than ``max_depth`` (a cycle of Python
     containers too), lone surrogates in strings and keys, numbers of more than
     :data:`MAX_NUMBER_DIGITS` digits, ``NaN``/``Infinity`` and duplicate keys of
-    JSON text. The walk keeps its own stack: no depth can make it recurse.
+    JSON text, and Python sets. The walk keeps its own stack: no depth can make it recurse.
     """
     nodes: list[tuple[int, str | int]] = [(0, "")]
     stack: list[tuple[Any, int, int]] = [(root, 1, 0)]

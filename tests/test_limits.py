@@ -151,3 +151,48 @@ def test_a_long_key_is_quoted_to_100_characters(text: str, strict: bool, path_pr
     assert "K" * 100 not in message
     assert path_prefix + "K" * 99 + "…" in message
     assert caught.value.path == path_prefix + LONG_KEY
+
+
+@pytest.mark.parametrize(
+    ("where", "path"),
+    [
+        ("markers", "order.additionalDiscountsMarkers"),  # echoed in an order of the hash's
+        ("codes", "order.couponCodes"),
+        ("entity_ids", "discounts[0].conditions[0].entityIds"),  # (a TypeError when echoed)
+        ("display", "discounts[0].localizeInfos.tags"),
+        ("groups", "customer.groupIds"),
+    ],
+)
+def test_a_python_set_is_refused_wherever_it_is(where: str, path: str) -> None:
+    """JSON has no sets, and a set of strings is ordered differently from run to run: the
+    same input would not give the same bytes. Refused, naming where it is."""
+    discount = {"id": 1, "discountValue": {"value": 10, "discountType": "PERCENTAGE"}}
+    if where == "entity_ids":
+        discount["conditions"] = [{"conditionType": "PRODUCT", "entityIds": {1, 2}}]
+    if where == "display":
+        discount["localizeInfos"] = {"tags": {"a", "b"}}
+    order: dict[str, object] = {"products": [{"productId": 1, "quantity": 1}]}
+    if where == "markers":
+        order["additionalDiscountsMarkers"] = {"b", "a"}
+    if where == "codes":
+        order["couponCodes"] = {"B", "A"}
+    customer = {"id": 1, "groupIds": {3, 4}} if where == "groups" else None
+    scenario = {
+        "at": "2026-11-22T12:00:00Z",
+        "currency": "USD",
+        "catalog": [{"id": 1, "price": "10.00"}],
+        "discounts": [discount],
+        "order": order,
+        "customer": customer,
+    }
+    with pytest.raises(pricing.ScenarioError, match="must be a list: a set's order") as err:
+        pricing.preview(scenario)
+    assert err.value.path == path
+
+    def compiled_then_priced() -> None:
+        engine = pricing.Engine(currency="USD", catalog=scenario["catalog"], discounts=[discount])
+        engine.preview(order, customer=customer, at=datetime(2026, 11, 22, tzinfo=UTC))
+
+    with pytest.raises(pricing.ScenarioError) as err:
+        compiled_then_priced()
+    assert err.value.path == path

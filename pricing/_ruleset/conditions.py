@@ -21,6 +21,7 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 from .._errors import ScenarioError, key_path, quote
+from .._json import dumps
 from .._limits import MAX_UNITS
 from .._money import Currency, to_minor
 from .._schema import Condition, EntityRef, money, validate
@@ -60,9 +61,16 @@ def _as_number(value: object) -> Decimal | None:
 
 
 def _as_text(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
+    """An attribute value as the string it is compared as: text itself, a number as
+    written, anything else as its JSON text (``true``, ``null``, ``["a","b"]``)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int | Decimal | float) and not isinstance(value, bool):
+        return str(value)
+    try:
+        return dumps(value)
+    except (TypeError, ValueError):  # (from Python, an object JSON cannot hold)
+        return str(value)
 
 
 _ORDERINGS: dict[str, Callable[[Any, Any], bool]] = {

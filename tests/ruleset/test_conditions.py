@@ -552,3 +552,22 @@ def test_ordering_reads_numbers_only_in_their_plain_form(sb, attribute, conditio
     buyer = sb.customer(attributes={"a": attribute})
     cond = _cond("USER_ATTRIBUTE", [{"id": "a"}], {"value": value, "condition": condition})
     assert _targets(sb, [cond], buyer=buyer) == (ALL if applies else set())
+
+
+@pytest.mark.parametrize(
+    ("attribute", "value", "applies"),
+    [
+        (None, "null", True),  # (was compared as "None")
+        (None, "None", False),
+        (True, "true", True),
+        (["a", "b"], '["a","b"]', True),  # its compact JSON text (was "['a', 'b']")
+        ({"k": 1}, '{"k":1}', True),
+        ("x", "null", False),
+    ],
+)
+def test_an_attribute_that_is_not_text_compares_as_its_json_text(sb, attribute, value, applies):
+    """Compared as strings, a value that is not text is its JSON text, as written in the
+    scenario (``null``, ``true``, ``["a","b"]``): never Python's spelling of it."""
+    buyer = sb.customer(attributes={"a": attribute})
+    cond = _cond("USER_ATTRIBUTE", [{"id": "a"}], value)
+    assert _targets(sb, [cond], buyer=buyer) == (ALL if applies else set())
