@@ -21,7 +21,7 @@ from .._json import loads
 from .._schema import Customer, Order, Usage, UsageEntry, validate
 from .._schema import RuleSet as _RuleSetModel
 from .._schema.base import _Strict
-from .._values import Instant
+from .._values import Instant, Key
 
 __all__ = [
     "Cart",
@@ -198,7 +198,7 @@ class Cart:
 class _CartModel(_Strict):
     """The JSON form of one cart (only ``order`` is required)."""
 
-    id: int | str | None = None
+    id: Key | None = None  # (strict: true is no id, and would pass for 1)
     order: Order
     customer: Customer | None = None
     at: Instant | None = None

@@ -42,6 +42,17 @@ def test_read_carts_jsonl_names_lines_and_defaults_ids(tmp_path: Path) -> None:
         batch.read_carts(tmp_path / "missing.jsonl")
 
 
+@pytest.mark.parametrize("given", [True, False, 1.5, [1], {"a": 1}, 10**40])
+def test_a_cart_id_is_an_integer_or_text(given: object) -> None:
+    """``"id": true`` was read as 1, the id of another cart, in the rows written."""
+    line = json.dumps({"order": {"products": []}, "id": given})
+    with pytest.raises(pricing.ScenarioError) as err:
+        batch.read_carts([line])
+    assert err.value.path == "carts:1: id"
+    ids = [json.dumps({"order": {"products": []}, "id": i}) for i in (1, "1", -(10**39))]
+    assert [c.id for c in batch.read_carts(ids)] == [1, "1", -(10**39)]
+
+
 def test_rule_set_format_refuses_order_customer_at_and_typos(tmp_path: Path) -> None:
     for key in ("order", "customer", "at"):
         with pytest.raises(pricing.ScenarioError, match=f"a rule set has no '{key}'"):
