@@ -8,6 +8,7 @@ except the one sum it labels (what the shopper pays, with tax, after the bonus).
 
 from __future__ import annotations
 
+import re
 import textwrap
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -239,4 +240,14 @@ def render_summary(result: PreviewResult) -> str:
     if excluded:
         out += ["", "Gifts left out (missing or unavailable): " + ", ".join(excluded)]
     out += [f"warning: {dumps(dict(w))}" for w in result.warnings]
-    return "\n".join(out) + "\n"
+    # (each item is one line: a newline in one came from the input)
+    return "".join(_CONTROLS.sub(_escaped, line) + "\n" for line in out)
+
+
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+"""Characters of input text (a title, an identifier) that a terminal would act on rather
+than print: controls, escapes, bidirectional overrides."""
+
+
+def _escaped(match: re.Match[str]) -> str:
+    return match.group().encode("unicode_escape").decode("ascii")

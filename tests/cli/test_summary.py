@@ -144,3 +144,21 @@ def test_a_discount_without_identifier_is_named_by_its_id() -> None:
     assert "Coupon A: valid, applied (discount 7)" in text
     assert "unnamed: -1.00" in text
     assert "None" not in text
+
+
+def test_text_a_terminal_would_act_on_is_shown_escaped() -> None:
+    """An identifier or title is input: a newline in it would break the table, and an
+    escape sequence would clear or recolour the reader's terminal."""
+    scenario = _scenario({})
+    scenario["discounts"] = [
+        {
+            "id": 2,
+            "identifier": "id\nx\x1b[2J\u202e",
+            "discountValue": {"value": 10, "discountType": "PERCENTAGE"},
+        }
+    ]
+    text = render_summary(pricing.preview(scenario))
+    assert "id\\nx\\x1b[2J\\u202e" in text
+    assert "\x1b" not in text
+    assert "\u202e" not in text
+    assert all(line.isprintable() for line in text.splitlines())
