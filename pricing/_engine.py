@@ -17,7 +17,7 @@ from ._json import loads, loads_cart
 from ._limits import check_tree
 from ._money import currency as lookup_currency
 from ._result.document import Templates
-from ._result.text import Texts, write_compact
+from ._result.text import write_compact
 from ._result.views import Made, PreviewResult
 from ._ruleset import CompiledRuleSet, compile_rule_set
 from ._schema import (
@@ -129,7 +129,7 @@ class Engine:
             strict=strict,
         )
         templates = Templates(self._rs)
-        self._made = Made(Texts(self._rs), templates)
+        self._made = Made(self._rs, templates)
         self._money = templates.amounts.__getitem__
         self._verifier = price_verifier
 

@@ -45,15 +45,16 @@ class Texts:
         cur = rs.currency
         self.money: Memo[int, str] = Memo(cur.to_text)
         """Minor units → the JSON number's text (``money[minor]``)."""
-        self.echoes: tuple[str, ...] = rs.index.echoes
+        rules = sorted(rs.index.rules, key=lambda r: r.index)
+        assert [r.index for r in rules] == list(range(len(rules)))
+        self.echoes = tuple([dumps({**r.raw, "coupon": None}) for r in rules])
+        """Each discount's echo with ``"coupon": null``, by :attr:`Rule.index`."""
         echo = rs.settings.echo
         self.settings = dumps(dict(echo))
         self.bonus_minimums = (
             f'"minBonusAmount":{dumps(echo["minBonusAmount"])},'
             f'"minOrderAmountForBonus":{dumps(echo["minOrderAmountForBonus"])},'
         )
-        rules = sorted(rs.index.rules, key=lambda r: r.index)
-        assert [r.index for r in rules] == list(range(len(self.echoes)))
         self.entry_heads = [
             f'{{"id":{dumps(r.id)},"identifier":{dumps(r.identifier)},"status":' for r in rules
         ]

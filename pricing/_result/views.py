@@ -6,9 +6,10 @@ import copy
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import FrozenInstanceError, dataclass
 from decimal import Decimal
-from typing import Any, Generic, NamedTuple, NoReturn, TypeVar, overload
+from typing import Any, Generic, NoReturn, TypeVar, overload
 
 from .._json import dumps
+from .._ruleset import CompiledRuleSet
 from .._stages.explain import (
     ExplanationRow,
     LineRow,
@@ -120,13 +121,25 @@ class _built(Generic[T]):  # a decorator, lower case like cached_property
         return value
 
 
-class Made(NamedTuple):
+class Made:
     """What the results of one rule set share, made once: the engine keeps it."""
 
-    texts: Texts
-    """For the compact JSON text."""
-    templates: Templates
-    """For the document."""
+    __slots__ = ("_rs", "_texts", "templates")
+
+    def __init__(self, rs: CompiledRuleSet, templates: Templates) -> None:
+        self._rs = rs
+        self._texts: Texts | None = None
+        self.templates = templates
+        """For the document."""
+
+    @property
+    def texts(self) -> Texts:
+        """For the compact JSON text: made when first asked for (the one-call path, which
+        writes the indented document, never is; making them was a tenth of its time)."""
+        texts = self._texts
+        if texts is None:
+            texts = self._texts = Texts(self._rs)  # (two threads may both: the same texts)
+        return texts
 
 
 class PreviewResult:

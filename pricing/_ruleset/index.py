@@ -43,8 +43,6 @@ class RuleIndex:
     coupon_owners: Mapping[str, int]
     """Normalised coupon code → the position of the first (highest-priority) rule defining it."""
     identifiers: frozenset[str]
-    echoes: tuple[str, ...]
-    """Each rule's :attr:`Rule.echo_text`, by its position in the scenario's discounts."""
     """Every rule identifier (to tell unknown markers)."""
     warnings: tuple[Mapping[str, Any], ...]
     """What compiling found to say (``unknown_field``): the first warnings of every preview."""
@@ -89,7 +87,6 @@ def index_rules(
         reach=tuple(reach),
         coupon_owners=owners,
         identifiers=frozenset(r.identifier for r in rules if r.identifier is not None),
-        echoes=tuple(r.echo_text for r in sorted(rules, key=lambda r: r.index)),
         warnings=warnings,
         usage_gates=UsageGates.build(rules) if any(r.limited for r in rules) else None,
         usage_keys=frozenset(r.usage_key for r in rules),

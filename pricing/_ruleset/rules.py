@@ -16,7 +16,6 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 
 from .._errors import ScenarioError
-from .._json import dumps
 from .._money import Currency, Rate, to_minor
 from .._schema import Condition, CouponDef, Discount, Exclusion, GiftRef
 from .catalog import CompiledCatalog, key_of
@@ -77,9 +76,6 @@ class Rule:
     """Normalised code → definition."""
     on_request: bool
     raw: Mapping[str, Any]
-    echo_text: str
-    """The compact JSON of its echo in ``discountConfig`` with ``"coupon": null``: the
-    same text for every cart, so written once (see :func:`pricing._json.dumps`)."""
     start_us: int | None
     """``start`` in microseconds since the epoch (exact, and quick to compare)."""
     end_us: int | None
@@ -294,7 +290,6 @@ def compile_rule(cur: Currency, index: int, d: Discount, catalog: CompiledCatalo
         coupons=_coupons(d, path),
         on_request=d.activation == "ON_REQUEST",
         raw=d.raw,
-        echo_text=dumps({**d.raw, "coupon": None}),
         start_us=None if start is None else micros(start),
         end_us=None if end is None else micros(end),
         take=order_taker(v.kind, v.rate, v.value, v.max_amount),
