@@ -8,7 +8,7 @@ data flows one way.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -96,6 +96,9 @@ class Engine:
         price_verifier: PriceVerifierLike | None = None,
         strict: bool = False,
     ) -> None:
+        # (An iterator is read once, here: compiled from, and pickled as, its items.)
+        catalog, discounts, categories = map(_listed, (catalog, discounts, categories))
+        tax_rates = _listed(tax_rates)
         # What the engine is built from: it pickles as this and compiles again (the
         # compiled rule set holds closures, which do not pickle).
         self._source: dict[str, Any] = {
@@ -292,6 +295,12 @@ class Engine:
         if indent is None:  # (no result object: the text is all the caller gets)
             return write_compact(outcome, self._made.texts)
         return PreviewResult(outcome, self._made).to_json(indent=indent)
+
+
+def _listed(items: Any) -> Any:
+    """``items`` as a list if it is an iterator (a generator); anything else as given
+    (a wrong type is refused, naming the argument, when the rule set is compiled)."""
+    return list(items) if isinstance(items, Iterator) else items
 
 
 def preview(

@@ -118,10 +118,12 @@ def moved(error: ScenarioError, place: Callable[[str], str], source: str = "") -
 _PLAIN_KEY = re.compile(r'[^.\[\]"\\]+')
 
 
-def key_path(path: str, key: str) -> str:
+def key_path(path: str, key: object) -> str:
     """``path`` then the object key ``key``: ``path.key``, or ``path["key"]`` (JSON-escaped,
     ASCII) when the key holds what would make the path ambiguous (``.``, ``[``) or
-    break its line (a newline, a terminal's escape)."""
+    break its line (a newline, a terminal's escape). A key that is no string (a Python
+    dict's) is named by its text."""
+    key = key if isinstance(key, str) else str(key)
     if _PLAIN_KEY.fullmatch(key) and key.isprintable():
         return f"{path}.{key}" if path else key
     return f"{path}[{json.dumps(key)}]"
@@ -141,10 +143,10 @@ def _short_path(path: str) -> str:
 
 def _cut_key(match: re.Match[str]) -> str:
     key = match.group()
-    if key.startswith('["'):
-        inner = key[2:-2]
-        return key if len(inner) <= QUOTE_CHARS else f'["{inner[: QUOTE_CHARS - 1]}…"]'
-    return key[: QUOTE_CHARS - 1] + "…"
+    if not key.startswith('["'):
+        return key[: QUOTE_CHARS - 1] + "…"
+    text = json.loads(key[1:-1])  # (cut as written, not inside an escape)
+    return key if len(text) <= QUOTE_CHARS else f'[{json.dumps(text[: QUOTE_CHARS - 1])[:-1]}…"]'
 
 
 class CouponError(PricingError, ValueError):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -28,6 +29,7 @@ __all__ = [
     "DuplicateKeys",
     "LongNumber",
     "NotANumber",
+    "beyond_money_limit",
     "check_tree",
     "depth_of",
 ]
@@ -53,6 +55,13 @@ ID_LIMIT = 10**MAX_NUMBER_DIGITS
 """Ids (and positions, counts) are integers of absolute value below this."""
 MAX_PERCENT_DECIMALS = 20
 """Decimals of a percentage (beyond them the exact rate would be needlessly huge)."""
+
+
+def beyond_money_limit(amount: Decimal) -> bool:
+    """Whether finite ``amount`` is more than 10^12 in absolute value (exact: no context
+    rounds it, however many digits or how large an exponent it has)."""
+    return amount.adjusted() >= MAX_MONEY_DIGITS and amount.copy_abs() > 10**MAX_MONEY_DIGITS
+
 
 # Python ints of more than 133 bits have 41 digits or more: bit_length is cheap.
 _MAX_INT_BITS = 133
@@ -115,7 +124,13 @@ def _problem(value: Any) -> str | None:
         return None  # its key is reported at the key's own path
     if isinstance(value, set | frozenset):  # (from Python: JSON has none)
         return "must be a list: a set's order changes from run to run, and so would the result"
+    if not isinstance(value, _JSON_SHAPED):  # (from Python: it could not be echoed)
+        return f"must be a JSON value, not a Python {kind.__name__}"
     return None
+
+
+_JSON_SHAPED = (Mapping, list, tuple, str, int, float, Decimal, type(None), datetime, date)
+"""What JSON-shaped input is made of (bool is an int; an instant may be a datetime)."""
 
 
 def _too_long() -> str:

@@ -16,6 +16,7 @@ from operator import itemgetter
 from iso4217 import Currency as _IsoCurrency
 
 from ._errors import ScenarioError, cut
+from ._limits import MAX_MONEY_DIGITS, beyond_money_limit
 
 __all__ = [
     "Currency",
@@ -45,8 +46,8 @@ class Currency:
         return int(10**self.exponent)
 
     def to_minor(self, amount: Decimal) -> int | None:
-        """Finite, bounded ``amount`` in minor units, or ``None`` when it has more decimals
-        than allowed.
+        """Finite ``amount``, bounded (see :func:`to_minor`), in minor units, or ``None``
+        when it has more decimals than allowed.
 
         Worked out on its digits: ``scaleb`` would round past the context's 28, reading
         ``150.00000000000000000000000000005`` as 150 (or a tiny amount as 0).
@@ -100,7 +101,10 @@ def currency(code: str) -> Currency:
 
 
 def to_minor(cur: Currency, amount: Decimal, path: str) -> int:
-    """``amount`` in minor units; more decimals than the currency has is an error."""
+    """``amount`` in minor units; more decimals than the currency has is an error, and so
+    is an amount beyond the limit (one not bounded yet: a custom verifier's price)."""
+    if beyond_money_limit(amount):
+        raise ScenarioError(path, f"must be at most 10^{MAX_MONEY_DIGITS} in absolute value")
     minor = cur.to_minor(amount)
     if minor is None:
         # As written (1E-37 would not be what the input said), unless its digits are many.

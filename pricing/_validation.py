@@ -29,8 +29,9 @@ def json_path(loc: tuple[int | str, ...], *, last_is_key: bool = False) -> str:
     """``('order', 'products', 0, 'quantity')`` → ``order.products[0].quantity``.
 
     Pydantic puts the tried member of a union into ``loc`` (``int``, ``EntityRef``,
-    ``function-after[...]``); those are not JSON keys and are left out, except the
-    last part when it is an unknown key (``last_is_key``), whatever its name.
+    ``function-after[...]``); those are not JSON keys and are left out, except where
+    only a key can stand, whatever its name: the last part of an unknown key's error
+    (``last_is_key``), and the part after ``usage`` (a discount's id, as text).
     """
     out = ""
     last = len(loc) - 1
@@ -38,7 +39,7 @@ def json_path(loc: tuple[int | str, ...], *, last_is_key: bool = False) -> str:
         if isinstance(part, int):
             out += f"[{part}]"
         elif (part in _UNION_TAGS or _GENERATED_TAG.match(part)) and not (
-            last_is_key and i == last
+            (last_is_key and i == last) or (i and loc[i - 1] == "usage")
         ):
             continue
         else:

@@ -23,6 +23,7 @@ from ._limits import (
     MAX_PERCENT_DECIMALS,
     MAX_QUANTITY,
     MAX_UNITS,
+    beyond_money_limit,
     depth_of,
 )
 
@@ -89,8 +90,7 @@ def to_decimal(value: Any) -> Decimal:
 
 
 def _bounded(value: Decimal) -> Decimal:
-    # (copy_abs, not abs(): exact, where abs() rounds to the context and may overflow)
-    if value.adjusted() >= MAX_MONEY_DIGITS and value.copy_abs() > 10**MAX_MONEY_DIGITS:
+    if beyond_money_limit(value):
         raise ValueError(f"must be at most 10^{MAX_MONEY_DIGITS} in absolute value")
     return value
 

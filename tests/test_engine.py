@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import pickle
 from datetime import UTC, datetime
 from decimal import Decimal as D
 from pathlib import Path
@@ -378,6 +379,9 @@ def test_an_engine_reads_its_lists_from_any_iterable_once() -> None:
     )
     want = listed.preview(s["order"], customer=s["customer"], at=at).to_json()
     assert generated.preview(s["order"], customer=s["customer"], at=at).to_json() == want
+    # pickled (as worker processes get it) as the items read, not as the spent iterators
+    again = pickle.loads(pickle.dumps(generated))
+    assert again.preview(s["order"], customer=s["customer"], at=at).to_json() == want
 
 
 @pytest.mark.parametrize(

@@ -196,3 +196,17 @@ def test_a_python_set_is_refused_wherever_it_is(where: str, path: str) -> None:
     with pytest.raises(pricing.ScenarioError) as err:
         compiled_then_priced()
     assert err.value.path == path
+
+
+def test_a_python_object_that_is_no_json_value_is_refused_by_path() -> None:
+    """It could not be echoed (to_json raised a TypeError); a non-string key is named by
+    its text (a TypeError too, before)."""
+    discount = {"id": 1, "localizeInfos": {"x": object()}}
+    with pytest.raises(pricing.ScenarioError, match="not a Python object") as err:
+        pricing.Engine(currency="USD", discounts=[discount])
+    assert err.value.path == "discounts[0].localizeInfos.x"
+    order = {"products": [], None: float("nan")}
+    engine = pricing.Engine(currency="USD")
+    with pytest.raises(pricing.ScenarioError, match="nan is not a number") as err:
+        engine.preview(order, at=datetime(2026, 11, 22, tzinfo=UTC))
+    assert err.value.path == "order.None"

@@ -270,3 +270,14 @@ def test_zero_is_written_as_zero(sb):
     text = sb.run(sb.scenario()).to_json()
     assert '"bonusApplied": 0,' in text
     assert '"bonusAccrual": 0,' in text
+
+
+@pytest.mark.parametrize("amount", ["1E+999999999999", "-1E+13", "1000000000000.01"])
+def test_an_amount_beyond_the_limit_is_refused_before_it_is_converted(amount):
+    """An amount no validator bounded yet (a custom verifier's price) is refused at once:
+    its minor units would have a trillion digits (the conversion never ended)."""
+    from pricing._money import currency, to_minor
+
+    with pytest.raises(pricing.ScenarioError, match="at most 10\\^12") as err:
+        to_minor(currency("USD"), D(amount), "order.products[0].signedPrice")
+    assert err.value.path == "order.products[0].signedPrice"

@@ -7,6 +7,7 @@ import json
 import pytest
 
 import pricing
+from pricing._errors import key_path
 from pricing._schema import Discount
 from pricing._validation import json_path, validate
 
@@ -80,6 +81,23 @@ def test_a_long_key_is_cut_in_the_message_and_whole_in_the_path() -> None:
     message = str(info.value)
     assert message.startswith('usage["' + "x." * 49 + 'x…"].uses: ')
     assert len(message) < 200
+
+
+@pytest.mark.parametrize("key", ["str", "int", "Budget", "[key]", "black-friday[2024]"])
+def test_a_usage_key_named_like_a_pydantic_tag_is_still_named(key: str) -> None:
+    """Below ``usage`` only a discount's id can stand: never left out as a union's tag."""
+    with pytest.raises(pricing.ScenarioError) as info:
+        pricing.preview({**_base(), "usage": {key: {"uses": -1}}})
+    assert info.value.path == f"{key_path('usage', key)}.uses"
+    assert key in info.value.path
+
+
+def test_a_cut_key_is_cut_between_characters_not_inside_an_escape() -> None:
+    scenario = {**_base(), "usage": {"\n" * 60 + "x" * 60: {"uses": -1}}}
+    with pytest.raises(pricing.ScenarioError) as info:
+        pricing.preview(scenario)
+    shown = str(info.value).split(".uses:")[0]
+    assert shown == 'usage["' + "\\n" * 60 + "x" * 39 + '…"]'
 
 
 def test_unknown_field_warnings_write_odd_keys_as_paths_do() -> None:

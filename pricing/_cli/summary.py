@@ -8,15 +8,15 @@ except the one sum it labels (what the shopper pays, with tax, after the bonus).
 
 from __future__ import annotations
 
-import re
 import textwrap
+import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .._json import dumps
 from .._result.views import PreviewResult
 
-__all__ = ["render_summary", "table"]
+__all__ = ["render_summary", "shown", "table"]
 
 
 def table(
@@ -30,6 +30,7 @@ def table(
         right: the indexes of the columns to right-align (numbers).
         rule: whether a line of dashes separates the header from the rows.
     """
+    rows = [[shown(c) for c in row] for row in rows]  # (escaped before they are measured)
     widths = [len(h) for h in headers]
     for row in rows:
         widths = [max(w, len(c)) for w, c in zip(widths, row, strict=True)]
@@ -241,13 +242,22 @@ def render_summary(result: PreviewResult) -> str:
         out += ["", "Gifts left out (missing or unavailable): " + ", ".join(excluded)]
     out += [f"warning: {dumps(dict(w))}" for w in result.warnings]
     # (each item is one line: a newline in one came from the input)
-    return "".join(_CONTROLS.sub(_escaped, line) + "\n" for line in out)
+    return "".join(shown(line) + "\n" for line in out)
 
 
-_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-"""Characters of input text (a title, an identifier) that a terminal would act on rather
-than print: controls, escapes, bidirectional overrides."""
+def shown(text: str) -> str:
+    """``text`` with each character that does not print (a control, a terminal's escape, a
+    line or paragraph separator, a bidirectional mark; spaces aside) written as its escape:
+    input text (a title, an identifier) must not break the summary's lines or act on a
+    terminal."""
+    if text.isprintable():
+        return text
+    return "".join(map(_escaped, text))
 
 
-def _escaped(match: re.Match[str]) -> str:
-    return match.group().encode("unicode_escape").decode("ascii")
+def _escaped(char: str) -> str:
+    # (a space other than ASCII's does not print either, but locales format with them:
+    # "242,48 €" in de_DE has a no-break space)
+    if char.isprintable() or unicodedata.category(char) == "Zs":
+        return char
+    return char.encode("unicode_escape").decode("ascii")

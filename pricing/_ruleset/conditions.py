@@ -22,7 +22,7 @@ from typing import Any, Protocol
 
 from .._errors import ScenarioError, key_path, quote
 from .._json import dumps
-from .._limits import MAX_UNITS
+from .._limits import ID_LIMIT, MAX_UNITS
 from .._money import Currency, to_minor
 from .._schema import Condition, EntityRef, money, validate
 from .catalog import CompiledCatalog, key_of
@@ -65,8 +65,12 @@ def _as_text(value: object) -> str:
     written, anything else as its JSON text (``true``, ``null``, ``["a","b"]``)."""
     if isinstance(value, str):
         return value
-    if isinstance(value, int | Decimal | float) and not isinstance(value, bool):
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | Decimal | float):
         return str(value)
+    if value is None:
+        return "null"
     try:
         return dumps(value)
     except (TypeError, ValueError):  # (from Python, an object JSON cannot hold)
@@ -262,8 +266,10 @@ def _entity_refs(cond: Condition, path: str, ids: bool = True) -> list[tuple[str
             ref, nested, where = item.id, item.is_nested, f"{where}.id"
         else:
             ref, nested = item, None
-        if ids and (type(ref) is not int or ref.bit_length() > 133):
-            raise ScenarioError(where, f"a {cond.kind} condition names ids: integers")
+        if ids and (type(ref) is not int or not -ID_LIMIT < ref < ID_LIMIT):
+            raise ScenarioError(
+                where, f"a {cond.kind} condition names ids: integers of at most 40 digits"
+            )
         if not ids and type(ref) is not str:
             raise ScenarioError(where, f"a {cond.kind} condition names attributes: text")
         refs.append((key_of(ref), default_nested if nested is None else bool(nested)))

@@ -10,6 +10,7 @@ in Jupyter (tqdm when installed, else a plain counter).
 from __future__ import annotations
 
 import importlib
+import json
 import multiprocessing
 import os
 import signal
@@ -82,6 +83,12 @@ def _price_one(engine: Engine, cart: Cart, at: datetime | None) -> Priced:
     return _price(engine, cart.id, cart.order, cart.customer, cart.at or at, cart.usage)
 
 
+def _named(cart_id: int | str) -> str:
+    """A cart's id as an error names it: text that could break the line is JSON-quoted."""
+    text = str(cart_id)
+    return text if text.isprintable() else json.dumps(text)
+
+
 def _price(
     engine: Engine,
     cart_id: int | str,
@@ -94,7 +101,7 @@ def _price(
     under one engine."""
     if when is None:
         raise ScenarioError(
-            f"cart {cart_id}: at", "field required (give it in the cart or for the batch)"
+            f"cart {_named(cart_id)}: at", "field required (give it in the cart or for the batch)"
         )
     try:
         r = engine.preview(order, customer=customer, at=when, usage=usage)

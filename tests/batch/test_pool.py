@@ -67,9 +67,12 @@ def test_examples_as_rule_set_and_cart(example: Path) -> None:
     assert_same(priced, pricing.preview(scenario))
 
 
-def test_cart_without_any_instant_is_bad_input() -> None:
-    with pytest.raises(pricing.ScenarioError, match="at"):
-        batch.price_many([{"id": "x", "order": CARTS[0]["order"]}], BASELINE)
+@pytest.mark.parametrize(("cart_id", "named"), [("x", "x"), (7, "7"), ("a\nb", '"a\\nb"')])
+def test_cart_without_any_instant_is_bad_input(cart_id: object, named: str) -> None:
+    """The cart is named by its id; one that would break the message's line is quoted."""
+    with pytest.raises(pricing.ScenarioError) as err:
+        batch.price_many([{"id": cart_id, "order": CARTS[0]["order"]}], BASELINE)
+    assert err.value.path == f"cart {named}: at"
 
 
 def test_a_compiled_engine_goes_to_worker_processes_too() -> None:

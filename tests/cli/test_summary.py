@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -153,12 +154,16 @@ def test_text_a_terminal_would_act_on_is_shown_escaped() -> None:
     scenario["discounts"] = [
         {
             "id": 2,
-            "identifier": "id\nx\x1b[2J\u202e",
+            "identifier": "id\nx\x1b[2J\u202e\u2028\u061c\u200b\ufeff",
             "discountValue": {"value": 10, "discountType": "PERCENTAGE"},
         }
     ]
     text = render_summary(pricing.preview(scenario))
-    assert "id\\nx\\x1b[2J\\u202e" in text
+    assert "id\\nx\\x1b[2J\\u202e\\u2028\\u061c\\u200b\\ufeff" in text
     assert "\x1b" not in text
     assert "\u202e" not in text
     assert all(line.isprintable() for line in text.splitlines())
+    assert text.splitlines() == text.split("\n")[:-1]  # (no other line break)
+    rules = text.split("Rules (priority order)\n")[1].splitlines()
+    status_column = [m.start() for m in re.finditer("-+", rules[1])][2]
+    assert rules[2].index("applied") == status_column  # (the columns still aligned)
