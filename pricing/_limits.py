@@ -129,8 +129,9 @@ def _problem(value: Any) -> str | None:
     return None
 
 
-_JSON_SHAPED = (Mapping, list, tuple, str, int, float, Decimal, type(None), datetime, date)
-"""What JSON-shaped input is made of (bool is an int; an instant may be a datetime)."""
+_JSON_SHAPED = (dict, list, Decimal, type(None), float, tuple, datetime, date, str, int, Mapping)
+"""What JSON-shaped input is made of (an instant may be a ``datetime``, any mapping stands
+for an object; ``bool`` is an ``int``): concrete types first, as a walk meets them."""
 
 
 def _too_long() -> str:

@@ -201,6 +201,15 @@ def test_a_python_set_is_refused_wherever_it_is(where: str, path: str) -> None:
 def test_a_python_object_that_is_no_json_value_is_refused_by_path() -> None:
     """It could not be echoed (to_json raised a TypeError); a non-string key is named by
     its text (a TypeError too, before)."""
+    from enum import Enum
+
+    from pricing._limits import check_tree
+
+    class Code(str, Enum):
+        A = "A"
+
+    shaped = [True, None, 1, "x", Code.A, 1.5, D("1.5"), (1,), datetime(2026, 1, 1), {"k": []}]
+    check_tree({"all": shaped})  # (every kind of JSON-shaped value passes)
     discount = {"id": 1, "localizeInfos": {"x": object()}}
     with pytest.raises(pricing.ScenarioError, match="not a Python object") as err:
         pricing.Engine(currency="USD", discounts=[discount])
