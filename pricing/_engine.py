@@ -96,23 +96,29 @@ class Engine:
         price_verifier: PriceVerifierLike | None = None,
         strict: bool = False,
     ) -> None:
-        # (An iterator is read once, here: compiled from, and pickled as, its items.)
-        catalog, discounts, categories = map(_listed, (catalog, discounts, categories))
-        tax_rates = _listed(tax_rates)
+        self._compile(
+            {
+                "currency": currency,
+                "catalog": _listed(catalog),
+                "discounts": _listed(discounts),
+                "settings": settings,
+                "categories": _listed(categories),
+                "storage_marker": storage_marker,
+                "tax_rates": _listed(tax_rates),
+                "locale": locale,
+                "price_verifier": price_verifier,
+                "strict": strict,
+            },
+            walked=False,
+        )
+
+    def _compile(self, source: dict[str, Any], *, walked: bool) -> None:
+        """Compile the constructor's arguments; ``walked``: they are the parts of a rule set
+        held to the input limits already, not to be walked again."""
         # What the engine is built from: it pickles as this and compiles again (the
         # compiled rule set holds closures, which do not pickle).
-        self._source: dict[str, Any] = {
-            "currency": currency,
-            "catalog": catalog,
-            "discounts": discounts,
-            "settings": settings,
-            "categories": categories,
-            "storage_marker": storage_marker,
-            "tax_rates": tax_rates,
-            "locale": locale,
-            "price_verifier": price_verifier,
-            "strict": strict,
-        }
+        self._source = source
+        currency = source["currency"]
         try:
             cur = lookup_currency(currency)
         except (KeyError, TypeError):
@@ -122,19 +128,20 @@ class Engine:
             ) from None
         self._rs: CompiledRuleSet = compile_rule_set(
             cur,
-            categories=categories,
-            catalog=catalog,
-            discounts=discounts,
-            settings=settings,
-            tax_rates=tax_rates,
-            locale=locale,
-            storage_marker=storage_marker,
-            strict=strict,
+            categories=source["categories"],
+            catalog=source["catalog"],
+            discounts=source["discounts"],
+            settings=source["settings"],
+            tax_rates=source["tax_rates"],
+            locale=source["locale"],
+            storage_marker=source["storage_marker"],
+            strict=source["strict"],
+            walked=walked,
         )
         templates = Templates(self._rs)
         self._made = Made(self._rs, templates)
         self._money = templates.amounts.__getitem__
-        self._verifier = price_verifier
+        self._verifier = source["price_verifier"]
 
     @classmethod
     def from_rule_set(
@@ -151,18 +158,16 @@ class Engine:
             price_verifier: as for the constructor.
             strict: as for the constructor.
         """
-        return cls(
-            currency=rules.currency,
-            catalog=rules.catalog,
-            discounts=rules.discounts,
-            settings=rules.settings,
-            categories=rules.categories,
-            storage_marker=rules.storage_marker,
-            tax_rates=rules.tax_rates,
-            locale=rules.locale,
-            price_verifier=price_verifier,
-            strict=strict,
-        )
+        return cls(**_arguments(rules, price_verifier, strict))
+
+    @classmethod
+    def _of_walked(
+        cls, rules: RuleSet, price_verifier: PriceVerifierLike | None, strict: bool
+    ) -> Engine:
+        """:meth:`from_rule_set` of a rule set validated from input held to the limits."""
+        engine = cls.__new__(cls)
+        engine._compile(_arguments(rules, price_verifier, strict), walked=True)
+        return engine
 
     def __getstate__(self) -> dict[str, Any]:
         """What the engine was built from: the data as given (so not to be changed after
@@ -210,19 +215,35 @@ class Engine:
         """
         return PreviewResult(self._price(order, customer, at, usage), self._made)
 
+    def _preview(
+        self,
+        order: Order | Mapping[str, Any],
+        customer: Customer | Mapping[str, Any] | None,
+        at: datetime,
+        usage: Mapping[str, Any] | None,
+        walked: bool,
+    ) -> PreviewResult:
+        """:meth:`preview`; ``walked``: the order and customer were held to the input limits
+        already (the parts of a scenario or a cart read from input that was)."""
+        return PreviewResult(self._price(order, customer, at, usage, walked), self._made)
+
     def _price(
         self,
         order: Order | Mapping[str, Any],
         customer: Customer | Mapping[str, Any] | None,
         at: datetime,
         usage: Mapping[str, Any] | None,
+        walked: bool = False,
     ) -> Outcome:
-        """The pipeline, stage by stage: what :meth:`preview` returns a view of."""
+        """The pipeline, stage by stage: what :meth:`preview` returns a view of.
+        ``walked``: the order and customer were held to the input limits already."""
         if not isinstance(at, datetime) or at.tzinfo is None or at.utcoffset() is None:
             raise ScenarioError("at", "must be a timezone-aware datetime")
         rs = self._rs
         settings = rs.settings
-        request = read_request(rs, order, customer, verifier=self._verifier, at=at, usage=usage)
+        request = read_request(
+            rs, order, customer, verifier=self._verifier, at=at, usage=usage, walked=walked
+        )
         eligibility = decide(rs.index, request, at=at, allow_stacking=settings.allow_stacking)
         gifts = settle_gifts(rs, request.lines, eligibility.applying)
         paid = gifts.lines
@@ -291,10 +312,28 @@ class Engine:
             customer_data = None if customer is None else loads_cart(customer)  # "null" too
         except ScenarioError as error:
             raise moved(error, lambda path: under(part, path)) from None
-        outcome = self._price(order_data, customer_data, at, usage)
+        outcome = self._price(order_data, customer_data, at, usage, walked=True)  # (loads')
         if indent is None:  # (no result object: the text is all the caller gets)
             return write_compact(outcome, self._made.texts)
         return PreviewResult(outcome, self._made).to_json(indent=indent)
+
+
+def _arguments(
+    rules: RuleSet, price_verifier: PriceVerifierLike | None, strict: bool
+) -> dict[str, Any]:
+    """The constructor's arguments for a validated rule set."""
+    return {
+        "currency": rules.currency,
+        "catalog": rules.catalog,
+        "discounts": rules.discounts,
+        "settings": rules.settings,
+        "categories": rules.categories,
+        "storage_marker": rules.storage_marker,
+        "tax_rates": rules.tax_rates,
+        "locale": rules.locale,
+        "price_verifier": price_verifier,
+        "strict": strict,
+    }
 
 
 def _listed(items: Any) -> Any:
@@ -328,23 +367,28 @@ def preview(
         CouponError: the presented coupon code cannot be used.
         SignedPriceError: a line's signed price is refused.
     """
-    if not isinstance(scenario, Scenario):
-        check_tree(scenario)
-    return preview_within_limits(scenario, price_verifier, strict)
+    return preview_scenario(scenario, price_verifier, strict)
 
 
-def preview_within_limits(
-    scenario: Scenario | Mapping[str, Any], price_verifier: PriceVerifierLike | None, strict: bool
+def preview_scenario(
+    scenario: Scenario | Mapping[str, Any],
+    price_verifier: PriceVerifierLike | None,
+    strict: bool,
+    *,
+    walked: bool = False,
 ) -> PreviewResult:
-    """:func:`preview` of a scenario within the input limits (walked by ``check_tree``,
-    or parsed by ``loads``, which refuses all that walk refuses)."""
+    """:func:`preview`; ``walked``: ``scenario`` is what ``loads`` returned, which refuses
+    all that the walk of the input limits would (on a small scenario the second walk
+    cost a third of the call)."""
+    if not walked:
+        check_tree(scenario)  # (a Scenario the caller made too: pydantic lets through NaN...)
     s = validate(Scenario, scenario)
     if s.at is None:
         if "at" in s.model_fields_set:  # given as null
             raise ScenarioError("at", "must be an ISO 8601 date-time with a zone offset, not null")
         raise ScenarioError("at", "field required (the instant the preview is computed for)")
-    engine = Engine.from_rule_set(s, price_verifier=price_verifier, strict=strict)
-    return engine.preview(s.order, customer=s.customer, at=s.at, usage=s.usage)
+    engine = Engine._of_walked(s, price_verifier, strict)
+    return engine._preview(s.order, s.customer, s.at, s.usage, walked=True)
 
 
 def preview_json(
@@ -368,5 +412,4 @@ def preview_json(
         CouponError: the presented coupon code cannot be used.
         SignedPriceError: a line's signed price is refused.
     """
-    # (No second walk of the value: on a small scenario it cost a third of the call.)
-    return preview_within_limits(loads(text), price_verifier, strict).to_json()
+    return preview_scenario(loads(text), price_verifier, strict, walked=True).to_json()

@@ -8,7 +8,7 @@ import json
 import re
 from collections.abc import Mapping
 from datetime import date, datetime
-from decimal import MAX_EMAX, MIN_EMIN, Context, Decimal
+from decimal import MAX_EMAX, MIN_EMIN, Context, Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
 
@@ -66,7 +66,10 @@ def _number(text: str) -> Decimal | LongNumber:
     if _digits(text) > MAX_NUMBER_DIGITS:
         return LongNumber(text)
     if "e" in text or "E" in text:
-        return ExponentDecimal(text)
+        try:
+            return ExponentDecimal(text)
+        except InvalidOperation:  # an exponent beyond Decimal's (10^18)
+            return LongNumber(text)
     return Decimal(text)
 
 

@@ -13,6 +13,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from pydantic import BaseModel
+
 from ._errors import ScenarioError, key_path
 
 __all__ = [
@@ -77,7 +79,8 @@ class NotANumber:
 
 
 class LongNumber:
-    """Stands in for a JSON number of more than :data:`MAX_NUMBER_DIGITS` digits."""
+    """Stands in for a JSON number of more than :data:`MAX_NUMBER_DIGITS` digits (or with
+    an exponent no ``Decimal`` holds)."""
 
     __slots__ = ("text",)
 
@@ -119,7 +122,10 @@ def _problem(value: Any) -> str | None:
     if kind is NotANumber:
         return f"{value.name} is not a number JSON allows"
     if kind is LongNumber:
-        return _too_long()
+        mantissa = value.text.lower().partition("e")[0]
+        if sum(c.isdigit() for c in mantissa) > MAX_NUMBER_DIGITS:
+            return _too_long()
+        return "its exponent is out of range"
     if kind is DuplicateKeys:
         return None  # its key is reported at the key's own path
     if isinstance(value, set | frozenset):  # (from Python: JSON has none)
@@ -129,7 +135,10 @@ def _problem(value: Any) -> str | None:
     return None
 
 
-_JSON_SHAPED = (dict, list, Decimal, type(None), float, tuple, datetime, date, str, int, Mapping)
+_JSON_SHAPED = (
+    *(dict, list, Decimal, type(None), float, tuple, datetime, date, str, int, Mapping),
+    BaseModel,  # (a validated model the caller gives: its fields are walked)
+)
 """What JSON-shaped input is made of (an instant may be a ``datetime``, any mapping stands
 for an object; ``bool`` is an ``int``): concrete types first, as a walk meets them."""
 
@@ -169,6 +178,10 @@ def check_tree(root: Any, *, prefix: str = "", max_depth: int = MAX_TREE_DEPTH) 
             if type(value) is DuplicateKeys:
                 nodes.append((node, value.key))
                 raise ScenarioError(_path(nodes, len(nodes) - 1, prefix), "this key appears twice")
+        elif isinstance(value, BaseModel):
+            if getattr(value, "_walked", False):
+                continue  # (its input was walked before it was validated)
+            items = _fields(value)
         elif isinstance(value, list | tuple):
             items = list(enumerate(value))
         else:
@@ -187,6 +200,16 @@ def check_tree(root: Any, *, prefix: str = "", max_depth: int = MAX_TREE_DEPTH) 
                 )
             nodes.append((node, key))
             stack.append((child, depth + 1, len(nodes) - 1))
+
+
+def _fields(model: BaseModel) -> list[tuple[str | int, Any]]:
+    """A model's fields as its JSON names them (camelCase), and its extra keys."""
+    fields = type(model).model_fields
+    named: list[tuple[str | int, Any]] = [
+        (fields[name].alias or name if name in fields else name, value)
+        for name, value in model.__dict__.items()
+    ]
+    return named + list((model.__pydantic_extra__ or {}).items())
 
 
 def depth_of(value: Any) -> int:

@@ -81,7 +81,9 @@ def _holds(outer: str, inner: str) -> bool:
 
 
 def validate(model: type[M], data: Any, prefix: str = "") -> M:
-    """Validate ``data`` as ``model``; failures become a :class:`ScenarioError`."""
+    """Validate ``data`` as ``model`` (a model passes through); failures become a
+    :class:`ScenarioError` naming the path. The input limits are the caller's to walk
+    first (``pricing._limits.check_tree``): pydantic lets through what they refuse."""
     if isinstance(data, model):
         return data
     try:

@@ -250,6 +250,9 @@ QUICK_CASES = [
     ("[" * 20 + "{}," * 30 + "{}" + "]" * 20, None),
     ("[" * 20 + "{}," * 30 + "[" * 22 + "]" * 42, "nested more than 40"),
     ("", "malformed JSON"),
+    # an exponent no Decimal holds (a decimal.InvalidOperation traceback, before)
+    ('{"a":[1e1000000000000000000]}', "a\\[0\\]: its exponent is out of range"),
+    ('{"a":1E-999999999999999999}', None),  # (a Decimal: money refuses its exponent)
 ]
 
 

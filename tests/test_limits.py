@@ -201,11 +201,11 @@ def test_a_python_set_is_refused_wherever_it_is(where: str, path: str) -> None:
 def test_a_python_object_that_is_no_json_value_is_refused_by_path() -> None:
     """It could not be echoed (to_json raised a TypeError); a non-string key is named by
     its text (a TypeError too, before)."""
-    from enum import Enum
+    from enum import StrEnum
 
     from pricing._limits import check_tree
 
-    class Code(str, Enum):
+    class Code(StrEnum):
         A = "A"
 
     shaped = [True, None, 1, "x", Code.A, 1.5, D("1.5"), (1,), datetime(2026, 1, 1), {"k": []}]
@@ -219,3 +219,89 @@ def test_a_python_object_that_is_no_json_value_is_refused_by_path() -> None:
     with pytest.raises(pricing.ScenarioError, match="nan is not a number") as err:
         engine.preview(order, at=datetime(2026, 11, 22, tzinfo=UTC))
     assert err.value.path == "order.None"
+
+
+@pytest.mark.parametrize(
+    ("make", "path", "problem"),
+    [
+        # a title holding the writer's number marks came out as a bare number: "title":12
+        (
+            lambda: {"catalog": [pricing.Product(id=1, price="1.00", title="\udc8012\udc80")]},
+            "catalog[0].title",
+            "lone surrogate",
+        ),
+        (
+            lambda: {"customer": pricing.Customer(id=1, attributes={"a": float("nan")})},
+            "customer.attributes.a",
+            "not a number JSON allows",
+        ),
+        (
+            lambda: {"customer": pricing.Customer(id=1, attributes={"a": {1, 2}})},
+            "customer.attributes.a",
+            "must be a list",
+        ),
+        (
+            lambda: {"discounts": [pricing.Discount(id=1, localize_infos={"t": 10**50})]},
+            "discounts[0].localizeInfos.t",
+            "at most 40 digits",
+        ),
+    ],
+)
+def test_a_model_the_caller_made_is_held_to_the_input_limits(make, path, problem) -> None:
+    """Pydantic lets through what the limits refuse: a model made by the caller is walked
+    where it enters, as its JSON form would be."""
+    parts = make()
+    at = datetime(2026, 11, 22, tzinfo=UTC)
+    order = {"products": [{"productId": 1, "quantity": 1}]}
+
+    def priced() -> None:
+        engine = pricing.Engine(
+            currency="USD",
+            catalog=parts.get("catalog", [{"id": 1, "price": "1.00"}]),
+            discounts=parts.get("discounts", []),
+        )
+        engine.preview(order, customer=parts.get("customer"), at=at)
+
+    with pytest.raises(pricing.ScenarioError, match=problem) as err:
+        priced()
+    assert err.value.path == path
+
+
+def test_input_walked_once_is_not_walked_again(monkeypatch) -> None:
+    """A scenario's text is walked as it is parsed, a model the caller made where it
+    enters: neither again on the way (the one-call path cost a third more)."""
+    import pricing._limits
+    from pricing import batch
+
+    walks: list[str] = []
+    walk = pricing._limits.check_tree
+
+    def counted(root, *, prefix="", **kw):
+        walks.append(prefix)
+        return walk(root, prefix=prefix, **kw)
+
+    for module in ("_engine", "_ruleset", "_stages.intake", "batch.io"):
+        monkeypatch.setattr(f"pricing.{module}.check_tree", counted)
+    scenario = {
+        "at": "2026-11-22T12:00:00Z",
+        "currency": "USD",
+        "catalog": [{"id": 1, "price": "1.00"}],
+        "order": {"products": [{"productId": 1, "quantity": 1}], "couponCodes": []},
+        "customer": {"id": 1, "attributes": {"a": [1]}},
+    }
+    pricing.preview_json(json.dumps(scenario))
+    assert walks == []
+    pricing.preview(scenario)
+    assert walks == [""]  # (the whole scenario, once)
+    (cart,) = batch.read_carts([json.dumps({"order": scenario["order"]})])
+    assert cart.walked
+    walks.clear()
+    when = datetime(2026, 11, 22, tzinfo=UTC)
+    rule_set = {"currency": "USD", "catalog": scenario["catalog"]}
+    rows = batch.price_many([cart], batch.RuleSet(rule_set), at=when, processes=1)
+    assert rows[0].error is None
+    assert walks == [""]  # (the rule set's data; not the cart)
+    by_hand = batch.Cart("x", pricing.Order.model_validate(scenario["order"]))
+    walks.clear()
+    batch.price_many([by_hand], batch.RuleSet(rule_set), at=when, processes=1)
+    assert walks == ["", "order"]

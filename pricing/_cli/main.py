@@ -24,7 +24,7 @@ from datetime import UTC, datetime, timedelta
 from importlib import metadata
 from typing import Any, NoReturn, TextIO
 
-from .._engine import preview_within_limits
+from .._engine import preview_scenario
 from .._errors import PricingConfigError, PricingError, ScenarioError
 from ..batch.io import parse_json, read_text, reading
 from . import examples, whatif
@@ -148,8 +148,8 @@ def _cmd_preview(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             f"pricing: note: the scenario has no 'at'; using the current time {now.isoformat()}\n"
         )
         data = {**data, "at": now}
-    # (parse_json has refused all that preview() would walk the value to refuse)
-    result = preview_within_limits(data, _load_verifier(args.key_file), args.strict)
+    # (walked: parse_json has refused all that the input limits refuse)
+    result = preview_scenario(data, _load_verifier(args.key_file), args.strict, walked=True)
     out.write(result.to_json() + "\n" if args.json else render_summary(result))
     return EXIT_OK
 

@@ -45,12 +45,12 @@ class CompiledRuleSet:
     storage_marker: str | None
 
 
-def _validated_list(model: type[Any], items: Sequence[Any], name: str) -> list[Any]:
+def _validated_list(model: type[Any], items: Sequence[Any], name: str, walked: bool) -> list[Any]:
     if isinstance(items, str | bytes | Mapping) or not isinstance(items, Iterable):
         raise ScenarioError(name, "must be a list")  # (None too: a TypeError was no help)
     items = list(items)  # (read once: a generator given would be empty the second time)
-    if not all(isinstance(item, model) for item in items):
-        check_tree(list(items), prefix=name)
+    if not walked:  # (models too: pydantic lets through what the limits refuse)
+        check_tree(items, prefix=name)
     return [validate(model, item, f"{name}[{i}]") for i, item in enumerate(items)]
 
 
@@ -75,24 +75,26 @@ def compile_rule_set(
     locale: str | None,
     storage_marker: str | None,
     strict: bool = False,
+    walked: bool = False,
 ) -> CompiledRuleSet:
-    """Validate (models pass through as they are) and compile, part by part: the first
+    """Hold to the input limits (unless ``walked``: parts of a rule set that was),
+    validate (models pass through as they are) and compile, part by part: the first
     error raised names its JSON path."""
     compiled_catalog = compile_catalog(
         cur,
-        _validated_list(Category, categories, "categories"),
-        _validated_list(Product, catalog, "catalog"),
+        _validated_list(Category, categories, "categories", walked),
+        _validated_list(Product, catalog, "catalog", walked),
     )
-    discount_models = _validated_list(Discount, discounts, "discounts")
+    discount_models = _validated_list(Discount, discounts, "discounts", walked)
     warnings = _unknown_field_warnings(discount_models, strict)
     rules = compile_rules(cur, discount_models, compiled_catalog)
     index = index_rules(rules, compiled_catalog, warnings)
-    if settings is not None and not isinstance(settings, Settings):
+    if settings is not None and not walked:
         check_tree(settings, prefix="settings")
-    settings_m = validate(Settings, settings if settings is not None else {}, "settings")
+    settings_m = validate(Settings, {} if settings is None else settings, "settings")
     compiled_settings = compile_settings(cur, settings_m)
     rates = compile_tax_rates(
-        None if tax_rates is None else _validated_list(TaxRate, tax_rates, "taxRates")
+        None if tax_rates is None else _validated_list(TaxRate, tax_rates, "taxRates", walked)
     )
     table = TaxTable.build(rates, compiled_settings.prices_include_tax, locale)
     for i, product in enumerate(compiled_catalog.items.values()):

@@ -261,7 +261,7 @@ def _entity_refs(cond: Condition, path: str, ids: bool = True) -> list[tuple[str
     for k, item in enumerate(raw):
         where = f"{path}.{field}[{k}]" if field else f"{path}.value"
         if isinstance(item, Mapping):  # (the older form's: read as strictly as entityIds')
-            item = validate(EntityRef, item, where)
+            item = validate(EntityRef, item, where)  # (walked with its discount)
         if isinstance(item, EntityRef):
             ref, nested, where = item.id, item.is_nested, f"{where}.id"
         else:

@@ -122,7 +122,7 @@ def read_usage(cur: Currency, usage: Mapping[str, Any]) -> dict[str, UsageCounts
     if isinstance(usage, Mapping) and all(
         type(k) is str and isinstance(e, UsageEntry) for k, e in usage.items()
     ):
-        entries = usage  # validated already (a Scenario's)
+        entries = usage  # (validated: a model of counts and money holds nothing to walk)
     else:
         check_tree(usage, prefix="usage")
         entries = validate(UsageInput, {"usage": usage}).usage
@@ -161,18 +161,24 @@ def read_request(
     verifier: PriceVerifierLike | None,
     at: datetime,
     usage: Mapping[str, Any] | None = None,
+    walked: bool = False,
 ) -> Request:
     """Read (and validate) one cart request, and the ``usage`` counters when given; bad
-    input raises a ``ScenarioError``."""
+    input raises a ``ScenarioError``. ``walked``: the order and customer were held to the
+    input limits already (parsed by ``loads``, or parts of a walked scenario); else they
+    are walked here, models the caller made too (pydantic lets through what the limits
+    refuse: a lone surrogate in a title, ``NaN`` in an attribute)."""
     cur, catalog, storage_marker = rs.currency, rs.catalog, rs.storage_marker
     if type(order) is dict and (customer is None or type(customer) is dict):
         request = _read_plain(cur, catalog, order, customer)
         if request is not None:
-            return request if usage is None else replace(request, usage=read_usage(cur, usage))
-    if not isinstance(order, Order):
+            if usage is None:
+                return request
+            return replace(request, usage=read_usage(cur, usage))
+    if not walked:
         check_tree(order, prefix="order")
-    if customer is not None and not isinstance(customer, Customer):
-        check_tree(customer, prefix="customer")
+        if customer is not None:
+            check_tree(customer, prefix="customer")
     order_m = validate(Order, order, "order")
     customer_m = None if customer is None else validate(Customer, customer, "customer")
     lines = build_lines(

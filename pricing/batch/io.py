@@ -18,6 +18,7 @@ from typing import IO, Any
 from .._engine import Engine
 from .._errors import ScenarioError, moved
 from .._json import loads
+from .._limits import check_tree
 from .._schema import Customer, Order, Usage, UsageEntry, validate
 from .._schema import RuleSet as _RuleSetModel
 from .._schema.base import _Strict
@@ -122,6 +123,7 @@ class RuleSet:
         """Whether an unknown key at the top of a discount or coupon object is an error
         (else a warning: :attr:`warnings`)."""
         try:
+            check_tree(data)
             self._model = validate(_RuleSetModel, data)
             self._engine = self._compile()
         except ScenarioError as exc:
@@ -136,7 +138,7 @@ class RuleSet:
 
     def _compile(self) -> Engine:
         """The rule set compiled into an engine (again after unpickling)."""
-        return Engine.from_rule_set(self._model, strict=self.strict)
+        return Engine._of_walked(self._model, None, self.strict)
 
     @property
     def warnings(self) -> tuple[Mapping[str, Any], ...]:
@@ -193,6 +195,9 @@ class Cart:
     models are much slower to pickle than the plain data they came from)."""
     usage: Mapping[str, UsageEntry] | None = None
     """What the caller's storage knows of each discount's use (docs/usage-limits.md)."""
+    walked: bool = field(default=False, compare=False, repr=False)
+    """Whether its order and customer were held to the input limits when it was read
+    (:func:`parse_cart` does; a cart made by hand is walked each time it is priced)."""
 
 
 class _CartModel(_Strict):
@@ -210,18 +215,27 @@ def parse_cart(data: Any, *, default_id: int | str = 0, where: str = "cart") -> 
 
     ``where`` prefixes the paths of bad input (e.g. ``carts.jsonl:3``).
     """
+    return _cart(data, default_id, where, walked=False)
+
+
+def _cart(data: Any, default_id: int | str, where: str, *, walked: bool) -> Cart:
+    """:func:`parse_cart`; ``walked``: ``data`` is what ``loads`` returned (held to the
+    input limits already)."""
     if isinstance(data, Cart):
         return data
     if not isinstance(data, Mapping):
         raise ScenarioError(where, "a cart is a JSON object", source=where)
     try:
+        if not walked:
+            check_tree(data)
         m = validate(_CartModel, data)
         if m.at is None and "at" in m.model_fields_set:  # (left out: the batch's instant)
             raise ScenarioError("at", "must be an ISO 8601 date-time with a zone offset, not null")
     except ScenarioError as exc:
         raise _prefixed(exc, where) from None
     source = data if isinstance(data, Mapping) else None
-    return Cart(default_id if m.id is None else m.id, m.order, m.customer, m.at, source, m.usage)
+    cart_id = default_id if m.id is None else m.id
+    return Cart(cart_id, m.order, m.customer, m.at, source, m.usage, walked=True)
 
 
 def read_carts(source: str | os.PathLike[str] | IO[str] | Iterable[str]) -> list[Cart]:
@@ -264,4 +278,4 @@ def _carts_from_lines(lines: Iterable[str], name: str) -> Iterator[Cart]:
         if not text.strip():
             continue
         where = f"{name}:{lineno}"
-        yield parse_cart(parse_json(text, where), default_id=lineno, where=where)
+        yield _cart(parse_json(text, where), lineno, where, walked=True)

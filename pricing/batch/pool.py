@@ -80,7 +80,9 @@ class Priced:
 
 def _price_one(engine: Engine, cart: Cart, at: datetime | None) -> Priced:
     """One cart under one engine; a refusal becomes a row with ``error`` set."""
-    return _price(engine, cart.id, cart.order, cart.customer, cart.at or at, cart.usage)
+    return _price(
+        engine, cart.id, cart.order, cart.customer, cart.at or at, cart.usage, cart.walked
+    )
 
 
 def _named(cart_id: int | str) -> str:
@@ -96,6 +98,7 @@ def _price(
     customer: Any,
     when: datetime | None,
     usage: Mapping[str, Any] | None,
+    walked: bool = False,
 ) -> Priced:
     """A cart's parts (validated models, or their JSON form: the engine reads either)
     under one engine."""
@@ -104,7 +107,7 @@ def _price(
             f"cart {_named(cart_id)}: at", "field required (give it in the cart or for the batch)"
         )
     try:
-        r = engine.preview(order, customer=customer, at=when, usage=usage)
+        r = engine._preview(order, customer, when, usage, walked)
         return Priced(
             cart_id,
             r.total_raw,

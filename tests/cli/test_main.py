@@ -299,7 +299,7 @@ def test_ctrl_c_exits_130_with_one_line(monkeypatch: pytest.MonkeyPatch) -> None
     def interrupted(*args: Any, **kwargs: Any) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(cli_main, "preview_within_limits", interrupted)
+    monkeypatch.setattr(cli_main, "preview_scenario", interrupted)
     code, out, err = _run(["preview", str(EXAMPLE)])
     assert (code, out, err) == (130, "", "pricing: interrupted\n")
 
