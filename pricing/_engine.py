@@ -43,6 +43,7 @@ from ._stages.records import Outcome
 from ._stages.shipping_discounts import apply_shipping_discounts
 from ._stages.tax import read_charges, tax_extensions
 from ._stages.usage import budgets_for
+from ._values import is_aware
 
 __all__ = ["Engine", "preview", "preview_json"]
 
@@ -237,7 +238,7 @@ class Engine:
     ) -> Outcome:
         """The pipeline, stage by stage: what :meth:`preview` returns a view of.
         ``walked``: the order and customer were held to the input limits already."""
-        if not isinstance(at, datetime) or at.tzinfo is None or at.utcoffset() is None:
+        if not is_aware(at):
             raise ScenarioError("at", "must be a timezone-aware datetime")
         rs = self._rs
         settings = rs.settings

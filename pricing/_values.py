@@ -10,7 +10,7 @@ import math
 import re
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeGuard
 
 from pydantic import AfterValidator, BeforeValidator, Field, StrictInt, StrictStr
 
@@ -40,6 +40,7 @@ __all__ = [
     "Units",
     "few_decimals",
     "instant",
+    "is_aware",
     "money",
     "to_decimal",
 ]
@@ -160,9 +161,20 @@ def instant(value: Any) -> datetime:
             "must be an ISO 8601 date-time string with a zone offset "
             "(e.g. 2026-11-22T12:00:00Z), not " + type(value).__name__
         )
-    if moment.tzinfo is None or moment.utcoffset() is None:
+    if not is_aware(moment):
         raise ValueError("needs a zone offset (e.g. Z or +01:00)")
     return moment
+
+
+def is_aware(at: object) -> TypeGuard[datetime]:
+    """Whether ``at`` is a ``datetime`` with a zone offset: a ``tzinfo`` whose offset is
+    out of range (a day or more) or no ``timedelta`` raises, and gives none."""
+    if not isinstance(at, datetime) or at.tzinfo is None:
+        return False
+    try:
+        return at.utcoffset() is not None
+    except (ValueError, TypeError):
+        return False
 
 
 def _display_depth(value: Any) -> Any:

@@ -403,3 +403,17 @@ def test_a_customer_dict_is_held_to_the_id_limits_as_a_customer_model(group, acc
         with pytest.raises(pricing.ScenarioError) as err:
             engine.preview(order, customer=given, at=at)
         assert err.value.path == "customer.groupIds[0]"
+
+
+def test_an_instant_whose_zone_has_no_valid_offset_is_bad_input() -> None:
+    """A tzinfo whose offset is a day or more made ``utcoffset()`` raise a ValueError."""
+    from datetime import timedelta, tzinfo
+
+    class Broken(tzinfo):
+        def utcoffset(self, dt: datetime | None) -> timedelta:
+            return timedelta(hours=30)
+
+    engine = pricing.Engine(currency="USD", catalog=[{"id": 1, "price": "1.00"}])
+    with pytest.raises(pricing.ScenarioError) as err:
+        engine.preview({"products": []}, at=datetime(2026, 11, 22, tzinfo=Broken()))
+    assert (err.value.path, err.value.message) == ("at", "must be a timezone-aware datetime")

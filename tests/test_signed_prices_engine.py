@@ -84,10 +84,18 @@ def test_token_for_another_currency_is_refused() -> None:
 
 
 def test_signed_price_must_fit_the_currency_exponent() -> None:
-    # 120.005 has three decimals; USD allows two.
+    # 120.005 has three decimals; USD allows two. (This library's signer refuses to make
+    # such a token; another signer with the key may not.)
+    from .signing.support import craft, hs256
+
+    iat = int(AT.timestamp())
+    claims = {"pid": 7, "price": "120.005", "cur": "USD", "mkr": "orders"}
+    claims |= {"iat": iat, "exp": iat + 600, "jti": "t-1"}
+    token = craft({"alg": "HS256", "typ": "JWT", "kid": "k1"}, claims, hs256(SECRET))
     with pytest.raises(pricing.ScenarioError) as info:
-        pricing.preview(scenario(sign("120.005")), price_verifier=verifier())
+        pricing.preview(scenario(token), price_verifier=verifier())
     assert info.value.path == "order.products[0].signedPrice"
+    assert "120.005 has more decimals than USD allows" in str(info.value)
 
 
 def _key_file(tmp_path: Path) -> Path:
@@ -186,3 +194,33 @@ def test_cli_sign_with_a_lifetime_past_the_calendar_is_bad_input(
     assert err.getvalue().startswith("pricing: bad input: ")
     assert "9999-12-31T23:59:59Z" in err.getvalue()
     assert len(err.getvalue().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("flag", "value", "said"),
+    [
+        ("--product", "1_0", "pid: Input should be a valid integer"),  # (int() read it as 10)
+        ("--product", "\u0661", "pid: Input should be a valid integer"),  # Arabic-Indic one
+        ("--price", "7.001", "7.001 has more decimals than USD allows"),  # no preview takes it
+    ],
+)
+def test_cli_sign_reads_numbers_as_json_writes_them(
+    tmp_path: Path, flag: str, value: str, said: str
+) -> None:
+    args = {"--product": "7", "--price": "1", "--currency": "USD", "--marker": "orders"}
+    args[flag] = value
+    argv = ["sign", "--key-file", str(_key_file(tmp_path))]
+    argv += [part for pair in args.items() for part in pair]
+    out, err = io.StringIO(), io.StringIO()
+    assert main(argv, out=out, err=err) == 2
+    assert out.getvalue() == ""
+    assert said in err.getvalue()
+
+
+def test_cli_sign_reads_the_lifetime_in_ascii_digits(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["sign", "--key-file", str(_key_file(tmp_path)), "--product", "7", "--price", "1"]
+    argv += ["--currency", "USD", "--marker", "orders", "--lifetime", "\u0663"]
+    assert main(argv, out=io.StringIO(), err=io.StringIO()) == 2
+    assert "argument --lifetime: not an integer" in capsys.readouterr().err

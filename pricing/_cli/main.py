@@ -18,6 +18,7 @@ import argparse
 import codecs
 import inspect
 import os
+import re
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
@@ -28,6 +29,7 @@ from .._engine import preview_scenario
 from .._errors import PricingConfigError, PricingError, ScenarioError
 from ..batch.io import parse_json, read_text, reading
 from . import examples, whatif
+from .arguments import ascii_int
 from .summary import render_summary
 
 __all__ = ["build_parser", "main", "package_version", "run"]
@@ -176,10 +178,10 @@ def _cmd_sign(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     signer, _ = load_key_file(args.key_file)
     if signer is None:
         raise ScenarioError("--key-file", "the key file has no signing key (signingKid)")
-    try:
-        product_id: int | str = int(args.product)
-    except ValueError:
-        product_id = args.product
+    # (digits as JSON writes an id: int() also reads "1_0" and other scripts' digits)
+    product_id: int | str = args.product
+    if re.fullmatch(r"-?[0-9]+", args.product, re.ASCII):
+        product_id = int(args.product)
     token = signer.sign(
         product_id=product_id,  # type: ignore[arg-type]
         price=args.price,
@@ -235,7 +237,11 @@ def _sign_arguments(s: argparse.ArgumentParser) -> None:
     s.add_argument("--currency", required=True, metavar="CODE", help="ISO 4217 code")
     s.add_argument("--marker", required=True, metavar="STORAGE", help="the order storage's marker")
     s.add_argument(
-        "--lifetime", type=int, default=600, metavar="SECONDS", help="how long the token is valid"
+        "--lifetime",
+        type=ascii_int,
+        default=600,
+        metavar="SECONDS",
+        help="how long the token is valid",
     )
 
 

@@ -27,9 +27,10 @@ from typing import TextIO
 from .. import batch
 from .._errors import ScenarioError, quote
 from .._json import dumps
-from .._values import instant
+from .._values import instant, is_aware
 from ..batch.io import reading
 from ..batch.output import ROW_FORMATS, RowWriter, open_rows
+from .arguments import ascii_int
 from .summary import table
 
 __all__ = ["add_arguments", "render_aggregate", "run", "write_rows"]
@@ -67,7 +68,7 @@ def add_arguments(w: argparse.ArgumentParser) -> None:
     )
     w.add_argument(
         "--processes",
-        type=int,
+        type=ascii_int,
         metavar="N",
         help="worker processes (default: one per core for batches of 2000 carts or more)",
     )
@@ -86,7 +87,7 @@ def _parse_at(text: str) -> datetime:
         at = datetime.fromisoformat(text)
     except ValueError:
         raise ScenarioError("--at", f"not an ISO 8601 instant: {quote(text)}") from None
-    if at.tzinfo is None or at.utcoffset() is None:
+    if not is_aware(at):
         raise ScenarioError("--at", "must carry a time zone (e.g. 2026-11-22T12:00:00Z)")
     try:
         return instant(text)  # (as a scenario's instants are read: no finer than 1 µs)

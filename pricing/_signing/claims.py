@@ -16,6 +16,7 @@ from pydantic import model_validator as _model_validator
 
 from .._errors import PricingConfigError
 from .._limits import MAX_MONEY_DIGITS
+from .._values import is_aware
 
 __all__ = [
     "LAST_TIMESTAMP",
@@ -109,7 +110,7 @@ class SignedPrice:
 
 def aware(at: object, what: str = "at") -> datetime:
     """Return ``at`` if it is a timezone-aware datetime, else raise PricingConfigError."""
-    if not isinstance(at, datetime) or at.utcoffset() is None:
+    if not is_aware(at):
         raise PricingConfigError(f"{what} must be a timezone-aware datetime")
     return at
 

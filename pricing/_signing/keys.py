@@ -122,7 +122,10 @@ def asymmetric_key(pem: object, *, kid: str, algorithm: str, private: bool) -> J
             f"key {kid!r}: algorithm must be 'ES256' or 'RS256' for a PEM key, got {algorithm!r}"
         )
     if isinstance(pem, str):
-        pem = pem.encode("utf-8")
+        try:
+            pem = pem.encode("utf-8")
+        except UnicodeEncodeError:  # (a lone surrogate: no key, and no traceback)
+            raise PricingConfigError(f"key {kid!r}: the PEM text is not valid Unicode") from None
     if not isinstance(pem, bytes):
         raise PricingConfigError(f"key {kid!r}: a PEM key must be str or bytes")
     if not _one_key(pem):

@@ -15,6 +15,7 @@ from typing import Any, Final
 from pydantic import ValidationError
 
 from .._errors import PricingConfigError
+from .._money import currency
 from .backend import jws
 from .claims import (
     LAST_TIMESTAMP,
@@ -44,6 +45,21 @@ def _price_text(price: object) -> str:
             raise PricingConfigError("price must be a finite decimal")
         return format(price.copy_abs() if price.is_zero() else price, "f")
     raise PricingConfigError("price must be a Decimal or a decimal string")
+
+
+def _check_price(price: str, code: str) -> None:
+    """Refuse a price no engine would charge: in no currency with minor units, or with
+    more decimals than its currency has (7.001 USD)."""
+    try:
+        cur = currency(code)
+    except (KeyError, TypeError):
+        raise PricingConfigError(
+            f"cannot sign: unknown ISO 4217 currency {code!r} (or one without minor units)"
+        ) from None
+    if cur.to_minor(Decimal(price)) is None:
+        raise PricingConfigError(
+            f"cannot sign: {price} has more decimals than {cur.code} allows ({cur.exponent})"
+        )
 
 
 def _check_instants(iat: int, exp: int) -> None:
@@ -126,6 +142,7 @@ class PriceSigner(KeyHolder, private=True):
             Claims.model_validate(claims)
         except ValidationError as exc:
             raise PricingConfigError(f"cannot sign: {describe_validation_error(exc)}") from None
+        _check_price(claims["price"], currency)
         payload = json.dumps(claims, separators=(",", ":"), sort_keys=True).encode("utf-8")
         token = jws.sign(payload, self._key, headers={"kid": self._kid}, algorithm=self._algorithm)
         if len(token) > MAX_TOKEN_LENGTH:

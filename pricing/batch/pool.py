@@ -26,6 +26,7 @@ from typing import Any
 
 from .._engine import Engine
 from .._errors import PricingConfigError, PricingError, ScenarioError
+from .._values import is_aware
 from .io import Cart, RuleSet, parse_cart
 
 __all__ = [
@@ -200,9 +201,7 @@ def cores() -> int:
 
 def check_at(at: datetime | None) -> None:
     """A batch's instant is timezone-aware (or ``None``: each cart brings its own)."""
-    if at is not None and (
-        not isinstance(at, datetime) or at.tzinfo is None or at.utcoffset() is None
-    ):
+    if at is not None and not is_aware(at):
         raise ScenarioError("at", "must be a timezone-aware datetime")
 
 

@@ -183,6 +183,11 @@ def _bad_documents(
         f'{{"keys": [{{"kid": "a", "alg": "HS256", "secret": "{secret}"}}',
         "not valid JSON",
     )
+    yield (  # (a UnicodeEncodeError traceback, before)
+        "lone-surrogate-pem",
+        {"keys": [{"kid": "e1", "alg": "ES256", "publicKeyPem": "\ud800"}]},
+        "PEM text is not valid Unicode",
+    )
     yield (
         "duplicate-member",
         f'{{"keys": [{{"kid": "a", "alg": "HS256", "secret": "{secret}", "secret": "x"}}]}}',
@@ -207,7 +212,7 @@ def test_load_key_file_errors(
         chained = info.value.__cause__ or info.value.__context__
         assert chained is None or not any(leak in repr(vars(chained)) for leak in leaks), name
         seen.append(name)
-    assert len(seen) == 24
+    assert len(seen) == 25
 
 
 def test_load_key_file_missing(tmp_path: Path) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from decimal import Decimal
 from typing import Any
 
@@ -102,13 +102,25 @@ def test_default_jti_is_random_hex(signers: dict[str, PriceSigner]) -> None:
     assert all(len(j) == 32 and int(j, 16) >= 0 for j in jtis)
 
 
-def test_naive_at_refused(signers: dict[str, PriceSigner], hs_verifier: PriceVerifier) -> None:
-    naive = datetime(2026, 11, 22, 12, 0)
+class _BrokenZone(tzinfo):
+    """A tzinfo whose offset is a day or more: datetime raises when asked for it."""
+
+    def utcoffset(self, dt: datetime | None) -> timedelta:
+        return timedelta(hours=30)
+
+
+@pytest.mark.parametrize(
+    "bad", [datetime(2026, 11, 22, 12, 0), datetime(2026, 11, 22, tzinfo=_BrokenZone())]
+)
+def test_naive_at_refused(
+    signers: dict[str, PriceSigner], hs_verifier: PriceVerifier, bad: datetime
+) -> None:
+    """A naive instant, or one whose zone has no valid offset (a ValueError, before)."""
     with pytest.raises(PricingConfigError, match="timezone-aware"):
-        signers["HS256"].sign(price="1", at=naive, **BIND)
+        signers["HS256"].sign(price="1", at=bad, **BIND)
     token = signers["HS256"].sign(price="1", at=AT, **BIND)
     with pytest.raises(PricingConfigError, match="timezone-aware"):
-        hs_verifier.verify(token, at=naive, **BIND)
+        hs_verifier.verify(token, at=bad, **BIND)
 
 
 @pytest.mark.parametrize(
@@ -124,6 +136,13 @@ def test_naive_at_refused(signers: dict[str, PriceSigner], hs_verifier: PriceVer
         pytest.param({"product_id": True}, "pid", id="bool-product"),
         pytest.param({"jti": "has space"}, "jti", id="jti"),
         pytest.param({"lifetime": timedelta(0)}, "lifetime", id="lifetime"),
+        # a token no engine would accept (every preview refused it)
+        pytest.param({"price": "7.001"}, "more decimals than USD allows", id="usd-decimals"),
+        pytest.param(
+            {"price": "7.5", "currency": "JPY"}, "than JPY allows \\(0\\)", id="jpy-decimals"
+        ),
+        pytest.param({"currency": "XAU"}, "unknown ISO 4217", id="no-minor-units"),
+        pytest.param({"currency": "ZZZ"}, "unknown ISO 4217", id="unknown-currency"),
     ],
 )
 def test_sign_refuses_bad_arguments(

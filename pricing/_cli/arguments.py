@@ -1,0 +1,16 @@
+"""Argument types the commands share."""
+
+from __future__ import annotations
+
+import argparse
+import re
+
+__all__ = ["ascii_int"]
+
+
+def ascii_int(text: str) -> int:
+    """An integer argument written in ASCII digits (``int`` also reads ``1_0`` and other
+    scripts' digits)."""
+    if not re.fullmatch(r"-?[0-9]+", text, re.ASCII):
+        raise argparse.ArgumentTypeError(f"not an integer: {text!r}")
+    return int(text)
