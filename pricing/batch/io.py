@@ -233,7 +233,7 @@ def _cart(data: Any, default_id: int | str, where: str, *, walked: bool) -> Cart
             raise ScenarioError("at", "must be an ISO 8601 date-time with a zone offset, not null")
     except ScenarioError as exc:
         raise _prefixed(exc, where) from None
-    source = data if isinstance(data, Mapping) else None
+    source = data if type(data) is dict else None  # (sent to worker processes: it must pickle)
     cart_id = default_id if m.id is None else m.id
     return Cart(cart_id, m.order, m.customer, m.at, source, m.usage, walked=True)
 
@@ -256,8 +256,9 @@ def iter_carts(
     A file named is opened on the first ``next()`` and closed at its end. ``name``
     (default: the file's name, else ``"carts"``) is what bad input is named after.
     """
-    if isinstance(source, bytes):
-        raise ScenarioError("carts", "a file name, an open text file or lines of text, not bytes")
+    if isinstance(source, bytes) or not isinstance(source, str | os.PathLike | Iterable):
+        kind = type(source).__name__
+        raise ScenarioError("carts", f"a file name, an open text file or lines of text, not {kind}")
     if isinstance(source, str | os.PathLike):
         path = os.fspath(source)
         with reading(path), open(path, encoding="utf-8-sig") as handle:

@@ -356,7 +356,8 @@ def _stream(
 ) -> Iterator[tuple[Priced, ...]]:
     """The pricing of `price_stream`, here or in a pool, with its progress bar."""
     items: Iterator[Cart] = (
-        parse_cart(c, default_id=i, where=f"carts[{i - 1}]") for i, c in enumerate(carts, start=1)
+        parse_cart(c, default_id=i, where=f"carts[{i - 1}]")
+        for i, c in enumerate(_iterable(carts), start=1)
     )  # (as parse_all, one at a time)
     count = bar_args[0]
     if count is None and processes is None and not multiprocessing.current_process().daemon:
@@ -377,8 +378,20 @@ def _stream(
 def parse_all(carts: Iterable[Cart | Mapping[str, Any]]) -> list[Cart]:
     """Every cart validated (before any is priced); bad input names ``carts[i]``."""
     return [
-        parse_cart(c, default_id=i, where=f"carts[{i - 1}]") for i, c in enumerate(carts, start=1)
+        parse_cart(c, default_id=i, where=f"carts[{i - 1}]")
+        for i, c in enumerate(_iterable(carts), start=1)
     ]
+
+
+def _iterable(carts: object) -> Iterable[Any]:
+    """``carts`` if it is a collection of carts (``None`` or one cart is bad input, not a
+    TypeError)."""
+    if isinstance(carts, str | bytes | Mapping | Cart) or not isinstance(carts, Iterable):
+        raise ScenarioError(
+            "carts",
+            f"must be carts (a list of them, or of their JSON form), not {type(carts).__name__}",
+        )
+    return carts
 
 
 def as_engines(

@@ -148,6 +148,8 @@ def test_what_is_not_carts_is_bad_input_naming_it() -> None:
     clear ``ScenarioError``, never an ``AttributeError`` from inside."""
     with pytest.raises(pricing.ScenarioError, match="not bytes"):
         batch.read_carts(b'{"order": {"products": []}}\n')
+    with pytest.raises(pricing.ScenarioError, match="lines of text, not int"):  # (a TypeError)
+        batch.read_carts(5)  # type: ignore[arg-type]
     with pytest.raises(pricing.ScenarioError, match=r"^carts:1: a line of JSON text, not dict"):
         batch.read_carts([{"order": {"products": []}}])
     with pytest.raises(pricing.ScenarioError) as err:

@@ -169,3 +169,22 @@ def test_a_batch_option_of_the_wrong_type_is_refused_clearly(
 ) -> None:
     with pytest.raises(error, match=message):
         batch.whatif(CARTS[:2], baseline=BASELINE, candidate=CANDIDATE, **options)
+
+
+@pytest.mark.parametrize("carts", [None, 5, "carts.jsonl", {"order": {"products": []}}])
+def test_carts_that_are_no_collection_are_bad_input(carts: Any) -> None:
+    """``None``, a number, a file name or a single cart raised a TypeError (or read a
+    string's characters as carts)."""
+    with pytest.raises(pricing.ScenarioError, match="must be carts") as err:
+        batch.price_many(carts, BASELINE)
+    assert err.value.path == "carts"
+
+
+def test_a_cart_given_as_another_mapping_is_priced_in_worker_processes_too() -> None:
+    """Its JSON form is sent to workers only when it is a dict (a mappingproxy does not
+    pickle): else the validated cart goes."""
+    from types import MappingProxyType
+
+    carts = [MappingProxyType(c) for c in CARTS[:3]]
+    here = batch.price_many(carts, BASELINE, at=AT_DT, processes=1)
+    assert batch.price_many(carts, BASELINE, at=AT_DT, processes=2) == here
