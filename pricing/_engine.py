@@ -12,10 +12,11 @@ from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from ._errors import ScenarioError, moved, quote, under
+from ._errors import ScenarioError, moved, under
 from ._json import loads, loads_cart
 from ._limits import check_tree
 from ._money import currency as lookup_currency
+from ._money import unknown_currency
 from ._result.document import Templates
 from ._result.text import write_compact
 from ._result.views import Made, PreviewResult
@@ -125,7 +126,7 @@ class Engine:
         except (KeyError, TypeError):
             raise ScenarioError(
                 "currency",
-                f"unknown ISO 4217 currency {quote(currency)} (or one without minor units)",
+                unknown_currency(currency),
             ) from None
         self._rs: CompiledRuleSet = compile_rule_set(
             cur,

@@ -15,7 +15,7 @@ from operator import itemgetter
 
 from iso4217 import Currency as _IsoCurrency
 
-from ._errors import ScenarioError, cut
+from ._errors import ScenarioError, cut, quote
 from ._limits import MAX_MONEY_DIGITS, beyond_money_limit
 
 __all__ = [
@@ -26,6 +26,7 @@ __all__ = [
     "pick",
     "round_half_up_div",
     "to_minor",
+    "unknown_currency",
 ]
 
 
@@ -79,6 +80,11 @@ class Currency:
         # (scaleb rounds to the context's precision; bounded amounts have far fewer
         # digits than _EXACT keeps, so this is exact)
         return Decimal(minor).scaleb(-self.exponent, _EXACT)
+
+
+def unknown_currency(code: object) -> str:
+    """What is said of a currency code with no ISO 4217 entry that has minor units."""
+    return f"unknown ISO 4217 currency {quote(code)} (or one without minor units)"
 
 
 @cache

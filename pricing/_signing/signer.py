@@ -15,7 +15,7 @@ from typing import Any, Final
 from pydantic import ValidationError
 
 from .._errors import PricingConfigError
-from .._money import currency
+from .._money import currency, unknown_currency
 from .backend import jws
 from .claims import (
     LAST_TIMESTAMP,
@@ -53,9 +53,7 @@ def _check_price(price: str, code: str) -> None:
     try:
         cur = currency(code)
     except (KeyError, TypeError):
-        raise PricingConfigError(
-            f"cannot sign: unknown ISO 4217 currency {code!r} (or one without minor units)"
-        ) from None
+        raise PricingConfigError(f"cannot sign: {unknown_currency(code)}") from None
     if cur.to_minor(Decimal(price)) is None:
         raise PricingConfigError(
             f"cannot sign: {price} has more decimals than {cur.code} allows ({cur.exponent})"

@@ -15,7 +15,7 @@ from typing import Any
 
 from .._engine import Engine
 from .._errors import PricingConfigError, ScenarioError
-from .._money import _EXACT
+from .._money import _EXACT, unknown_currency
 from .._money import currency as lookup_currency
 from .frame import Money, dataframe
 from .io import Cart, RuleSet
@@ -189,7 +189,13 @@ class Aggregate:
     @classmethod
     def empty(cls, currency: str) -> Aggregate:
         """The aggregate of no carts: the identity of :meth:`combine`."""
-        zero = lookup_currency(currency).to_decimal(0)
+        try:
+            zero = lookup_currency(currency).to_decimal(0)
+        except (KeyError, TypeError):  # (as the engine names it)
+            raise ScenarioError(
+                "currency",
+                unknown_currency(currency),
+            ) from None
         figures: dict[str, Any] = {
             f.name: zero if f.type in ("Decimal", Decimal) else 0 for f in _figures(cls)
         }

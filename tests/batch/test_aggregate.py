@@ -16,6 +16,11 @@ from .support import AT_DT, BASELINE, CANDIDATE, CARTS
 WHOLE = batch.whatif(CARTS, baseline=BASELINE, candidate=CANDIDATE, at=AT_DT, processes=1)
 
 
+def test_an_aggregate_of_an_unknown_currency_is_bad_input() -> None:
+    with pytest.raises(pricing.ScenarioError, match="unknown ISO 4217 currency 'usd'"):
+        batch.Aggregate.empty("usd")  # (a KeyError, before)
+
+
 def test_empty_is_the_identity_and_prints_the_currency_decimals() -> None:
     empty = batch.Aggregate.empty("USD")
     assert (empty.carts, empty.priced, str(empty.revenue_baseline)) == (0, 0, "0.00")
