@@ -135,10 +135,7 @@ def _problem(value: Any) -> str | None:
     return None
 
 
-_JSON_SHAPED = (
-    *(dict, list, Decimal, type(None), float, tuple, datetime, date, str, int, Mapping),
-    BaseModel,  # (a validated model the caller gives: its fields are walked)
-)
+_JSON_SHAPED = (dict, list, Decimal, type(None), float, tuple, datetime, date, str, int, Mapping)
 """What JSON-shaped input is made of (an instant may be a ``datetime``, any mapping stands
 for an object; ``bool`` is an ``int``): concrete types first, as a walk meets them."""
 
@@ -167,25 +164,40 @@ def check_tree(root: Any, *, prefix: str = "", max_depth: int = MAX_TREE_DEPTH) 
     JSON text, and Python sets. The walk keeps its own stack: no depth can make it recurse.
     """
     nodes: list[tuple[int, str | int]] = [(0, "")]
-    stack: list[tuple[Any, int, int]] = [(root, 1, 0)]
+    # (value, depth, node, typed, parent is a model): a model the caller made may stand
+    # where a model type puts it (the root, a list of them, a model's typed field and
+    # the items of one); in free-form JSON (an object's value, an `Any` field, an extra
+    # key) it could not be echoed
+    stack: list[tuple[Any, int, int, bool, bool]] = [(root, 1, 0, True, False)]
     while stack:
-        value, depth, node = stack.pop()
-        problem = _problem(value)
-        if problem is not None:
-            raise ScenarioError(_path(nodes, node, prefix), problem)
-        if isinstance(value, Mapping):
-            items: list[tuple[str | int, Any]] = list(value.items())
-            if type(value) is DuplicateKeys:
-                nodes.append((node, value.key))
-                raise ScenarioError(_path(nodes, len(nodes) - 1, prefix), "this key appears twice")
-        elif isinstance(value, BaseModel):
-            if getattr(value, "_walked", False):
-                continue  # (its input was walked before it was validated)
-            items = _fields(value)
-        elif isinstance(value, list | tuple):
-            items = list(enumerate(value))
+        value, depth, node, typed, in_model = stack.pop()
+        children_typed = False
+        if isinstance(value, BaseModel):
+            if not typed:
+                name = type(value).__name__
+                raise ScenarioError(
+                    _path(nodes, node, prefix), f"must be a JSON value, not a Python {name}"
+                )
+            items, free = _fields(value)
+            children_typed = True
         else:
-            continue
+            problem = _problem(value)
+            if problem is not None:
+                raise ScenarioError(_path(nodes, node, prefix), problem)
+            free = frozenset()
+            if isinstance(value, Mapping):
+                items = list(value.items())
+                if type(value) is DuplicateKeys:
+                    nodes.append((node, value.key))
+                    raise ScenarioError(
+                        _path(nodes, len(nodes) - 1, prefix), "this key appears twice"
+                    )
+                children_typed = typed and in_model  # (a model's dict field: usage)
+            elif isinstance(value, list | tuple):
+                items = list(enumerate(value))
+                children_typed = typed
+            else:
+                continue
         if not items:
             continue
         if depth > max_depth:
@@ -199,17 +211,27 @@ def check_tree(root: Any, *, prefix: str = "", max_depth: int = MAX_TREE_DEPTH) 
                     _path(nodes, len(nodes) - 1, prefix), "this key is not valid Unicode"
                 )
             nodes.append((node, key))
-            stack.append((child, depth + 1, len(nodes) - 1))
+            model = isinstance(value, BaseModel)
+            stack.append(
+                (child, depth + 1, len(nodes) - 1, children_typed and key not in free, model)
+            )
 
 
-def _fields(model: BaseModel) -> list[tuple[str | int, Any]]:
-    """A model's fields as its JSON names them (camelCase), and its extra keys."""
+def _fields(model: BaseModel) -> tuple[list[tuple[str | int, Any]], frozenset[str | int]]:
+    """A model's fields as its JSON names them (camelCase) and its extra keys; and the
+    names of those that hold free-form JSON (``Any`` fields, extra keys), where no model
+    may stand."""
     fields = type(model).model_fields
-    named: list[tuple[str | int, Any]] = [
-        (fields[name].alias or name if name in fields else name, value)
-        for name, value in model.__dict__.items()
-    ]
-    return named + list((model.__pydantic_extra__ or {}).items())
+    named: list[tuple[str | int, Any]] = []
+    free: set[str | int] = set()
+    for name, value in model.__dict__.items():
+        info = fields.get(name)
+        key = (info.alias or name) if info is not None else name
+        if info is None or info.annotation is Any:
+            free.add(key)
+        named.append((key, value))
+    extra = model.__pydantic_extra__ or {}
+    return named + list(extra.items()), frozenset(free | set(extra))
 
 
 def depth_of(value: Any) -> int:

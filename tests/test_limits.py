@@ -305,3 +305,36 @@ def test_input_walked_once_is_not_walked_again(monkeypatch) -> None:
     walks.clear()
     batch.price_many([by_hand], batch.RuleSet(rule_set), at=when, processes=1)
     assert walks == ["", "order"]
+
+
+def test_a_model_stands_only_where_a_model_type_puts_it() -> None:
+    """In free-form JSON (a display field, an extra key, an object's value) a model could
+    not be echoed (a TypeError at to_json): refused there; where the schema puts models
+    (a list of products, a scenario's usage) it is walked."""
+    category = pricing.Category(id=1)
+    cases = [
+        ({"id": 1, "localizeInfos": {"m": category}}, "discounts[0].localizeInfos.m"),
+        (pricing.Discount(id=1, localize_infos=category), "discounts[0].localizeInfos"),
+        ({"id": 1, "extraKey": category}, "discounts[0].extraKey"),
+    ]
+    for discount, path in cases:
+        with pytest.raises(pricing.ScenarioError, match="not a Python Category") as err:
+            pricing.Engine(currency="USD", discounts=[discount])
+        assert err.value.path == path
+    # a key named as the walk's own mark once was is walked like any other
+    hidden = pricing.Discount.model_validate({"id": 1, "_walked": True, "foo": float("nan")})
+    with pytest.raises(pricing.ScenarioError) as err:
+        pricing.Engine(currency="USD", discounts=[hidden])
+    assert err.value.path == "discounts[0].foo"
+    scenario = pricing.Scenario.model_validate(
+        {
+            "at": "2026-11-22T12:00:00Z",
+            "currency": "USD",
+            "catalog": [{"id": 1, "price": "1.00"}],
+            "discounts": [{"id": 1, "usageLimit": 5}],
+            "order": {"products": [{"productId": 1, "quantity": 1}]},
+            "usage": {"1": {"uses": 5}},
+        }
+    )
+    result = pricing.preview(scenario)  # (usage's entries are models: walked, not refused)
+    assert result.explanation[0].reason == "usage_limit_reached"

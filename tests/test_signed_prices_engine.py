@@ -202,6 +202,7 @@ def test_cli_sign_with_a_lifetime_past_the_calendar_is_bad_input(
         ("--product", "1_0", "pid: Input should be a valid integer"),  # (int() read it as 10)
         ("--product", "\u0661", "pid: Input should be a valid integer"),  # Arabic-Indic one
         ("--price", "7.001", "7.001 has more decimals than USD allows"),  # no preview takes it
+        ("--product", "9" * 5000, "pid: Input should be a valid integer"),  # (int() raised)
     ],
 )
 def test_cli_sign_reads_numbers_as_json_writes_them(

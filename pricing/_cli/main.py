@@ -180,7 +180,7 @@ def _cmd_sign(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise ScenarioError("--key-file", "the key file has no signing key (signingKid)")
     # (digits as JSON writes an id: int() also reads "1_0" and other scripts' digits)
     product_id: int | str = args.product
-    if re.fullmatch(r"-?[0-9]+", args.product, re.ASCII):
+    if re.fullmatch(r"-?[0-9]{1,40}", args.product, re.ASCII):  # (longer: no id)
         product_id = int(args.product)
     token = signer.sign(
         product_id=product_id,  # type: ignore[arg-type]

@@ -195,9 +195,10 @@ class Cart:
     models are much slower to pickle than the plain data they came from)."""
     usage: Mapping[str, UsageEntry] | None = None
     """What the caller's storage knows of each discount's use (docs/usage-limits.md)."""
-    walked: bool = field(default=False, compare=False, repr=False)
+    walked: bool = field(default=False, init=False, compare=False, repr=False)
     """Whether its order and customer were held to the input limits when it was read
-    (:func:`parse_cart` does; a cart made by hand is walked each time it is priced)."""
+    (:func:`parse_cart` does; a cart made by hand, or changed with
+    ``dataclasses.replace``, is walked each time it is priced)."""
 
 
 class _CartModel(_Strict):
@@ -233,9 +234,13 @@ def _cart(data: Any, default_id: int | str, where: str, *, walked: bool) -> Cart
             raise ScenarioError("at", "must be an ISO 8601 date-time with a zone offset, not null")
     except ScenarioError as exc:
         raise _prefixed(exc, where) from None
-    source = data if type(data) is dict else None  # (sent to worker processes: it must pickle)
+    # Its JSON form goes to worker processes when it is what loads returned: plain data
+    # that pickles (a caller's mapping may not: a mappingproxy anywhere in it).
+    source = data if walked else None
     cart_id = default_id if m.id is None else m.id
-    return Cart(cart_id, m.order, m.customer, m.at, source, m.usage, walked=True)
+    cart = Cart(cart_id, m.order, m.customer, m.at, source, m.usage)
+    object.__setattr__(cart, "walked", True)  # (held to the limits just now)
+    return cart
 
 
 def read_carts(source: str | os.PathLike[str] | IO[str] | Iterable[str]) -> list[Cart]:

@@ -151,8 +151,8 @@ def _sendable(cart: Cart) -> _Sent:
 
 def _price_chunk(chunk: Sequence[_Sent], at: datetime | None) -> list[tuple[Priced, ...]]:
     """In a worker: each cart under each rule set. A cart sent as its JSON form was
-    validated by the parent: its order, customer and usage go to the engine as that
-    JSON, which the engine reads as it reads any."""
+    validated by the parent (and read by ``loads``: not walked again): its order,
+    customer and usage go to the engine as that JSON, which it reads as it reads any."""
     rows = []
     for sent in chunk:
         if isinstance(sent, Cart):
@@ -162,7 +162,8 @@ def _price_chunk(chunk: Sequence[_Sent], at: datetime | None) -> list[tuple[Pric
             order, customer, usage = data["order"], data.get("customer"), data.get("usage")
             rows.append(
                 tuple(
-                    _price(e, cart_id, order, customer, when or at, usage) for e in _worker_engines
+                    _price(e, cart_id, order, customer, when or at, usage, True)
+                    for e in _worker_engines
                 )
             )
     return rows
@@ -344,6 +345,7 @@ def price_stream(
     if processes is not None and (type(processes) is not int or processes < 1):
         raise PricingConfigError(f"processes must be an integer of at least 1, got {processes!r}")
     total = len(carts) if isinstance(carts, Sized) else None
+    carts = _iterable(carts)  # (now: not at the first row asked for)
     return _stream(tuple(rulesets), carts, at, processes, (total, progress, label))
 
 
@@ -356,8 +358,7 @@ def _stream(
 ) -> Iterator[tuple[Priced, ...]]:
     """The pricing of `price_stream`, here or in a pool, with its progress bar."""
     items: Iterator[Cart] = (
-        parse_cart(c, default_id=i, where=f"carts[{i - 1}]")
-        for i, c in enumerate(_iterable(carts), start=1)
+        parse_cart(c, default_id=i, where=f"carts[{i - 1}]") for i, c in enumerate(carts, start=1)
     )  # (as parse_all, one at a time)
     count = bar_args[0]
     if count is None and processes is None and not multiprocessing.current_process().daemon:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import pickle
 import sys
 from decimal import Decimal
@@ -186,5 +187,27 @@ def test_a_cart_given_as_another_mapping_is_priced_in_worker_processes_too() -> 
     from types import MappingProxyType
 
     carts = [MappingProxyType(c) for c in CARTS[:3]]
+    here = batch.price_many(carts, BASELINE, at=AT_DT, processes=1)
+    assert batch.price_many(carts, BASELINE, at=AT_DT, processes=2) == here
+
+
+def test_a_cart_changed_after_it_was_read_is_walked_again() -> None:
+    """``dataclasses.replace`` makes a cart that was not read: its parts are walked when
+    it is priced (a NaN attribute got through)."""
+    import dataclasses
+
+    (cart,) = batch.read_carts([json.dumps({"order": CARTS[0]["order"]})])
+    assert cart.walked
+    odd = dataclasses.replace(cart, customer=pricing.Customer(id=1, attributes={"x": float("nan")}))
+    assert not odd.walked
+    (row,) = batch.price_many([odd], BASELINE, at=AT_DT, processes=1)
+    assert row.error is not None
+    assert "customer.attributes.x: nan is not a number" in row.error
+
+
+def test_a_cart_holding_another_mapping_anywhere_goes_to_workers_validated() -> None:
+    from types import MappingProxyType
+
+    carts = [{**c, "order": MappingProxyType(c["order"])} for c in CARTS[:3]]
     here = batch.price_many(carts, BASELINE, at=AT_DT, processes=1)
     assert batch.price_many(carts, BASELINE, at=AT_DT, processes=2) == here
