@@ -417,3 +417,22 @@ def test_an_instant_whose_zone_has_no_valid_offset_is_bad_input() -> None:
     with pytest.raises(pricing.ScenarioError) as err:
         engine.preview({"products": []}, at=datetime(2026, 11, 22, tzinfo=Broken()))
     assert (err.value.path, err.value.message) == ("at", "must be a timezone-aware datetime")
+
+
+def test_a_discount_built_from_models_is_echoed_as_its_json_form() -> None:
+    """Built in Python with a model inside, a discount kept that model as given and its
+    echo could not be written (a TypeError at to_json): echoed as its fields instead."""
+    from pricing._schema.discount import DiscountValue
+
+    value = DiscountValue(value=10, discount_type="PERCENTAGE")
+    discount = pricing.Discount(id=1, identifier="x", discount_value=value)
+    engine = pricing.Engine(
+        currency="USD", catalog=[{"id": 1, "price": "10"}], discounts=[discount]
+    )
+    at = datetime(2026, 11, 22, tzinfo=UTC)
+    doc = json.loads(
+        engine.preview({"products": [{"productId": 1, "quantity": 1}]}, at=at).to_json()
+    )
+    (echo,) = doc["discountConfig"]["orderDiscounts"]
+    assert echo["discountValue"] == {"discountType": "PERCENTAGE", "value": 10}
+    assert doc["totalDue"] == 9  # 10 % off 10.00

@@ -233,7 +233,11 @@ class Discount(_Lenient):
         model = handler(data)
         if isinstance(data, dict):
             # Own copy: later changes to the caller's dict must not leak into echoes.
-            model._raw = copy_json(data)
+            try:
+                model._raw = copy_json(data, strict=True)
+            except TypeError:  # (built in Python with a set or a model inside: echoed
+                # as its fields, as JSON names them)
+                model._raw = model.model_dump(by_alias=True, exclude_unset=True)
         elif isinstance(data, Discount):
             model._raw = data._raw
         else:
