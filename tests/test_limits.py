@@ -267,7 +267,7 @@ def test_a_model_the_caller_made_is_held_to_the_input_limits(make, path, problem
     assert err.value.path == path
 
 
-def test_input_walked_once_is_not_walked_again(monkeypatch) -> None:
+def test_input_walked_once_is_not_walked_again(monkeypatch, tmp_path) -> None:
     """A scenario's text is walked as it is parsed, a model the caller made where it
     enters: neither again on the way (the one-call path cost a third more)."""
     import pricing._limits
@@ -301,6 +301,11 @@ def test_input_walked_once_is_not_walked_again(monkeypatch) -> None:
     rows = batch.price_many([cart], batch.RuleSet(rule_set), at=when, processes=1)
     assert rows[0].error is None
     assert walks == [""]  # (the rule set's data; not the cart)
+    rule_file = tmp_path / "rules.json"
+    rule_file.write_text(json.dumps(rule_set))
+    walks.clear()
+    batch.RuleSet.load(rule_file)  # (parsed from text: walked as it was read)
+    assert walks == []
     by_hand = batch.Cart("x", pricing.Order.model_validate(scenario["order"]))
     walks.clear()
     batch.price_many([by_hand], batch.RuleSet(rule_set), at=when, processes=1)

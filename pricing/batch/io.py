@@ -113,6 +113,11 @@ class RuleSet:
     def __init__(
         self, data: Mapping[str, Any], *, name: str = "rule set", strict: bool = False
     ) -> None:
+        self._read(data, name, strict, walked=False)
+
+    def _read(self, data: Mapping[str, Any], name: str, strict: bool, *, walked: bool) -> None:
+        """Validate and compile ``data``; ``walked``: parsed by ``loads`` (held to the input
+        limits already)."""
         if not isinstance(data, Mapping):
             raise ScenarioError(name, "a rule set is a JSON object", source=name)
         for key, why in _NOT_IN_A_RULE_SET.items():
@@ -123,7 +128,8 @@ class RuleSet:
         """Whether an unknown key at the top of a discount or coupon object is an error
         (else a warning: :attr:`warnings`)."""
         try:
-            check_tree(data)
+            if not walked:
+                check_tree(data)
             self._model = validate(_RuleSetModel, data)
             self._engine = self._compile()
         except ScenarioError as exc:
@@ -134,7 +140,9 @@ class RuleSet:
     def load(cls, path: str | os.PathLike[str], *, strict: bool = False) -> RuleSet:
         """Read a rule set JSON file (bad input names the file)."""
         name = os.fspath(path)
-        return cls(parse_json(read_text(name), name), name=name, strict=strict)
+        rules = cls.__new__(cls)
+        rules._read(parse_json(read_text(name), name), name, strict, walked=True)
+        return rules
 
     def _compile(self) -> Engine:
         """The rule set compiled into an engine (again after unpickling)."""
