@@ -205,6 +205,12 @@ def check_tree(root: Any, *, prefix: str = "", max_depth: int = MAX_TREE_DEPTH) 
                 _path(nodes, node, prefix), f"nested more than {max_depth} levels deep"
             )
         for key, child in reversed(items):
+            if type(key) is not str and not isinstance(key, int | str):
+                # (a Python dict's: JSON has text keys; its repr may hold an address)
+                raise ScenarioError(
+                    _path(nodes, node, prefix),
+                    f"has a key that is a Python {type(key).__name__}: keys are text",
+                )
             if type(key) is str and not _is_unicode(key):
                 nodes.append((node, key.encode("utf-8", "backslashreplace").decode()))
                 raise ScenarioError(

@@ -199,8 +199,8 @@ def test_a_python_set_is_refused_wherever_it_is(where: str, path: str) -> None:
 
 
 def test_a_python_object_that_is_no_json_value_is_refused_by_path() -> None:
-    """It could not be echoed (to_json raised a TypeError); a non-string key is named by
-    its text (a TypeError too, before)."""
+    """It could not be echoed (to_json raised a TypeError); nor could a key that is no
+    text (a TypeError too, before)."""
     from enum import StrEnum
 
     from pricing._limits import check_tree
@@ -216,9 +216,9 @@ def test_a_python_object_that_is_no_json_value_is_refused_by_path() -> None:
     assert err.value.path == "discounts[0].localizeInfos.x"
     order = {"products": [], None: float("nan")}
     engine = pricing.Engine(currency="USD")
-    with pytest.raises(pricing.ScenarioError, match="nan is not a number") as err:
+    with pytest.raises(pricing.ScenarioError, match="a key that is a Python NoneType") as err:
         engine.preview(order, at=datetime(2026, 11, 22, tzinfo=UTC))
-    assert err.value.path == "order.None"
+    assert err.value.path == "order"
 
 
 @pytest.mark.parametrize(
@@ -343,3 +343,14 @@ def test_a_model_stands_only_where_a_model_type_puts_it() -> None:
     )
     result = pricing.preview(scenario)  # (usage's entries are models: walked, not refused)
     assert result.explanation[0].reason == "usage_limit_reached"
+
+
+@pytest.mark.parametrize("key", [(1, 2), b"k", D("1.5"), float("nan"), object()])
+def test_a_key_that_is_no_text_is_refused_where_it_is(key: object) -> None:
+    """A Python dict's key of another type passed the walk, and the echo could not be
+    written (a TypeError at to_json); an object's repr named it by its address."""
+    discount = {"id": 1, "localizeInfos": {"title": {key: 3}}}
+    with pytest.raises(pricing.ScenarioError) as err:
+        pricing.Engine(currency="USD", discounts=[discount])
+    assert err.value.path == "discounts[0].localizeInfos.title"
+    assert err.value.message == f"has a key that is a Python {type(key).__name__}: keys are text"
