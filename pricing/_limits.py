@@ -114,7 +114,8 @@ def _problem(value: Any) -> str | None:
     if kind is str:
         return None if _is_unicode(value) else "not valid Unicode (a lone surrogate)"
     if kind is int:
-        return None if value.bit_length() <= _MAX_INT_BITS else _too_long()
+        # (as the parser refuses 41 digits: 132 bits are fewer, 133 may be either)
+        return None if value.bit_length() < _MAX_INT_BITS or abs(value) < ID_LIMIT else _too_long()
     if kind is float and not math.isfinite(value):
         return f"{value} is not a number JSON allows"
     if kind is Decimal and not value.is_finite():

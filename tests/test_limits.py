@@ -354,3 +354,21 @@ def test_a_key_that_is_no_text_is_refused_where_it_is(key: object) -> None:
         pricing.Engine(currency="USD", discounts=[discount])
     assert err.value.path == "discounts[0].localizeInfos.title"
     assert err.value.message == f"has a key that is a Python {type(key).__name__}: keys are text"
+
+
+@pytest.mark.parametrize(
+    ("value", "refused"), [(10**40 - 1, False), (10**40, True), (2**133 - 1, True)]
+)
+def test_an_integer_from_python_has_at_most_40_digits_as_in_json_text(value, refused) -> None:
+    """10**40 has 41 digits: refused in JSON text, it was accepted from a Python dict
+    (the walk bounded integers by 133 bits, and 2**133 > 10**40)."""
+    engine = pricing.Engine(currency="USD", catalog=[{"id": 1, "price": "1.00"}])
+    customer = {"id": 1, "attributes": {"n": value}}
+    order = {"products": [{"productId": 1, "quantity": 1}]}
+    at = datetime(2026, 11, 22, tzinfo=UTC)
+    if not refused:
+        assert engine.preview(order, customer=customer, at=at).total_due == D("1.00")
+        return
+    with pytest.raises(pricing.ScenarioError, match="at most 40 digits") as err:
+        engine.preview(order, customer=customer, at=at)
+    assert err.value.path == "customer.attributes.n"

@@ -32,7 +32,7 @@ _ORDER_KEYS = frozenset({"products", "couponCode", "additionalDiscountsMarkers",
 _CUSTOMER_KEYS = frozenset({"id", "groupIds", "attributes", "ltv", "bonusBalance"})
 _STR = frozenset({str})
 _INT = frozenset({int})
-_MAX_INT = 1 << 133  # an attribute's integer: at most 133 bits, as check_tree allows
+_MAX_INT = ID_LIMIT  # an attribute's integer: at most 40 digits, as check_tree allows
 _SCALARS = frozenset({str, int, bool, type(None)})
 _MAX_MONEY = 10**MAX_MONEY_DIGITS
 
