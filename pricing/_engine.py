@@ -124,10 +124,7 @@ class Engine:
         try:
             cur = lookup_currency(currency)
         except (KeyError, TypeError):
-            raise ScenarioError(
-                "currency",
-                unknown_currency(currency),
-            ) from None
+            raise ScenarioError("currency", unknown_currency(currency)) from None
         self._rs: CompiledRuleSet = compile_rule_set(
             cur,
             categories=source["categories"],
@@ -215,7 +212,7 @@ class Engine:
             CouponError: the presented coupon code cannot be used.
             SignedPriceError: a line's signed price is refused.
         """
-        return PreviewResult(self._price(order, customer, at, usage), self._made)
+        return self._preview(order, customer, at, usage, walked=False)
 
     def _preview(
         self,

@@ -20,6 +20,7 @@ from ._limits import (
     LongNumber,
     NotANumber,
     check_tree,
+    mantissa_digits,
 )
 
 __all__ = [
@@ -67,13 +68,8 @@ class ExponentDecimal(Decimal):
     __slots__ = ()
 
 
-def _digits(text: str) -> int:
-    mantissa = text.split("e")[0].split("E")[0]
-    return sum(c.isdigit() for c in mantissa)
-
-
 def _number(text: str) -> Decimal | LongNumber:
-    if _digits(text) > MAX_NUMBER_DIGITS:
+    if mantissa_digits(text) > MAX_NUMBER_DIGITS:
         return LongNumber(text)
     if "e" in text or "E" in text:
         try:

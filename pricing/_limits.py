@@ -34,6 +34,7 @@ __all__ = [
     "beyond_money_limit",
     "check_tree",
     "depth_of",
+    "mantissa_digits",
 ]
 
 MAX_MONEY_DIGITS = 12
@@ -123,8 +124,7 @@ def _problem(value: Any) -> str | None:
     if kind is NotANumber:
         return f"{value.name} is not a number JSON allows"
     if kind is LongNumber:
-        mantissa = value.text.lower().partition("e")[0]
-        if sum(c.isdigit() for c in mantissa) > MAX_NUMBER_DIGITS:
+        if mantissa_digits(value.text) > MAX_NUMBER_DIGITS:
             return _too_long()
         return "its exponent is out of range"
     if kind is DuplicateKeys:
@@ -139,6 +139,11 @@ def _problem(value: Any) -> str | None:
 _JSON_SHAPED = (dict, list, Decimal, type(None), float, tuple, datetime, date, str, int, Mapping)
 """What JSON-shaped input is made of (an instant may be a ``datetime``, any mapping stands
 for an object; ``bool`` is an ``int``): concrete types first, as a walk meets them."""
+
+
+def mantissa_digits(text: str) -> int:
+    """Digits of a JSON number's text before its exponent (what the 40-digit limit counts)."""
+    return sum(c.isdigit() for c in text.lower().partition("e")[0])
 
 
 def _too_long() -> str:
@@ -173,7 +178,8 @@ def check_tree(root: Any, *, prefix: str = "", max_depth: int = MAX_TREE_DEPTH) 
     while stack:
         value, depth, node, typed, in_model = stack.pop()
         children_typed = False
-        if isinstance(value, BaseModel):
+        is_model = isinstance(value, BaseModel)
+        if is_model:
             if not typed:
                 name = type(value).__name__
                 raise ScenarioError(
@@ -206,7 +212,7 @@ def check_tree(root: Any, *, prefix: str = "", max_depth: int = MAX_TREE_DEPTH) 
                 _path(nodes, node, prefix), f"nested more than {max_depth} levels deep"
             )
         for key, child in reversed(items):
-            if type(key) is not str and not isinstance(key, int | str):
+            if not isinstance(key, str | int):
                 # (a Python dict's: JSON has text keys; its repr may hold an address)
                 raise ScenarioError(
                     _path(nodes, node, prefix),
@@ -218,9 +224,8 @@ def check_tree(root: Any, *, prefix: str = "", max_depth: int = MAX_TREE_DEPTH) 
                     _path(nodes, len(nodes) - 1, prefix), "this key is not valid Unicode"
                 )
             nodes.append((node, key))
-            model = isinstance(value, BaseModel)
             stack.append(
-                (child, depth + 1, len(nodes) - 1, children_typed and key not in free, model)
+                (child, depth + 1, len(nodes) - 1, children_typed and key not in free, is_model)
             )
 
 

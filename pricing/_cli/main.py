@@ -18,7 +18,6 @@ import argparse
 import codecs
 import inspect
 import os
-import re
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
@@ -29,7 +28,7 @@ from .._engine import preview_scenario
 from .._errors import PricingConfigError, PricingError, ScenarioError
 from ..batch.io import parse_json, read_text, reading
 from . import examples, whatif
-from .arguments import ascii_int
+from .arguments import ascii_int, ascii_integer
 from .summary import render_summary
 
 __all__ = ["build_parser", "main", "package_version", "run"]
@@ -178,10 +177,8 @@ def _cmd_sign(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     signer, _ = load_key_file(args.key_file)
     if signer is None:
         raise ScenarioError("--key-file", "the key file has no signing key (signingKid)")
-    # (digits as JSON writes an id: int() also reads "1_0" and other scripts' digits)
-    product_id: int | str = args.product
-    if re.fullmatch(r"-?[0-9]{1,40}", args.product, re.ASCII):  # (longer: no id)
-        product_id = int(args.product)
+    number = ascii_integer(args.product)  # (else text: the claims refuse it, naming pid)
+    product_id: int | str = args.product if number is None else number
     token = signer.sign(
         product_id=product_id,  # type: ignore[arg-type]
         price=args.price,
