@@ -8,15 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .._errors import ScenarioError
 from .._limits import MAX_CATEGORY_DEPTH
 from .._money import Currency, to_minor
 from .._schema import Category, Product
-
-if TYPE_CHECKING:
-    from .conditions import AttributeMatcher
+from .attributes import AttributeIndex, AttributeTest
 
 __all__ = ["CatalogItem", "CompiledCatalog", "compile_catalog", "key_of"]
 
@@ -65,10 +63,8 @@ class CompiledCatalog:
     """Category key → the products directly in it."""
     nested_category_masks: Mapping[str, int]
     """Category key → the products in it or in one of its descendants."""
-    attribute_groups: dict[str, tuple[tuple[Mapping[str, Any], int], ...]] = field(
-        default_factory=dict
-    )
-    """Memo of :meth:`attribute_mask`: attribute name → (sample attributes, mask) groups."""
+    attribute_indexes: dict[str, AttributeIndex] = field(default_factory=dict)
+    """Memo of :meth:`attribute_mask`: attribute name → its products by value."""
     by_id: Mapping[int | str, CatalogItem] = field(default_factory=dict)
     """The available :attr:`items` by id: a plain ``productId`` finds its item without
     :func:`key_of`."""
@@ -89,32 +85,29 @@ class CompiledCatalog:
             mask |= (self.nested_category_masks if nested else self.own_category_masks).get(c, 0)
         return mask
 
-    def attribute_mask(self, names: Iterable[str], matcher: AttributeMatcher) -> int:
-        """The products for which ``matcher`` holds on one of the attributes ``names``.
-
-        A matcher reads only ``attrs[name]`` (and whether it is there), so products
-        are grouped by that value and the matcher is asked once per group.
-        """
+    def attribute_mask(self, names: Iterable[str], test: AttributeTest) -> int:
+        """The products for which ``test`` holds on one of the attributes ``names``."""
         mask = 0
         for name in names:
-            groups = self.attribute_groups.get(name)
-            if groups is None:
-                groups = self.attribute_groups[name] = self._group_by_attribute(name)
-            for attrs, group in groups:
-                if matcher(attrs, name):
-                    mask |= group
+            index = self.attribute_indexes.get(name)
+            if index is None:
+                index = self.attribute_indexes[name] = self._index_attribute(name)
+            mask |= index.mask(test)
         return mask
 
-    def _group_by_attribute(self, name: str) -> tuple[tuple[Mapping[str, Any], int], ...]:
-        groups: dict[object, tuple[Mapping[str, Any], int]] = {}
+    def _index_attribute(self, name: str) -> AttributeIndex:
+        groups: dict[object, tuple[object, int]] = {}
+        unset = 0
         for item in self.items.values():
-            attrs = item.attributes
-            # Matchers compare the value's text or number: (type, text) decides it.
-            value = attrs.get(name, _ABSENT)
+            value = item.attributes.get(name, _ABSENT)
+            if value is _ABSENT:
+                unset |= item.bit
+                continue
+            # A value compares as its text or its number: (type, str) decides both.
             key = (type(value), str(value))
-            sample, mask = groups.get(key, (attrs, 0))
+            sample, mask = groups.get(key, (value, 0))
             groups[key] = (sample, mask | item.bit)
-        return tuple(groups.values())
+        return AttributeIndex(groups.values(), unset)
 
 
 _ABSENT = object()

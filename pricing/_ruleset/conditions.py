@@ -9,127 +9,32 @@ name in :data:`LINE_KINDS` or :data:`CART_KINDS`, a branch in
 
 ``LINE_QUANTITY`` is the one condition that depends on the line itself (its
 quantity), not on its product or on the cart: it is kept apart as the least
-quantity a line needs (:attr:`Targeting.line_quantity`).
+quantity a line needs (:attr:`Targeting.line_quantity`). How an attribute's value
+compares with a condition's is in :mod:`.attributes`.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any, Protocol
 
 from .._errors import ScenarioError, key_path, quote
-from .._json import dumps
 from .._limits import ID_LIMIT, MAX_UNITS
 from .._money import Currency, to_minor
 from .._schema import Condition, EntityRef, money, validate
+from .attributes import AttributeTest, read_test
 from .catalog import CompiledCatalog, key_of
 
 __all__ = [
     "CART_KINDS",
     "LINE_KINDS",
     "QUANTITY_KINDS",
-    "AttributeMatcher",
     "CartCondition",
     "CartFacts",
     "Targeting",
     "compile_conditions",
-    "compile_matcher",
 ]
-
-
-_PLAIN_DECIMAL = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
-"""Text that parses as a number: the plain decimal form of money amounts (no exponent,
-no ``+``, no ``_``, no spaces, no digits but ASCII ones)."""
-
-
-def _as_number(value: object) -> Decimal | None:
-    """A JSON number, or text of the plain decimal form, as a number; else ``None``
-    (compared as text): ``"1_000"``, ``"1e3"``, ``" 5"`` and ``"٥"`` are text."""
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, int):
-        return Decimal(value)
-    if isinstance(value, Decimal | float):
-        number = Decimal(value)
-        return number if number.is_finite() else None
-    if isinstance(value, str) and _PLAIN_DECIMAL.fullmatch(value):
-        return Decimal(value)
-    return None
-
-
-def _as_text(value: object) -> str:
-    """An attribute value as the string it is compared as: text itself, a number as
-    written, anything else as its JSON text (``true``, ``null``, ``["a","b"]``)."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | Decimal | float):
-        return str(value)
-    if value is None:
-        return "null"
-    try:
-        return dumps(value)
-    except (TypeError, ValueError):  # (from Python, an object JSON cannot hold)
-        return str(value)
-
-
-_ORDERINGS: dict[str, Callable[[Any, Any], bool]] = {
-    "eq": lambda a, b: a == b,
-    "neq": lambda a, b: a != b,
-    "gt": lambda a, b: a > b,
-    "gte": lambda a, b: a >= b,
-    "lt": lambda a, b: a < b,
-    "lte": lambda a, b: a <= b,
-}
-
-AttributeMatcher = Callable[[Mapping[str, Any], str], bool]
-
-
-def compile_matcher(spec: Any, path: str) -> AttributeMatcher:
-    """A predicate ``(attributes, name) -> bool`` for a condition's ``value``.
-
-    A plain value means equality compared as strings; ``{value, condition}`` picks
-    the operator. An absent attribute only satisfies ``nex`` (decision).
-    """
-    if isinstance(spec, Mapping) and "condition" in spec:
-        op = spec["condition"]  # (as written: `GT` is no operator, as `Eq` is not)
-        expected = spec.get("value")
-    else:
-        # A plain value (or ``{value}`` alone): equality compared as strings (docs/eligibility.md).
-        text = _as_text(spec["value"] if isinstance(spec, Mapping) and "value" in spec else spec)
-        return lambda attrs, name: name in attrs and _as_text(attrs[name]) == text
-
-    if op == "exs":
-        return lambda attrs, name: name in attrs
-    if op == "nex":
-        return lambda attrs, name: name not in attrs
-    if op == "lke":
-        needle = _as_text(expected).casefold()
-        return lambda attrs, name: name in attrs and needle in _as_text(attrs[name]).casefold()
-    if not isinstance(op, str) or op not in _ORDERINGS:
-        raise ScenarioError(
-            f"{path}.condition",
-            f"unknown attribute operator {quote(op)} (eq neq gt gte lt lte lke exs nex)",
-        )
-    compare = _ORDERINGS[op]
-    expected_text = _as_text(expected)
-    expected_number = _as_number(expected)
-
-    def match(attrs: Mapping[str, Any], name: str) -> bool:
-        if name not in attrs:
-            return False
-        actual = attrs[name]
-        if expected_number is not None:
-            actual_number = _as_number(actual)
-            if actual_number is not None:
-                return compare(actual_number, expected_number)
-        return compare(_as_text(actual), expected_text)
-
-    return match
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,7 +44,8 @@ class CartCondition:
     kind: str
     amount: int = 0
     names: tuple[str, ...] = ()
-    matcher: AttributeMatcher | None = None
+    attribute_test: AttributeTest | None = None
+    """``USER_ATTRIBUTE``: what one of the customer's attributes ``names`` must satisfy."""
     mask: int = 0
     """``PRODUCT_IN_CART``/``CATEGORY_IN_CART``: the catalog products that satisfy it
     (true for a cart whose mask meets it); the ``…QUANTITY…`` kinds: the products whose
@@ -214,13 +120,13 @@ def _cart_test(cond: CartCondition) -> Callable[[CartFacts], bool]:
         return lambda cart: cart.total_raw() >= amount
     if kind == "USER_LTV":
         return lambda cart: cart.ltv is not None and cart.ltv >= amount
-    matcher, names = cond.matcher, cond.names
-    if kind != "USER_ATTRIBUTE" or matcher is None:
+    attribute, names = cond.attribute_test, cond.names
+    if kind != "USER_ATTRIBUTE" or attribute is None:
         return lambda cart: False
 
     def some_attribute(cart: CartFacts) -> bool:
         attributes = cart.attributes
-        return attributes is not None and any(matcher(attributes, name) for name in names)
+        return attributes is not None and any(attribute.holds(attributes, name) for name in names)
 
     return some_attribute
 
@@ -357,8 +263,8 @@ def compile_conditions(
         elif kind_name == "ATTRIBUTE":
             names = tuple(k for k, _ in _entity_refs(cond, cpath, ids=False))
             _value_keys(cond, cpath, _MATCHER_KEYS)
-            matcher = compile_matcher(cond.value, f"{cpath}.value")
-            line_masks.append(catalog.attribute_mask(names, matcher))
+            test = read_test(cond.value, f"{cpath}.value")
+            line_masks.append(catalog.attribute_mask(names, test))
         elif kind_name == "PRODUCT_IN_CART":
             keys = frozenset(k for k, _ in _entity_refs(cond, cpath))
             cart_conds.append(CartCondition(kind_name, mask=catalog.product_mask(keys)))
@@ -370,8 +276,8 @@ def compile_conditions(
         elif kind_name == "USER_ATTRIBUTE":
             names = tuple(k for k, _ in _entity_refs(cond, cpath, ids=False))
             _value_keys(cond, cpath, _MATCHER_KEYS)
-            matcher = compile_matcher(cond.value, f"{cpath}.value")
-            cart_conds.append(CartCondition(kind_name, names=names, matcher=matcher))
+            test = read_test(cond.value, f"{cpath}.value")
+            cart_conds.append(CartCondition(kind_name, names=names, attribute_test=test))
         else:
             field_name = "conditionType" if cond.condition_type is not None else "type"
             raise ScenarioError(

@@ -13,6 +13,7 @@ import pytest
 import pricing
 from pricing._cli import main
 from pricing._money import currency
+from pricing._ruleset.attributes import read_test
 from pricing._ruleset.catalog import CompiledCatalog, compile_catalog, key_of
 from pricing._schema import Category, Product
 
@@ -200,24 +201,21 @@ def test_a_string_twin_of_a_product_id_is_a_type_error_not_a_duplicate():
     assert "duplicate" not in str(info.value)
 
 
-def test_attribute_mask_groups_products_by_value():
+def test_attribute_mask_answers_a_test_on_any_of_the_names():
     cat = _catalog(
         [
             {"id": 1, "price": "1", "attributes": {"color": "red"}},
-            {"id": 2, "price": "1", "attributes": {"color": "blue"}},
+            {"id": 2, "price": "1", "attributes": {"color": "blue", "shade": "red"}},
             {"id": 3, "price": "1", "attributes": {"color": "red"}},
             {"id": 4, "price": "1", "attributes": {}},
         ]
     )
-    asked: list[Any] = []
-
-    def is_red(attrs: Any, name: str) -> bool:
-        asked.append(attrs.get(name))
-        return attrs.get(name) == "red"
-
-    assert cat.attribute_mask(["color"], is_red) == 0b0101
-    # Asked once per distinct value (red, blue, absent), not once per product.
-    assert sorted(map(str, asked)) == ["None", "blue", "red"]
+    # Bits by catalog position: product 1 is bit 0, product 4 bit 3.
+    red = read_test("red", "v")
+    assert cat.attribute_mask(["color"], red) == 0b0101
+    assert cat.attribute_mask(["color", "shade"], red) == 0b0111
+    assert cat.attribute_mask(["color"], read_test({"condition": "nex"}, "v")) == 0b1000
+    assert cat.attribute_mask(["size"], red) == 0  # a name no product has
 
 
 # ---------------------------------------------------------------------------
