@@ -370,7 +370,9 @@ def test_every_line_is_taxed_on_what_it_costs_after_its_discounts(
     assert taxes["surcharges"] == net["surcharges"]
     all_net, all_tax = sum(net.values(), ZERO), sum(tax.values(), ZERO)
     assert taxes["total"] == max(ZERO, all_net)
-    assert taxes["totalWithTax"] == max(ZERO, all_net + all_tax)
+    assert taxes["totalWithTax"] == max(
+        ZERO, max(ZERO, all_net) + all_tax
+    )  # (the total clamped first)
     display = doc["displayPrice"]
     assert display["withTax"]["amount"] == taxes["totalWithTax"].scaleb(exponent)
     assert display["withoutTax"]["amount"] == taxes["total"].scaleb(exponent)

@@ -86,9 +86,10 @@ def check_fields(d: Discount, path: str) -> None:
     given = [alias for name, alias in fields if getattr(dv, name) is not None]
     if not given:
         return
-    if d.type == "BONUS":
+    if d.type == "BONUS" and given != ["tiers"]:  # (tiers pick its accrual: allowed)
         raise ScenarioError(
-            f"{at}.{given[0]}", "a BONUS program has no units, tiers or buy-get (decision)"
+            f"{at}.{next(g for g in given if g != 'tiers')}",
+            "a BONUS program has no units or buy-get (decision)",
         )
     if dv.applicability != "TO_PRODUCT":
         for name, alias in _UNIT_FIELDS:

@@ -329,6 +329,11 @@ class _Matched:
             if targets:
                 self.targeted[k] = targets
                 if rule.type == "BONUS":
+                    if rule.measure is not None:  # tiers: it accrues at the tier reached
+                        tier = measure(rule, targets, cart.lines, cart.targets_of)
+                        if tier is None:
+                            continue
+                        rule = tier
                     self.accruing.append(rule)
                 else:
                     if rule.measure is not None:  # a tier to reach, sets to make

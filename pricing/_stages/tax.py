@@ -141,9 +141,11 @@ def compute_taxes(
     sub_net, sub_tax = settle(goods)
     ship_net, ship_tax = settle(shipping)
     sur_net, sur_tax = settle(surcharges)
-    # The order total never goes below 0, however large a negative surcharge is.
+    # The order total never goes below 0, however large a negative surcharge is; the
+    # tax is added to that total (and the sum kept at 0 or more: a surcharge's tax may
+    # be negative).
     total = max(0, sub_net + ship_net + sur_net)
-    total_with_tax = max(0, sub_net + ship_net + sur_net + sub_tax + ship_tax + sur_tax)
+    total_with_tax = max(0, total + sub_tax + ship_tax + sur_tax)
 
     money = cur.to_decimal
     summary = [

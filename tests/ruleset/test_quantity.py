@@ -161,11 +161,11 @@ def test_bad_quantity_fields_are_refused_naming_the_field(sb, case, discount_val
     assert raised.value.path == f"discounts[1].discountValue.{field}", str(raised.value)
 
 
-@pytest.mark.parametrize("field", ["tiers", "buyGet", "maxQuantity", "per"])
-def test_a_bonus_program_has_no_quantity_fields(sb, field):
-    """(decision) a BONUS program accrues on the order: units, tiers, buy-get mean nothing."""
+@pytest.mark.parametrize("field", ["buyGet", "maxQuantity", "per"])
+def test_a_bonus_program_counts_no_units(sb, field):
+    """(decision) a BONUS program accrues on the order: units and buy-get mean nothing
+    to it (tiers pick its accrual: tests/stages/test_bonus.py)."""
     fields = {
-        "tiers": {"tiers": TIERS},
         "buyGet": {"buyGet": BUY_GET},
         "maxQuantity": {"maxQuantity": 2},
         "per": {"per": "UNIT"},
@@ -173,6 +173,11 @@ def test_a_bonus_program_has_no_quantity_fields(sb, field):
     with pytest.raises(pricing.ScenarioError) as raised:
         sb.run(_scenario(sb, _value(**fields), type="BONUS"))
     assert raised.value.path == f"discounts[1].discountValue.{field}"
+    assert "BONUS program has no units or buy-get" in raised.value.message
+
+    with pytest.raises(pricing.ScenarioError) as raised:  # named, beside tiers too
+        sb.run(_scenario(sb, _value(tiers=TIERS, **fields), type="BONUS"))
+    assert raised.value.path.startswith("discounts[1].discountValue.")
 
 
 GOOD = [

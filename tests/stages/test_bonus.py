@@ -374,6 +374,52 @@ def test_programs_conditions_are_respected() -> None:
     assert run(discounts=programs)["bonusAccrual"] == D("1.00")
 
 
+def tiered_program(did: int, kind: str, tiers: list[dict[str, Any]]) -> dict[str, Any]:
+    """A BONUS program whose accrual is picked by tiers (``value`` left out)."""
+    made = program(did, kind, 0)
+    del made["discountValue"]["value"]
+    made["discountValue"]["tiers"] = tiers
+    return made
+
+
+LOYALTY = [{"minAmount": "50.00", "value": 5}, {"minAmount": "100.00", "value": 10}]
+
+
+@pytest.mark.parametrize(
+    ("price", "accrual"),
+    [
+        # 40.00 reaches no tier (50.00 is the first): nothing accrues.
+        ("40.00", D("0.00")),
+        # 60.00 reaches tier 0: 5 % of totalDue 60.00 = 3.00.
+        ("60.00", D("3.00")),
+        # 100.00 reaches tier 1 exactly (a threshold is reached when met): 10 % of 100.00.
+        ("100.00", D("10.00")),
+        # 155.55 → tier 1: 10 % of 15555 = 1555.5 → floor 1555 = 15.55.
+        ("155.55", D("15.55")),
+    ],
+)
+def test_a_tiered_program_accrues_at_the_tier_the_cart_reaches(price, accrual) -> None:
+    doc = run(price, discounts=[tiered_program(9, "PERCENTAGE", LOYALTY)])
+    assert doc["bonusAccrual"] == accrual
+    (entry,) = doc["explanation"]  # still a program: never applied, no tier shown
+    assert (entry["status"], entry["reason"]) == ("not_applied", "bonus_program")
+    assert "tier" not in entry
+
+
+def test_a_tiered_program_measures_the_cart_before_discounts() -> None:
+    # The cart is 100.00 before the 10 % discount, 90.00 after: tiers measure the
+    # targeted lines before any discount, so 100.00 ≥ 95.00 reaches tier 1 (4.00), not
+    # tier 0 (1.00) as 90.00 would. Bonus 20.00 paid: totalDue 90.00 − 20.00 = 70.00.
+    tiers = [{"minAmount": "50.00", "value": "1.00"}, {"minAmount": "95.00", "value": "4.00"}]
+    doc = run(
+        balance="20.00",
+        request="20.00",
+        discounts=[percent_off(10), tiered_program(9, "FIXED_AMOUNT", tiers)],
+    )
+    assert doc["totalDue"] == D("70.00")
+    assert doc["bonusAccrual"] == D("4.00")
+
+
 def test_bonus_programs_never_discount_and_are_reported_as_bonus_program() -> None:
     # A 50 % BONUS program takes nothing off the price: totals stay 100.00, and it is
     # not echoed in orderDiscounts/productDiscounts. 50 % of totalDue 100.00 = 50.00 accrues.

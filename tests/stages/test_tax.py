@@ -416,7 +416,7 @@ def test_positive_surcharge_is_taxed() -> None:
 
 def test_negative_surcharge_below_zero_clamps_the_total_at_zero() -> None:
     # Goods 10.00 @ 20 % → 2.00; surcharge −50.00 untaxed.
-    # total = max(0, 10.00 − 50.00) = 0; totalWithTax = max(0, 10.00 + 2.00 − 50.00) = 0.
+    # total = max(0, 10.00 − 50.00) = 0; totalWithTax = total + all tax = 0 + 2.00.
     doc = run(
         [product(1, "10.00", "std")],
         [(1, 1)],
@@ -429,9 +429,24 @@ def test_negative_surcharge_below_zero_clamps_the_total_at_zero() -> None:
         D("0.00"),
         D("-50.00"),
         D("0.00"),
-        D("0.00"),
+        D("2.00"),
     )
-    assert display(doc) == (0, "$0.00", 0, "$0.00")
+    assert display(doc) == (200, "$2.00", 0, "$0.00")
+    assert doc["taxes"]["taxSummary"] == [row("std", "Standard", 20, "10.00", "2.00")]
+
+
+def test_a_negative_total_with_tax_clamps_at_zero_too() -> None:
+    # Goods 10.00 @ 20 % → tax 2.00; surcharge −50.00 @ 20 % → tax round(−1000) = −10.00.
+    # total = max(0, 10.00 − 50.00) = 0; all tax 2.00 − 10.00 = −8.00;
+    # totalWithTax = max(0, 0 − 8.00) = 0 (the order total never goes below 0).
+    doc = run(
+        [product(1, "10.00", "std")],
+        [(1, 1)],
+        surcharges=[{"description": "voucher", "amount": "-50.00", "taxRateId": "std"}],
+    )
+    assert (doc["taxes"]["total"], doc["taxes"]["totalWithTax"]) == (D("0.00"), D("0.00"))
+    # The summary still shows each amount's tax: base 10.00 − 50.00, tax 2.00 − 10.00.
+    assert doc["taxes"]["taxSummary"] == [row("std", "Standard", 20, "-40.00", "-8.00")]
     # The order totals are untouched by surcharges.
     assert doc["totalSumWithDiscount"] == D("10.00")
     assert doc["totalDue"] == D("10.00")
