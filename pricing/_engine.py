@@ -8,9 +8,12 @@ data flows one way.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+import pickle
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any
+
+from pydantic import BaseModel
 
 from ._errors import ScenarioError, moved, under
 from ._json import loads, loads_cart
@@ -118,7 +121,10 @@ class Engine:
         """Compile the constructor's arguments; ``walked``: they are the parts of a rule set
         held to the input limits already, not to be walked again."""
         # What the engine is built from: it pickles as this and compiles again (the
-        # compiled rule set holds closures, which do not pickle).
+        # compiled rule set holds closures, which do not pickle). The caller's data is
+        # pickled now, as it is compiled: the caller may edit it afterwards, and an
+        # engine sent to a worker must price as this one does. What the one-call path
+        # parsed (walked) is nobody else's.
         self._source = source
         currency = source["currency"]
         try:
@@ -137,6 +143,7 @@ class Engine:
             strict=source["strict"],
             walked=walked,
         )
+        self._frozen = None if walked else _frozen(source)
         templates = Templates(self._rs)
         self._made = Made(self._rs, templates)
         self._money = templates.amounts.__getitem__
@@ -169,9 +176,11 @@ class Engine:
         return engine
 
     def __getstate__(self) -> dict[str, Any]:
-        """What the engine was built from: the data as given (so not to be changed after
-        the engine is built), and the verifier, if any, which must pickle too."""
-        return self._source
+        """What the engine was built from, as it was when built (later edits of the
+        caller's data do not reach it), and the verifier, if any, which must pickle too."""
+        if self._frozen is None:
+            return self._source
+        return {**self._source, **pickle.loads(self._frozen)}  # (bytes made above)
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         """Compile the rule set again, with a fresh amount cache."""
@@ -333,6 +342,43 @@ def _arguments(
         "price_verifier": price_verifier,
         "strict": strict,
     }
+
+
+_DATA = ("catalog", "discounts", "settings", "categories", "tax_rates")
+"""The constructor's arguments that hold the caller's (mutable) data."""
+
+
+def _frozen(source: Mapping[str, Any]) -> bytes | None:
+    """The rule set's data pickled as it is now (``None``: it does not pickle even as
+    plain JSON-shaped values; the engine then pickles the data as it is when asked).
+
+    Pickling is the quickest deep copy (an M rule set: 0.13 ms, 1 % of compiling it),
+    and the copy an engine pickles as. Data that does not pickle as given (a
+    ``mappingproxy``, a ``dict_values``) is made plain dicts and lists first.
+    """
+    data = {key: source[key] for key in _DATA}
+    try:
+        return pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:  # (pickling raises whatever the objects' own code raises)
+        pass
+    try:
+        return pickle.dumps(_plain(data), protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:
+        return None
+
+
+def _plain(value: Any) -> Any:
+    """``value`` with every mapping a ``dict``, every other collection a ``list`` and every
+    model its fields by alias (as set), leaves as they are."""
+    if isinstance(value, BaseModel):
+        value = value.model_dump(by_alias=True, exclude_unset=True)
+    if isinstance(value, Mapping):
+        return {key: _plain(v) for key, v in value.items()}
+    if isinstance(value, str | bytes):
+        return value
+    if isinstance(value, Iterable):
+        return [_plain(v) for v in value]
+    return value
 
 
 def _listed(items: Any) -> Any:

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
+from hypothesis.errors import InvalidArgument
 
 import pricing
 from pricing import strategies as ps
@@ -129,6 +130,34 @@ def test_unknown_knobs_are_refused() -> None:
         ps.scenarios(catalog=CATALOG)
     with pytest.raises(ValueError, match="ISO 4217"):
         ps.money("XYZ")
+
+
+@settings(max_examples=60)
+@given(st.data())
+def test_the_largest_sizes_still_give_valid_scenarios(data: st.DataObject) -> None:
+    """At ``max_price`` 10^11 (amounts drawn up to ten times it: 10^12, the money limit)
+    and ``max_quantity`` 1,000,000 every scenario is valid input."""
+    scenario = data.draw(ps.scenarios(max_price=10**11, max_quantity=1_000_000))
+    pricing.preview(scenario)  # never a ScenarioError nor a CouponError
+
+
+@pytest.mark.parametrize(
+    "knobs",
+    [
+        {"max_price": 10**11 + 1},
+        {"max_price": -1},
+        {"max_price": "lots"},
+        {"max_quantity": 1_000_001},
+        {"max_quantity": 0},
+    ],
+)
+def test_sizes_beyond_the_input_limits_are_refused(knobs: dict[str, Any]) -> None:
+    """A size whose scenarios would not be valid input is refused when the strategy is
+    made, not by a ScenarioError in the user's test."""
+    with pytest.raises(InvalidArgument):
+        ps.scenarios(**knobs)
+    with pytest.raises(InvalidArgument):  # (orders draws lines of max_quantity too)
+        ps.orders("USD", catalog=CATALOG, **knobs)
 
 
 def test_the_order_of_the_chosen_kinds_does_not_change_the_examples() -> None:

@@ -28,7 +28,7 @@ from .. import batch
 from .._errors import ScenarioError, quote
 from .._json import dumps
 from .._values import instant, is_aware
-from ..batch.io import reading
+from ..batch.io import reading, utf8_lines
 from ..batch.output import ROW_FORMATS, RowWriter, open_rows
 from .arguments import ascii_int
 from .summary import table
@@ -175,8 +175,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.out == "-" and fmt == "parquet":
         raise ScenarioError("--out", "Parquet rows go to a file, not to standard output")
     if args.carts == "-":
-        with reading("standard input"):
-            carts = batch.read_carts(sys.stdin)
+        carts = list(batch.iter_carts(_stdin_lines(), name=STDIN))
     else:
         carts = batch.read_carts(args.carts)
     if at is None and any(c.at is None for c in carts):
@@ -219,7 +218,7 @@ def _aggregate_only(
             yield cart
 
     carts = (
-        batch.iter_carts(_stdin_lines(), name=getattr(sys.stdin, "name", "carts"))
+        batch.iter_carts(_stdin_lines(), name=STDIN)
         if args.carts == "-"
         else batch.iter_carts(args.carts)
     )
@@ -236,11 +235,16 @@ def _aggregate_only(
     return agg
 
 
+STDIN = "standard input"
+
+
 def _stdin_lines() -> Iterator[str]:
-    """Standard input's lines; a failure to read them is bad input naming it (and only
-    that: what the consumer does between two lines is not read)."""
-    with reading("standard input"):
-        yield from sys.stdin
+    """Standard input's lines, read as UTF-8 (as ``preview -`` reads it), whatever the
+    locale's encoding; a failure to read them is bad input naming it (and only that:
+    what the consumer does between two lines is not read)."""
+    with reading(STDIN):
+        buffer = getattr(sys.stdin, "buffer", None)  # (none if replaced by a text stream)
+        yield from sys.stdin if buffer is None else utf8_lines(buffer, STDIN)
 
 
 def _now(err: TextIO, which: str) -> datetime:

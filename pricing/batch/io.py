@@ -33,6 +33,7 @@ __all__ = [
     "read_carts",
     "read_text",
     "reading",
+    "utf8_lines",
 ]
 
 
@@ -57,6 +58,39 @@ def reading(name: str) -> Iterator[None]:
         raise ScenarioError(name, f"is not UTF-8 text (byte {exc.start})", source=name) from None
     except OSError as exc:
         raise ScenarioError(name, f"cannot read: {exc.strerror or exc}", source=name) from None
+
+
+def utf8_lines(stream: IO[bytes], name: str) -> Iterator[str]:
+    """The lines of ``stream`` as UTF-8 text, split where a text file splits them (after
+    ``\\n``, ``\\r\\n`` or ``\\r``).
+
+    Each line is decoded on its own, so that a byte that is no UTF-8 is bad input naming
+    its line and its place in the stream (a text file decodes ahead, a chunk at a time,
+    and knows neither), and standard input is read as UTF-8 whatever the locale's
+    encoding is.
+    """
+    lineno = offset = 0
+    for raw in stream:
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            before = raw[: exc.start].replace(b"\r\n", b"\n").count(b"\r")
+            raise ScenarioError(
+                f"{name}:{lineno + before + 1}",
+                f"is not UTF-8 text (byte {offset + exc.start})",
+                source=name,
+            ) from None
+        offset += len(raw)
+        if "\r" not in text:
+            lineno += 1
+            yield text
+            continue
+        pieces = text.replace("\r\n", "\n").split("\r")
+        if not pieces[-1]:
+            pieces.pop()  # (the stream ended just after a lone CR)
+        for piece in pieces:
+            lineno += 1
+            yield piece
 
 
 def read_text(path: str | os.PathLike[str]) -> str:
@@ -274,8 +308,8 @@ def iter_carts(
         raise ScenarioError("carts", f"a file name, an open text file or lines of text, not {kind}")
     if isinstance(source, str | os.PathLike):
         path = os.fspath(source)
-        with reading(path), open(path, encoding="utf-8-sig") as handle:
-            yield from _carts_from_lines(handle, name or path)
+        with reading(path), open(path, "rb") as handle:
+            yield from _carts_from_lines(utf8_lines(handle, name or path), name or path)
     else:
         yield from _carts_from_lines(source, name or str(getattr(source, "name", "carts")))
 

@@ -20,7 +20,7 @@ from ._basics import (
     _pick,
     _sometimes,
 )
-from ._scalars import _exponent, _money_minor, _to_minor
+from ._scalars import _exponent, _max_price_minor, _money_minor
 
 
 @st.composite
@@ -89,7 +89,7 @@ def _catalog(
     declared = [c["id"] for c in cats]
     category_ids = declared + ([] if draw(_BOOLEANS) else list(_UNDECLARED_CATEGORIES))
     ids = draw(st.lists(_ints(1, 60), unique=True, min_size=max(min_size, 1), max_size=max_size))
-    max_minor = _to_minor(max_price, exponent)
+    max_minor = _max_price_minor(max_price, exponent)
     return [
         draw(
             _product(

@@ -43,7 +43,7 @@ from ._basics import (
     _sometimes,
 )
 from ._extensions import _usage_fields
-from ._scalars import _exponent, _format_money, _money_minor, _to_minor, percentages
+from ._scalars import _exponent, _format_money, _max_price_minor, _money_minor, percentages
 from ._vocabulary import _Shop
 
 
@@ -413,7 +413,7 @@ def discounts(
         catalog,
         categories,
         at or datetime(2026, 11, 22, 12, tzinfo=UTC),
-        _to_minor(max_price, exponent),
+        _max_price_minor(max_price, exponent),
     )
     if not space.product_ids:
         space = replace(space, product_ids=(_MISSING_PRODUCT,))

@@ -26,7 +26,14 @@ from ._basics import (
     _sometimes,
 )
 from ._extensions import _coupon_codes, _shipping_lines
-from ._scalars import _exponent, _format_money, _money_minor, _to_minor, percentages
+from ._scalars import (
+    _exponent,
+    _format_money,
+    _max_price_minor,
+    _max_quantity,
+    _money_minor,
+    percentages,
+)
 from ._vocabulary import _Vocabulary, _vocabulary
 
 
@@ -62,7 +69,7 @@ def discount_settings(
 ) -> SearchStrategy[Json]:
     """OneEntry discount ``settings`` (docs/scenario.md); keys left out take their defaults."""
     exponent = _exponent(currency)
-    return _settings(exponent, _features(features), _to_minor(max_price, exponent))
+    return _settings(exponent, _features(features), _max_price_minor(max_price, exponent))
 
 
 def _near(draw: DrawFn, exponent: int, thresholds: Sequence[int], limit: int) -> str | int:
@@ -168,7 +175,13 @@ def customers(
     """Customers (``None`` is a guest) in the groups, ids and attributes ``discounts`` test."""
     exponent = _exponent(currency)
     vocab = _vocabulary(
-        exponent, _features(features), (), (), discounts, None, _to_minor(max_price, exponent)
+        exponent,
+        _features(features),
+        (),
+        (),
+        discounts,
+        None,
+        _max_price_minor(max_price, exponent),
     )
     return _customer(vocab, guests)
 
@@ -196,8 +209,14 @@ def orders(
     """
     exponent = _exponent(currency)
     vocab = _vocabulary(
-        exponent, _features(features), catalog, (), discounts, at, _to_minor(max_price, exponent)
+        exponent,
+        _features(features),
+        catalog,
+        (),
+        discounts,
+        at,
+        _max_price_minor(max_price, exponent),
     )
     if not vocab.available_ids:
         raise ValueError("the catalog has no available product to put in a cart")
-    return _order(vocab, min_lines, max_lines, max_quantity, coupon_errors)
+    return _order(vocab, min_lines, max_lines, _max_quantity(max_quantity), coupon_errors)

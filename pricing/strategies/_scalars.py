@@ -13,8 +13,10 @@ from functools import lru_cache
 from typing import Any, Final
 
 from hypothesis import strategies as st
+from hypothesis.errors import InvalidArgument
 from hypothesis.strategies import SearchStrategy
 
+from .._limits import MAX_MONEY_DIGITS, MAX_QUANTITY
 from .._money import currency as _lookup_currency
 from ._basics import CURRENCIES
 
@@ -36,6 +38,35 @@ def _to_minor(amount: Any, exponent: int) -> int:
     if value != value.to_integral_value():
         raise ValueError(f"{amount!r} does not fit a currency exponent of {exponent}")
     return int(value)
+
+
+MAX_PRICE = 10 ** (MAX_MONEY_DIGITS - 1)
+"""The largest ``max_price`` (major units): the strategies draw amounts of up to ten
+times it (a customer's ``ltv``), and every amount is at most 10^12."""
+
+
+def _max_price(max_price: Any) -> Any:
+    """``max_price``, refused (``InvalidArgument``) unless it is from 0 to
+    :data:`MAX_PRICE`: beyond, the scenarios drawn would not be valid input."""
+    try:
+        within = 0 <= Decimal(str(max_price)) <= MAX_PRICE
+    except ArithmeticError:  # (not a number)
+        within = False
+    if not within:
+        raise InvalidArgument(f"max_price={max_price!r} must be from 0 to {MAX_PRICE:,}")
+    return max_price
+
+
+def _max_price_minor(max_price: Any, exponent: int) -> int:
+    """``max_price`` (see :func:`_max_price`) in minor units."""
+    return _to_minor(_max_price(max_price), exponent)
+
+
+def _max_quantity(max_quantity: int) -> int:
+    """``max_quantity``, refused unless it is from 1 to the most units a line may hold."""
+    if not isinstance(max_quantity, int) or not 1 <= max_quantity <= MAX_QUANTITY:
+        raise InvalidArgument(f"max_quantity={max_quantity!r} must be from 1 to {MAX_QUANTITY:,}")
+    return max_quantity
 
 
 def _format_money(minor: int, exponent: int, as_number: bool) -> str | int:

@@ -32,7 +32,14 @@ from ._catalog import _catalog, _category_tree
 from ._discounts import _discount_list, _space
 from ._extensions import _usage_input
 from ._orders import _customer, _order, _settings
-from ._scalars import _exponent, _to_minor, currencies, instants
+from ._scalars import (
+    _exponent,
+    _max_price,
+    _max_price_minor,
+    _max_quantity,
+    currencies,
+    instants,
+)
 from ._vocabulary import _vocabulary
 
 
@@ -96,7 +103,7 @@ def _scenario(
     """One whole scenario: each part drawn, or taken from the strategy given for it."""
     code = draw(currency)
     exponent = _exponent(code)
-    max_price_minor = _to_minor(max_price, exponent)
+    max_price_minor = _max_price_minor(max_price, exponent)
     cats = draw(categories if categories is not None else _category_tree(4))
     products = draw(
         catalog
@@ -177,6 +184,8 @@ def scenarios(
     which the engine raises [`pricing.CouponError`][pricing.CouponError].
     """
     currency_st = _currency(currency, catalog, discounts, settings)
+    _max_price(max_price)
+    _max_quantity(max_quantity)
     chosen = _features(features)
     types = _check_choice("discount_types", discount_types, DISCOUNT_TYPES)
     kinds = (types, _check_choice("applicabilities", applicabilities, APPLICABILITIES))

@@ -12,6 +12,7 @@ import pytest
 
 import pricing
 from pricing import batch
+from pricing.batch.io import utf8_lines
 
 from .support import BASELINE, CARTS
 
@@ -81,25 +82,63 @@ def test_files_with_a_byte_order_mark_are_read(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("content", "message"),
+    ("content", "message", "line"),
     [
-        (None, "is a directory"),
-        (b"\xff\xfe{\x00}\x00", "is not UTF-8 text"),
-        (b'{"order": {"products": []}}\n\x80\n', "is not UTF-8 text"),
+        (None, "is a directory", None),
+        # A rule set is read whole: the byte's place in the file.
+        (b"\xff\xfe{\x00}\x00", r"is not UTF-8 text \(byte 0\)", 1),
+        # '{"order": {"products": []}}\n' is 28 bytes: 0x80 is byte 28, on line 2.
+        (b'{"order": {"products": []}}\n\x80\n', r"is not UTF-8 text \(byte 28\)", 2),
     ],
 )
 def test_unreadable_files_are_bad_input_naming_them(
-    tmp_path: Path, content: bytes | None, message: str
+    tmp_path: Path, content: bytes | None, message: str, line: int | None
 ) -> None:
     file = tmp_path / "input"
     if content is None:
         file.mkdir()
     else:
         file.write_bytes(content)
-    for read in (batch.RuleSet.load, batch.read_carts):
-        with pytest.raises(pricing.ScenarioError, match=message) as err:
-            read(file)
-        assert err.value.path == str(file)
+    with pytest.raises(pricing.ScenarioError, match=message) as err:
+        batch.RuleSet.load(file)
+    assert err.value.path == str(file)
+    with pytest.raises(pricing.ScenarioError, match=message) as err:
+        batch.read_carts(file)
+    # Carts are read a line at a time: the line is named too.
+    assert err.value.path == (str(file) if line is None else f"{file}:{line}")
+
+
+@pytest.mark.parametrize(
+    ("data", "lines"),
+    [
+        (b"a\nb\n", ["a\n", "b\n"]),
+        (b"a\r\nb", ["a\n", "b"]),  # CRLF read as a text file reads it
+        (b"a\rb\rc\n", ["a", "b", "c\n"]),  # lone CRs end lines too
+        (b"a\r", ["a"]),
+        (b"\xc3\x89t\xc3\xa9\n", ["\u00c9t\u00e9\n"]),  # UTF-8, whatever the locale
+    ],
+)
+def test_utf8_lines_splits_as_a_text_file_does(data: bytes, lines: list[str]) -> None:
+    assert list(utf8_lines(io.BytesIO(data), "f")) == lines
+
+
+@pytest.mark.parametrize(
+    ("data", "path", "byte"),
+    [
+        (b"ok\n\xff\n", "f:2", 3),
+        # Lone CRs count as line ends before the bad byte: "a", "b", then line 3.
+        (b"a\rb\r\xe9\n", "f:3", 4),
+        # A bad byte after the start of a line: its place in the stream.
+        (b'{"x": 1}\n{"y": "\xe9"}\n', "f:2", 16),
+    ],
+)
+def test_utf8_lines_names_the_line_and_byte_of_what_is_not_utf8(
+    data: bytes, path: str, byte: int
+) -> None:
+    with pytest.raises(pricing.ScenarioError) as err:
+        list(utf8_lines(io.BytesIO(data), "f"))
+    assert err.value.path == path
+    assert err.value.message == f"is not UTF-8 text (byte {byte})"
 
 
 def test_a_long_directory_is_named_whole_and_a_long_key_after_it_is_cut(tmp_path: Path) -> None:

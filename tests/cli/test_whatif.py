@@ -279,7 +279,26 @@ def test_carts_from_standard_input(files: dict[str, str], monkeypatch: pytest.Mo
     monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b"\xff\xfe\x00")))
     code, _, err = _run([*argv, "--at", AT])
     assert code == 2
-    assert err.startswith("pricing: bad input: standard input: is not UTF-8 text")
+    assert err == "pricing: bad input: standard input:1: is not UTF-8 text (byte 0)\n"
+
+
+def test_standard_input_is_read_as_utf8_whatever_the_locale(
+    files: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Latin-1 locale (``PYTHONIOENCODING=latin-1``) must not change a study: the
+    carts' bytes are UTF-8, as a file's are (a non-ASCII id read as Latin-1 was
+    another text, "Ã©tÃ©")."""
+    cart = {"id": "\u00e9t\u00e9", "order": CARTS[0]["order"], "at": AT}
+    data = (json.dumps(cart, ensure_ascii=False) + "\n").encode()
+    Path(files["carts"]).write_bytes(data)
+    argv = ["whatif", "--baseline", files["A.json"], "--candidate", files["B.json"]]
+    tail = ["--at", AT, "--no-progress", "--out", "-", "--format", "jsonl"]
+    from_file = _run([*argv, files["carts"], *tail])
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(data), encoding="latin-1"))
+    from_stdin = _run([*argv, "-", *tail])
+    assert from_file[0] == 0, from_file[2]
+    assert "\u00e9t\u00e9" in from_file[1]  # the id, as written
+    assert from_stdin == from_file
 
 
 def test_a_cart_with_a_lone_surrogate_is_bad_input(files: dict[str, str]) -> None:
