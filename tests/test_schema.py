@@ -526,6 +526,23 @@ def test_the_limits_themselves_are_accepted():
     assert result.total_sum_with_discount == D(10**16)
 
 
+@pytest.mark.parametrize(
+    ("where", "path"),
+    [
+        ("discounts.0.localizeInfos", "discounts[0].localizeInfos"),
+        # An unknown key of a discount or a coupon is kept and echoed as display
+        # fields are, and held to their depth (it was held only to the 40 of any JSON).
+        ("discounts.0.extraKey", "discounts[0].extraKey"),
+    ],
+)
+def test_a_display_field_33_deep_is_refused_naming_it(where, path):
+    with pytest.raises(pricing.ScenarioError) as info:
+        pricing.preview(_mutated(_set(where, _nested_dict(33))))
+    assert info.value.path == path
+    assert info.value.message == "nested more than 32 levels deep"
+    pricing.preview(_mutated(_set(where, _nested_dict(32))))  # (the limit itself is fine)
+
+
 def test_json_nested_100000_deep_is_a_scenario_error_not_a_recursion_error():
     text = _json_with(
         '"quantity": 2}]', '"quantity": 2}], "formData": ' + "[" * 100_000 + "]" * 100_000

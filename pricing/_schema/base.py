@@ -5,6 +5,8 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict
 from pydantic.alias_generators import to_camel
 
+from .._values import Display
+
 __all__ = ["_Lenient", "_Strict"]
 
 
@@ -21,6 +23,8 @@ class _Strict(BaseModel):
 
 
 class _Lenient(_Strict):
-    """Base of the parts of a discount object: unknown (display) fields are kept."""
+    """Base of the parts of a discount object: unknown fields are kept and echoed, as
+    display fields are (and nested as deeply as they may be)."""
 
     model_config = ConfigDict(extra="allow")
+    __pydantic_extra__: dict[str, Display]
