@@ -36,14 +36,25 @@ class CompiledSettings:
 
 
 def compile_settings(cur: Currency, s: Settings) -> CompiledSettings:
-    """Settings ready for the pipeline, with their echo (defaults filled)."""
+    """Settings ready for the pipeline, with their echo (defaults filled; money with the
+    currency's exponent, as every amount of the output)."""
+    min_bonus = (
+        None
+        if s.min_bonus_amount is None
+        else to_minor(cur, s.min_bonus_amount, "settings.minBonusAmount")
+    )
+    min_order = (
+        None
+        if s.min_order_amount_for_bonus is None
+        else to_minor(cur, s.min_order_amount_for_bonus, "settings.minOrderAmountForBonus")
+    )
     echo: dict[str, Any] = {
         "allowStacking": s.allow_stacking,
         "maxDiscountValue": s.max_discount_value,
         "allowGiftStacking": s.allow_gift_stacking,
         "maxBonusPaymentPercent": s.max_bonus_payment_percent,
-        "minBonusAmount": s.min_bonus_amount,
-        "minOrderAmountForBonus": s.min_order_amount_for_bonus,
+        "minBonusAmount": None if min_bonus is None else cur.to_decimal(min_bonus),
+        "minOrderAmountForBonus": None if min_order is None else cur.to_decimal(min_order),
         "giftRefundPolicy": s.gift_refund_policy,
     }
     if s.prices_include_tax is not None:
@@ -55,12 +66,8 @@ def compile_settings(cur: Currency, s: Settings) -> CompiledSettings:
         bonus_rate=None
         if s.max_bonus_payment_percent is None
         else Rate.from_percent(s.max_bonus_payment_percent),
-        min_bonus_amount=None
-        if s.min_bonus_amount is None
-        else to_minor(cur, s.min_bonus_amount, "settings.minBonusAmount"),
-        min_order_amount_for_bonus=None
-        if s.min_order_amount_for_bonus is None
-        else to_minor(cur, s.min_order_amount_for_bonus, "settings.minOrderAmountForBonus"),
+        min_bonus_amount=min_bonus,
+        min_order_amount_for_bonus=min_order,
         prices_include_tax=bool(s.prices_include_tax),
         echo=echo,
     )

@@ -68,7 +68,10 @@ def test_given_settings_are_echoed_as_given(sb):
         "giftRefundPolicy": "REFUND",
     }
     assert list(echo) == list(DEFAULT_ECHO)  # the same order, whatever the input's
-    assert str(echo["minBonusAmount"]) == "5.00"  # as given, not normalised
+    # Money with the currency's exponent (USD: 2), as every amount a Python caller gets:
+    # "100" is 100.00 (the JSON text writes both as 100).
+    assert str(echo["minBonusAmount"]) == "5.00"
+    assert str(echo["minOrderAmountForBonus"]) == "100.00"
 
 
 def test_some_settings_given_the_rest_default(sb):
