@@ -349,14 +349,19 @@ _DATA = ("catalog", "discounts", "settings", "categories", "tax_rates")
 
 
 def _frozen(source: Mapping[str, Any]) -> bytes | None:
-    """The rule set's data pickled as it is now (``None``: it does not pickle even as
-    plain JSON-shaped values; the engine then pickles the data as it is when asked).
+    """The rule set's data of the constructor's arguments, pickled as it is now."""
+    return pickled_now({key: source[key] for key in _DATA})
+
+
+def pickled_now(data: Any) -> bytes | None:
+    """``data`` pickled as it is now (``None``: it does not pickle even as plain
+    JSON-shaped values; the caller then pickles it as it is when asked).
 
     Pickling is the quickest deep copy (an M rule set: 0.13 ms, 1 % of compiling it),
-    and the copy an engine pickles as. Data that does not pickle as given (a
-    ``mappingproxy``, a ``dict_values``) is made plain dicts and lists first.
+    and the copy an engine or a rule set is sent to workers as. Data that does not
+    pickle as given (a ``mappingproxy``, a ``dict_values``) is made plain dicts and
+    lists first.
     """
-    data = {key: source[key] for key in _DATA}
     try:
         return pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
     except Exception:  # (pickling raises whatever the objects' own code raises)

@@ -72,6 +72,20 @@ def test_an_engine_built_from_mappings_that_do_not_pickle_still_pickles() -> Non
     assert again.preview(ORDER, at=AT).total_due == Decimal("9.00")
 
 
+def test_a_rule_set_pickles_as_its_data_was_when_it_was_read() -> None:
+    """The same for a what-if rule set, whose model holds the caller's nested lists."""
+    catalog, discounts = _rule_set()
+    discounts[0]["conditions"] = [
+        {"conditionType": "ATTRIBUTE", "entityIds": [{"id": "tags"}], "value": '["a"]'}
+    ]
+    rules = batch.RuleSet({"currency": "USD", "catalog": catalog, "discounts": discounts})
+    catalog[0]["attributes"]["tags"][0] = "b"  # the list the product's attributes hold
+    again = pickle.loads(pickle.dumps(rules))
+    # tags ["a"] (as JSON text '["a"]') matches: 10.00 − 10 % = 9.00, in both.
+    for r in (rules, again):
+        assert r.engine.preview(ORDER, at=AT).total_due == Decimal("9.00")
+
+
 def test_errors_pickle_with_their_fields() -> None:
     """Errors raised in a worker process reach the parent whole."""
     errors: list[Any] = [

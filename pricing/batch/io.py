@@ -8,6 +8,7 @@ cart is ``{"order", "customer"?, "at"?, "id"?, "usage"?}``. Bad input is a
 from __future__ import annotations
 
 import os
+import pickle
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -15,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
-from .._engine import Engine
+from .._engine import Engine, pickled_now
 from .._errors import ScenarioError, moved
 from .._json import loads
 from .._limits import check_tree
@@ -169,6 +170,9 @@ class RuleSet:
         except ScenarioError as exc:
             raise _prefixed(exc, name) from None
         self.name = name
+        # As an engine does: what goes to workers is the data as it is now (the model
+        # may hold the caller's nested lists and dicts, which the caller may edit).
+        self._frozen = None if walked else pickled_now(self._model)
 
     @classmethod
     def load(cls, path: str | os.PathLike[str], *, strict: bool = False) -> RuleSet:
@@ -201,9 +205,12 @@ class RuleSet:
 
     def __getstate__(self) -> dict[str, Any]:
         # the engine is compiled again
-        return {"model": self._model, "name": self.name, "strict": self.strict}
+        frozen = self._frozen
+        model = self._model if frozen is None else pickle.loads(frozen)  # (bytes made above)
+        return {"model": model, "name": self.name, "strict": self.strict}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
+        self._frozen = None
         self._model = state["model"]
         self.name = state["name"]
         self.strict = state.get("strict", False)
