@@ -72,9 +72,10 @@ def _totals(result: PreviewResult) -> list[str]:
     else:
         gross = result.document["discountConfig"]["settings"].get("pricesIncludeTax")
         pairs.append((f"total due (goods, {'with' if gross else 'before'} tax)", result.total_due))
-        pairs.append(
-            ("to pay (with tax, after bonus)", taxes["totalWithTax"] - result.bonus_applied)
-        )
+        to_pay = taxes["totalWithTax"] - result.bonus_applied
+        if to_pay < 0:  # (the bonus limits do not see surcharges: never a negative bill)
+            to_pay = abs(to_pay * 0)
+        pairs.append(("to pay (with tax, after bonus)", to_pay))
     return [f"Order total ({result.currency})", *_figures(pairs), ""]
 
 

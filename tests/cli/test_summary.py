@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +55,31 @@ def test_the_totals_say_which_is_net_and_what_the_shopper_pays() -> None:
     assert totals[-2].split() == ["total", "due", "(goods,", "before", "tax)", "104.98"]
     assert totals[-1].split() == ["to", "pay", "(with", "tax,", "after", "bonus)", "120.51"]
     assert "shopper pays" not in text  # one figure for it, labelled once
+
+
+def test_what_the_shopper_pays_is_never_below_zero() -> None:
+    """Goods 10.00 at 10 % (tax 1.00), a −10.50 untaxed surcharge: total 0, with tax 1.00.
+    The bonus limits see the goods (10.00), not the surcharge: 10.00 of bonus is applied,
+    and 1.00 − 10.00 would be −9.00: the shopper pays 0.00."""
+    scenario = {
+        "at": "2026-11-22T12:00:00Z",
+        "currency": "USD",
+        "taxRates": [{"id": "a", "name": "A", "rate": 10}],
+        "catalog": [{"id": 1, "price": "10.00", "taxRateId": "a"}],
+        "customer": {"id": 1, "bonusBalance": "50.00"},
+        "order": {
+            "products": [{"productId": 1, "quantity": 1}],
+            "surcharges": [{"description": "x", "amount": "-10.50", "taxRateId": None}],
+            "bonusAmount": "10.00",
+        },
+    }
+    result = pricing.preview(scenario)
+    assert (result.document["taxes"]["totalWithTax"], result.bonus_applied) == (
+        Decimal("1.00"),
+        Decimal("10.00"),
+    )
+    totals = render_summary(result).split("\n\n")[0].splitlines()
+    assert totals[-1].split()[-1] == "0.00"
 
 
 def test_prices_with_tax_say_total_due_includes_it() -> None:
