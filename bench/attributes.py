@@ -67,23 +67,27 @@ def rule_set(products: int, discounts: int, names: int, seed: int = 7) -> dict[s
 
 
 def one_by_one(rs: dict[str, Any]) -> int:
-    """Every condition's products found by asking each distinct value (the old way)."""
+    """Every condition's products found by asking each distinct value (the old way:
+    the products grouped by value once per name, each group asked once per condition)."""
     union = 0
     items = rs["catalog"]
+    by_name: dict[str, list[tuple[dict[str, Any], int]]] = {}
     for d in rs["discounts"]:
         cond = d["conditions"][0]
-        test = read_test(cond["value"], "v")
+        holds = read_test(cond["value"], "v").predicate()
         for ref in cond["entityIds"]:
             name = ref["id"]
-            groups: dict[tuple[type, str], tuple[dict[str, Any], int]] = {}
-            for k, item in enumerate(items):
-                attrs = item["attributes"]
-                value = attrs.get(name)
-                key = (type(value), str(value))
-                sample, mask = groups.get(key, (attrs, 0))
-                groups[key] = (sample, mask | 1 << k)
-            for attrs, mask in groups.values():
-                if test.holds(attrs, name):
+            if name not in by_name:
+                groups: dict[tuple[type, str], tuple[dict[str, Any], int]] = {}
+                for k, item in enumerate(items):
+                    attrs = item["attributes"]
+                    value = attrs.get(name)
+                    key = (type(value), str(value))
+                    sample, mask = groups.get(key, (attrs, 0))
+                    groups[key] = (sample, mask | 1 << k)
+                by_name[name] = list(groups.values())
+            for attrs, mask in by_name[name]:
+                if holds(attrs, name):
                     union |= mask
     return union
 
@@ -102,7 +106,7 @@ def main() -> None:
         pricing.Engine(**rs)
         compiled = time.process_time() - start
         reference = "-"
-        if discounts * names * products <= 5_000_000:  # (the old way takes minutes beyond)
+        if discounts * names * products <= 50_000_000:  # (the old way takes minutes beyond)
             start = time.process_time()
             one_by_one(rs)
             reference = f"{time.process_time() - start:.2f}"

@@ -180,11 +180,19 @@ class Engine:
         caller's data do not reach it), and the verifier, if any, which must pickle too."""
         if self._frozen is None:
             return self._source
-        return {**self._source, **pickle.loads(self._frozen)}  # (bytes made above)
+        state = {key: value for key, value in self._source.items() if key not in _DATA}
+        state[_FROZEN] = self._frozen
+        return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        """Compile the rule set again, with a fresh amount cache."""
-        self.__init__(**state)  # type: ignore[misc]
+        """Compile the rule set again, with a fresh amount cache. The data is the pickle's
+        own, held to the input limits when the engine was first built: not copied or
+        walked again."""
+        source = dict(state)
+        frozen = source.pop(_FROZEN, None)
+        if frozen is not None:
+            source.update(pickle.loads(frozen))  # (bytes this class made)
+        self._compile(source, walked=True)
 
     @property
     def currency(self) -> str:
@@ -346,6 +354,8 @@ def _arguments(
 
 _DATA = ("catalog", "discounts", "settings", "categories", "tax_rates")
 """The constructor's arguments that hold the caller's (mutable) data."""
+_FROZEN = "frozen data"
+"""The key of a pickled engine's state that holds those arguments pickled when it was built."""
 
 
 def _frozen(source: Mapping[str, Any]) -> bytes | None:

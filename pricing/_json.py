@@ -31,7 +31,6 @@ __all__ = [
     "format_decimal",
     "loads",
     "loads_cart",
-    "raw_number",
 ]
 
 
@@ -371,14 +370,13 @@ _MARK = "\udc80"
 _encode_string = json.encoder.encode_basestring  # (what dumps uses with ensure_ascii=False)
 
 
-def raw_number(text: str) -> str:
-    """A JSON number's text, to be written by :func:`dumps` as a number, unquoted."""
-    return _MARK + text + _MARK
+_plain_number = lru_cache(maxsize=1 << 12)(format_decimal)
+""":func:`format_decimal`, remembered: a document's amounts repeat."""
 
 
-@lru_cache(maxsize=1 << 12)
 def _number_text(value: Decimal) -> str:
-    return raw_number(format_decimal(value))
+    """A number's text as the C encoder is given it: marked, to be unquoted."""
+    return _MARK + _plain_number(value) + _MARK
 
 
 def _default(value: Any) -> Any:
@@ -392,14 +390,11 @@ def _default(value: Any) -> Any:
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
 
-_plain_number = lru_cache(maxsize=1 << 12)(format_decimal)
-
-
 class _NotPlain(Exception):
     """A value :func:`_indented` leaves to :mod:`json` (its errors included)."""
 
 
-def _indented(value: Any, indent: int) -> str:
+def _indented(value: Any, indent: int | str) -> str:
     """``value`` as :func:`json.dumps` indents it (with this module's numbers), for
     dicts with text keys, lists, tuples, text, integers, ``Decimal``, booleans and
     ``None``; anything else raises :class:`_NotPlain`.
@@ -408,7 +403,7 @@ def _indented(value: Any, indent: int) -> str:
     apart; joining each container's items at once is three times quicker, and a
     document of a million line shares took nine seconds to write.
     """
-    step = " " * indent
+    step = indent if isinstance(indent, str) else " " * indent  # (as json takes it)
     breaks = ["\n"]  # "\n" and the indent of each depth
     encode = _encode_string
 

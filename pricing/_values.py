@@ -28,6 +28,7 @@ from ._limits import (
 )
 
 __all__ = [
+    "PLAIN_DECIMAL",
     "Amount",
     "Count",
     "Display",
@@ -46,7 +47,9 @@ __all__ = [
 ]
 
 
-_PLAIN_DECIMAL = re.compile(r"-?[0-9]+(\.[0-9]+)?", re.ASCII)
+PLAIN_DECIMAL = re.compile(r"-?[0-9]+(\.[0-9]+)?", re.ASCII)
+"""Text of the plain decimal form of money amounts (no exponent, no ``+``, no ``_``,
+no spaces, no digits but ASCII ones); attribute values of this form compare as numbers."""
 _MAX_INT_BITS = 133  # more bits than this: more than 40 digits
 
 
@@ -69,7 +72,7 @@ def to_decimal(value: Any) -> Decimal:
         # repr() is the shortest string that round-trips: what the caller typed.
         result = Decimal(repr(value))
     elif isinstance(value, str):
-        if not _PLAIN_DECIMAL.fullmatch(value):
+        if not PLAIN_DECIMAL.fullmatch(value):
             raise ValueError(
                 f"must be a plain decimal number like 12.50 (got {quote(value)}: "
                 "digits with an optional point and sign, no exponent or spaces)"

@@ -149,6 +149,7 @@ def test_the_largest_sizes_still_give_valid_scenarios(data: st.DataObject) -> No
         {"max_price": "lots"},
         {"max_quantity": 1_000_001},
         {"max_quantity": 0},
+        {"max_quantity": True},
     ],
 )
 def test_sizes_beyond_the_input_limits_are_refused(knobs: dict[str, Any]) -> None:
@@ -158,6 +159,9 @@ def test_sizes_beyond_the_input_limits_are_refused(knobs: dict[str, Any]) -> Non
         ps.scenarios(**knobs)
     with pytest.raises(InvalidArgument):  # (orders draws lines of max_quantity too)
         ps.orders("USD", catalog=CATALOG, **knobs)
+    if "max_price" in knobs:
+        with pytest.raises(InvalidArgument):
+            ps.catalogs("USD", **knobs)
 
 
 def test_the_order_of_the_chosen_kinds_does_not_change_the_examples() -> None:

@@ -157,7 +157,7 @@ _any_values = st.recursive(
 
 
 @settings(max_examples=300, deadline=None)
-@given(value=_any_values, indent=st.sampled_from([0, 1, 2, 4]))
+@given(value=_any_values, indent=st.sampled_from([0, 1, 2, 4, "\t"]))
 def test_the_quick_indented_writer_writes_what_json_writes(value, indent):
     """Indented text is written by joining each container's items (quicker than the
     json module's Python encoder): the same bytes as that encoder, with this module's

@@ -2,7 +2,7 @@
 the whole catalog at once.
 
 The comparison has one home, :class:`AttributeTest`: a customer's attributes are
-asked with :meth:`AttributeTest.holds` (one value a cart), and a product-level
+asked with :meth:`AttributeTest.predicate` (one value a cart), and a product-level
 ``ATTRIBUTE`` condition is answered by :class:`AttributeIndex`, which finds the products
 the same comparison holds for without asking each distinct value: a rule set of many
 attribute conditions over a catalog of many distinct values was compiled in time
@@ -11,7 +11,6 @@ growing as their product (minutes for a file of a few megabytes).
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
@@ -19,13 +18,9 @@ from typing import Any, NamedTuple
 
 from .._errors import ScenarioError, quote
 from .._json import dumps
+from .._values import PLAIN_DECIMAL
 
 __all__ = ["AttributeIndex", "AttributeTest", "as_number", "as_text", "read_test"]
-
-
-_PLAIN_DECIMAL = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
-"""Text that parses as a number: the plain decimal form of money amounts (no exponent,
-no ``+``, no ``_``, no spaces, no digits but ASCII ones)."""
 
 
 def as_number(value: object) -> Decimal | None:
@@ -38,7 +33,7 @@ def as_number(value: object) -> Decimal | None:
     if isinstance(value, Decimal | float):
         number = Decimal(value)
         return number if number.is_finite() else None
-    if isinstance(value, str) and _PLAIN_DECIMAL.fullmatch(value):
+    if isinstance(value, str) and PLAIN_DECIMAL.fullmatch(value):
         return Decimal(value)
     return None
 
@@ -87,26 +82,32 @@ class AttributeTest(NamedTuple):
     number: Decimal | None
     """The expected value as a number, if it is one (orderings only)."""
 
-    def holds(self, attrs: Mapping[str, Any], name: str) -> bool:
-        """Whether ``attrs[name]`` satisfies the test."""
-        op = self.op
-        if name not in attrs:
-            return op == "nex"
+    def predicate(self) -> Callable[[Mapping[str, Any], str], bool]:
+        """``(attributes, name) -> bool``: whether ``attributes[name]`` satisfies the test,
+        a function made for its operator (a customer's attributes are asked once a cart)."""
+        op, text, number = self
         if op == "exs":
-            return True
+            return lambda attrs, name: name in attrs
         if op == "nex":
-            return False
-        actual = attrs[name]
+            return lambda attrs, name: name not in attrs
         if op == SAME_TEXT:
-            return as_text(actual) == self.text
+            return lambda attrs, name: name in attrs and as_text(attrs[name]) == text
         if op == "lke":
-            return self.text in as_text(actual).casefold()
+            return lambda attrs, name: name in attrs and text in as_text(attrs[name]).casefold()
         compare = _ORDERINGS[op]
-        if self.number is not None:
+        if number is None:
+            return lambda attrs, name: name in attrs and compare(as_text(attrs[name]), text)
+
+        def numeric(attrs: Mapping[str, Any], name: str) -> bool:
+            if name not in attrs:
+                return False
+            actual = attrs[name]
             actual_number = as_number(actual)
             if actual_number is not None:
-                return compare(actual_number, self.number)
-        return compare(as_text(actual), self.text)
+                return compare(actual_number, number)
+            return compare(as_text(actual), text)
+
+        return numeric
 
 
 def read_test(spec: Any, path: str) -> AttributeTest:

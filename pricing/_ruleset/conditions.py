@@ -23,7 +23,7 @@ from .._errors import ScenarioError, key_path, quote
 from .._limits import ID_LIMIT, MAX_UNITS
 from .._money import Currency, to_minor
 from .._schema import Condition, EntityRef, money, validate
-from .attributes import AttributeTest, read_test
+from .attributes import read_test
 from .catalog import CompiledCatalog, key_of
 
 __all__ = [
@@ -44,8 +44,9 @@ class CartCondition:
     kind: str
     amount: int = 0
     names: tuple[str, ...] = ()
-    attribute_test: AttributeTest | None = None
-    """``USER_ATTRIBUTE``: what one of the customer's attributes ``names`` must satisfy."""
+    matcher: Callable[[Mapping[str, Any], str], bool] | None = None
+    """``USER_ATTRIBUTE``: whether one of the customer's attributes ``names`` satisfies
+    the condition (:meth:`AttributeTest.predicate`)."""
     mask: int = 0
     """``PRODUCT_IN_CART``/``CATEGORY_IN_CART``: the catalog products that satisfy it
     (true for a cart whose mask meets it); the ``…QUANTITY…`` kinds: the products whose
@@ -120,13 +121,13 @@ def _cart_test(cond: CartCondition) -> Callable[[CartFacts], bool]:
         return lambda cart: cart.total_raw() >= amount
     if kind == "USER_LTV":
         return lambda cart: cart.ltv is not None and cart.ltv >= amount
-    attribute, names = cond.attribute_test, cond.names
-    if kind != "USER_ATTRIBUTE" or attribute is None:
+    matcher, names = cond.matcher, cond.names
+    if kind != "USER_ATTRIBUTE" or matcher is None:
         return lambda cart: False
 
     def some_attribute(cart: CartFacts) -> bool:
         attributes = cart.attributes
-        return attributes is not None and any(attribute.holds(attributes, name) for name in names)
+        return attributes is not None and any(matcher(attributes, name) for name in names)
 
     return some_attribute
 
@@ -277,7 +278,8 @@ def compile_conditions(
             names = tuple(k for k, _ in _entity_refs(cond, cpath, ids=False))
             _value_keys(cond, cpath, _MATCHER_KEYS)
             test = read_test(cond.value, f"{cpath}.value")
-            cart_conds.append(CartCondition(kind_name, names=names, attribute_test=test))
+            matcher = test.predicate()
+            cart_conds.append(CartCondition(kind_name, names=names, matcher=matcher))
         else:
             field_name = "conditionType" if cond.condition_type is not None else "type"
             raise ScenarioError(

@@ -87,11 +87,13 @@ def utf8_lines(stream: IO[bytes], name: str) -> Iterator[str]:
             yield text
             continue
         pieces = text.replace("\r\n", "\n").split("\r")
-        if not pieces[-1]:
-            pieces.pop()  # (the stream ended just after a lone CR)
+        last = pieces.pop()  # ("" when the stream ended just after a lone CR)
         for piece in pieces:
             lineno += 1
-            yield piece
+            yield piece + "\n"  # (ended, as a text file ends each line)
+        if last:
+            lineno += 1
+            yield last
 
 
 def read_text(path: str | os.PathLike[str]) -> str:
@@ -138,6 +140,17 @@ _NOT_IN_A_RULE_SET = {
 }
 
 
+def _private(model: _RuleSetModel) -> _RuleSetModel:
+    """A copy of ``model`` that holds none of the caller's objects (a validated model may
+    hold the caller's nested lists and dicts, which the caller may edit afterwards, and
+    which a rule set's workers get): the rule set keeps and compiles this copy."""
+    frozen = pickled_now(model)
+    if frozen is None:
+        return model
+    copy = pickle.loads(frozen)  # (bytes made just above)
+    return copy if isinstance(copy, _RuleSetModel) else validate(_RuleSetModel, copy)
+
+
 class RuleSet:
     """A rule set: its (validated) data, compiled into an [`Engine`][pricing.Engine] once.
 
@@ -165,14 +178,12 @@ class RuleSet:
         try:
             if not walked:
                 check_tree(data)
-            self._model = validate(_RuleSetModel, data)
+            model = validate(_RuleSetModel, data)
+            self._model = model if walked else _private(model)
             self._engine = self._compile()
         except ScenarioError as exc:
             raise _prefixed(exc, name) from None
         self.name = name
-        # As an engine does: what goes to workers is the data as it is now (the model
-        # may hold the caller's nested lists and dicts, which the caller may edit).
-        self._frozen = None if walked else pickled_now(self._model)
 
     @classmethod
     def load(cls, path: str | os.PathLike[str], *, strict: bool = False) -> RuleSet:
@@ -205,12 +216,9 @@ class RuleSet:
 
     def __getstate__(self) -> dict[str, Any]:
         # the engine is compiled again
-        frozen = self._frozen
-        model = self._model if frozen is None else pickle.loads(frozen)  # (bytes made above)
-        return {"model": model, "name": self.name, "strict": self.strict}
+        return {"model": self._model, "name": self.name, "strict": self.strict}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        self._frozen = None
         self._model = state["model"]
         self.name = state["name"]
         self.strict = state.get("strict", False)

@@ -114,5 +114,6 @@ def catalogs(
     At least one product is available. Products name categories of ``categories``
     (drawn when not given) and sometimes undeclared ones (roots, by decision).
     """
+    _max_price_minor(max_price, _exponent(currency))  # (refused now, not when drawn)
     cats = _fixed_or(categories, _category_tree(4))
     return cats.flatmap(lambda c: _catalog(currency, c, min_size, max_size, max_price, unavailable))

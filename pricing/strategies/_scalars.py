@@ -64,7 +64,7 @@ def _max_price_minor(max_price: Any, exponent: int) -> int:
 
 def _max_quantity(max_quantity: int) -> int:
     """``max_quantity``, refused unless it is from 1 to the most units a line may hold."""
-    if not isinstance(max_quantity, int) or not 1 <= max_quantity <= MAX_QUANTITY:
+    if type(max_quantity) is not int or not 1 <= max_quantity <= MAX_QUANTITY:
         raise InvalidArgument(f"max_quantity={max_quantity!r} must be from 1 to {MAX_QUANTITY:,}")
     return max_quantity
 

@@ -9,6 +9,8 @@ import pickle
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import pricing
 from pricing import batch
@@ -113,13 +115,20 @@ def test_unreadable_files_are_bad_input_naming_them(
     [
         (b"a\nb\n", ["a\n", "b\n"]),
         (b"a\r\nb", ["a\n", "b"]),  # CRLF read as a text file reads it
-        (b"a\rb\rc\n", ["a", "b", "c\n"]),  # lone CRs end lines too
-        (b"a\r", ["a"]),
+        (b"a\rb\rc\n", ["a\n", "b\n", "c\n"]),  # lone CRs end lines too
+        (b"a\r", ["a\n"]),
         (b"\xc3\x89t\xc3\xa9\n", ["\u00c9t\u00e9\n"]),  # UTF-8, whatever the locale
     ],
 )
 def test_utf8_lines_splits_as_a_text_file_does(data: bytes, lines: list[str]) -> None:
     assert list(utf8_lines(io.BytesIO(data), "f")) == lines
+
+
+@given(st.lists(st.sampled_from(["a", "é", "\r", "\n", "\r\n", "{}"]), max_size=12))
+def test_utf8_lines_are_the_lines_a_text_file_gives(pieces: list[str]) -> None:
+    data = "".join(pieces).encode()
+    text_file = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", newline=None)
+    assert list(utf8_lines(io.BytesIO(data), "f")) == list(text_file)
 
 
 @pytest.mark.parametrize(
