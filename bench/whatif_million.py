@@ -33,6 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="whatif-") as tmp:
         folder = Path(args.dir or tmp)
+        folder.mkdir(parents=True, exist_ok=True)
         baseline, candidate = study_rulesets(args.size)
         for name, ruleset in (("A.json", baseline), ("B.json", candidate)):
             (folder / name).write_text(json.dumps(ruleset), encoding="utf-8")
