@@ -77,7 +77,7 @@ class Templates:
     always a copy, never the object kept here.
     """
 
-    __slots__ = ("_before_cart", "_copiers", "_positions", "amounts", "not_applied")
+    __slots__ = ("_before_cart", "_copiers", "_positions", "amounts", "lines", "not_applied")
 
     def __init__(self, rs: CompiledRuleSet) -> None:
         rules = sorted(rs.index.rules, key=lambda r: r.index)
@@ -100,6 +100,39 @@ class Templates:
         """``(rule index, reason)`` → the entry of a rule that did not apply (to copy)."""
         self._positions = tuple(r.index for r in rs.index.rules)
         self._before_cart: dict[Hashable, tuple[dict[str, Any], ...]] = {}
+        items = sorted(rs.catalog.items.values(), key=lambda item: item.index)
+        amounts = self.amounts
+
+        def line_objects(key: tuple[int, int, int]) -> tuple[dict[str, Any], dict[str, Any]]:
+            item, quantity, unit_price = items[key[0]], key[1], key[2]
+            price, total = amounts[unit_price], amounts[unit_price * quantity]
+            preview = {
+                "productId": item.id,
+                "title": item.title,
+                "sku": item.sku,
+                "price": price,
+                "quantity": quantity,
+                "isGift": False,
+            }
+            line = {
+                "productId": item.id,
+                "quantity": quantity,
+                "isGift": False,
+                "unitPrice": price,
+                "total": total,
+                "productDiscount": zero,
+                "orderDiscount": zero,
+                "totalWithDiscount": total,
+                "discounts": None,  # (each document's own list is put in)
+            }
+            return preview, line
+
+        self.lines: Memo[tuple[int, int, int], tuple[dict[str, Any], dict[str, Any]]] = Memo(
+            line_objects
+        )
+        """``(product index, quantity, unit price)`` → a paid line's ``orderPreview``
+        object and its ``lines`` object with no discount (to copy): most lines of most
+        carts are one of these, and a copy is a third of the time of making one."""
 
     def echo(self, rule: Rule, coupon: Mapping[str, Any] | None) -> dict[str, Any]:
         """A fresh copy of the discount object as given, ``coupon`` set."""
@@ -132,33 +165,19 @@ def _lines(o: Outcome, t: Templates) -> tuple[list[dict[str, Any]], list[dict[st
         rows = zip(o.gifts.lines, *line_shares(o, amounts=amounts), strict=True)
     else:  # nothing applied (most small carts): no line has a share
         rows = zip(o.gifts.lines, repeat(0), repeat(0), repeat(None))
+    kept = t.lines
     for line, product_off, order_off, shares in rows:
         quantity = line.quantity
         if not quantity:
             continue  # every unit became a gift
-        item, unit_price = line.item, amounts[line.unit_price]
-        total = line.unit_price * quantity
-        previews.append(
-            {
-                "productId": item.id,
-                "title": item.title,
-                "sku": item.sku,
-                "price": unit_price,
-                "quantity": quantity,
-                "isGift": False,
-            }
-        )
-        doc: dict[str, Any] = {
-            "productId": item.id,
-            "quantity": quantity,
-            "isGift": False,
-            "unitPrice": unit_price,
-            "total": amounts[total],
-            "productDiscount": amounts[product_off],
-            "orderDiscount": amounts[order_off],
-            "totalWithDiscount": amounts[total - product_off - order_off],
-            "discounts": [] if shares is None else shares,  # (each line's own list)
-        }
+        preview, undiscounted = kept[line.item.index, quantity, line.unit_price]
+        previews.append(preview.copy())
+        doc = undiscounted.copy()
+        if product_off or order_off:
+            doc["productDiscount"] = amounts[product_off]
+            doc["orderDiscount"] = amounts[order_off]
+            doc["totalWithDiscount"] = amounts[line.unit_price * quantity - product_off - order_off]
+        doc["discounts"] = [] if shares is None else shares  # (each line's own list)
         if line.price_locked:
             doc["priceLocked"] = True
         docs.append(doc)
