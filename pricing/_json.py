@@ -349,16 +349,18 @@ _WIDE = Context(prec=60, Emax=MAX_EMAX, Emin=MIN_EMIN)
 
 
 def format_decimal(value: Decimal) -> str:
-    """A JSON number for ``value``: integral values without a fraction, no exponent."""
+    """A JSON number for ``value``: integral values without a fraction, no exponent; the
+    same text for equal values (``1.50`` and ``1.5``), however they are written."""
     if not value:
         return "0"
-    if abs(value.adjusted()) > MAX_NUMBER_DIGITS:
-        # With its exponent (JSON has them): 1E+999999 as a million digits would be a
-        # megabyte of output, and more digits than any reader takes.
-        return str(value)
     # A context as wide as the number: normalize() must never round.
     digits = len(value.as_tuple().digits)
     exact = _WIDE if digits <= _WIDE.prec else Context(prec=digits, Emax=MAX_EMAX, Emin=MIN_EMIN)
+    if abs(value.adjusted()) > MAX_NUMBER_DIGITS:
+        # With its exponent (JSON has them): 1E+999999 as a million digits would be a
+        # megabyte of output, and more digits than any reader takes. Normalised, as
+        # below: equal values share one cached text (1.0E+50 and 1E+50 are both 1E+50).
+        return str(value.normalize(exact))
     return format(value.normalize(exact), "f")
 
 

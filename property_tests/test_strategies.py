@@ -7,6 +7,7 @@ import copy
 import json
 import subprocess
 import sys
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -139,6 +140,15 @@ def test_the_largest_sizes_still_give_valid_scenarios(data: st.DataObject) -> No
     and ``max_quantity`` 1,000,000 every scenario is valid input."""
     scenario = data.draw(ps.scenarios(max_price=10**11, max_quantity=1_000_000))
     pricing.preview(scenario)  # never a ScenarioError nor a CouponError
+
+
+@settings(max_examples=40)
+@given(ps.scenarios(max_price="0.01", currency=st.sampled_from(["JPY", "USD", "KWD"])))
+def test_a_price_bound_finer_than_the_currency_is_taken_down_to_its_unit(scenario) -> None:
+    """0.01 is no amount in yen: the bound is 0 there (every price 0), 0.01 in dollars."""
+    bound = {"JPY": 0, "USD": Decimal("0.01"), "KWD": Decimal("0.01")}[scenario["currency"]]
+    assert all(Decimal(str(p["price"])) <= bound for p in scenario["catalog"])
+    pricing.preview(scenario)
 
 
 @pytest.mark.parametrize(

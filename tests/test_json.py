@@ -138,6 +138,17 @@ def test_decimals_are_written_as_plain_exact_numbers(value, text):
     assert dumps(value) == text
 
 
+@pytest.mark.parametrize("indent", [None, 2])
+def test_equal_numbers_beyond_40_digits_are_written_alike_whatever_came_before(indent):
+    """Written with their exponent, normalised: the text of a number is remembered by
+    value, so 1.0E+50 written after 1E+50 (equal) must not read back differently than
+    written first (the output of an input depended on what the process wrote before)."""
+    for first, second in ((D("1E+50"), D("1.0E+50")), (D("-2.50E-60"), D("-2.5E-60"))):
+        assert dumps([first], indent=indent) == dumps([second], indent=indent)
+    assert format_decimal(D("1.0E+50")) == "1E+50"
+    assert format_decimal(D("123.4560E+45")) == "1.23456E+47"
+
+
 _any_values = st.recursive(
     st.none()
     | st.booleans()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal
 from functools import lru_cache
 from typing import Any, Final
 
@@ -58,8 +58,10 @@ def _max_price(max_price: Any) -> Any:
 
 
 def _max_price_minor(max_price: Any, exponent: int) -> int:
-    """``max_price`` (see :func:`_max_price`) in minor units."""
-    return _to_minor(_max_price(max_price), exponent)
+    """``max_price`` (see :func:`_max_price`) in minor units, down to a whole one (a bound
+    of 0.01 is 0 in yen: the currency may be drawn after the bound is given)."""
+    minor = Decimal(str(_max_price(max_price))).scaleb(exponent)
+    return int(minor.to_integral_value(rounding=ROUND_FLOOR))
 
 
 def _max_quantity(max_quantity: int) -> int:
