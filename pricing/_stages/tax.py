@@ -101,7 +101,9 @@ def tax_extensions(
         return None
     left = amounts_left([line.total for line in paid], applied)
     goods = [
-        Taxable(amount, line.item.tax_rate_key) for line, amount in zip(paid, left, strict=True)
+        Taxable(amount, line.item.tax_rate_key)
+        for line, amount in zip(paid, left, strict=True)
+        if line.quantity  # (a line every unit of which became a gift is gone)
     ]
     return compute_taxes(rs.currency, rs.tax_table, goods, charges.shipping, charges.surcharges)
 

@@ -402,6 +402,32 @@ def test_negative_surcharge_with_a_rate_reduces_base_and_tax() -> None:
     assert doc["taxes"]["taxSummary"] == [row("std", "Standard", 20, "5.00", "1.00")]
 
 
+def test_a_line_all_of_whose_units_became_gifts_has_no_tax_row() -> None:
+    """A (10.00 at 20 %) is replaced whole by the gift of A; B (5.00) is untaxed. The
+    lines are paid B and gift A (no tax): no line uses the rate, so no row (a row of
+    base 0 and tax 0 was left by the line that had gone)."""
+    doc = dict(
+        pricing.preview(
+            {
+                "at": "2026-11-22T12:00:00Z",
+                "currency": "USD",
+                "taxRates": [{"id": "r20", "name": "VAT20", "rate": 20}],
+                "catalog": [
+                    {"id": 1, "title": "A", "price": "10.00", "taxRateId": "r20"},
+                    {"id": 2, "title": "B", "price": "5.00"},
+                ],
+                "discounts": [{"id": 1, "gifts": [1], "giftsReplaceCartItems": True}],
+                "order": {
+                    "products": [{"productId": 1, "quantity": 1}, {"productId": 2, "quantity": 1}]
+                },
+            }
+        ).document
+    )
+    assert [(line["productId"], line["isGift"]) for line in doc["lines"]] == [(2, False), (1, True)]
+    assert doc["taxes"]["taxSummary"] == []
+    assert (doc["taxes"]["subTotal"], doc["taxes"]["totalWithTax"]) == (D("5.00"), D("5.00"))
+
+
 def test_positive_surcharge_is_taxed() -> None:
     # Goods 10.00 untaxed; surcharge 2.50 @ 20 % → 0.50. total 12.50, with tax 13.00.
     doc = run(
