@@ -16,7 +16,7 @@ from operator import itemgetter
 from iso4217 import Currency as _IsoCurrency
 
 from ._errors import ScenarioError, cut, quote
-from ._limits import MAX_MONEY_DIGITS, beyond_money_limit
+from ._limits import MAX_MONEY_DIGITS, MAX_NUMBER_DIGITS, beyond_money_limit
 
 __all__ = [
     "Currency",
@@ -114,7 +114,7 @@ def to_minor(cur: Currency, amount: Decimal, path: str) -> int:
     minor = cur.to_minor(amount)
     if minor is None:
         # As written (1E-37 would not be what the input said), unless its digits are many.
-        shown = format(amount, "f") if abs(amount.adjusted()) <= 40 else str(amount)
+        shown = format(amount, "f") if abs(amount.adjusted()) <= MAX_NUMBER_DIGITS else str(amount)
         raise ScenarioError(
             path, f"{cut(shown)} has more decimals than {cur.code} allows ({cur.exponent})"
         )

@@ -337,12 +337,12 @@ def document(o: Outcome, t: Templates) -> dict[str, Any]:
     amounts = t.amounts
     e = o.eligibility
     coupons = coupon_objects(o, applied_by_rule(o)) if e.coupon or e.coupons else []
-    if o.applied or o.shipping is not None:
+    if o.every_applied:
         order_discounts, product_discounts, shipping_discounts = (
             [t.echo(rule, coupon) for rule, coupon in kind] if kind else []
             for kind in echoed(o, coupons)
         )
-    else:  # nothing applied (most small carts)
+    else:  # nothing applied (most small carts): nothing to echo
         order_discounts, product_discounts, shipping_discounts = [], [], []
     total_with_discount = amounts[o.total_with_discount]
     bonus_applied = amounts[o.bonus.applied]
