@@ -27,12 +27,67 @@ def copier(value: dict[str, Any] | list[Any]) -> Callable[[], Any]:
     """A maker of deep copies of JSON-shaped ``value``: each call returns new dicts and
     lists, the immutable leaves shared (anything else inside deep-copied the general way).
 
-    Where the containers are is found once: a call copies a template at C speed and puts
-    in fresh copies of the nested containers only. A discount is echoed in every
-    document it applies in, and walking it each time cost half the document's time.
+    A discount is echoed in every document it applies in, and walking it each time cost
+    half the document's time. So the copy is written once as one Python literal and
+    compiled (as :mod:`dataclasses` writes its methods): a call then makes the containers
+    and nothing else. A value too large or deep to be worth compiling is copied by a
+    maker that found where its containers are once.
     """
+    constants: dict[str, Any] = {}
+    budget = [_LITERAL_LIMIT]
+
+    def name(leaf: Any) -> str:
+        named = f"_{len(constants)}"
+        constants[named] = leaf
+        return named
+
+    def source(part: Any, depth: int) -> str:
+        kind = type(part)
+        budget[0] -= 1
+        if budget[0] < 0 or depth > _LITERAL_DEPTH:
+            raise _TooLarge
+        if kind is dict:
+            items = [
+                f"{repr(k) if type(k) is str else name(k)}:{source(v, depth + 1)}"
+                for k, v in part.items()
+            ]
+            return "{" + ",".join(items) + "}"
+        if kind is list:
+            return "[" + ",".join([source(v, depth + 1) for v in part]) + "]"
+        if part is None or kind is bool or (kind is int and -_SMALL < part < _SMALL):
+            return repr(part)
+        if kind in LEAVES:  # a text, a number: shared, by name (a long text stays out of code)
+            return name(part)
+        return name(partial(copy.deepcopy, part)) + "()"
+
+    try:
+        body = source(value, 0)
+    except _TooLarge:
+        return _walking_copier(value)
+    names = ",".join(f"{n}={n}" for n in constants)
+    namespace = dict(constants)
+    exec(f"def make({names}):\n    return {body}\n", namespace)
+    made: Callable[[], Any] = namespace["make"]
+    return made
+
+
+class _TooLarge(Exception):
+    """A value past the size or depth :func:`copier` compiles."""
+
+
+_LITERAL_LIMIT = 4096
+"""The most values a compiled copy holds (a discount's echo has a few dozen)."""
+_LITERAL_DEPTH = 40
+"""The deepest nesting a compiled copy holds (Python's parser stops at 200)."""
+_SMALL = 1 << 62
+"""Integers written into the code as they are; larger ones are named constants."""
+
+
+def _walking_copier(value: dict[str, Any] | list[Any]) -> Callable[[], Any]:
+    """:func:`copier` for values too large to compile: a copy of a template, with fresh
+    copies of the nested containers put in."""
     nested: list[tuple[Any, Callable[[], Any]]] = [
-        (key, copier(part) if type(part) in (dict, list) else partial(copy.deepcopy, part))
+        (key, _walking_copier(part) if type(part) in (dict, list) else partial(copy.deepcopy, part))
         for key, part in (value.items() if type(value) is dict else enumerate(value))
         if type(part) not in LEAVES
     ]

@@ -382,6 +382,11 @@ _COPIED = [
     ({"a": [1, 2], "b": {"c": [3]}}, [(), ("a",), ("b",), ("b", "c")]),
     ([{"a": 1}, 2, [3, [4]]], [(), (0,), (2,), (2, 1)]),
     ({"ids": [{"id": 200, "isNested": False}], "x": "y"}, [(), ("ids",), ("ids", 0)]),
+    # texts that are not plain names, numbers Python would not write back as they are
+    ({"q\"'\n\\": "a\"b'\n\u2028\ud800", "e": "", 'k"': ["\x00", "é"]}, [(), ('k"',)]),
+    ({"big": 10**80, "neg": -(10**80), "f": [float("nan"), float("inf"), -0.0]}, [(), ("f",)]),
+    ({"n": [None, True, False, 0, -1, 2**62 - 1, 2**62]}, [(), ("n",)]),
+    ([[[[]]], {"": {}}], [(), (0,), (0, 0), (0, 0, 0), (1,), (1, "")]),
 ]
 
 
@@ -407,6 +412,46 @@ def test_the_echo_maker_copies_every_container_and_shares_the_leaves():
             for key, leaf in value.items():
                 if not isinstance(leaf, dict | list):
                     assert first[key] is leaf  # immutable: shared, not copied
+
+
+def test_the_echo_maker_keeps_the_identity_of_the_leaves_it_shares():
+    # The compiled copy names its leaves: the very objects of the value come back, so a
+    # NaN (which equals nothing) and a long text are the value's own.
+    from pricing._result.document import copier
+
+    nan, text = float("nan"), "x" * 10_000
+    first = copier({"f": [nan], "t": text})()
+    assert first["f"][0] is nan
+    assert first["t"] is text
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"ids": list(range(5000))},  # more values than are compiled
+        {"a": __import__("functools").reduce(lambda inner, _: [inner], range(300), 1)},  # deep:
+        # past what Python's parser takes (200), so it cannot be compiled
+        {"k": ["deep", {"a": {"b": {"c": [{"d": [1, {"e": None}]}]}}}] * 2000},  # both
+    ],
+    ids=["long", "deep", "long-and-deep"],
+)
+def test_the_echo_maker_copies_what_is_too_large_to_compile(value):
+    """Past the size or depth compiled, the copy is made by walking: still every
+    container new, equal to the value, keys in order."""
+    from pricing._result.document import copier
+
+    first, second = copier(value)(), copier(value)()
+    assert first == value == second
+    stack = [(first, second, value)]
+    while stack:
+        a, b, v = stack.pop()
+        if isinstance(v, dict | list):
+            assert a is not v
+            assert a is not b
+            parts = (a.values(), b.values(), v.values()) if isinstance(v, dict) else (a, b, v)
+            stack.extend(zip(*parts, strict=True))
+        else:
+            assert a is v
 
 
 def test_the_echo_maker_deep_copies_what_is_not_json():
