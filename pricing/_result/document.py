@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from decimal import Decimal
 from functools import partial
-from itertools import repeat
 from typing import Any, TypeVar
 
 from .._json import LEAVES, copy_json
@@ -14,7 +13,7 @@ from .._ruleset import CompiledRuleSet
 from .._ruleset.rules import Rule
 from .._stages.eligibility import CouponMatch, Eligibility
 from .._stages.explain import applied_by_rule, capped_out, judged_in_cart, line_shares
-from .._stages.records import Applied, Line, Outcome
+from .._stages.records import Applied, Outcome
 from .._stages.usage import usage_rows
 
 __all__ = ["Memo", "Templates", "copier", "document"]
@@ -215,24 +214,26 @@ def _lines(o: Outcome, t: Templates) -> tuple[list[dict[str, Any]], list[dict[st
     zero = amounts[0]
     previews: list[dict[str, Any]] = []
     docs: list[dict[str, Any]] = []
-    rows: Iterable[tuple[Line, int, int, list[Any] | None]]
-    if o.applied:
-        rows = zip(o.gifts.lines, *line_shares(o, amounts=amounts), strict=True)
-    else:  # nothing applied (most small carts): no line has a share
-        rows = zip(o.gifts.lines, repeat(0), repeat(0), repeat(None))
     kept = t.lines
-    for line, product_off, order_off, shares in rows:
+    shared = line_shares(o, amounts=amounts) if o.applied else None
+    for k, line in enumerate(o.gifts.lines):
         quantity = line.quantity
         if not quantity:
             continue  # every unit became a gift
         preview, undiscounted = kept[line.item.index, quantity, line.unit_price]
         previews.append(preview.copy())
         doc = undiscounted.copy()
-        if product_off or order_off:
-            doc["productDiscount"] = amounts[product_off]
-            doc["orderDiscount"] = amounts[order_off]
-            doc["totalWithDiscount"] = amounts[line.unit_price * quantity - product_off - order_off]
-        doc["discounts"] = [] if shares is None else shares  # (each line's own list)
+        if shared is None:  # nothing applied (most small carts): no line has a share
+            doc["discounts"] = []  # (each line's own list)
+        else:
+            product_off, order_off = shared[0][k], shared[1][k]
+            if product_off or order_off:
+                doc["productDiscount"] = amounts[product_off]
+                doc["orderDiscount"] = amounts[order_off]
+                doc["totalWithDiscount"] = amounts[
+                    line.unit_price * quantity - product_off - order_off
+                ]
+            doc["discounts"] = shared[2][k]
         if line.price_locked:
             doc["priceLocked"] = True
         docs.append(doc)
