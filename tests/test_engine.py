@@ -15,7 +15,8 @@ import pricing
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "oneentry.json"
-SAMPLE = Path("/work/shared/samples/oneentry-createOrder-response.json")
+SAMPLE = ROOT / "tests" / "data" / "oneentry-createOrder-response.json"
+"""OneEntry's published createOrder response (from its public SDK documentation)."""
 
 
 def _example() -> dict:

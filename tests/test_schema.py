@@ -21,7 +21,8 @@ from .bad_input import assert_bad_input as _assert_bad_input
 from .bad_input import base_scenario as _base
 from .bad_input import run_cli as _cli
 
-SAMPLE_DISCOUNT = Path("/work/shared/samples/oneentry-discount.json")
+SAMPLE_DISCOUNT = Path(__file__).resolve().parent / "data" / "oneentry-discount.json"
+"""One discount object as OneEntry's Discounts API returns it (its public SDK documentation)."""
 
 
 def _set(path: str, value: Any):
