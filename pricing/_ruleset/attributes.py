@@ -31,7 +31,9 @@ def as_number(value: object) -> Decimal | None:
     if isinstance(value, int):
         return Decimal(value)
     if isinstance(value, Decimal | float):
-        number = Decimal(value)
+        # A float is the number its text shows (0.1, not the binary 0.1000…0555), as
+        # money is read and as it compares as text.
+        number = Decimal(value) if isinstance(value, Decimal) else Decimal(repr(value))
         return number if number.is_finite() else None
     if isinstance(value, str) and PLAIN_DECIMAL.fullmatch(value):
         return Decimal(value)

@@ -107,3 +107,22 @@ def test_worked_examples(spec, want):
     # "abc" against a number compares as text: "abc" > "9" since "a" (97) > "9" (57).
     products = [{"size": 9}, {"size": "10"}, {"size": "abc"}, {}, {"size": D("10.0")}]
     assert _index(products, "size").mask(read_test(spec, "v")) == want
+
+
+@pytest.mark.parametrize(
+    ("actual", "op", "expected", "holds"),
+    [
+        # 0.1 as a float is the binary 0.1000000000000000055…; it compares as 0.1, the
+        # number its text shows (as money is read), so it equals the JSON number 0.1
+        (0.1, "eq", D("0.1"), True),
+        (0.1, "lte", "0.1", True),
+        (0.1, "gt", "0.1", False),
+        (0.1 + 0.2, "gt", D("0.3"), True),  # 0.30000000000000004: its text says more
+        (1e16, "eq", "10000000000000000", True),
+        (D("0.1"), "gte", 0.1, True),  # the expected side is read the same way
+    ],
+)
+def test_a_float_compares_as_the_number_it_shows(actual, op, expected, holds):
+    test = read_test({"condition": op, "value": expected}, "v")
+    assert test.predicate()({"w": actual}, "w") is holds  # a customer's attribute
+    assert _index([{"w": actual}], "w").mask(test) == int(holds)  # a product's
