@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ._errors import ScenarioError, moved, under
+from ._errors import PricingConfigError, ScenarioError, moved, under
 from ._json import loads, loads_cart
 from ._limits import check_tree
 from ._money import currency as lookup_currency
@@ -126,6 +126,7 @@ class Engine:
         # engine sent to a worker must price as this one does. What the one-call path
         # parsed (walked) is nobody else's.
         self._source = source
+        _check_options(source)
         currency = source["currency"]
         try:
             cur = lookup_currency(currency)
@@ -428,6 +429,23 @@ def preview(
         SignedPriceError: a line's signed price is refused.
     """
     return preview_scenario(scenario, price_verifier, strict)
+
+
+def _check_options(source: Mapping[str, Any]) -> None:
+    """The arguments that are the caller's set-up, not data of the rule set: refused here
+    rather than met later as an ``AttributeError`` (a verifier without ``verify``) or as
+    every token failing (a storage marker that is no text)."""
+    if type(source["strict"]) is not bool:
+        raise PricingConfigError(f"strict must be True or False, not {source['strict']!r:.100}")
+    verifier = source["price_verifier"]
+    if verifier is not None and not callable(getattr(verifier, "verify", None)):
+        raise PricingConfigError(
+            "price_verifier must have a verify method, as pricing.PriceVerifier has "
+            f"(given: {type(verifier).__name__})"
+        )
+    marker = source["storage_marker"]
+    if marker is not None and not isinstance(marker, str):
+        raise ScenarioError("storageMarker", "Input should be a valid string")
 
 
 def preview_scenario(

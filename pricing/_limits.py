@@ -20,8 +20,12 @@ from ._errors import ScenarioError, key_path
 __all__ = [
     "ID_LIMIT",
     "MAX_CATEGORY_DEPTH",
+    "MAX_DISCOUNTS",
     "MAX_DISPLAY_DEPTH",
+    "MAX_FILE_BYTES",
+    "MAX_GIFTS",
     "MAX_LINES",
+    "MAX_LINE_SHARES",
     "MAX_MONEY_DIGITS",
     "MAX_NUMBER_DIGITS",
     "MAX_PERCENT_DECIMALS",
@@ -43,6 +47,17 @@ MAX_QUANTITY = 1_000_000
 """Units of one order line."""
 MAX_LINES = 10_000
 """Lines of one order (paid lines requested; shipping lines and surcharges alike)."""
+MAX_DISCOUNTS = 10_000
+"""Discounts of one rule set: each is judged, and explained, on every preview."""
+MAX_GIFTS = MAX_LINES
+"""Gift entries of all the discounts of a rule set together: each may become a line."""
+MAX_LINE_SHARES = 1_000_000
+"""Shares of one preview: the lines each applying discount targets (goods lines, and
+the shipping lines of a shipping discount), summed. The result lists a share per pair,
+so without this bound a small input (a thousand lines, a thousand discounts with no
+conditions) would make an answer of millions of entries."""
+MAX_FILE_BYTES = 1 << 27
+"""Bytes of a scenario or rule set file the command line reads (128 MiB)."""
 MAX_UNITS = MAX_LINES * MAX_QUANTITY
 """Units of one order: the most a unit count of a discount (a quantity condition,
 ``maxQuantity``, a tier's ``minQuantity``, buy-get counts) may name."""
@@ -177,7 +192,7 @@ def check_tree(root: Any, *, prefix: str = "", max_depth: int = MAX_TREE_DEPTH) 
     stack: list[tuple[Any, int, int, bool, bool]] = [(root, 1, 0, True, False)]
     while stack:
         value, depth, node, typed, in_model = stack.pop()
-        children_typed = False
+        children_typed = keyed = False
         is_model = isinstance(value, BaseModel)
         if is_model:
             if not typed:
@@ -200,6 +215,7 @@ def check_tree(root: Any, *, prefix: str = "", max_depth: int = MAX_TREE_DEPTH) 
                         _path(nodes, len(nodes) - 1, prefix), "this key appears twice"
                     )
                 children_typed = typed and in_model  # (a model's dict field: usage)
+                keyed = True
             elif isinstance(value, list | tuple):
                 items = list(enumerate(value))
                 children_typed = typed
@@ -212,8 +228,9 @@ def check_tree(root: Any, *, prefix: str = "", max_depth: int = MAX_TREE_DEPTH) 
                 _path(nodes, node, prefix), f"nested more than {max_depth} levels deep"
             )
         for key, child in reversed(items):
-            if not isinstance(key, str | int):
-                # (a Python dict's: JSON has text keys; its repr may hold an address)
+            if keyed and not isinstance(key, str):
+                # (a Python dict's: JSON has text keys; its repr may hold an address, and
+                # 1 and "1" would be written as the same key)
                 raise ScenarioError(
                     _path(nodes, node, prefix),
                     f"has a key that is a Python {type(key).__name__}: keys are text",

@@ -437,3 +437,32 @@ def test_a_discount_built_from_models_is_echoed_as_its_json_form() -> None:
     (echo,) = doc["discountConfig"]["orderDiscounts"]
     assert echo["discountValue"] == {"discountType": "PERCENTAGE", "value": 10}
     assert doc["totalDue"] == 9  # 10 % off 10.00
+
+
+@pytest.mark.parametrize(
+    ("options", "error", "message"),
+    [
+        ({"strict": "no"}, pricing.PricingConfigError, "strict must be True or False, not 'no'"),
+        ({"strict": 1}, pricing.PricingConfigError, "strict must be True or False, not 1"),
+        (
+            {"price_verifier": 5},
+            pricing.PricingConfigError,
+            "price_verifier must have a verify method, as pricing.PriceVerifier has (given: int)",
+        ),
+        (
+            {"storage_marker": 5},
+            pricing.ScenarioError,
+            "storageMarker: Input should be a valid string",
+        ),
+    ],
+)
+def test_options_of_the_wrong_type_are_refused_when_built(options, error, message):
+    """A verifier without ``verify`` raised an AttributeError at the first signed price; a
+    storage marker that is no text made every token fail; any text was a true ``strict``."""
+    with pytest.raises(error) as info:
+        pricing.Engine(currency="USD", **options)
+    assert str(info.value) == message
+    scenario = {**_example(), "at": "2026-11-22T12:00:00Z"}
+    if "storage_marker" not in options:  # (the one-call path takes the same options)
+        with pytest.raises(error):
+            pricing.preview(scenario, **options)

@@ -10,6 +10,9 @@ import pytest
 
 import pricing
 from pricing._limits import (
+    MAX_DISCOUNTS,
+    MAX_GIFTS,
+    MAX_LINE_SHARES,
     MAX_LINES,
     MAX_MONEY_DIGITS,
     MAX_QUANTITY,
@@ -345,10 +348,11 @@ def test_a_model_stands_only_where_a_model_type_puts_it() -> None:
     assert result.explanation[0].reason == "usage_limit_reached"
 
 
-@pytest.mark.parametrize("key", [(1, 2), b"k", D("1.5"), float("nan"), object()])
+@pytest.mark.parametrize("key", [(1, 2), b"k", D("1.5"), float("nan"), object(), 1, True])
 def test_a_key_that_is_no_text_is_refused_where_it_is(key: object) -> None:
     """A Python dict's key of another type passed the walk, and the echo could not be
-    written (a TypeError at to_json); an object's repr named it by its address."""
+    written (a TypeError at to_json); an object's repr named it by its address. An
+    integer key was written as text, so ``{1: 3, "1": 4}`` wrote one key twice."""
     discount = {"id": 1, "localizeInfos": {"title": {key: 3}}}
     with pytest.raises(pricing.ScenarioError) as err:
         pricing.Engine(currency="USD", discounts=[discount])
@@ -372,3 +376,87 @@ def test_an_integer_from_python_has_at_most_40_digits_as_in_json_text(value, ref
     with pytest.raises(pricing.ScenarioError, match="at most 40 digits") as err:
         engine.preview(order, customer=customer, at=at)
     assert err.value.path == "customer.attributes.n"
+
+
+# ---------------------------------------------------------------------------
+# the size of an answer: discounts, gifts and shares are bounded like lines
+
+
+def _bare_discounts(n: int) -> list[dict[str, object]]:
+    """``n`` discounts with no value nor condition: each applies to every line."""
+    return [{"id": k} for k in range(1, n + 1)]
+
+
+@pytest.mark.parametrize(
+    "given_as",
+    [
+        lambda discounts: pricing.Engine(currency="USD", discounts=discounts),
+        lambda discounts: pricing.preview(
+            {
+                "at": "2026-11-22T12:00:00Z",
+                "currency": "USD",
+                "discounts": discounts,
+                "order": {"products": []},
+            }
+        ),
+    ],
+    ids=["engine", "scenario"],
+)
+def test_more_discounts_than_the_limit_is_refused(given_as) -> None:
+    with pytest.raises(pricing.ScenarioError) as info:
+        given_as(_bare_discounts(MAX_DISCOUNTS + 1))
+    assert info.value.path == "discounts"
+    assert f"at most {MAX_DISCOUNTS} items" in info.value.message
+
+
+def test_the_gifts_of_all_discounts_are_bounded_together() -> None:
+    """One discount may not list more gifts than an order has lines, nor may all of them
+    together: a 2-byte entry each, a small file made hundreds of thousands of lines."""
+    catalog = [{"id": 1, "price": 1}]
+    with pytest.raises(pricing.ScenarioError) as info:
+        pricing.Engine(currency="USD", catalog=catalog,
+                       discounts=[{"id": 1, "gifts": [1] * (MAX_GIFTS + 1)}])  # fmt: skip
+    assert info.value.path == "discounts[0].gifts"
+    half = MAX_GIFTS // 2
+    fits = [{"id": 1, "gifts": [1] * half}, {"id": 2, "gifts": [1] * (MAX_GIFTS - half)}]
+    pricing.Engine(currency="USD", catalog=catalog, discounts=fits)  # exactly at the bound
+    over = [*fits, {"id": 3, "gifts": [1]}]
+    with pytest.raises(pricing.ScenarioError) as info:
+        pricing.Engine(currency="USD", catalog=catalog, discounts=over)
+    assert info.value.path == "discounts[2].gifts"
+    assert f"more than {MAX_GIFTS:,} entries" in info.value.message
+
+
+def test_the_shares_of_one_preview_are_bounded() -> None:
+    """1,000 discounts that apply to every line of 1,000 lines make 1,000,000 shares: the
+    bound, priced; one line more is refused before a share is worked out."""
+    assert MAX_LINE_SHARES == 1000 * 1000
+    engine = pricing.Engine(
+        currency="USD",
+        catalog=[{"id": k, "price": 1} for k in range(1001)],
+        discounts=_bare_discounts(1000),
+    )
+    lines = [{"productId": k, "quantity": 1} for k in range(1001)]
+    result = engine.preview({"products": lines[:1000]}, at=AT)
+    assert result.total_due == D(1000)  # (bare discounts take nothing)
+    with pytest.raises(pricing.ScenarioError) as info:
+        engine.preview({"products": lines}, at=AT)
+    assert info.value.path == "discounts"
+    assert info.value.message.startswith("1,001,000 shares in one preview")
+
+
+def test_the_shares_of_a_shipping_discount_are_its_shipping_lines() -> None:
+    """A shipping discount is shared over the shipping lines: 1,001 of them under 1,000
+    shipping discounts are over the bound, with a single goods line."""
+    free_shipping = {"value": 100, "discountType": "PERCENTAGE", "applicability": "TO_SHIPPING"}
+    engine = pricing.Engine(
+        currency="USD",
+        catalog=[{"id": 1, "price": 1}],
+        discounts=[{"id": k, "discountValue": free_shipping} for k in range(1, 1001)],
+    )
+    ships = [{"id": str(k), "price": 1} for k in range(1001)]
+    order = {"products": [{"productId": 1, "quantity": 1}], "shippingLines": ships[:1000]}
+    assert engine.preview(order, at=AT).total_due == D(1)  # 1.00 of goods, shipping free
+    with pytest.raises(pricing.ScenarioError) as info:
+        engine.preview({**order, "shippingLines": ships}, at=AT)
+    assert info.value.message.startswith("1,001,000 shares in one preview")

@@ -26,7 +26,7 @@ from typing import Any, NoReturn, TextIO
 
 from .._engine import preview_scenario
 from .._errors import PricingConfigError, PricingError, ScenarioError
-from ..batch.io import parse_json, read_text, reading
+from ..batch.io import bounded_text, parse_json, read_text, reading
 from . import examples, whatif
 from .arguments import ascii_int, ascii_integer
 from .summary import render_summary
@@ -113,10 +113,11 @@ def _read_scenario(name: str) -> str:
     """A scenario file's text, or standard input's for ``-`` (a byte-order mark dropped)."""
     if name != "-":
         return read_text(name)
-    with reading("standard input"):
-        buffer = getattr(sys.stdin, "buffer", None)
-        text = buffer.read().decode("utf-8") if buffer is not None else sys.stdin.read()
-        return text.removeprefix("\ufeff")
+    buffer = getattr(sys.stdin, "buffer", None)
+    if buffer is not None:
+        return bounded_text(buffer, "standard input")
+    with reading("standard input"):  # (a test's text stream)
+        return sys.stdin.read().removeprefix("\ufeff")
 
 
 def _load_verifier(key_file: str | None) -> Any:
@@ -318,6 +319,9 @@ def main(
     except KeyboardInterrupt:
         err.write("pricing: interrupted\n")
         return EXIT_INTERRUPTED
+    except MemoryError:  # (input within every limit, on a machine with less memory)
+        err.write("pricing: out of memory\n")
+        return EXIT_FAILURE
 
 
 def run() -> NoReturn:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .._errors import ScenarioError
-from .._limits import check_tree
+from .._limits import MAX_DISCOUNTS, check_tree
 from .._money import Currency
 from .._schema import Category, Discount, Product, Settings, TaxRate, unknown_fields, validate
 from .catalog import CompiledCatalog, compile_catalog
@@ -45,10 +45,16 @@ class CompiledRuleSet:
     storage_marker: str | None
 
 
-def _validated_list(model: type[Any], items: Sequence[Any], name: str, walked: bool) -> list[Any]:
+def _validated_list(
+    model: type[Any], items: Sequence[Any], name: str, walked: bool, limit: int | None = None
+) -> list[Any]:
     if isinstance(items, str | bytes | Mapping) or not isinstance(items, Iterable):
         raise ScenarioError(name, "must be a list")  # (None too: a TypeError was no help)
     items = list(items)  # (read once: a generator given would be empty the second time)
+    if limit is not None and len(items) > limit:  # (as the scenario's model says it)
+        raise ScenarioError(
+            name, f"List should have at most {limit} items after validation, not {len(items)}"
+        )
     if not walked:  # (models too: pydantic lets through what the limits refuse)
         check_tree(items, prefix=name)
     return [validate(model, item, f"{name}[{i}]") for i, item in enumerate(items)]
@@ -85,7 +91,7 @@ def compile_rule_set(
         _validated_list(Category, categories, "categories", walked),
         _validated_list(Product, catalog, "catalog", walked),
     )
-    discount_models = _validated_list(Discount, discounts, "discounts", walked)
+    discount_models = _validated_list(Discount, discounts, "discounts", walked, MAX_DISCOUNTS)
     warnings = _unknown_field_warnings(discount_models, strict)
     rules = compile_rules(cur, discount_models, compiled_catalog)
     index = index_rules(rules, compiled_catalog, warnings)

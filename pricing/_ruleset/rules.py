@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 
 from .._errors import ScenarioError
+from .._limits import MAX_GIFTS
 from .._money import Currency, Rate, to_minor
 from .._schema import Condition, CouponDef, Discount, Exclusion, GiftRef
 from .catalog import CompiledCatalog, key_of
@@ -310,6 +311,20 @@ def _id_order(value: int | str) -> tuple[int, int | str]:
     return (0, value) if isinstance(value, int) else (1, value)
 
 
+def _hold_gifts(rules: Sequence[Rule]) -> None:
+    """The gifts of all the rules together are at most :data:`MAX_GIFTS` entries: each may
+    be a line of the result (rules in the order given)."""
+    given = 0
+    for i, rule in enumerate(rules):
+        given += len(rule.gifts)
+        if given > MAX_GIFTS:
+            raise ScenarioError(
+                f"discounts[{i}].gifts",
+                f"the discounts' gifts add up to more than {MAX_GIFTS:,} entries "
+                "(as many as an order has lines)",
+            )
+
+
 def compile_rules(
     cur: Currency, discounts: Sequence[Discount], catalog: CompiledCatalog
 ) -> tuple[Rule, ...]:
@@ -321,5 +336,6 @@ def compile_rules(
             raise ScenarioError(f"discounts[{i}].id", f"duplicate discount id {d.id}")
         seen[k] = i
     rules = [compile_rule(cur, i, d, catalog) for i, d in enumerate(discounts)]
+    _hold_gifts(rules)
     rules.sort(key=lambda r: (r.priority[0], r.priority[1], _id_order(r.id)))
     return tuple(rules)

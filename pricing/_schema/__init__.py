@@ -16,7 +16,7 @@ from typing import Annotated, Any
 
 from pydantic import Field, StrictBool, StrictStr
 
-from .._limits import MAX_LINES
+from .._limits import MAX_DISCOUNTS, MAX_LINES
 from .._validation import json_path, problems_of, validate
 from .._values import (
     Amount,
@@ -247,7 +247,9 @@ class RuleSet(_Strict):
     storage_marker: str | None = None
     categories: list[Category] = Field(default_factory=list)
     catalog: list[Product] = Field(default_factory=list)
-    discounts: list[Discount] = Field(default_factory=list)
+    discounts: Annotated[list[Discount], Field(max_length=MAX_DISCOUNTS)] = Field(
+        default_factory=list
+    )
     settings: Settings = Field(default_factory=Settings)
     tax_rates: list[TaxRate] | None = None
     locale: str | None = None

@@ -20,7 +20,7 @@ from pydantic import (
 
 from .._errors import key_path
 from .._json import copy_json
-from .._limits import ID_LIMIT
+from .._limits import ID_LIMIT, MAX_GIFTS
 from .._values import Count, Display, Id, Instant, Key, Money, Quantity, Units, few_decimals
 from .base import _Lenient, _Strict
 
@@ -200,7 +200,7 @@ class Discount(_Lenient):
     exclusions: list[Exclusion] | None = None
     user_groups: list[Id | UserRef] | None = None
     user_exclusions: list[Id | UserRef] | None = None
-    gifts: list[Id | GiftRef] | None = None
+    gifts: Annotated[list[Id | GiftRef], Field(max_length=MAX_GIFTS)] | None = None
     gifts_replace_cart_items: StrictBool | None = None
     coupons: list[StrictStr | CouponDef] | None = None
     activation: Literal["AUTOMATIC", "ON_REQUEST"] | None = None

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
-from .._errors import CouponError, quote
+from .._errors import CouponError, ScenarioError, quote
+from .._limits import MAX_LINE_SHARES
 from .._ruleset.gates import in_window, reason, usage_reason
 from .._ruleset.index import RuleIndex
 from .._ruleset.rules import Rule, micros, normalise_code
@@ -394,6 +395,18 @@ def _unknown_markers(index: RuleIndex, markers: Sequence[str]) -> tuple[Mapping[
     )
 
 
+def _hold_shares(eligible: Sequence[Target], shipping_lines: int) -> None:
+    """At most :data:`MAX_LINE_SHARES` shares in one preview: each applying discount's
+    targeted lines (a shipping discount's: the shipping lines), summed."""
+    shares = sum(shipping_lines if rule.to_shipping else len(targets) for rule, targets in eligible)
+    if shares > MAX_LINE_SHARES:
+        raise ScenarioError(
+            "discounts",
+            f"{shares:,} shares in one preview (each discount that applies, on each line it "
+            f"targets): at most {MAX_LINE_SHARES:,}",
+        )
+
+
 def decide(
     index: RuleIndex, request: Request, *, at: datetime, allow_stacking: bool
 ) -> Eligibility:
@@ -423,6 +436,9 @@ def decide(
     if index.ships:
         matched.split_shipping(index.rules, request.shipping_lines)
     dropped = 0 if allow_stacking else matched.keep_first()
+    ships = len(request.shipping_lines)
+    if max(len(lines), ships) * len(matched.eligible) > MAX_LINE_SHARES:  # (else not over)
+        _hold_shares(matched.eligible, ships)
     if coupon is not None and matched.measured is not None:
         coupon = _measured_coupon(index, coupon, matched.measured)
         if coupons:

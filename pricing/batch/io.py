@@ -13,13 +13,12 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 from typing import IO, Any
 
 from .._engine import Engine, pickled_now
 from .._errors import ScenarioError, moved
 from .._json import loads
-from .._limits import check_tree
+from .._limits import MAX_FILE_BYTES, check_tree
 from .._schema import Customer, Order, Usage, UsageEntry, validate
 from .._schema import RuleSet as _RuleSetModel
 from .._schema.base import _Strict
@@ -71,7 +70,9 @@ def utf8_lines(stream: IO[bytes], name: str) -> Iterator[str]:
     encoding is.
     """
     lineno = offset = 0
-    for raw in stream:
+    while raw := stream.readline(MAX_FILE_BYTES + 1):
+        if len(raw) > MAX_FILE_BYTES:
+            raise ScenarioError(f"{name}:{lineno + 1}", f"a line larger than {_TOO_LARGE}")
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -103,8 +104,24 @@ def read_text(path: str | os.PathLike[str]) -> str:
         ScenarioError: the file is missing, unreadable or not UTF-8 (names the file).
     """
     name = os.fspath(path)
+    with reading(name), open(name, "rb") as file:
+        return bounded_text(file, name)
+
+
+def bounded_text(stream: IO[bytes], name: str) -> str:
+    """The UTF-8 text of ``stream`` (a byte-order mark dropped), at most
+    :data:`~pricing._limits.MAX_FILE_BYTES` bytes of it: more is bad input naming
+    ``name``, not a read that fills the memory (``/dev/zero``)."""
+    data = stream.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise ScenarioError(name, f"larger than {_TOO_LARGE}", source=name)
     with reading(name):
-        return Path(name).read_text(encoding="utf-8-sig")
+        text = data.decode("utf-8-sig")
+    # Lines end as a text file's do (a malformed JSON's line numbers count CRs too).
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
+_TOO_LARGE = f"{MAX_FILE_BYTES >> 20} MiB (the most a file of input may hold)"
 
 
 def _prefixed(exc: ScenarioError, prefix: str) -> ScenarioError:

@@ -206,3 +206,18 @@ def test_what_is_not_carts_is_bad_input_naming_it() -> None:
     with pytest.raises(pricing.ScenarioError) as err:  # the first cart of a list: [0]
         batch.price_many([{"order": {"products": []}, "bad": 1}], BASELINE)
     assert err.value.path == "carts[0]: bad"
+
+
+def test_a_line_of_carts_longer_than_the_limit_is_refused(monkeypatch) -> None:
+    """A cart's line is read to at most the limit (128 MiB; 32 bytes here), so that a
+    stream without line ends (``/dev/zero``) is bad input, not a read that fills the
+    memory; the line is named."""
+    import pricing.batch.io as batch_io
+
+    monkeypatch.setattr(batch_io, "MAX_FILE_BYTES", 32)
+    lines = utf8_lines(io.BytesIO(b'{"order": {}}\n' + b"{" + b" " * 40 + b"}\n"), "c.jsonl")
+    assert next(lines) == '{"order": {}}\n'
+    with pytest.raises(pricing.ScenarioError) as info:
+        next(lines)
+    assert info.value.path == "c.jsonl:2"
+    assert info.value.message == "a line larger than 128 MiB (the most a file of input may hold)"

@@ -304,6 +304,46 @@ def test_ctrl_c_exits_130_with_one_line(monkeypatch: pytest.MonkeyPatch) -> None
     assert (code, out, err) == (130, "", "pricing: interrupted\n")
 
 
+def test_out_of_memory_exits_1_with_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    def exhausted(*args: Any, **kwargs: Any) -> None:
+        raise MemoryError
+
+    monkeypatch.setattr(cli_main, "preview_scenario", exhausted)
+    code, out, err = _run(["preview", str(EXAMPLE)])
+    assert (code, out, err) == (1, "", "pricing: out of memory\n")
+
+
+TOO_LARGE = "larger than 128 MiB (the most a file of input may hold)"
+
+
+@pytest.mark.parametrize("where", ["file", "stdin"])
+def test_input_larger_than_the_limit_is_refused_unread(
+    where: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file of input is read to at most the limit (128 MiB; 64 bytes here): more is
+    bad input, not a read that fills the memory."""
+    import pricing.batch.io as batch_io
+
+    monkeypatch.setattr(batch_io, "MAX_FILE_BYTES", 64)
+    big = tmp_path / "big.json"
+    big.write_bytes(EXAMPLE.read_bytes())  # (2 kB or so)
+    if where == "file":
+        code, _, err = _run(["preview", str(big)])
+        assert err == f"pricing: bad input: {big}: {TOO_LARGE}\n"
+    else:
+        monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(big.read_bytes())))
+        code, _, err = _run(["preview", "-"])
+        assert err == f"pricing: bad input: standard input: {TOO_LARGE}\n"
+    assert code == 2
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero here")
+def test_an_endless_file_is_refused() -> None:
+    done = _subprocess("preview", "/dev/zero")
+    assert done.returncode == 2
+    assert done.stderr == f"pricing: bad input: /dev/zero: {TOO_LARGE}\n".encode()
+
+
 # ---------------------------------------------------------------------------
 # bundled examples
 
