@@ -159,6 +159,10 @@ def instant(value: Any) -> datetime:
                 raise ValueError(
                     f"a second has at most 6 decimals (microseconds), got {quote(value)}"
                 )
+        offset = moment.utcoffset()
+        if offset is not None and (offset.seconds % 60 or offset.microseconds):
+            # (Python reads "+01:00:30"; ISO 8601 has no seconds in an offset)
+            raise ValueError(f"a zone offset has hours and minutes only, got {quote(value)}")
     else:
         raise ValueError(
             "must be an ISO 8601 date-time string with a zone offset "

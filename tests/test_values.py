@@ -82,6 +82,10 @@ def test_instants_need_a_zone() -> None:
         ("2026-01-01T12:00:00+01:00:00.1234567", "at most 6 decimals"),  # in the offset too
         ("2026-01-01T12:00.5Z", "only seconds"),  # ISO: 12:00:30; Python read 12:00:00.5
         ("2026-01-01T12,5Z", "only seconds"),  # ISO: 12:30
+        # ISO 8601 offsets have hours and minutes; Python reads seconds (and a fraction)
+        ("2026-01-01T12:00:00+01:00:30", "hours and minutes only"),
+        ("2026-01-01T12:00:00+01:00:00.5", "hours and minutes only"),
+        ("2026-01-01T12:00:00+00:00:00", None),  # the same instant as +00:00
     ],
 )
 def test_an_instant_finer_than_a_microsecond_is_refused_not_cut(
