@@ -12,7 +12,7 @@ from decimal import MAX_EMAX, MIN_EMIN, Context, Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
 
-from ._errors import ScenarioError, quote
+from ._errors import PricingConfigError, ScenarioError, quote
 from ._limits import (
     MAX_NUMBER_DIGITS,
     MAX_TREE_DEPTH,
@@ -452,6 +452,16 @@ def _indented(value: Any, indent: int | str) -> str:
     return write(value, 0) if text is None else text(value)
 
 
+MAX_INDENT = 64
+"""The widest indent written: a billion spaces a level would fill the memory."""
+
+
+def _fair_indent(indent: object) -> bool:
+    if type(indent) is int:
+        return 0 <= indent <= MAX_INDENT
+    return type(indent) is str and len(indent) <= MAX_INDENT
+
+
 def dumps(value: Any, *, indent: int | None = None) -> str:
     """Serialise `value` as JSON (`pricing.dumps_json`); a `Decimal` is an exact number.
 
@@ -467,6 +477,11 @@ def dumps(value: Any, *, indent: int | None = None) -> str:
     Returns:
         The JSON text.
     """
+    if indent is not None and not _fair_indent(indent):
+        raise PricingConfigError(
+            f"indent must be None, or spaces (an int) or text from 0 to {MAX_INDENT} long, "
+            f"not {indent!r:.100}"
+        )
     kind = type(value)
     if kind is str:  # (a rule set's texts are made of many short ones)
         text = _encode_string(value)

@@ -581,3 +581,15 @@ def test_copy_json_copies_containers_and_shares_only_immutable_leaves():
     assert copied["a"][1]["b"][0] is value["a"][1]["b"][0]  # a Decimal is shared
     assert copied["e"].items == [1]
     assert copied["t"] == (1, [2])
+
+
+@pytest.mark.parametrize("indent", [-1, 65, 10**9, True, 1.5, " " * 65])
+def test_an_indent_past_the_widest_is_refused_before_writing(indent):
+    """A billion spaces a level filled the memory; a bool or a float is no indent."""
+    with pytest.raises(pricing.PricingConfigError, match="indent must be None"):
+        dumps({"k": [1]}, indent=indent)
+
+
+def test_the_widest_indent_is_written():
+    assert dumps({"k": 1}, indent=64) == "{\n" + " " * 64 + '"k": 1\n}'
+    assert dumps({"k": 1}, indent="\t") == '{\n\t"k": 1\n}'
