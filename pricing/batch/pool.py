@@ -11,23 +11,24 @@ from __future__ import annotations
 
 import importlib
 import json
-import multiprocessing
 import os
 import signal
 import sys
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence, Sized
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from itertools import chain, islice
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .._engine import Engine
 from .._errors import PricingConfigError, PricingError, ScenarioError
 from .._values import is_aware
 from .io import Cart, RuleSet, parse_cart
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 __all__ = [
     "POOL_THRESHOLD",
@@ -187,11 +188,21 @@ def _workers(processes: int | None, count: int) -> int:
     A daemonic process (a Dask or multiprocessing worker) cannot start processes of
     its own: it prices in itself, whatever ``processes`` asks.
     """
-    if multiprocessing.current_process().daemon:
+    if _daemonic():
         return 1
     if processes is not None:
         return processes
     return 1 if count < POOL_THRESHOLD else cores()
+
+
+def _daemonic() -> bool:
+    """Whether this process is a daemonic worker (of Dask, of a multiprocessing pool).
+
+    Such a worker has :mod:`multiprocessing` imported already; asking it here would
+    import it into every process that prices a batch (a tenth of the command's start).
+    """
+    process = sys.modules.get("multiprocessing.process")
+    return process is not None and bool(process.current_process().daemon)
 
 
 def cores() -> int:
@@ -305,6 +316,8 @@ def _price_in_pool(
     Chunks of ``size`` go out as they are read, at most :data:`IN_FLIGHT` per worker
     uncollected.
     """
+    from concurrent.futures import ProcessPoolExecutor  # (only when a pool is used)
+
     pool = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(rulesets,))
     pending: deque[Future[list[tuple[Priced, ...]]]] = deque()
     try:
@@ -361,7 +374,7 @@ def _stream(
         parse_cart(c, default_id=i, where=f"carts[{i - 1}]") for i, c in enumerate(carts, start=1)
     )  # (as parse_all, one at a time)
     count = bar_args[0]
-    if count is None and processes is None and not multiprocessing.current_process().daemon:
+    if count is None and processes is None and not _daemonic():
         head = list(islice(items, POOL_THRESHOLD))  # enough to tell whether a pool pays
         count, items = len(head), chain(head, items)
     workers = _workers(processes, count or 0)

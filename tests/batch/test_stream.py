@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import io
 import json
 import multiprocessing
@@ -66,13 +67,13 @@ def test_an_unsized_stream_reads_ahead_to_choose_the_pool(monkeypatch: pytest.Mo
     monkeypatch.setattr(pool, "POOL_THRESHOLD", 50)
     monkeypatch.setattr(pool, "cores", lambda: 2)
     started: list[int] = []
-    real = pool.ProcessPoolExecutor
+    real = concurrent.futures.ProcessPoolExecutor  # (imported by the pool when it is used)
 
     def counting(*args: Any, **kwargs: Any) -> Any:
         started.append(kwargs["max_workers"])
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(pool, "ProcessPoolExecutor", counting)
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", counting)
     short = batch.fold_whatif(iter(CARTS[:49]), baseline=BASELINE, candidate=CANDIDATE, at=AT_DT)
     assert started == []
     full = batch.fold_whatif(iter(CARTS), baseline=BASELINE, candidate=CANDIDATE, at=AT_DT)
