@@ -24,7 +24,15 @@ except ImportError as exc:  # pragma: no cover - depends on the installation
         "install 'python-jose[cryptography]>=3.4'"
     ) from exc
 
-__all__ = ["ECKey", "HMACKey", "JOSEError", "JoseKey", "RSAKey", "jwk", "jws"]
+__all__ = ["ECKey", "HMACKey", "JOSEError", "JoseKey", "RSAKey", "built_for", "jwk", "jws"]
+
+
+def built_for(key: JoseKey) -> str | None:
+    """The algorithm a key object was built for (``jwk.construct(data, "HS512")``: HS512),
+    which its signatures use whatever the verifier calls it; ``None`` if it cannot be
+    told. (python-jose keeps it in ``_algorithm`` and has no public name for it.)"""
+    algorithm = getattr(key, "_algorithm", None)
+    return algorithm if isinstance(algorithm, str) else None
 
 
 def _jose_version() -> tuple[int, ...]:

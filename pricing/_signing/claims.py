@@ -14,7 +14,7 @@ from typing import Annotated, Final
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 from pydantic import model_validator as _model_validator
 
-from .._errors import PricingConfigError
+from .._errors import PricingConfigError, cut, key_path
 from .._limits import MAX_MONEY_DIGITS
 from .._values import is_aware
 
@@ -78,8 +78,10 @@ def describe_validation_error(exc: ValidationError) -> str:
     """Render pydantic errors as ``field: message`` without the offending input values."""
     parts = []
     for err in exc.errors(include_url=False, include_input=False, include_context=False):
-        loc = ".".join(str(p) for p in err["loc"])
-        parts.append(f"{loc}: {err['msg']}" if loc else str(err["msg"]))
+        loc = ""
+        for part in err["loc"]:  # (a claim's name is the token's: quoted, escaped, cut)
+            loc = f"{loc}[{part}]" if isinstance(part, int) else key_path(loc, part)
+        parts.append(f"{cut(loc)}: {err['msg']}" if loc else str(err["msg"]))
     return "; ".join(parts)
 
 

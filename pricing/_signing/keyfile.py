@@ -79,9 +79,11 @@ def _load_key_entry(
         if field == "privateKeyPem":
             signer = PriceSigner.from_pem(material, kid=kid, algorithm=alg)
         else:
-            # A base64url secret, padding optional.
-            secret = b64url_decode(material.rstrip("="))
-            if secret is None:
+            # A base64url secret, padding optional (but only as much as its length needs).
+            unpadded = material.rstrip("=")
+            padding = len(material) - len(unpadded)
+            secret = b64url_decode(unpadded)
+            if secret is None or (padding and (padding > 2 or len(material) % 4)):
                 raise PricingConfigError("is not canonical base64url")
             signer = PriceSigner.hs256(secret, kid=kid)
         return kid, signer.verification_key(), signer

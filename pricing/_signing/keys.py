@@ -9,11 +9,18 @@ from __future__ import annotations
 import re
 from typing import Any, ClassVar, Final, Self
 
+from cryptography import x509
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
-from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from cryptography.hazmat.primitives.serialization import (
+    Encoding,
+    PublicFormat,
+    load_der_private_key,
+    load_der_public_key,
+)
 
 from .._errors import PricingConfigError
-from .backend import ECKey, HMACKey, JOSEError, JoseKey, RSAKey, jwk
+from .backend import ECKey, HMACKey, JOSEError, JoseKey, RSAKey, built_for, jwk
 
 __all__ = [
     "ALGORITHMS",
@@ -67,7 +74,10 @@ def is_public(key: JoseKey) -> bool:
 
 
 def checked_key(key: JoseKey, *, kid: str, algorithm: str) -> JoseKey:
-    """Return ``key`` if it is a key object of ``algorithm``'s type, else raise."""
+    """Return ``key`` if it is a key object built for ``algorithm`` that meets its key
+    requirements, else raise: however the key object was made (a caller's own
+    ``jwk.construct`` too), a key under an algorithm's name signs and verifies with
+    that algorithm and with a key of its strength."""
     expected = _KEY_TYPES.get(algorithm) if isinstance(algorithm, str) else None
     if expected is None:
         raise PricingConfigError(
@@ -75,7 +85,52 @@ def checked_key(key: JoseKey, *, kid: str, algorithm: str) -> JoseKey:
         )
     if not isinstance(key, expected):
         raise PricingConfigError(f"key {kid!r}: the key object does not fit {algorithm}")
+    if built_for(key) != algorithm:  # (an HS512 key signs HS512, whatever it is called)
+        raise PricingConfigError(f"key {kid!r}: the key object was not built for {algorithm}")
+    prepared = getattr(key, "prepared_key", None)
+    if algorithm == "HS256":
+        if not isinstance(prepared, bytes) or len(prepared) < MIN_HMAC_SECRET_BYTES:
+            raise PricingConfigError(
+                f"key {kid!r}: an HS256 secret must be at least {MIN_HMAC_SECRET_BYTES} bytes"
+            )
+        if _is_key_encoding(prepared):
+            raise PricingConfigError(_NOT_A_SECRET.format(kid=kid))
+    elif algorithm == "ES256":
+        ec_types = (ec.EllipticCurvePrivateKey, ec.EllipticCurvePublicKey)
+        if not isinstance(prepared, ec_types) or not isinstance(prepared.curve, ec.SECP256R1):
+            raise PricingConfigError(f"key {kid!r}: ES256 needs a P-256 (secp256r1) EC key")
+    else:
+        rsa_types = (rsa.RSAPrivateKey, rsa.RSAPublicKey)
+        if not isinstance(prepared, rsa_types) or prepared.key_size < MIN_RSA_KEY_BITS:
+            raise PricingConfigError(f"key {kid!r}: RS256 needs an RSA key of at least 2048 bits")
     return key
+
+
+_NOT_A_SECRET: Final = (
+    "key {kid!r}: an HS256 secret must not be a key or certificate (PEM or DER): whoever "
+    "holds that public key could sign prices with it"
+)
+
+
+def _is_key_encoding(secret: bytes) -> bool:
+    """Whether ``secret`` is a public or private key or a certificate, in PEM or DER: an
+    HS256 secret made of a public key is known to all (algorithm confusion)."""
+    if b"-----BEGIN" in secret:
+        return True
+    loaders = (load_der_public_key, x509.load_der_x509_certificate)
+    for load in loaders:
+        try:
+            load(secret)
+        except (ValueError, TypeError, UnsupportedAlgorithm):
+            continue
+        return True
+    try:
+        load_der_private_key(secret, None)
+    except TypeError:  # encrypted: a private key all the same
+        return True
+    except (ValueError, UnsupportedAlgorithm):
+        return False
+    return True
 
 
 def _construct(key_data: bytes, *, kid: str, algorithm: str) -> JoseKey:
@@ -100,6 +155,8 @@ def hmac_key(secret: object, *, kid: str) -> JoseKey:
             f"key {kid!r}: an HS256 secret must be at least {MIN_HMAC_SECRET_BYTES} bytes, "
             f"got {len(secret)}"
         )
+    if _is_key_encoding(secret):
+        raise PricingConfigError(_NOT_A_SECRET.format(kid=kid))
     return _construct(secret, kid=kid, algorithm="HS256")
 
 
@@ -115,6 +172,15 @@ def _one_key(pem: bytes) -> bool:
     return len(blocks) <= 1 and not (ends and pem[ends[-1].end() :].strip())
 
 
+def _utf8(text: str) -> bytes | None:
+    """``text`` in UTF-8, ``None`` if it has a lone surrogate (returned, not raised: the
+    encoding error holds the whole text, and must not ride along as an error's context)."""
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        return None
+
+
 def asymmetric_key(pem: object, *, kid: str, algorithm: str, private: bool) -> JoseKey:
     """Build an ES256 (P-256) or RS256 (>= 2048 bit) key object from PEM text."""
     if algorithm not in ("ES256", "RS256"):
@@ -122,31 +188,27 @@ def asymmetric_key(pem: object, *, kid: str, algorithm: str, private: bool) -> J
             f"key {kid!r}: algorithm must be 'ES256' or 'RS256' for a PEM key, got {algorithm!r}"
         )
     if isinstance(pem, str):
-        try:
-            pem = pem.encode("utf-8")
-        except UnicodeEncodeError:  # (a lone surrogate: no key, and no traceback)
-            raise PricingConfigError(f"key {kid!r}: the PEM text is not valid Unicode") from None
+        encoded = _utf8(pem)
+        if encoded is None:  # (a lone surrogate: no key, and no traceback)
+            raise PricingConfigError(f"key {kid!r}: the PEM text is not valid Unicode")
+        pem = encoded
     if not isinstance(pem, bytes):
         raise PricingConfigError(f"key {kid!r}: a PEM key must be str or bytes")
     if not _one_key(pem):
         # (the backend reads the first block and ignores the rest: a second key, or text
         # pasted after it, would pass unseen)
         raise PricingConfigError(f"key {kid!r}: the PEM text must hold one key, nothing after it")
+    if b"CERTIFICATE" in pem:  # (its dates and issuer would be ignored: give the key)
+        raise PricingConfigError(
+            f"key {kid!r}: a certificate is not a key; give its public key "
+            "(openssl x509 -pubkey -noout)"
+        )
     key = _construct(pem, kid=kid, algorithm=algorithm)
     if is_public(key) == private:
         wanted = "private" if private else "public"
         raise PricingConfigError(f"key {kid!r}: expected a {wanted} key")
     # jose loads whatever the PEM holds (an EC key under RS256 too): check type and size.
-    prepared = getattr(key, "prepared_key", None)
-    if algorithm == "ES256":
-        ec_types = (ec.EllipticCurvePrivateKey, ec.EllipticCurvePublicKey)
-        if not isinstance(prepared, ec_types) or not isinstance(prepared.curve, ec.SECP256R1):
-            raise PricingConfigError(f"key {kid!r}: ES256 needs a P-256 (secp256r1) EC key")
-    else:
-        rsa_types = (rsa.RSAPrivateKey, rsa.RSAPublicKey)
-        if not isinstance(prepared, rsa_types) or prepared.key_size < MIN_RSA_KEY_BITS:
-            raise PricingConfigError(f"key {kid!r}: RS256 needs an RSA key of at least 2048 bits")
-    return key
+    return checked_key(key, kid=kid, algorithm=algorithm)
 
 
 class KeyHolder:

@@ -70,7 +70,7 @@ def _header(token: object) -> tuple[str, str | None]:
         raise _refuse("malformed", "signed price token header has unsupported fields")
     alg = header.get("alg")
     kid = header.get("kid")
-    if not isinstance(alg, str) or (kid is not None and not isinstance(kid, str)):
+    if not isinstance(alg, str) or ("kid" in header and not isinstance(kid, str)):
         raise _refuse("malformed", "signed price token header alg/kid are not strings")
     if header.get("typ", "JWT") != "JWT":
         raise _refuse("malformed", "signed price token header typ is not JWT")

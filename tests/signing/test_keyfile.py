@@ -123,6 +123,11 @@ def _bad_documents(
         {"keys": [{"kid": "a", "alg": "HS256", "secret": "not base64!" + secret}]},
         "not canonical base64url",
     )
+    yield (  # padding beyond what the length needs: not canonical
+        "over-padded-secret",
+        {"keys": [{"kid": "a", "alg": "HS256", "secret": secret.rstrip("=") + "=" * 9}]},
+        "not canonical base64url",
+    )
     yield (
         "short-secret",
         {"keys": [{"kid": "a", "alg": "HS256", "secret": b64(SECRET[:20])}]},
@@ -212,7 +217,7 @@ def test_load_key_file_errors(
         chained = info.value.__cause__ or info.value.__context__
         assert chained is None or not any(leak in repr(vars(chained)) for leak in leaks), name
         seen.append(name)
-    assert len(seen) == 25
+    assert len(seen) == 26
 
 
 def test_load_key_file_missing(tmp_path: Path) -> None:

@@ -23,6 +23,7 @@ from .support import (
     SECRET,
     pem_body_lines,
     private_pem,
+    public_der,
     public_pem,
 )
 
@@ -210,3 +211,116 @@ def test_pem_keys_as_tools_write_them_are_read(ec_key: ec.EllipticCurvePrivateKe
         b"\n  " + pem + b"\n\n  ",
     ):
         assert PriceSigner.from_pem(text, kid="k", algorithm="ES256").kid == "k"
+
+
+# ---------------------------------------------------------------------------
+# A key object the caller built: held to the same requirements
+
+
+def _hs(secret: bytes, algorithm: str = "HS256") -> Any:
+    from jose import jwk
+
+    return jwk.construct(secret, algorithm)
+
+
+def _pem_key(key: Any, algorithm: str, *, private: bool = False) -> Any:
+    from jose import jwk
+
+    return jwk.construct(private_pem(key) if private else public_pem(key), algorithm)
+
+
+@pytest.mark.parametrize(
+    ("make", "algorithm", "problem"),
+    [
+        # a 1-byte secret (the hs256 constructor refused it; a key object was taken)
+        (lambda: _hs(b"a"), "HS256", "at least 32 bytes"),
+        (lambda: _hs(b""), "HS256", "at least 32 bytes"),
+        # an HMAC-SHA512 key called HS256: its tokens' signatures are SHA-512
+        (lambda: _hs(SECRET, "HS512"), "HS256", "not built for HS256"),
+        (lambda: _pem_key(rsa.generate_private_key(65537, 1024), "RS256"), "RS256", "2048 bits"),
+        (lambda: _pem_key(ec.generate_private_key(ec.SECP384R1()), "ES256"), "ES256", "P-256"),
+        (lambda: _pem_key(rsa.generate_private_key(65537, 2048), "RS512"), "RS256", "not built"),
+    ],
+    ids=["one-byte", "empty", "hs512", "rsa-1024", "p-384", "rs512"],
+)
+def test_a_key_object_built_by_the_caller_meets_the_key_requirements(make, algorithm, problem):
+    """``VerificationKey(key, ...)`` and ``PriceSigner(key, ...)`` checked only the key's
+    class: a 1-byte secret, an HS512 key or a 1024-bit RSA key passed as they were."""
+    key = make()
+    with pytest.raises(PricingConfigError, match=problem):
+        VerificationKey(key, kid="k", algorithm=algorithm)
+    if algorithm == "HS256":  # (an ES/RS public key is refused by a signer for its half)
+        with pytest.raises(PricingConfigError, match=problem):
+            PriceSigner(key, kid="k", algorithm=algorithm)
+
+
+def test_a_key_object_that_meets_the_requirements_is_taken(rsa_key: rsa.RSAPrivateKey) -> None:
+    assert VerificationKey(_hs(SECRET), kid="k", algorithm="HS256").algorithm == "HS256"
+    assert VerificationKey(_pem_key(rsa_key, "RS256"), kid="r", algorithm="RS256").kid == "r"
+
+
+@pytest.mark.parametrize("form", ["public-der", "private-der", "certificate-der", "public-pem"])
+def test_an_hs256_secret_is_never_a_key(form: str, rsa_key: rsa.RSAPrivateKey) -> None:
+    """A public key (DER or PEM) as an HMAC secret is known to all: whoever has it could
+    sign prices. python-jose refused the PEM form only."""
+    from cryptography.hazmat.primitives import serialization
+
+    secret = {
+        "public-der": lambda: public_der(rsa_key),
+        "private-der": lambda: rsa_key.private_bytes(
+            serialization.Encoding.DER,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        ),
+        "certificate-der": lambda: _certificate(rsa_key).public_bytes(serialization.Encoding.DER),
+        "public-pem": lambda: public_pem(rsa_key),
+    }[form]()
+    builds = [
+        lambda: VerificationKey.hs256(secret, kid="k"),
+        lambda: PriceSigner.hs256(secret, kid="k"),
+    ]
+    if form != "public-pem":  # (python-jose builds no HMAC key of PEM text itself)
+        builds.append(lambda: VerificationKey(_hs(secret), kid="k", algorithm="HS256"))
+    for build in builds:
+        with pytest.raises(PricingConfigError, match="must not be a key or certificate"):
+            build()
+
+
+def _certificate(key: rsa.RSAPrivateKey) -> Any:
+    """A self-signed X.509 certificate of ``key``."""
+    import datetime as dt
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.x509.oid import NameOID
+
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "prices")])
+    start = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    return (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(1)
+        .not_valid_before(start)
+        .not_valid_after(start + dt.timedelta(days=30))
+        .sign(key, hashes.SHA256())
+    )
+
+
+def test_a_certificate_is_not_taken_for_a_public_key(rsa_key: rsa.RSAPrivateKey) -> None:
+    """Its dates and issuer would be ignored; an EC certificate was refused, an RSA one
+    taken."""
+    from cryptography.hazmat.primitives import serialization
+
+    pem = _certificate(rsa_key).public_bytes(serialization.Encoding.PEM)
+    with pytest.raises(PricingConfigError, match="a certificate is not a key"):
+        VerificationKey.from_public_pem(pem, kid="r", algorithm="RS256")
+
+
+def test_a_pem_that_is_not_unicode_leaves_no_trace_of_itself(ec_key) -> None:
+    """The encoding error holds the whole PEM text: it must not be the refusal's context."""
+    text = public_pem(ec_key).decode() + "\ud800"
+    with pytest.raises(PricingConfigError, match="not valid Unicode") as info:
+        VerificationKey.from_public_pem(text, kid="e", algorithm="ES256")
+    assert info.value.__context__ is None

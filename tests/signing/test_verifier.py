@@ -642,3 +642,22 @@ def test_a_verifier_pickles_and_verifies_the_same(
     other = {"HS256": "ES256", "ES256": "RS256", "RS256": "HS256"}[alg]
     forged = signers[other].sign(price="1.00", at=AT, **BIND)  # another key: refused
     assert refused(again, forged).reason in {"unknown_kid", "bad_signature"}
+
+
+def test_a_kid_of_null_is_malformed_not_missing(hs_verifier: PriceVerifier) -> None:
+    """A ``kid`` that is there must be text; null passed as if there were none."""
+    token = craft({"alg": "HS256", "kid": None}, claims(), hs256(SECRET))
+    assert refused(hs_verifier, token).reason == "malformed"
+
+
+def test_an_unknown_claim_is_named_escaped_and_cut(hs_verifier: PriceVerifier) -> None:
+    """A claim's name is the token's text: one with a newline or a terminal's escape is
+    written as a JSON string, and cut to 100 characters (it was written raw, in full)."""
+    name = "\r\x1b[32mFAKE\n" + "A" * 2000
+    token = craft({"alg": "HS256", "kid": "hs-1"}, claims(**{name: 1}), hs256(SECRET))
+    err = refused(hs_verifier, token)
+    assert err.reason == "invalid_claims"
+    assert "\x1b" not in str(err)
+    assert "\n" not in str(err)
+    assert '["\\r\\u001b[32mFAKE\\nAAA' in str(err)
+    assert len(str(err)) < 300
