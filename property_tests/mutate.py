@@ -463,9 +463,9 @@ MUTATIONS = (
         (
             (
                 "_result/document.py",
-                "        if kind is dict:\n",
-                "        if depth and kind in (dict, list):\n            return name(part)\n"
-                "        if kind is dict:\n",
+                "(key, copier(part) if type(part) in (dict, list) else partial(copy.deepcopy,"
+                " part))",
+                "(key, lambda part=part: part)",
             ),
         ),
     ),

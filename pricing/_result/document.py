@@ -6,6 +6,7 @@ import copy
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from decimal import Decimal
 from functools import partial
+from itertools import count
 from typing import Any, TypeVar
 
 from .._json import LEAVES, copy_json
@@ -16,7 +17,7 @@ from .._stages.explain import applied_by_rule, capped_out, judged_in_cart, line_
 from .._stages.records import Applied, Outcome
 from .._stages.usage import usage_rows
 
-__all__ = ["Memo", "Templates", "copier", "document"]
+__all__ = ["COMPILE_AFTER", "Memo", "Templates", "compiled_copier", "copier", "document"]
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -26,11 +27,34 @@ def copier(value: dict[str, Any] | list[Any]) -> Callable[[], Any]:
     """A maker of deep copies of JSON-shaped ``value``: each call returns new dicts and
     lists, the immutable leaves shared (anything else inside deep-copied the general way).
 
-    A discount is echoed in every document it applies in, and walking it each time cost
-    half the document's time. So the copy is written once as one Python literal and
-    compiled (as :mod:`dataclasses` writes its methods): a call then makes the containers
-    and nothing else. A value too large or deep to be worth compiling is copied by a
-    maker that found where its containers are once.
+    Where the containers are is found once: a call copies a template at C speed and puts
+    in fresh copies of the nested containers only. A discount is echoed in every
+    document it applies in, and walking it each time cost half the document's time.
+    """
+    nested: list[tuple[Any, Callable[[], Any]]] = [
+        (key, copier(part) if type(part) in (dict, list) else partial(copy.deepcopy, part))
+        for key, part in (value.items() if type(value) is dict else enumerate(value))
+        if type(part) not in LEAVES
+    ]
+    template = value.copy()
+    if not nested:
+        return template.copy
+
+    def fresh() -> Any:
+        made = template.copy()
+        for key, make in nested:
+            made[key] = make()
+        return made
+
+    return fresh
+
+
+def compiled_copier(value: dict[str, Any] | list[Any]) -> Callable[[], Any]:
+    """:func:`copier`, quicker by half: the copy is written once as one Python literal
+    and compiled (as :mod:`dataclasses` writes its methods), so that a call makes the
+    containers and nothing else. Compiling costs about 200 calls' worth, so an echo
+    gets one only once it is used often (:meth:`Templates.echo`). A value too large or
+    deep to compile gets :func:`copier`.
     """
     constants: dict[str, Any] = {}
     budget = [_LITERAL_LIMIT]
@@ -62,7 +86,7 @@ def copier(value: dict[str, Any] | list[Any]) -> Callable[[], Any]:
     try:
         body = source(value, 0)
     except _TooLarge:
-        return _walking_copier(value)
+        return copier(value)
     names = ",".join(f"{n}={n}" for n in constants)
     namespace = dict(constants)
     exec(f"def make({names}):\n    return {body}\n", namespace)
@@ -71,7 +95,7 @@ def copier(value: dict[str, Any] | list[Any]) -> Callable[[], Any]:
 
 
 class _TooLarge(Exception):
-    """A value past the size or depth :func:`copier` compiles."""
+    """A value past the size or depth :func:`compiled_copier` compiles."""
 
 
 _LITERAL_LIMIT = 4096
@@ -80,27 +104,10 @@ _LITERAL_DEPTH = 40
 """The deepest nesting a compiled copy holds (Python's parser stops at 200)."""
 _SMALL = 1 << 62
 """Integers written into the code as they are; larger ones are named constants."""
-
-
-def _walking_copier(value: dict[str, Any] | list[Any]) -> Callable[[], Any]:
-    """:func:`copier` for values too large to compile: a copy of a template, with fresh
-    copies of the nested containers put in."""
-    nested: list[tuple[Any, Callable[[], Any]]] = [
-        (key, _walking_copier(part) if type(part) in (dict, list) else partial(copy.deepcopy, part))
-        for key, part in (value.items() if type(value) is dict else enumerate(value))
-        if type(part) not in LEAVES
-    ]
-    template = value.copy()
-    if not nested:
-        return template.copy
-
-    def fresh() -> Any:
-        made = template.copy()
-        for key, make in nested:
-            made[key] = make()
-        return made
-
-    return fresh
+COMPILE_AFTER = 256
+"""Uses of an echo after which it is copied by a compiled maker: about what compiling
+costs in copies (so an engine used once, as the one-call path's is, never compiles,
+and one that serves many carts pays at most twice the least it could)."""
 
 
 class Memo(dict[K, V]):
@@ -192,10 +199,23 @@ class Templates:
         """A fresh copy of the discount object as given, ``coupon`` set."""
         make = self._copiers[rule.index]
         if make is None:
-            make = self._copiers[rule.index] = copier(dict(rule.raw))
+            make = self._copiers[rule.index] = self._first_copier(rule.index, dict(rule.raw))
         echo: dict[str, Any] = make()
         echo["coupon"] = None if coupon is None else dict(coupon)  # its own, as in JSON
         return echo
+
+    def _first_copier(self, index: int, raw: dict[str, Any]) -> Callable[[], dict[str, Any]]:
+        """A discount's first echo maker: a :func:`copier` that, used
+        :data:`COMPILE_AFTER` times, leaves its place to a :func:`compiled_copier`."""
+        walking, uses = copier(raw), count(1)
+
+        def make() -> dict[str, Any]:
+            if next(uses) == COMPILE_AFTER:
+                self._copiers[index] = compiled_copier(raw)
+            made: dict[str, Any] = walking()
+            return made
+
+        return make
 
     def before_cart(self, e: Eligibility) -> tuple[dict[str, Any], ...]:
         """The explanation's entries for ``e.before_cart()``'s reasons, in priority

@@ -396,11 +396,12 @@ def _at(value: Any, path: tuple[Any, ...]) -> Any:
     return value
 
 
-def test_the_echo_maker_copies_every_container_and_shares_the_leaves():
-    from pricing._result.document import copier
+@pytest.mark.parametrize("maker", ["copier", "compiled_copier"])
+def test_the_echo_maker_copies_every_container_and_shares_the_leaves(maker):
+    from pricing._result import document
 
     for value, containers in _COPIED:
-        make = copier(value)
+        make = getattr(document, maker)(value)
         first, second = make(), make()
         assert first == value
         assert second == value
@@ -417,10 +418,10 @@ def test_the_echo_maker_copies_every_container_and_shares_the_leaves():
 def test_the_echo_maker_keeps_the_identity_of_the_leaves_it_shares():
     # The compiled copy names its leaves: the very objects of the value come back, so a
     # NaN (which equals nothing) and a long text are the value's own.
-    from pricing._result.document import copier
+    from pricing._result.document import compiled_copier
 
     nan, text = float("nan"), "x" * 10_000
-    first = copier({"f": [nan], "t": text})()
+    first = compiled_copier({"f": [nan], "t": text})()
     assert first["f"][0] is nan
     assert first["t"] is text
 
@@ -438,9 +439,9 @@ def test_the_echo_maker_keeps_the_identity_of_the_leaves_it_shares():
 def test_the_echo_maker_copies_what_is_too_large_to_compile(value):
     """Past the size or depth compiled, the copy is made by walking: still every
     container new, equal to the value, keys in order."""
-    from pricing._result.document import copier
+    from pricing._result.document import compiled_copier
 
-    first, second = copier(value)(), copier(value)()
+    first, second = compiled_copier(value)(), compiled_copier(value)()
     assert first == value == second
     stack = [(first, second, value)]
     while stack:
@@ -465,3 +466,30 @@ def test_the_echo_maker_deep_copies_what_is_not_json():
     assert first == value
     assert first["pair"][0] is not value["pair"][0]
     assert first["pair"][0] is not second["pair"][0]  # copied again on each call
+
+
+def test_an_echo_used_often_is_copied_by_a_compiled_maker(monkeypatch):
+    """An echo is copied by walking it until it has been used COMPILE_AFTER times (an
+    engine priced once never pays for compiling), then by the compiled maker; every
+    echo, before and after, is equal to the discount and new."""
+    from pricing._result import document
+
+    monkeypatch.setattr(document, "COMPILE_AFTER", 3)
+    discount = {"id": 1, "identifier": "d", "conditions": [{"conditionType": "PRODUCT",
+                "entityIds": [1, 2]}], "discountValue": {"value": 10}}  # fmt: skip
+    engine = pricing.Engine(currency="USD", catalog=[{"id": 1, "price": 10}], discounts=[discount])
+    order = {"products": [{"productId": 1, "quantity": 1}]}
+    at = datetime(2026, 11, 22, 12, tzinfo=UTC)
+    templates, rule = engine._made.templates, engine._rs.index.rules[0]
+    echoes, makers = [], []
+    for _ in range(5):
+        doc = engine.preview(order, at=at).document
+        echoes.append(doc["discountConfig"]["orderDiscounts"][0])
+        makers.append(templates._copiers[rule.index].__qualname__)
+    assert makers[:2] == ["Templates._first_copier.<locals>.make"] * 2
+    assert makers[2:] == ["make"] * 3  # (the compiled function is named make, at top level)
+    for echo in echoes:
+        assert echo == {**discount, "coupon": None}
+    # every container new (the echoes are all kept: distinct ids are distinct objects)
+    assert len({id(e["conditions"]) for e in echoes}) == 5
+    assert len({id(e["conditions"][0]["entityIds"]) for e in echoes}) == 5
