@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import glob
 import os
+import secrets
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -29,7 +30,7 @@ from .._errors import ScenarioError, quote
 from .._json import dumps
 from .._values import instant, is_aware
 from ..batch.io import reading, utf8_lines
-from ..batch.output import ROW_FORMATS, RowWriter, open_rows
+from ..batch.output import ROW_FORMATS, RowWriter, written
 from .arguments import ascii_int
 from .summary import table
 
@@ -174,6 +175,11 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     fmt = _row_format(args.out, args.format)
     if args.out == "-" and fmt == "parquet":
         raise ScenarioError("--out", "Parquet rows go to a file, not to standard output")
+    if args.out != "-":
+        agg = _rows_to_file(args, rulesets, at, fmt, err)
+        out.write(render_aggregate(agg) + f"{agg.carts} rows written to {args.out} ({fmt})\n")
+        return 0
+    # Rows on stdout cannot be taken back: every cart is checked before any is priced.
     if args.carts == "-":
         carts = list(batch.iter_carts(_stdin_lines(), name=STDIN))
     else:
@@ -188,16 +194,69 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         processes=args.processes,
         progress=False if args.no_progress else None,
     )
-    summary = render_aggregate(study.aggregate)
-    if args.out == "-":
-        write_rows(study, out, fmt)
-        err.write(summary)  # the rows own stdout
-        return 0
-    with _writing(args.out), open_rows(args.out, fmt, study.aggregate.currency) as writer:
-        for record in study.records():
-            writer.write(record)
-    out.write(summary + f"{len(study.rows)} rows written to {args.out} ({fmt})\n")
+    write_rows(study, out, fmt)
+    err.write(render_aggregate(study.aggregate))  # the rows own stdout
     return 0
+
+
+def _rows_to_file(
+    args: argparse.Namespace,
+    rulesets: tuple[batch.RuleSet, batch.RuleSet],
+    at: datetime | None,
+    fmt: str,
+    err: TextIO,
+) -> batch.Aggregate:
+    """The rows written to ``--out`` as the carts are priced, memory flat in their number.
+
+    They go to a new file beside the target, which takes the target's place once the
+    study is done: a bad line met halfway leaves no file of half the rows (nor an
+    older file changed), and a target that cannot be written is found before the
+    first cart is priced.
+    """
+    target = Path(args.out)
+    part = target.with_name(f".{target.name}.{secrets.token_hex(4)}.part")
+    with _writing(args.out):
+        part.open("x").close()  # (made now: an unwritable place is told at once)
+    try:
+        now = None if at is not None else datetime.now(UTC).replace(microsecond=0)
+        undated, carts = _watched(_carts(args))
+        rows = batch.iter_whatif(
+            carts,
+            baseline=rulesets[0],
+            candidate=rulesets[1],
+            at=at or now,
+            processes=args.processes,
+            progress=False if args.no_progress else None,
+        )
+        currency = rulesets[0].currency
+        with _writing(args.out):
+            agg = batch.Aggregate.of_rows(currency, written(rows, part, fmt, currency))
+            os.replace(part, target)
+    finally:
+        part.unlink(missing_ok=True)  # (gone already when the study is done)
+    if now is not None and undated[0]:
+        _say_now(err, "carts without 'at'", now)
+    return agg
+
+
+def _carts(args: argparse.Namespace) -> Iterator[batch.Cart]:
+    """The carts of ``CARTS`` (a file, or ``-``), read one at a time."""
+    if args.carts == "-":
+        return batch.iter_carts(_stdin_lines(), name=STDIN)
+    return batch.iter_carts(args.carts)
+
+
+def _watched(carts: Iterator[batch.Cart]) -> tuple[list[bool], Iterator[batch.Cart]]:
+    """``carts`` as they come, and a flag set once one of them has no ``at``."""
+    undated = [False]
+
+    def each() -> Iterator[batch.Cart]:
+        for cart in carts:
+            if cart.at is None:
+                undated[0] = True
+            yield cart
+
+    return undated, each()
 
 
 def _aggregate_only(
@@ -209,28 +268,16 @@ def _aggregate_only(
     """The aggregate alone: the carts priced as they are read, none kept, so memory
     stays flat in their number (a bad line stops the study where it is met)."""
     now = None if at is not None else datetime.now(UTC).replace(microsecond=0)
-    undated = False
-
-    def watched(carts: Iterator[batch.Cart]) -> Iterator[batch.Cart]:
-        nonlocal undated
-        for cart in carts:
-            undated = undated or cart.at is None
-            yield cart
-
-    carts = (
-        batch.iter_carts(_stdin_lines(), name=STDIN)
-        if args.carts == "-"
-        else batch.iter_carts(args.carts)
-    )
+    undated, carts = _watched(_carts(args))
     agg = batch.fold_whatif(
-        watched(carts),
+        carts,
         baseline=rulesets[0],
         candidate=rulesets[1],
         at=at or now,
         processes=args.processes,
         progress=False if args.no_progress else None,
     )
-    if now is not None and undated:  # (said once the carts are read)
+    if now is not None and undated[0]:  # (said once the carts are read)
         _say_now(err, "carts without 'at'", now)
     return agg
 

@@ -35,6 +35,7 @@ __all__ = [
     "Priced",
     "Progress",
     "check_at",
+    "check_options",
     "cores",
     "price_many",
     "price_stream",
@@ -105,9 +106,7 @@ def _price(
     """A cart's parts (validated models, or their JSON form: the engine reads either)
     under one engine."""
     if when is None:
-        raise ScenarioError(
-            f"cart {_named(cart_id)}: at", "field required (give it in the cart or for the batch)"
-        )
+        raise _undated(cart_id)
     try:
         r = engine._preview(order, customer, when, usage, walked)
         return Priced(
@@ -215,6 +214,14 @@ def check_at(at: datetime | None) -> None:
     """A batch's instant is timezone-aware (or ``None``: each cart brings its own)."""
     if at is not None and not is_aware(at):
         raise ScenarioError("at", "must be a timezone-aware datetime")
+
+
+def check_options(at: datetime | None, processes: int | None) -> None:
+    """A batch's instant (:func:`check_at`) and its number of processes, checked before
+    any cart is read."""
+    check_at(at)
+    if processes is not None and (type(processes) is not int or processes < 1):
+        raise PricingConfigError(f"processes must be an integer of at least 1, got {processes!r}")
 
 
 # ---------------------------------------------------------------------------
@@ -354,9 +361,7 @@ def price_stream(
     ``processes``, up to [`POOL_THRESHOLD`][pricing.batch.POOL_THRESHOLD] carts are
     read ahead to choose.
     """
-    check_at(at)
-    if processes is not None and (type(processes) is not int or processes < 1):
-        raise PricingConfigError(f"processes must be an integer of at least 1, got {processes!r}")
+    check_options(at, processes)
     total = len(carts) if isinstance(carts, Sized) else None
     carts = _iterable(carts)  # (now: not at the first row asked for)
     return _stream(tuple(rulesets), carts, at, processes, (total, progress, label))
@@ -389,12 +394,25 @@ def _stream(
         bar.close()
 
 
-def parse_all(carts: Iterable[Cart | Mapping[str, Any]]) -> list[Cart]:
-    """Every cart validated (before any is priced); bad input names ``carts[i]``."""
-    return [
+def parse_all(carts: Iterable[Cart | Mapping[str, Any]], at: datetime | None) -> list[Cart]:
+    """Every cart validated (before any is priced); bad input names ``carts[i]``. Without
+    a batch instant ``at``, a cart without its own is bad input here too, not once the
+    carts before it are priced."""
+    parsed = [
         parse_cart(c, default_id=i, where=f"carts[{i - 1}]")
         for i, c in enumerate(_iterable(carts), start=1)
     ]
+    if at is None:
+        undated = next((cart for cart in parsed if cart.at is None), None)
+        if undated is not None:
+            raise _undated(undated.id)
+    return parsed
+
+
+def _undated(cart_id: int | str) -> ScenarioError:
+    return ScenarioError(
+        f"cart {_named(cart_id)}: at", "field required (give it in the cart or for the batch)"
+    )
 
 
 def _iterable(carts: object) -> Iterable[Any]:
@@ -438,7 +456,9 @@ def price_many(
         progress: show a progress bar; ``None`` shows one on a terminal and in Jupyter.
     """
     rulesets, _ = as_engines({"ruleset": ruleset})
+    check_options(at, processes)
+    carts = parse_all(carts, at)
     rows = price_stream(
-        rulesets, parse_all(carts), at=at, processes=processes, progress=progress, label="pricing"
+        rulesets, carts, at=at, processes=processes, progress=progress, label="pricing"
     )
     return [row[0] for row in rows]

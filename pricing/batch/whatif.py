@@ -19,7 +19,7 @@ from .._money import _EXACT, unknown_currency
 from .._money import currency as lookup_currency
 from .frame import Money, dataframe
 from .io import Cart, RuleSet
-from .pool import Priced, as_engines, parse_all, price_stream
+from .pool import Priced, as_engines, check_options, parse_all, price_stream
 
 __all__ = [
     "COLUMNS",
@@ -418,5 +418,6 @@ def whatif(
     priced at the same instant under both.
     """
     rulesets, currency = study_of(baseline, candidate)
-    rows = tuple(_rows(rulesets, parse_all(carts), at, processes, progress))
+    check_options(at, processes)
+    rows = tuple(_rows(rulesets, parse_all(carts, at), at, processes, progress))
     return WhatIf(rows, Aggregate.of_rows(currency, rows))

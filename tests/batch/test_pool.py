@@ -211,3 +211,25 @@ def test_a_cart_holding_another_mapping_anywhere_goes_to_workers_validated() -> 
     carts = [{**c, "order": MappingProxyType(c["order"])} for c in CARTS[:3]]
     here = batch.price_many(carts, BASELINE, at=AT_DT, processes=1)
     assert batch.price_many(carts, BASELINE, at=AT_DT, processes=2) == here
+
+
+def test_a_cart_without_at_is_refused_before_any_is_priced(monkeypatch) -> None:
+    """With no batch instant, every cart must bring its own: one without is bad input
+    before the carts ahead of it are priced (it stopped the study halfway)."""
+    import pricing.batch.pool as pool
+
+    dated = {"order": {"products": [{"productId": 1, "quantity": 1}]},
+             "at": "2026-11-22T12:00:00Z"}  # fmt: skip
+    undated = {"id": "late", "order": {"products": [{"productId": 1, "quantity": 1}]}}
+    priced = []
+    real = pool._price
+    monkeypatch.setattr(pool, "_price", lambda *a, **k: priced.append(a) or real(*a, **k))
+    for run in (
+        lambda: batch.whatif([dated, undated], baseline=BASELINE, candidate=CANDIDATE),
+        lambda: batch.price_many([dated, undated], BASELINE),
+    ):
+        with pytest.raises(pricing.ScenarioError) as err:
+            run()
+        message = "cart late: at: field required (give it in the cart or for the batch)"
+        assert str(err.value) == message
+    assert priced == []

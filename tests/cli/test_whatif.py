@@ -328,3 +328,44 @@ def test_an_unknown_key_of_a_discount_is_warned_of_or_with_strict_refused(
     assert code == 2
     assert out == ""
     assert f"{files['B.json']}: discounts[0].conditons: unknown field" in err
+
+
+def test_rows_to_a_file_stream_the_carts(
+    files: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With --out FILE no cart waits for the others and no row is kept (memory flat in
+    their number): the same rows, and nothing left beside the file."""
+    target = Path(files["dir"]) / "rows.jsonl"
+    monkeypatch.setattr(batch, "read_carts", lambda *a, **k: pytest.fail("all carts read"))
+    monkeypatch.setattr(batch, "whatif", lambda *a, **k: pytest.fail("every row kept"))
+    code, out, _ = _whatif(files, "--out", str(target))
+    monkeypatch.undo()
+    assert code == 0
+    assert out.endswith(f"4 rows written to {target} (jsonl)\n")
+    rows = [pricing.loads_json(line) for line in target.read_text().splitlines()]
+    assert rows == [pricing.loads_json(pricing.dumps_json(r)) for r in _expected().records()]
+    assert sorted(p.name for p in target.parent.iterdir() if p.name.startswith(".")) == []
+
+
+def test_a_bad_line_leaves_no_half_written_rows(files: dict[str, str]) -> None:
+    """A bad line met halfway stops the study: the target is not written (an older file
+    there stays as it was) and the rows written so far are removed."""
+    target = Path(files["dir"]) / "rows.csv"
+    target.write_text("an earlier study\n")
+    carts = Path(files["carts"])
+    carts.write_text(carts.read_text() + '{"order": {"products": "none"}}\n', encoding="utf-8")
+    code, out, err = _whatif(files, "--out", str(target))
+    assert (code, out) == (2, "")
+    assert "carts.jsonl:5: order.products" in err
+    assert target.read_text() == "an earlier study\n"
+    assert [p.name for p in target.parent.iterdir() if p.name.endswith(".part")] == []
+
+
+def test_an_unwritable_out_is_told_before_any_cart_is_read(files: dict[str, str]) -> None:
+    """Found at once, not after a study of a million carts: the carts file here does
+    not even exist, and the error is about --out."""
+    target = Path(files["dir"]) / "no-such-dir" / "rows.csv"
+    argv = ["whatif", "--baseline", files["A.json"], "--candidate", files["B.json"]]
+    code, _, err = _run([*argv, files["dir"] + "/missing.jsonl", "--at", AT, "--out", str(target)])
+    assert code == 2
+    assert err.startswith(f"pricing: bad input: --out: cannot write {target}: ")
