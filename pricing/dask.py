@@ -25,8 +25,10 @@ into an :class:`~pricing.batch.Aggregate`; the partials are merged with
 
 from __future__ import annotations
 
+import logging
 import os
 import pickle
+import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -129,10 +131,22 @@ def whatif_partition(
         processes=1,
         progress=False,
     )
-    if study.rows is not None:
-        os.makedirs(study.rows, exist_ok=True)
-        rows = written(rows, partition_file(study, index), study.rows_format, study.currency)
-    return Aggregate.of_rows(study.currency, rows)
+    if study.rows is None:
+        return Aggregate.of_rows(study.currency, rows)
+    os.makedirs(study.rows, exist_ok=True)
+    # Written under a name of its own, renamed when the partition is done: a partition
+    # that fails (or a worker that dies) leaves no file of half its rows.
+    target = partition_file(study, index)
+    part = f"{target}.part"
+    try:
+        agg = Aggregate.of_rows(
+            study.currency, written(rows, part, study.rows_format, study.currency)
+        )
+        os.replace(part, target)
+    finally:
+        if os.path.exists(part):
+            os.remove(part)
+    return agg
 
 
 def _current_client() -> Any:
@@ -156,9 +170,22 @@ def _compute(partials: Sequence[Any], client: Any, progress: bool | None) -> lis
         return [future.result() for future in futures]
     except BaseException:
         client.cancel(futures)
+        _settle(client)
         raise
     finally:
         bar.close()
+
+
+def _settle(client: Any, seconds: float = 60.0) -> None:
+    """Wait (at most ``seconds``) until no worker runs a task: a cancelled partition
+    already running goes on to its end, and would write its rows file after the
+    caller has cleared the study's files away."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        busy = client.run(lambda dask_worker: dask_worker.state.executing_count)
+        if not any(busy.values()):
+            return
+        time.sleep(0.05)
 
 
 def whatif(
@@ -198,11 +225,13 @@ def whatif(
 
 
 @contextmanager
-def connect(address: str, *, workers: int | None = None) -> Iterator[Any]:
+def connect(address: str, *, workers: int | None = None, quiet: bool = False) -> Iterator[Any]:
     """A ``distributed.Client`` of the scheduler at ``address``, or of a new local cluster.
 
     ``"local"`` starts a ``LocalCluster`` of ``workers`` processes (default: one per
-    core), one thread each (pricing is pure Python), closed at the end.
+    core), one thread each (pricing is pure Python), closed at the end. ``quiet``:
+    the local workers log only what is critical (a task that fails on bad input is
+    the caller's to report, not a traceback on the terminal).
 
     Raises:
         PricingConfigError: no scheduler answers at ``address``.
@@ -220,6 +249,7 @@ def connect(address: str, *, workers: int | None = None) -> Iterator[Any]:
         threads_per_worker=1,
         processes=True,
         dashboard_address=":0",
+        silence_logs=logging.CRITICAL if quiet else logging.WARNING,
     )
     with cluster, distributed.Client(cluster) as client:
         yield client

@@ -192,3 +192,36 @@ def test_dask_local_from_the_command_line(tmp_path: Path) -> None:
     code = main([*argv, str(tmp_path / "none-*.jsonl"), "--dask", "local"], out=out, err=err)
     assert code == 2
     assert "none-*.jsonl: no such file" in err.getvalue()
+
+
+def test_a_failed_study_leaves_no_rows_and_an_old_one_is_not_mixed_in(
+    study: dict[str, Any], client: Any, tmp_path: Path
+) -> None:
+    """A bad line in one file stops the study: the rows files of the partitions done are
+    removed (a directory of some of the rows looked like a study). A directory that
+    already holds rows files is refused: the new ones would mix with the old."""
+    folder = study["folder"]
+    bad = tmp_path / "carts"
+    bad.mkdir()
+    for f in sorted(folder.glob("carts-*.jsonl")):
+        (bad / f.name).write_text(f.read_text(encoding="utf-8"), encoding="utf-8")
+    with (bad / "carts-2.jsonl").open("a", encoding="utf-8") as handle:
+        handle.write('{"order": {"products": "none"}}\n')
+    rows = tmp_path / "rows"
+    argv = ["whatif", "--baseline", str(folder / "A.json"), "--candidate", str(folder / "B.json")]
+    argv += ["--at", AT, "--no-progress", "--dask", client.scheduler.address, "--out", str(rows)]
+    out, err = io.StringIO(), io.StringIO()
+    assert main([*argv, str(bad / "carts-*.jsonl")], out=out, err=err) == 2
+    assert err.getvalue() == (
+        f"pricing: bad input: {bad / 'carts-2.jsonl'}:{PER_FILE + 1}: order.products: "
+        "Input should be a valid list\n"
+    )
+    assert list(rows.glob("*")) == []
+    assert main([*argv, study["glob"]], out=out, err=err) == 0  # the good study
+    assert len(list(rows.glob("part-*.jsonl"))) == FILES
+    err = io.StringIO()
+    assert main([*argv, study["glob"]], out=out, err=err) == 2
+    assert err.getvalue() == (
+        f"pricing: bad input: --out: {rows} holds the files of an earlier study: "
+        "give a new or empty one\n"
+    )

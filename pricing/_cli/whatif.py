@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import glob
+import logging
 import os
 import secrets
 import sys
@@ -314,6 +315,19 @@ def _writing(target: str) -> Iterator[None]:
         raise ScenarioError("--out", f"cannot write {target}: {exc.strerror or exc}") from None
 
 
+@contextmanager
+def _quiet_dask() -> Iterator[None]:
+    """The client's own loggers quiet for the study: bad input on a worker is reported
+    in one line by this command, not as tracebacks of cancelled tasks."""
+    logger = logging.getLogger("distributed")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
 def _run_on_dask(
     args: argparse.Namespace,
     rulesets: tuple[batch.RuleSet, batch.RuleSet],
@@ -338,23 +352,36 @@ def _run_on_dask(
         raise ScenarioError("--out", "with --dask, rows go to a directory (a file per partition)")
     if "://" not in args.carts and not glob.glob(args.carts):
         raise ScenarioError(args.carts, "no such file", source=args.carts)
+    fmt = args.format or "jsonl"
+    parts = None if args.out is None else os.path.join(args.out, f"part-*.{fmt}")
+    if parts is not None and glob.glob(os.path.join(args.out, "part-*")):
+        raise ScenarioError(
+            "--out", f"{args.out} holds the files of an earlier study: give a new or empty one"
+        )
     lines = dask.bag.read_text(args.carts, include_path=True)
     at = at or _now(err, "carts without 'at' (if any)")
-    fmt = args.format or "jsonl"
-    with on_dask.connect(args.dask) as client, _writing(args.out or ""):
-        agg = on_dask.whatif(
-            lines,
-            baseline=rulesets[0],
-            candidate=rulesets[1],
-            at=at,
-            rows=args.out,
-            rows_format=fmt,
-            client=client,
-            progress=False if args.no_progress else None,
-        )
+    try:
+        with (
+            _quiet_dask(),
+            on_dask.connect(args.dask, quiet=True) as client,
+            _writing(args.out or ""),
+        ):
+            agg = on_dask.whatif(
+                lines,
+                baseline=rulesets[0],
+                candidate=rulesets[1],
+                at=at,
+                rows=args.out,
+                rows_format=fmt,
+                client=client,
+                progress=False if args.no_progress else None,
+            )
+    except BaseException:
+        for done in glob.glob(parts) if parts is not None else ():  # (all of this study's)
+            os.remove(done)
+        raise
     summary = render_aggregate(agg)
-    if args.out is not None:
-        files = os.path.join(args.out, f"part-*.{fmt}")
-        summary += f"{agg.carts} rows written to {files} ({fmt}, a file per partition)\n"
+    if parts is not None:
+        summary += f"{agg.carts} rows written to {parts} ({fmt}, a file per partition)\n"
     out.write(summary)
     return 0
