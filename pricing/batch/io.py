@@ -76,6 +76,10 @@ def utf8_lines(stream: IO[bytes], name: str) -> Iterator[str]:
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
+            if not offset and raw.startswith(b"\x1f\x8b"):  # gzip's mark
+                raise ScenarioError(
+                    name, "is gzip-compressed: give it decompressed (zcat FILE | … -)", source=name
+                ) from None
             before = raw[: exc.start].replace(b"\r\n", b"\n").count(b"\r")
             raise ScenarioError(
                 f"{name}:{lineno + before + 1}",
@@ -358,4 +362,5 @@ def _carts_from_lines(lines: Iterable[str], name: str) -> Iterator[Cart]:
         if not text.strip():
             continue
         where = f"{name}:{lineno}"
-        yield _cart(parse_json(text, where), lineno, where, walked=True)
+        # (without its line end: malformed JSON is then at "line 1 column N", not line 2)
+        yield _cart(parse_json(text.rstrip("\r\n"), where), lineno, where, walked=True)

@@ -221,3 +221,25 @@ def test_a_line_of_carts_longer_than_the_limit_is_refused(monkeypatch) -> None:
         next(lines)
     assert info.value.path == "c.jsonl:2"
     assert info.value.message == "a line larger than 128 MiB (the most a file of input may hold)"
+
+
+def test_a_malformed_cart_line_is_placed_within_its_line() -> None:
+    """The line's own end is not part of its JSON: "line 2 column 1" pointed past it."""
+    lines = ['{"order": {"products": []}}\n', '{"order": \n']
+    carts = batch.iter_carts(lines, name="c.jsonl")
+    next(carts)
+    with pytest.raises(pricing.ScenarioError) as info:
+        next(carts)
+    assert str(info.value) == "c.jsonl:2: malformed JSON at line 1 column 11: Expecting value"
+
+
+def test_a_gzip_file_of_carts_is_named_as_such() -> None:
+    """Not "is not UTF-8 text (byte 1)": what it is, and what to do."""
+    import gzip
+
+    data = gzip.compress(b'{"order": {"products": []}}\n')
+    with pytest.raises(pricing.ScenarioError) as info:
+        list(utf8_lines(io.BytesIO(data), "carts.jsonl.gz"))
+    assert str(info.value) == (
+        "carts.jsonl.gz: is gzip-compressed: give it decompressed (zcat FILE | … -)"
+    )
