@@ -7,7 +7,7 @@ import json
 import os
 import subprocess
 import sys
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 import pricing
 from pricing import strategies as ps
+from pricing._values import instant
 
 _RUN = """
 import json, sys
@@ -83,8 +84,21 @@ def _customers_of_one_cart(draw: st.DrawFn) -> list[dict[str, Any]]:
     return [first, *({**first, "customer": c} for c in draw(st.lists(customers, max_size=8)))]
 
 
+@st.composite
+def _instants_across_a_date(draw: st.DrawFn) -> list[dict[str, Any]]:
+    """One cart priced on both sides of one of its discounts' dates: only the stretch
+    between two dates changes (what the memo of the gates' reasons is keyed by)."""
+    first = draw(ps.scenarios(max_discounts=8))
+    dates = sorted({d[k] for d in first["discounts"] for k in ("startDate", "endDate") if d.get(k)})
+    if not dates:
+        return [first]
+    edge = instant(draw(st.sampled_from(dates)))
+    steps = (timedelta(microseconds=-1), timedelta(0), timedelta(days=1), timedelta(days=-1))
+    return [first, *({**first, "at": (edge + step).isoformat()} for step in steps)]
+
+
 @settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
-@given(_carts_of_one_rule_set() | _customers_of_one_cart())
+@given(_carts_of_one_rule_set() | _customers_of_one_cart() | _instants_across_a_date())
 def test_an_engine_used_for_many_carts_answers_as_a_fresh_one(
     batch: list[dict[str, Any]],
 ) -> None:
@@ -93,13 +107,28 @@ def test_an_engine_used_for_many_carts_answers_as_a_fresh_one(
     # another's answer.
     engine = pricing.Engine.from_rule_set(pricing.Scenario.model_validate(batch[0]))
     for scenario in batch * 2:  # (the second round meets every memo filled)
-        fresh = pricing.preview(scenario)
         at = datetime.fromisoformat(scenario["at"])
         order, customer, usage = scenario["order"], scenario.get("customer"), scenario.get("usage")
-        result = engine.preview(order, customer=customer, at=at, usage=usage)
-        assert result.to_json(indent=None) == fresh.to_json(indent=None)
-        assert result.to_json() == fresh.to_json()
-        text = engine.preview_json(
-            pricing.dumps_json(order), pricing.dumps_json(customer), at=at, usage=usage
+        # (a refusal too: a code whose discount is outside its dates at this instant)
+        fresh = _answer(pricing.preview, scenario)
+        assert _answer(engine.preview, order, customer=customer, at=at, usage=usage) == fresh
+        text = _answer(
+            engine.preview_json,
+            pricing.dumps_json(order),
+            pricing.dumps_json(customer),
+            at=at,
+            usage=usage,
         )
-        assert text == fresh.to_json(indent=None)
+        assert text == (fresh if isinstance(fresh, tuple) else fresh["compact"])
+
+
+def _answer(call: Any, *args: Any, **kwargs: Any) -> object:
+    """The JSON of what ``call`` returns (both forms of a result), or the class and
+    message of the error it raises."""
+    try:
+        result = call(*args, **kwargs)
+    except pricing.PricingError as error:
+        return type(error).__name__, str(error)
+    if isinstance(result, str):
+        return result
+    return {"compact": result.to_json(indent=None), "indented": result.to_json()}

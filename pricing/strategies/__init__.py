@@ -31,6 +31,14 @@ def test_never_more_than_half_off(scenario):
     assert result.total_sum_with_discount * 2 >= result.total_raw
 ```
 
+A catalog given without ``categories`` gets no generated category tree: the
+categories its products name are roots (give ``categories=`` for your tree). Fixed
+parts may be models (`pricing.Product`, ...), and are checked once, when the
+strategy is made, to be a valid rule set in the currency.
+
+Every argument is checked when the strategy is made, not when an example is drawn:
+a bad one is Hypothesis's ``InvalidArgument``, naming it.
+
 Knobs: sizes (``max_products``, ``max_lines``, ``max_discounts``, ``max_quantity``,
 ``max_price``), which discount types and applicabilities, and ``features``: a
 subset of [`FEATURES`][pricing.strategies.FEATURES] (default: all of them):

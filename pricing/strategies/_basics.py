@@ -7,7 +7,7 @@ are chosen so that the attribute operators, coupons and dates have something to 
 from __future__ import annotations
 
 import copy
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta, timezone
 from functools import lru_cache
 from typing import Any, Final, TypeVar
@@ -158,29 +158,6 @@ def _fixed_or(value: T | SearchStrategy[T] | None, default: SearchStrategy[T]) -
     return st.builds(lambda: copy.deepcopy(fixed))
 
 
-def _features(features: Collection[str] | None) -> frozenset[str]:
-    """The features asked for (default: all), checked against :data:`FEATURES`."""
-    chosen = FEATURES if features is None else frozenset(features)
-    unknown = chosen - FEATURES
-    if unknown:
-        raise ValueError(f"unknown features {sorted(unknown)}; known: {sorted(FEATURES)}")
-    return chosen
-
-
-def _check_choice(name: str, chosen: Collection[str], allowed: Sequence[str]) -> tuple[str, ...]:
-    """``chosen`` as a tuple in the order of ``allowed``, checked to be a non-empty subset.
-
-    The order is ``allowed``'s, not ``chosen``'s: a set of strings iterates in an order
-    that changes with ``PYTHONHASHSEED``, so a set drawn from in its own order would draw
-    other examples in every process (a derandomized run, or a failure blob, would not
-    reproduce).
-    """
-    given = tuple(chosen)
-    if not given or any(v not in allowed for v in given):
-        raise ValueError(f"{name} must be a non-empty subset of {allowed}, got {given}")
-    return tuple(v for v in allowed if v in given)
-
-
 def _iso(moment: datetime, zone: timezone | None) -> str:
     """``moment`` as ISO 8601; ``zone=None`` writes the UTC wall time without a zone."""
     if zone is None:
@@ -217,3 +194,26 @@ def _as_mapping(obj: Any) -> Mapping[str, Any]:
         if isinstance(result, Mapping):
             return result
     raise TypeError(f"expected a JSON object, got {type(obj).__name__}")
+
+
+def _to_json(value: Any) -> Any:
+    """``value`` with every model in it dumped to its JSON form (by alias): a fixed part
+    given as ``pricing.Product``, ``pricing.Discount``, ... becomes what a drawn one is."""
+    dump = getattr(value, "model_dump", None)
+    if callable(dump):
+        return dump(mode="json", by_alias=True, exclude_unset=True)
+    if isinstance(value, Mapping):
+        return {k: _to_json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_to_json(v) for v in value]
+    return value
+
+
+def _given_part(value: Any, default: SearchStrategy[T]) -> SearchStrategy[T]:
+    """A part the caller gave (a value, copied afresh each draw, or a strategy) as a
+    strategy for its JSON form; ``None``: ``default``."""
+    if value is None:
+        return default
+    if isinstance(value, SearchStrategy):
+        return value.map(_to_json)
+    return _fixed_or(_to_json(value), default)

@@ -7,20 +7,30 @@ from decimal import Decimal
 from typing import Any
 
 from hypothesis import strategies as st
+from hypothesis.errors import InvalidArgument
 from hypothesis.strategies import DrawFn, SearchStrategy
 
+from ._arguments import (
+    MAX_CATEGORIES,
+    MAX_PRODUCTS,
+    _check_bool,
+    _check_int,
+    _check_parts,
+    _check_sizes,
+    _exponent,
+)
 from ._basics import (
     _BOOLEANS,
     _PRODUCT_ATTRIBUTES,
     _UNDECLARED_CATEGORIES,
     Json,
-    _fixed_or,
+    _given_part,
     _ints,
     _one_of,
     _pick,
     _sometimes,
 )
-from ._scalars import _exponent, _max_price_minor, _money_minor
+from ._scalars import _max_price_minor, _money_minor
 
 
 @st.composite
@@ -36,7 +46,7 @@ def _category_tree(draw: DrawFn, max_size: int) -> list[Json]:
 
 def categories(*, max_size: int = 4) -> SearchStrategy[list[Json]]:
     """A category forest: ``[{id, parentId}]``, every parent declared before its children."""
-    return _category_tree(max_size)
+    return _category_tree(_check_int("max_size", max_size, 0, MAX_CATEGORIES))
 
 
 @st.composite
@@ -88,7 +98,9 @@ def _catalog(
     exponent = _exponent(currency)
     declared = [c["id"] for c in cats]
     category_ids = declared + ([] if draw(_BOOLEANS) else list(_UNDECLARED_CATEGORIES))
-    ids = draw(st.lists(_ints(1, 60), unique=True, min_size=max(min_size, 1), max_size=max_size))
+    # Ids 1-60 (a large catalog: as many as it has), never those of missing products.
+    top = max(60, max_size)
+    ids = draw(st.lists(_ints(1, top), unique=True, min_size=max(min_size, 1), max_size=max_size))
     max_minor = _max_price_minor(max_price, exponent)
     return [
         draw(
@@ -115,5 +127,10 @@ def catalogs(
     (drawn when not given) and sometimes undeclared ones (roots, by decision).
     """
     _max_price_minor(max_price, _exponent(currency))  # (refused now, not when drawn)
-    cats = _fixed_or(categories, _category_tree(4))
+    _check_sizes(("min_size", "max_size"), min_size, max_size, 0, MAX_PRODUCTS)
+    if max_size < 1:
+        raise InvalidArgument("max_size=0: a catalog has at least one (available) product")
+    _check_bool("unavailable", unavailable)
+    _check_parts("categories", categories)
+    cats = _given_part(categories, _category_tree(4))
     return cats.flatmap(lambda c: _catalog(currency, c, min_size, max_size, max_price, unavailable))

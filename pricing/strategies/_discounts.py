@@ -15,6 +15,15 @@ from typing import Any
 from hypothesis import strategies as st
 from hypothesis.strategies import DrawFn, SearchStrategy
 
+from ._arguments import (
+    MAX_DISCOUNTS,
+    _check_choice,
+    _check_optional_aware,
+    _check_parts,
+    _check_sizes,
+    _exponent,
+    _features,
+)
 from ._basics import (
     _BOOLEANS,
     _COUPON_CODES,
@@ -33,8 +42,7 @@ from ._basics import (
     DISCOUNT_TYPES,
     QUANTITY_CONDITION_TYPES,
     Json,
-    _check_choice,
-    _features,
+    _as_mapping,
     _ints,
     _iso,
     _one_of,
@@ -43,7 +51,7 @@ from ._basics import (
     _sometimes,
 )
 from ._extensions import _usage_fields
-from ._scalars import _exponent, _format_money, _max_price_minor, _money_minor, percentages
+from ._scalars import _format_money, _max_price_minor, _money_minor, percentages
 from ._vocabulary import _Shop
 
 
@@ -382,7 +390,10 @@ def _discount_list(draw: DrawFn, space: _DiscountSpace, min_size: int, max_size:
     """Discounts with unique ids (rarely none at all)."""
     if min_size == 0 and max_size > 0 and not _sometimes(draw, 10):
         min_size = 1  # no discounts at all is an edge case, not the usual one
-    ids = draw(st.lists(_ints(1, 30), unique=True, min_size=min_size, max_size=max_size))
+    # Ids 1-30 (more discounts: as many as asked for), never the usage key of an unknown one.
+    ids = draw(
+        st.lists(_ints(1, max(30, max_size)), unique=True, min_size=min_size, max_size=max_size)
+    )
     return [draw(_discount(space, did)) for did in ids]
 
 
@@ -405,14 +416,17 @@ def discounts(
     scenario is previewed at.
     """
     exponent = _exponent(currency)
+    _check_sizes(("min_size", "max_size"), min_size, max_size, 0, MAX_DISCOUNTS)
+    _check_parts("catalog", catalog)
+    _check_parts("categories", categories)
     space = _space(
         exponent,
         _features(features),
         _check_choice("discount_types", discount_types, DISCOUNT_TYPES),
         _check_choice("applicabilities", applicabilities, APPLICABILITIES),
-        catalog,
-        categories,
-        at or datetime(2026, 11, 22, 12, tzinfo=UTC),
+        [_as_mapping(p) for p in catalog],
+        [_as_mapping(c) for c in categories],
+        _check_optional_aware("at", at) or datetime(2026, 11, 22, 12, tzinfo=UTC),
         _max_price_minor(max_price, exponent),
     )
     if not space.product_ids:

@@ -18,7 +18,8 @@ from ._basics import _BOOLEANS, Json, _ints, _one_of, _pick, _sometimes
 from ._scalars import _format_money, _money_minor, _to_minor
 
 _UNKNOWN_USAGE_KEYS: Final[tuple[str, ...]] = ("999", "0", "007")
-"""``usage`` keys no generated discount has (their ids are 1–30): ``unknown_usage``."""
+"""``usage`` keys no generated discount has (their ids are 1 to at most 200):
+``unknown_usage``."""
 _SHIPPING_NAMES: Final[tuple[str, ...]] = ("Standard", "Express", "Insurance", "")
 
 

@@ -10,27 +10,37 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from hypothesis import strategies as st
 from hypothesis.strategies import DrawFn, SearchStrategy
 
+from ._arguments import (
+    MAX_LINES,
+    MAX_MONEY,
+    _check_bool,
+    _check_cart_catalog,
+    _check_optional_aware,
+    _check_parts,
+    _check_sizes,
+    _exponent,
+    _features,
+    _max_quantity,
+)
 from ._basics import (
     _BOOLEANS,
     _UNKNOWN_CODES,
     _UNKNOWN_MARKERS,
     Json,
-    _features,
     _one_of,
     _pick,
     _sometimes,
 )
 from ._extensions import _coupon_codes, _shipping_lines
 from ._scalars import (
-    _exponent,
     _format_money,
     _max_price_minor,
-    _max_quantity,
     _money_minor,
     percentages,
 )
@@ -75,10 +85,16 @@ def discount_settings(
 def _near(draw: DrawFn, exponent: int, thresholds: Sequence[int], limit: int) -> str | int:
     """Money, often exactly on or next to one of ``thresholds``."""
     if len(thresholds) > 0 and draw(_BOOLEANS):
-        base = _pick(draw, tuple(thresholds))
-        minor = max(0, base + _pick(draw, (-1, 0, 0, 1)))
-        return _format_money(minor, exponent, draw(_BOOLEANS))
+        return _on_threshold(draw, exponent, thresholds)
     return draw(_money_minor(0, limit, exponent))
+
+
+def _on_threshold(draw: DrawFn, exponent: int, thresholds: Sequence[int]) -> str | int:
+    """Money exactly on, a minor unit under or over one of ``thresholds`` (within the
+    money limit: a fixed rule may sit right on it)."""
+    base = _pick(draw, tuple(thresholds))
+    minor = min(max(0, base + _pick(draw, (-1, 0, 0, 1))), MAX_MONEY * 10**exponent)
+    return _format_money(minor, exponent, draw(_BOOLEANS))
 
 
 @st.composite
@@ -108,9 +124,32 @@ def _customer(draw: DrawFn, vocab: _Vocabulary, guests: bool) -> Json | None:
         customer["bonusBalance"] = (
             None
             if _sometimes(draw, 6)
-            else draw(_money_minor(0, vocab.max_price_minor * 3, vocab.exponent))
+            else _near(draw, vocab.exponent, vocab.bonus_thresholds, vocab.max_price_minor * 3)
         )
     return customer
+
+
+@lru_cache(maxsize=1024)
+def _quantities(max_quantity: int, near: tuple[int, ...]) -> SearchStrategy[int]:
+    """Line quantities: small ones, any up to ``max_quantity``, and (a third of the time)
+    one of ``near`` (the counts the rules name, that a line may hold)."""
+    drawn = st.integers(1, min(3, max_quantity)) | st.integers(1, max_quantity)
+    return drawn | st.sampled_from(near) if near else drawn
+
+
+def _line_quantities(draw: DrawFn, lines: list[Json], near: tuple[int, ...]) -> None:
+    """Sometimes make the cart's units add up to one of ``near`` (counts over the cart:
+    ``CART_QUANTITY``, a tier of a ``TO_ORDER`` discount): the first line tops the others
+    up, and those hold one unit each when they already hold too many."""
+    if len(lines) > 1 and len(near) > 0 and _sometimes(draw, 3):
+        target = _pick(draw, near)
+        others = sum(line["quantity"] for line in lines[1:])
+        if others >= target >= len(lines):
+            for line in lines[1:]:
+                line["quantity"] = 1
+            others = len(lines) - 1
+        if target > others:
+            lines[0]["quantity"] = target - others
 
 
 @st.composite
@@ -124,7 +163,9 @@ def _order(
 ) -> Json:
     """An order: lines of available products, maybe a coupon code, markers, bonus."""
     f = vocab.features
-    quantities = st.integers(1, min(3, max_quantity)) | st.integers(1, max_quantity)
+    # The counts the rules name (tiers, quantity conditions, buy-get sets) a line may hold.
+    near = tuple(q for q in vocab.quantities if 1 <= q <= max_quantity)
+    quantities = _quantities(max_quantity, near)
     lines = []
     # An empty cart is an edge case, not the common one (Hypothesis favours empty lists).
     least = min_lines if min_lines > 0 or _sometimes(draw, 12) else min(1, max_lines)
@@ -132,6 +173,7 @@ def _order(
         st.lists(_one_of(tuple(vocab.available_ids)), min_size=least, max_size=max_lines)
     ):
         lines.append({"productId": pid, "quantity": draw(quantities)})
+    _line_quantities(draw, lines, near)
     order: Json = {"products": lines}
     codes = vocab.codes if coupon_errors else vocab.good_codes
     if coupon_errors and _sometimes(draw, 6):
@@ -152,9 +194,12 @@ def _order(
             else st.lists(_one_of(tuple(pool)), max_size=3)
         )
     if "bonus" in f and draw(_BOOLEANS):
-        order["bonusAmount"] = draw(
-            st.none() | _money_minor(0, vocab.max_price_minor * 3, vocab.exponent)
-        )
+        if len(vocab.bonus_thresholds) > 0 and draw(_BOOLEANS):
+            order["bonusAmount"] = _on_threshold(draw, vocab.exponent, vocab.bonus_thresholds)
+        else:
+            order["bonusAmount"] = draw(
+                st.none() | _money_minor(0, vocab.max_price_minor * 3, vocab.exponent)
+            )
     if "coupon_codes" in f and _sometimes(draw, 3):
         order["couponCodes"] = _coupon_codes(
             draw, codes, order.get("couponCode"), "input_variants" in f
@@ -171,9 +216,12 @@ def customers(
     guests: bool = True,
     features: Collection[str] | None = None,
     max_price: Decimal | int | str = 200,
+    settings: Mapping[str, Any] | None = None,
 ) -> SearchStrategy[Json | None]:
-    """Customers (``None`` is a guest) in the groups, ids and attributes ``discounts`` test."""
+    """Customers (``None`` is a guest) in the groups, ids and attributes ``discounts`` test
+    (with ``settings``, bonus balances near its ``minBonusAmount`` too)."""
     exponent = _exponent(currency)
+    _check_parts("discounts", discounts)
     vocab = _vocabulary(
         exponent,
         _features(features),
@@ -182,8 +230,9 @@ def customers(
         discounts,
         None,
         _max_price_minor(max_price, exponent),
+        settings,
     )
-    return _customer(vocab, guests)
+    return _customer(vocab, _check_bool("guests", guests))
 
 
 def orders(
@@ -198,25 +247,36 @@ def orders(
     features: Collection[str] | None = None,
     coupon_errors: bool = False,
     max_price: Decimal | int | str = 200,
+    settings: Mapping[str, Any] | None = None,
 ) -> SearchStrategy[Json]:
     """OneEntry order bodies (``products``, ``couponCode``, markers, ``bonusAmount``; with
     the ``coupon_codes`` and ``shipping`` features ``couponCodes`` and ``shippingLines``).
 
     Lines are drawn from the available products of ``catalog`` (a product may be on
-    several lines); coupon codes and markers from ``discounts``. Unless
+    several lines), with quantities near the counts ``discounts`` name; coupon codes
+    and markers from ``discounts``; bonus amounts near ``settings``' thresholds. Unless
     ``coupon_errors``, a presented code is one the engine accepts at ``at`` (without
     ``at``, only codes of discounts without dates are presented).
     """
     exponent = _exponent(currency)
+    _check_parts("catalog", catalog)
+    _check_parts("discounts", discounts)
+    _check_cart_catalog(catalog)
+    _check_sizes(("min_lines", "max_lines"), min_lines, max_lines, 0, MAX_LINES)
     vocab = _vocabulary(
         exponent,
         _features(features),
         catalog,
         (),
         discounts,
-        at,
+        _check_optional_aware("at", at),
         _max_price_minor(max_price, exponent),
+        settings,
     )
-    if not vocab.available_ids:
-        raise ValueError("the catalog has no available product to put in a cart")
-    return _order(vocab, min_lines, max_lines, _max_quantity(max_quantity), coupon_errors)
+    return _order(
+        vocab,
+        min_lines,
+        max_lines,
+        _max_quantity(max_quantity),
+        _check_bool("coupon_errors", coupon_errors),
+    )

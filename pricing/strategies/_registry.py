@@ -8,11 +8,12 @@ from typing import Any
 from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
 
+from ._arguments import _exponent
 from ._basics import Json
 from ._catalog import _category_tree, _product, catalogs
 from ._discounts import discounts
 from ._orders import customers, discount_settings, orders
-from ._scalars import _exponent, _to_minor, currencies
+from ._scalars import _to_minor, currencies
 from ._scenarios import scenarios
 
 

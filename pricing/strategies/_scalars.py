@@ -16,20 +16,19 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 from hypothesis.strategies import SearchStrategy
 
-from .._limits import MAX_MONEY_DIGITS, MAX_QUANTITY
-from .._money import currency as _lookup_currency
+from ._arguments import (
+    _check_aware,
+    _check_percent,
+    _check_places,
+    _exponent,
+    _max_price,
+    _money_bound,
+    _names,
+)
 from ._basics import CURRENCIES
 
 _EPOCH_MIN: Final = datetime(2024, 1, 1, tzinfo=UTC)
 _EPOCH_MAX: Final = datetime(2030, 12, 31, tzinfo=UTC)
-
-
-def _exponent(code: str) -> int:
-    """The minor-unit exponent of ISO 4217 ``code``; an unknown code is a ValueError."""
-    try:
-        return _lookup_currency(code).exponent
-    except KeyError:
-        raise ValueError(f"unknown ISO 4217 currency {code!r}") from None
 
 
 def _to_minor(amount: Any, exponent: int) -> int:
@@ -40,35 +39,11 @@ def _to_minor(amount: Any, exponent: int) -> int:
     return int(value)
 
 
-MAX_PRICE = 10 ** (MAX_MONEY_DIGITS - 1)
-"""The largest ``max_price`` (major units): the strategies draw amounts of up to ten
-times it (a customer's ``ltv``), and every amount is at most 10^12."""
-
-
-def _max_price(max_price: Any) -> Any:
-    """``max_price``, refused (``InvalidArgument``) unless it is from 0 to
-    :data:`MAX_PRICE`: beyond, the scenarios drawn would not be valid input."""
-    try:
-        within = 0 <= Decimal(str(max_price)) <= MAX_PRICE
-    except ArithmeticError:  # (not a number)
-        within = False
-    if not within:
-        raise InvalidArgument(f"max_price={max_price!r} must be from 0 to {MAX_PRICE:,}")
-    return max_price
-
-
 def _max_price_minor(max_price: Any, exponent: int) -> int:
     """``max_price`` (see :func:`_max_price`) in minor units, down to a whole one (a bound
     of 0.01 is 0 in yen: the currency may be drawn after the bound is given)."""
     minor = Decimal(str(_max_price(max_price))).scaleb(exponent)
     return int(minor.to_integral_value(rounding=ROUND_FLOOR))
-
-
-def _max_quantity(max_quantity: int) -> int:
-    """``max_quantity``, refused unless it is from 1 to the most units a line may hold."""
-    if type(max_quantity) is not int or not 1 <= max_quantity <= MAX_QUANTITY:
-        raise InvalidArgument(f"max_quantity={max_quantity!r} must be from 1 to {MAX_QUANTITY:,}")
-    return max_quantity
 
 
 def _format_money(minor: int, exponent: int, as_number: bool) -> str | int:
@@ -80,9 +55,12 @@ def _format_money(minor: int, exponent: int, as_number: bool) -> str | int:
 
 def currencies(codes: Sequence[str] = CURRENCIES) -> SearchStrategy[str]:
     """ISO 4217 codes, by default USD, EUR (2 decimals), JPY (0) and KWD (3)."""
-    for code in codes:
-        _exponent(code)
-    return st.sampled_from(tuple(codes))
+    given = _names("codes", codes)
+    if not given:
+        raise InvalidArgument("codes=() must name at least one currency")
+    for code in given:
+        _exponent(code, "codes")
+    return st.sampled_from(given)
 
 
 def money(
@@ -97,9 +75,10 @@ def money(
     ``int`` for some whole amounts. Bounds are in major units.
     """
     exponent = _exponent(currency)
-    lo, hi = _to_minor(min_value, exponent), _to_minor(max_value, exponent)
-    if lo < 0 or hi < lo:
-        raise ValueError("money needs 0 <= min_value <= max_value")
+    lo = _money_bound("min_value", min_value, exponent)
+    hi = _money_bound("max_value", max_value, exponent)
+    if hi < lo:
+        raise InvalidArgument(f"min_value={min_value!r} must not exceed max_value={max_value!r}")
     return _money_minor(lo, hi, exponent)
 
 
@@ -116,6 +95,17 @@ def percentages(
     *, places: int = 3, min_value: int = 0, max_value: int = 100
 ) -> SearchStrategy[str | int]:
     """Percentages ``min_value``..``max_value`` with up to ``places`` decimals, as JSON values."""
+    _check_places(places)
+    _check_percent("min_value", min_value)
+    _check_percent("max_value", max_value)
+    if max_value < min_value:
+        raise InvalidArgument(f"min_value={min_value!r} must not exceed max_value={max_value!r}")
+    return _percentages(places, min_value, max_value)
+
+
+@lru_cache(maxsize=256)
+def _percentages(places: int, min_value: int, max_value: int) -> SearchStrategy[str | int]:
+    """:func:`percentages` of checked arguments, built once per arguments."""
     scale = 10**places
     exact = st.integers(min_value * scale, max_value * scale).map(
         lambda n: _format_money(n, places, True)
@@ -125,7 +115,7 @@ def percentages(
         [
             p
             for p in (0, 5, 10, 15, 25, 50, 100, "12.5", "2.5", "0.5", "37.5")
-            if min_value <= Decimal(p) <= max_value
+            if min_value <= Decimal(p) <= max_value and Decimal(p).scaleb(places) % 1 == 0
         ]
     )
     return st.one_of(nice, exact) if min_value <= 50 <= max_value else exact
@@ -135,6 +125,16 @@ def instants(
     *, min_value: datetime = _EPOCH_MIN, max_value: datetime = _EPOCH_MAX
 ) -> SearchStrategy[datetime]:
     """Timezone-aware instants (whole milliseconds), for ``at`` and discount dates."""
+    _check_aware("min_value", min_value)
+    _check_aware("max_value", max_value)
+    if max_value < min_value:
+        raise InvalidArgument(f"min_value={min_value!r} must not be after max_value={max_value!r}")
+    return _instants(min_value, max_value)
+
+
+@lru_cache(maxsize=256)
+def _instants(min_value: datetime, max_value: datetime) -> SearchStrategy[datetime]:
+    """:func:`instants` between checked bounds, built once per bounds."""
     naive = st.datetimes(
         min_value=min_value.astimezone(UTC).replace(tzinfo=None),
         max_value=max_value.astimezone(UTC).replace(tzinfo=None),

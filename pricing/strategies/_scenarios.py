@@ -1,18 +1,37 @@
 """Whole scenarios: every part generated, or fixed by the caller and the rest drawn to fit.
 
 The parts are drawn in a fixed order (currency, categories, catalog, discounts and
-the instant, customer, settings, order), each from the vocabulary of those before.
+the instant, settings, customer, order), each from the vocabulary of those before.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Any
 
 from hypothesis import strategies as st
+from hypothesis.errors import InvalidArgument
 from hypothesis.strategies import DrawFn, SearchStrategy
 
+from .. import Engine, PricingError
+from ._arguments import (
+    MAX_DISCOUNTS,
+    MAX_LINES,
+    MAX_PRODUCTS,
+    _check_aware,
+    _check_bool,
+    _check_cart_catalog,
+    _check_choice,
+    _check_int,
+    _check_parts,
+    _check_sizes,
+    _exponent,
+    _features,
+    _max_price,
+    _max_quantity,
+)
 from ._basics import (
     _BOOLEANS,
     _DATE_OFFSETS,
@@ -20,26 +39,17 @@ from ._basics import (
     APPLICABILITIES,
     DISCOUNT_TYPES,
     Json,
-    T,
-    _check_choice,
-    _features,
-    _fixed_or,
+    _given_part,
     _iso,
     _pick,
     _sometimes,
+    _to_json,
 )
 from ._catalog import _catalog, _category_tree
 from ._discounts import _discount_list, _space
 from ._extensions import _usage_input
 from ._orders import _customer, _order, _settings
-from ._scalars import (
-    _exponent,
-    _max_price,
-    _max_price_minor,
-    _max_quantity,
-    currencies,
-    instants,
-)
+from ._scalars import _max_price_minor, currencies, instants
 from ._vocabulary import _vocabulary
 
 
@@ -82,6 +92,35 @@ def _rules_and_instant(
     return draw(_discount_list(space, 0, max_discounts)), moment
 
 
+class _RuleSetCheck:
+    """The fixed catalog, categories, discounts and settings, checked as a rule set in a
+    currency by building a `pricing.Engine` from them once per currency: money that does
+    not fit the currency (a cents catalog in yen), an unknown field, a cycle in the
+    category tree, ... is refused as ``InvalidArgument``, not met in every example."""
+
+    def __init__(self, parts: Mapping[str, Any]) -> None:
+        self.parts = {k: v for k, v in parts.items() if not isinstance(v, SearchStrategy | None)}
+        self.checked: set[str] = set()
+
+    def __call__(self, code: str) -> None:
+        """Refuse the fixed parts unless they make a valid rule set in ``code``."""
+        if not self.parts or code in self.checked:
+            return
+        try:
+            Engine(currency=code, **self.parts)
+        except PricingError as error:
+            names = ", ".join(f"{name}=" for name in self.parts)
+            raise InvalidArgument(
+                f"the fixed parts ({names}) are not a valid rule set in {code}: {error}"
+            ) from error
+        self.checked.add(code)
+
+
+def _checked_at(moment: Any) -> datetime:
+    """A drawn instant (a strategy given as ``at``), refused when naive."""
+    return _check_aware("at", moment)
+
+
 @st.composite
 def _scenario(
     draw: DrawFn,
@@ -99,21 +138,40 @@ def _scenario(
     lines: tuple[int, int, int],
     max_price: Decimal | int | str,
     coupon_errors: bool,
+    check: _RuleSetCheck,
 ) -> Json:
     """One whole scenario: each part drawn, or taken from the strategy given for it."""
     code = draw(currency)
+    check(code)
     exponent = _exponent(code)
     max_price_minor = _max_price_minor(max_price, exponent)
-    cats = draw(categories if categories is not None else _category_tree(4))
+    if categories is not None:
+        cats = draw(categories)
+    elif catalog is not None:
+        # The caller's catalog without a tree: its categories are roots, as its author sees
+        # them. A drawn tree would declare some of them children of others, and a rule on
+        # one, nested, would then discount the products of another.
+        cats = []
+    else:
+        cats = draw(_category_tree(4))
     products = draw(
         catalog
         if catalog is not None
         else _catalog(code, cats, 1, max_products, max_price, "unavailable" in features)
     )
+    if catalog is not None:
+        _check_cart_catalog(products)  # (given as a strategy: known only once drawn)
     rules, moment = _rules_and_instant(
         draw, code, products, cats, discounts, at, features, kinds, max_price_minor
     )
-    vocab = _vocabulary(exponent, features, products, cats, rules, moment, max_price_minor)
+    # Settings before the customer and the order: balances and bonus amounts are drawn
+    # near their thresholds.
+    chosen_settings = draw(
+        settings if settings is not None else _settings(exponent, features, max_price_minor)
+    )
+    vocab = _vocabulary(
+        exponent, features, products, cats, rules, moment, max_price_minor, chosen_settings
+    )
     zone = _pick(draw, _ZONES) if "input_variants" in features else UTC
     scenario = {
         "at": _iso(moment, zone),
@@ -122,19 +180,12 @@ def _scenario(
         "catalog": products,
         "customer": draw(customer if customer is not None else _customer(vocab, True)),
         "discounts": rules,
-        "settings": draw(
-            settings if settings is not None else _settings(exponent, features, max_price_minor)
-        ),
+        "settings": chosen_settings,
         "order": draw(_order(vocab, *lines, coupon_errors)),
     }
     if "usage" in features and not _sometimes(draw, 3):
         scenario["usage"] = _usage_input(draw, exponent, rules)
     return scenario
-
-
-def _given(value: T | SearchStrategy[T] | None) -> SearchStrategy[T] | None:
-    """A part the caller fixed, as a strategy (a value is copied afresh); ``None``: generate."""
-    return None if value is None else _fixed_or(value, st.nothing())
 
 
 def _currency(
@@ -143,12 +194,14 @@ def _currency(
     """The currency strategy; it must be given when money is (``fixed``: catalog, ...)."""
     if currency is None:
         if any(part is not None for part in fixed):
-            raise ValueError("give currency= with a fixed catalog, discounts or settings")
+            raise InvalidArgument(
+                "currency=None: give it with a fixed catalog, discounts or settings"
+            )
         return currencies()
-    if isinstance(currency, str):
-        _exponent(currency)
-        return st.just(currency)
-    return currency
+    if isinstance(currency, SearchStrategy):
+        return currency
+    _exponent(currency)
+    return st.just(currency)
 
 
 def scenarios(
@@ -174,9 +227,12 @@ def scenarios(
     """Whole scenarios (docs/scenario.md): JSON-shaped dicts that `pricing.preview` accepts.
 
     Each of ``currency``, ``categories``, ``catalog``, ``discounts``, ``settings``,
-    ``customer`` and ``at`` may be fixed (a value, copied afresh for every example)
-    or a strategy; what is not given is generated. When ``catalog``, ``discounts``
-    or ``settings`` is fixed, give ``currency`` too (their money must fit it).
+    ``customer`` and ``at`` may be fixed (a value, copied afresh for every example;
+    models such as `pricing.Product` are taken in their JSON form) or a strategy; what
+    is not given is generated, except the categories when a catalog is given (its
+    categories are then roots: give ``categories`` for a tree). When ``catalog``,
+    ``discounts`` or ``settings`` is fixed, give ``currency`` too: the fixed parts
+    are checked to be a valid rule set in it when the strategy is made.
     A fixed ``customer`` of ``None`` cannot be told from "generate one": pass
     ``st.none()`` for always-guest scenarios.
 
@@ -184,23 +240,57 @@ def scenarios(
     which the engine raises [`pricing.CouponError`][pricing.CouponError].
     """
     currency_st = _currency(currency, catalog, discounts, settings)
+    for name, listed in (
+        ("categories", categories),
+        ("catalog", catalog),
+        ("discounts", discounts),
+    ):
+        _check_parts(name, listed)
+    given: dict[str, Any] = {
+        "categories": categories,
+        "catalog": catalog,
+        "discounts": discounts,
+        "settings": settings,
+        "customer": customer,
+    }
+    fixed = {
+        name: _to_json(value)
+        for name, value in given.items()
+        if value is not None and not isinstance(value, SearchStrategy)
+    }
+    if "catalog" in fixed:
+        _check_cart_catalog(fixed["catalog"])
+    check = _RuleSetCheck({k: v for k, v in fixed.items() if k != "customer"})
+    if isinstance(currency, str):
+        check(currency)
+    if at is not None and not isinstance(at, SearchStrategy):
+        _check_aware("at", at)
     _max_price(max_price)
     _max_quantity(max_quantity)
     chosen = _features(features)
     types = _check_choice("discount_types", discount_types, DISCOUNT_TYPES)
     kinds = (types, _check_choice("applicabilities", applicabilities, APPLICABILITIES))
+    _check_int("max_products", max_products, 1, MAX_PRODUCTS)
+    _check_int("max_discounts", max_discounts, 0, MAX_DISCOUNTS)
+    _check_sizes(("min_lines", "max_lines"), min_lines, max_lines, 0, MAX_LINES)
+    # Each part as a strategy (None: generate it); fixed ones already in their JSON form.
+    parts: dict[str, SearchStrategy[Any] | None] = {
+        name: None if value is None else _given_part(fixed.get(name, value), st.nothing())
+        for name, value in given.items()
+    }
     return _scenario(
         currency=currency_st,
-        categories=_given(categories),
-        catalog=_given(catalog),
-        discounts=_given(discounts),
-        settings=_given(settings),
-        customer=_given(customer),
-        at=_given(at),
+        categories=parts["categories"],
+        catalog=parts["catalog"],
+        discounts=parts["discounts"],
+        settings=parts["settings"],
+        customer=parts["customer"],
+        at=None if at is None else _given_part(at, st.nothing()).map(_checked_at),
         features=chosen,
         kinds=(*kinds, max_discounts),
         max_products=max_products,
         lines=(min_lines, max_lines, max_quantity),
         max_price=max_price,
-        coupon_errors=coupon_errors,
+        coupon_errors=_check_bool("coupon_errors", coupon_errors),
+        check=check,
     )

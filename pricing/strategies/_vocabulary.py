@@ -1,7 +1,8 @@
 """What a rule set talks about, so that generated customers and carts hit its rules.
 
-The groups, customer ids, attributes, money thresholds, coupon codes, markers and
-dates the discounts mention, gathered in order of first mention (dicts serve as
+The groups, customer ids, attributes, money thresholds, unit counts, coupon codes,
+markers and dates the discounts mention (and the bonus thresholds of the settings),
+gathered in order of first mention (dicts serve as
 ordered sets, so the same rules always give the same vocabulary).
 """
 
@@ -17,6 +18,7 @@ from ._basics import (
     _CUSTOMER_ATTRIBUTES,
     _CUSTOMER_IDS,
     _GROUP_IDS,
+    QUANTITY_CONDITION_TYPES,
     _as_mapping,
     _get,
     _parse_instant,
@@ -47,6 +49,11 @@ class _Vocabulary(_Shop):
     customer_attributes: Mapping[str, tuple[Any, ...]]
     thresholds: tuple[int, ...]
     """Money amounts (minor units) the rules compare with: LTV and cart minimums."""
+    quantities: tuple[int, ...]
+    """Unit counts on, under and over those the rules name: tiers, quantity conditions,
+    ``maxQuantity``, buy-get sets."""
+    bonus_thresholds: tuple[int, ...]
+    """``minBonusAmount`` and ``minOrderAmountForBonus`` of the settings (minor units)."""
     codes: tuple[str, ...]
     good_codes: tuple[str, ...]
     """Codes whose first owner (priority order) neither is used up nor outside its dates."""
@@ -101,6 +108,7 @@ class _Mentions:
         default_factory=lambda: {k: dict.fromkeys(v) for k, v in _CUSTOMER_ATTRIBUTES.items()}
     )
     thresholds: dict[int, None] = field(default_factory=dict)
+    quantities: dict[int, None] = field(default_factory=dict)
     codes: dict[str, None] = field(default_factory=dict)
     identifiers: dict[str, None] = field(default_factory=dict)
     moments: dict[datetime, None] = field(default_factory=dict)
@@ -122,12 +130,44 @@ class _Mentions:
                 self.moments[moment] = None
         for cond in d.get("conditions") or ():
             self.add_condition(_as_mapping(cond), exponent)
+        value = _get(d, "discountValue", "discount_value")
+        if value is not None:
+            self.add_value(_as_mapping(value), exponent)
+
+    def add_count(self, count: Any, *multiples: int) -> None:
+        """Note a unit count a rule names, its neighbours and (``multiples``) those of
+        its multiples."""
+        if isinstance(count, int) and not isinstance(count, bool) and count > 0:
+            for k in multiples or (1,):
+                for n in (k * count - 1, k * count, k * count + 1):
+                    self.quantities[n] = None
+
+    def add_value(self, value: Mapping[str, Any], exponent: int) -> None:
+        """Note the counts of a ``discountValue``: tiers by quantity, ``maxQuantity``,
+        buy-get sets (one, two and three of them) and the buy conditions."""
+        for tier in value.get("tiers") or ():
+            self.add_count(_get(_as_mapping(tier), "minQuantity", "min_quantity"))
+        self.add_count(_get(value, "maxQuantity", "max_quantity"))
+        buy_get = _get(value, "buyGet", "buy_get")
+        if buy_get is not None:
+            b = _as_mapping(buy_get)
+            buy, get = (
+                _get(b, "buyQuantity", "buy_quantity"),
+                _get(b, "getQuantity", "get_quantity"),
+            )
+            if isinstance(buy, int) and isinstance(get, int):
+                self.add_count(buy + get, 1, 2, 3)
+            for cond in _get(b, "buyConditions", "buy_conditions") or ():
+                self.add_condition(_as_mapping(cond), exponent)
 
     def add_condition(self, c: Mapping[str, Any], exponent: int) -> None:
-        """Note the money threshold or the customer attribute a condition tests."""
+        """Note the money threshold, the unit count or the customer attribute a condition
+        tests."""
         kind = _get(c, "conditionType", "condition_type") or c.get("type")
         value = c.get("value")
-        if kind in ("USER_LTV", "MIN_CART_AMOUNT"):
+        if kind in QUANTITY_CONDITION_TYPES and isinstance(value, Mapping):
+            self.add_count(value.get("quantity"))
+        elif kind in ("USER_LTV", "MIN_CART_AMOUNT"):
             amount = (
                 value.get("amount", value.get("value")) if isinstance(value, Mapping) else value
             )
@@ -170,6 +210,23 @@ def _good_codes(
     return tuple(good)
 
 
+def _bonus_thresholds(settings: Any, exponent: int) -> tuple[int, ...]:
+    """The bonus thresholds of ``settings`` in minor units (none given: none)."""
+    if settings is None:
+        return ()
+    s = _as_mapping(settings)
+    found: dict[int, None] = {}
+    for camel, snake in (
+        ("minBonusAmount", "min_bonus_amount"),
+        ("minOrderAmountForBonus", "min_order_amount_for_bonus"),
+    ):
+        amount = _get(s, camel, snake)
+        if amount is not None:
+            with contextlib.suppress(ValueError, ArithmeticError):
+                found[_to_minor(amount, exponent)] = None
+    return tuple(found)
+
+
 def _vocabulary(
     exponent: int,
     features: frozenset[str],
@@ -178,8 +235,10 @@ def _vocabulary(
     rules: Sequence[Any],
     at: datetime | None,
     max_price_minor: int,
+    settings: Any = None,
 ) -> _Vocabulary:
-    """The vocabulary of a catalog, categories and rules (``at``: the preview instant)."""
+    """The vocabulary of a catalog, categories, rules and settings (``at``: the preview
+    instant)."""
     products = [_as_mapping(p) for p in catalog]
     discounts = [_as_mapping(d) for d in rules]
     category_ids: dict[Any, None] = {_as_mapping(c)["id"]: None for c in cats}
@@ -203,6 +262,8 @@ def _vocabulary(
         customer_ids=tuple(seen.customer_ids),
         customer_attributes={k: tuple(v) for k, v in seen.attributes.items()},
         thresholds=tuple(seen.thresholds),
+        quantities=tuple(seen.quantities),
+        bonus_thresholds=_bonus_thresholds(settings, exponent),
         codes=tuple(seen.codes),
         good_codes=_good_codes(tuple(seen.codes), discounts, at),
         identifiers=tuple(seen.identifiers),
