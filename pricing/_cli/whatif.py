@@ -171,7 +171,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.dask is not None:
         return _run_on_dask(args, rulesets, at, out, err)
     if args.out is None:
-        out.write(render_aggregate(_aggregate_only(args, rulesets, at, err)))
+        out.write(render_aggregate(_streamed(args, rulesets, at, err)))
         return 0
     fmt = _row_format(args.out, args.format)
     if args.out == "-" and fmt == "parquet":
@@ -219,24 +219,11 @@ def _rows_to_file(
     with _writing(args.out):
         part.open("x").close()  # (made now: an unwritable place is told at once)
     try:
-        now = None if at is not None else datetime.now(UTC).replace(microsecond=0)
-        undated, carts = _watched(_carts(args))
-        rows = batch.iter_whatif(
-            carts,
-            baseline=rulesets[0],
-            candidate=rulesets[1],
-            at=at or now,
-            processes=args.processes,
-            progress=False if args.no_progress else None,
-        )
-        currency = rulesets[0].currency
         with _writing(args.out):
-            agg = batch.Aggregate.of_rows(currency, written(rows, part, fmt, currency))
+            agg = _streamed(args, rulesets, at, err, rows_to=(part, fmt))
             os.replace(part, target)
     finally:
         part.unlink(missing_ok=True)  # (gone already when the study is done)
-    if now is not None and undated[0]:
-        _say_now(err, "carts without 'at'", now)
     return agg
 
 
@@ -260,17 +247,19 @@ def _watched(carts: Iterator[batch.Cart]) -> tuple[list[bool], Iterator[batch.Ca
     return undated, each()
 
 
-def _aggregate_only(
+def _streamed(
     args: argparse.Namespace,
     rulesets: tuple[batch.RuleSet, batch.RuleSet],
     at: datetime | None,
     err: TextIO,
+    rows_to: tuple[Path, str] | None = None,
 ) -> batch.Aggregate:
-    """The aggregate alone: the carts priced as they are read, none kept, so memory
-    stays flat in their number (a bad line stops the study where it is met)."""
+    """The aggregate, the carts priced as they are read and none kept, so memory stays
+    flat in their number (a bad line stops the study where it is met); ``rows_to``:
+    each row also written to that file, in that format."""
     now = None if at is not None else datetime.now(UTC).replace(microsecond=0)
     undated, carts = _watched(_carts(args))
-    agg = batch.fold_whatif(
+    rows = batch.iter_whatif(
         carts,
         baseline=rulesets[0],
         candidate=rulesets[1],
@@ -278,6 +267,10 @@ def _aggregate_only(
         processes=args.processes,
         progress=False if args.no_progress else None,
     )
+    currency = rulesets[0].currency
+    if rows_to is not None:
+        rows = written(rows, *rows_to, currency)
+    agg = batch.Aggregate.of_rows(currency, rows)
     if now is not None and undated[0]:  # (said once the carts are read)
         _say_now(err, "carts without 'at'", now)
     return agg
