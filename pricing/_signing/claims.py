@@ -14,8 +14,9 @@ from typing import Annotated, Final
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 from pydantic import model_validator as _model_validator
 
-from .._errors import PricingConfigError, cut, key_path
+from .._errors import PricingConfigError, cut
 from .._limits import MAX_MONEY_DIGITS
+from .._validation import json_path
 from .._values import is_aware
 
 __all__ = [
@@ -78,10 +79,9 @@ def describe_validation_error(exc: ValidationError) -> str:
     """Render pydantic errors as ``field: message`` without the offending input values."""
     parts = []
     for err in exc.errors(include_url=False, include_input=False, include_context=False):
-        loc = ""
-        for part in err["loc"]:  # (a claim's name is the token's: quoted, escaped, cut)
-            loc = f"{loc}[{part}]" if isinstance(part, int) else key_path(loc, part)
-        parts.append(f"{cut(loc)}: {err['msg']}" if loc else str(err["msg"]))
+        # (a claim's name is the token's text: escaped as any key of the input, and cut)
+        loc = cut(json_path(tuple(err["loc"]), last_is_key=True))
+        parts.append(f"{loc}: {err['msg']}" if loc else str(err["msg"]))
     return "; ".join(parts)
 
 

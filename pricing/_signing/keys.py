@@ -182,7 +182,8 @@ def _utf8(text: str) -> bytes | None:
 
 
 def asymmetric_key(pem: object, *, kid: str, algorithm: str, private: bool) -> JoseKey:
-    """Build an ES256 (P-256) or RS256 (>= 2048 bit) key object from PEM text."""
+    """Build an ES256 or RS256 key object from PEM text, of the half ``private`` says (its
+    curve and size are :func:`checked_key`'s to check, for the holder it is made for)."""
     if algorithm not in ("ES256", "RS256"):
         raise PricingConfigError(
             f"key {kid!r}: algorithm must be 'ES256' or 'RS256' for a PEM key, got {algorithm!r}"
@@ -207,8 +208,9 @@ def asymmetric_key(pem: object, *, kid: str, algorithm: str, private: bool) -> J
     if is_public(key) == private:
         wanted = "private" if private else "public"
         raise PricingConfigError(f"key {kid!r}: expected a {wanted} key")
-    # jose loads whatever the PEM holds (an EC key under RS256 too): check type and size.
-    return checked_key(key, kid=kid, algorithm=algorithm)
+    # (jose loads whatever the PEM holds, an EC key under RS256 too: the key holder it is
+    # made for checks its type and size, as it does any key object)
+    return key
 
 
 class KeyHolder:
