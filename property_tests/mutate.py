@@ -277,7 +277,11 @@ MUTATIONS = (
         "mutate_input",
         "keep the caller's discount dict and write the echo's coupon into it",
         (
-            ("_schema/discount.py", "model._raw = copy.deepcopy(data)", "model._raw = data"),
+            (
+                "_schema/discount.py",
+                "model._raw = copy_json(data, strict=True)",
+                "model._raw = data",
+            ),
             (
                 "_result/document.py",
                 "        echo: dict[str, Any] = make()\n",

@@ -80,8 +80,19 @@ def _carts_of_one_rule_set(draw: st.DrawFn) -> list[dict[str, Any]]:
 def _customers_of_one_cart(draw: st.DrawFn) -> list[dict[str, Any]]:
     """One scenario again and again with other customers: only the audience changes."""
     first = draw(ps.scenarios(max_discounts=8))
-    customers = ps.customers(first["currency"], discounts=first["discounts"])
-    return [first, *({**first, "customer": c} for c in draw(st.lists(customers, max_size=8)))]
+    first.pop("usage", None)  # (with counters given, the reasons are not remembered)
+    customers = draw(
+        st.lists(ps.customers(first["currency"], discounts=first["discounts"]), max_size=8)
+    )
+    # and one customer in each group a rule names, then in none: only the groups change
+    groups = {
+        group["id"] if isinstance(group, dict) else group
+        for discount in first["discounts"]
+        for group in discount.get("userGroups") or ()
+    }
+    base = first.get("customer") or {"id": 1}
+    customers += [{**base, "groupIds": [g]} for g in sorted(groups)] + [{**base, "groupIds": []}]
+    return [first, *({**first, "customer": c} for c in customers)]
 
 
 @st.composite
