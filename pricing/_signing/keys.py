@@ -155,6 +155,8 @@ def hmac_key(secret: object, *, kid: str) -> JoseKey:
             f"key {kid!r}: an HS256 secret must be at least {MIN_HMAC_SECRET_BYTES} bytes, "
             f"got {len(secret)}"
         )
+    # (checked before python-jose sees it, which refuses a PEM secret with a message of
+    # its own; checked_key asks the same of key objects built elsewhere)
     if _is_key_encoding(secret):
         raise PricingConfigError(_NOT_A_SECRET.format(kid=kid))
     return _construct(secret, kid=kid, algorithm="HS256")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from hypothesis import strategies as st
@@ -114,11 +115,6 @@ class _RuleSetCheck:
                 f"the fixed parts ({names}) are not a valid rule set in {code}: {error}"
             ) from error
         self.checked.add(code)
-
-
-def _checked_at(moment: Any) -> datetime:
-    """A drawn instant (a strategy given as ``at``), refused when naive."""
-    return _check_aware("at", moment)
 
 
 @st.composite
@@ -278,6 +274,7 @@ def scenarios(
         name: None if value is None else _given_part(fixed.get(name, value), st.nothing())
         for name, value in given.items()
     }
+    aware_at = partial(_check_aware, "at")  # (an instant drawn from a strategy too)
     return _scenario(
         currency=currency_st,
         categories=parts["categories"],
@@ -285,7 +282,7 @@ def scenarios(
         discounts=parts["discounts"],
         settings=parts["settings"],
         customer=parts["customer"],
-        at=None if at is None else _given_part(at, st.nothing()).map(_checked_at),
+        at=None if at is None else _given_part(at, st.nothing()).map(aware_at),
         features=chosen,
         kinds=(*kinds, max_discounts),
         max_products=max_products,
